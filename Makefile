@@ -1,0 +1,57 @@
+# PPR Sag. The two commands: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+RUN := $(UV) run --frozen
+PYTEST_ARGS ?=
+export UV_PYTHON_DOWNLOADS ?= automatic
+
+.PHONY: help install uv python-deps assets static demo test lint format migrate seed worker beat bench
+
+help:
+	@echo "make demo   – install, migrate, load the demo municipality and serve http://127.0.0.1:8000"
+	@echo "make test   – install and run the whole test suite (PostgreSQL/Redis if DATABASE_URL/REDIS_URL are set)"
+	@echo "make lint   – ruff, djlint, Django checks and missing migrations"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+python-deps: uv
+	$(UV) sync --frozen
+
+assets:
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+
+install: python-deps assets
+
+static: install
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost PPR_FIELD_KEY=collectstatic-only \
+		$(RUN) python manage.py collectstatic --noinput -v0
+
+demo: install
+	DJANGO_DEBUG=true $(RUN) python manage.py migrate --noinput -v0
+	DJANGO_DEBUG=true $(RUN) python manage.py seed_demo
+	@echo "PPR Sag kører på http://127.0.0.1:8000 – stop med Ctrl+C."
+	DJANGO_DEBUG=true $(RUN) python manage.py runserver 127.0.0.1:8000
+
+test: static
+	$(RUN) pytest $(PYTEST_ARGS)
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) djlint templates --lint
+	DJANGO_DEBUG=true $(RUN) python manage.py check
+	DJANGO_DEBUG=true $(RUN) python manage.py makemigrations --check --dry-run
+
+format: install
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+worker: install
+	$(RUN) celery -A ppr worker -l info -Q celery,pdf
+
+beat: install
+	$(RUN) celery -A ppr beat -l info

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = "Indstillinger og sager"
+
+    def ready(self) -> None:
+        # Start-page panels (shared file: one import per feature's overview module).
+        from . import (
+            overview_cases,  # noqa: F401
+            overview_referrals,  # noqa: F401
+        )

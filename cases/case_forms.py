@@ -1,0 +1,108 @@
+"""Forms for PPR cases: search, assign, close."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ppr.accounts.models import CASEWORKER_ROLES, User
+
+from .models import CaseOutcome, Child, normalise_cpr
+
+#: Something that is meant to be a CPR number: ten digits, optionally with a dash or space.
+CPR_LIKE = re.compile(r"^\d{6}[- ]?\d{4}$")
+
+
+def caseworkers() -> "forms.models.QuerySet[User]":
+    """Active users holding a case-worker role (psychologist, speech therapist, consultant)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__active=True,
+            memberships__role__in=[role.value for role in CASEWORKER_ROLES],
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+class CaseworkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        return f"{obj} ({obj.title})" if obj.title else str(obj)
+
+
+class CaseSearchForm(forms.Form):
+    """Search by name (part of first or last name) or by an exact CPR number. Sent by POST so
+    the term never appears in a URL, a browser history or an access log."""
+
+    q = forms.CharField(
+        label="Navn eller CPR-nummer",
+        max_length=100,
+        help_text="Skriv en del af barnets navn, eller hele CPR-nummeret (ddmmåå-xxxx).",
+        widget=forms.TextInput(attrs={"class": "form-input", "autocomplete": "off"}),
+        error_messages={"required": "Skriv et navn eller et CPR-nummer."},
+    )
+
+    def clean_q(self) -> str:
+        term = " ".join(self.cleaned_data["q"].split())
+        if CPR_LIKE.match(term):
+            self.cpr = normalise_cpr(term)  # raises a Danish ValidationError on a bad date
+            return term
+        if any(ch.isdigit() for ch in term):
+            raise ValidationError(
+                "Et CPR-nummer skal have 10 cifre (ddmmåå-xxxx). Søg ellers på navn.",
+                code="invalid_cpr",
+            )
+        if len(term) < 2:
+            raise ValidationError("Skriv mindst to bogstaver af navnet.", code="short")
+        self.cpr = ""
+        return term
+
+    @property
+    def is_cpr(self) -> bool:
+        return bool(getattr(self, "cpr", ""))
+
+    def cpr_hash(self) -> str:
+        return Child.hash_for(self.cpr)
+
+    def audit_term(self) -> str:
+        """The term as written to the audit log: a CPR number masked (ddmmåå-xxxx)."""
+        if self.is_cpr:
+            return f"cpr={self.cpr[:6]}-xxxx"
+        return f"navn={self.cleaned_data['q']}"
+
+
+class CaseAssignForm(forms.Form):
+    assignee = CaseworkerChoiceField(
+        label="Sagsbehandler",
+        queryset=User.objects.none(),
+        empty_label="Vælg sagsbehandler",
+        error_messages={
+            "required": "Vælg den psykolog, talepædagog eller konsulent, der skal have sagen.",
+            "invalid_choice": "Vælg en sagsbehandler fra listen.",
+        },
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["assignee"].queryset = caseworkers()  # type: ignore[attr-defined]
+
+
+class CaseCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Udfald",
+        choices=[("", "Vælg udfald"), *CaseOutcome.choices],
+        error_messages={
+            "required": "Vælg sagens udfald.",
+            "invalid_choice": "Vælg et udfald fra listen.",
+        },
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    note = forms.CharField(
+        label="Afslutningsnotat",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 5}),
+        help_text="Kort om hvorfor sagen lukkes og hvad der er aftalt.",
+    )

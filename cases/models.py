@@ -1,0 +1,772 @@
+"""Children, guardians and consent; referrals (indstillinger); PPR cases, journal and Børnelineal."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import ValidationError as StdnumError
+
+from ppr import crypto
+from ppr.access import VisibleQuerySet
+from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
+from ppr.organisation.models import Institution, Team
+
+# --- CPR -----------------------------------------------------------------------------------
+
+
+def normalise_cpr(value: str) -> str:
+    """Validate a CPR number (format and birth date; no modulus-11 check) and return 10 digits."""
+    try:
+        number = stdnum_cpr.compact(value)
+        if not number.isdigit() or len(number) != 10:
+            raise StdnumError()
+        stdnum_cpr.get_birth_date(number)
+    except (StdnumError, ValueError) as exc:
+        raise ValidationError(
+            "Ugyldigt CPR-nummer. Skriv det som ddmmåå-xxxx.", code="invalid_cpr"
+        ) from exc
+    return number
+
+
+def mask_cpr(number: str) -> str:
+    return f"{number[:6]}-xxxx"
+
+
+# --- Querysets ---------------------------------------------------------------------------
+
+
+def _sees_all_cases(user) -> bool:  # type: ignore[no-untyped-def]
+    return user.has_role(Role.PPR_LEADER, Role.SECRETARY)
+
+
+class CaseQuerySet(VisibleQuerySet):
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        """PPR leader and secretary: all cases; case workers: assigned to them or their team."""
+        if not user.is_authenticated:
+            return self.none()
+        if _sees_all_cases(user):
+            return self.all()
+        if user.has_role(*CASEWORKER_ROLES):
+            return self.filter(Q(assigned=user) | Q(team_id__in=user.team_ids))
+        return self.none()
+
+    def open(self):  # type: ignore[no-untyped-def]
+        return self.filter(status=CaseStatus.OPEN)
+
+
+class ChildQuerySet(VisibleQuerySet):
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        """PPR sees children with a case or a submitted referral (leader/secretary: all);
+        institution leaders and staff see the children of their institution."""
+        if not user.is_authenticated:
+            return self.none()
+        if _sees_all_cases(user):
+            return self.all()
+        condition = Q(pk__in=[])
+        if user.has_role(*CASEWORKER_ROLES):
+            condition |= Q(cases__assigned=user) | Q(cases__team_id__in=user.team_ids)
+        institutions = user.institution_ids(*INSTITUTION_ROLES)
+        if institutions:
+            condition |= Q(institution_id__in=institutions)
+        return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+
+
+class ReferralQuerySet(VisibleQuerySet):
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        """Institutions see their own referrals (staff: drafts too); PPR sees submitted ones
+        (case workers: those of their cases). PPR intake also sees the drafts of parents' own
+        requests, which it records itself."""
+        if not user.is_authenticated:
+            return self.none()
+        condition = Q(pk__in=[])
+        if _sees_all_cases(user):
+            condition |= ~Q(status=ReferralStatus.DRAFT) | Q(parent_request=True)
+        elif user.has_role(*CASEWORKER_ROLES):
+            condition |= ~Q(status=ReferralStatus.DRAFT) & (
+                Q(case__assigned=user) | Q(case__team_id__in=user.team_ids)
+            )
+        institutions = user.institution_ids(*INSTITUTION_ROLES)
+        if institutions:
+            condition |= Q(institution_id__in=institutions)
+        return self.filter(condition)
+
+
+class CaseContentQuerySet(VisibleQuerySet):
+    """Journal entries and the like: PPR's professional content, not for the secretary."""
+
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(Role.PPR_LEADER):
+            return self.all()
+        if user.has_role(*CASEWORKER_ROLES):
+            return self.filter(Q(case__assigned=user) | Q(case__team_id__in=user.team_ids))
+        return self.none()
+
+
+class RatingQuerySet(VisibleQuerySet):
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        """Børnelineal ratings: PPR leader/secretary all; case workers for their cases' children;
+        institution leaders for the children of their institution."""
+        if not user.is_authenticated:
+            return self.none()
+        if _sees_all_cases(user):
+            return self.all()
+        return self.filter(child__in=Child.objects.visible_to(user))
+
+
+# --- Children, guardians, consent ----------------------------------------------------------
+
+
+class Child(models.Model):
+    """A child or pupil. The CPR number is stored encrypted, with a keyed hash for lookup."""
+
+    cpr_encrypted = models.TextField(editable=False)
+    cpr_hash = models.CharField(max_length=64, unique=True, editable=False)
+    first_name = models.CharField("fornavn", max_length=100)
+    last_name = models.CharField("efternavn", max_length=100)
+    birth_date = models.DateField("fødselsdato", editable=False)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="children", verbose_name="institution"
+    )
+    group = models.CharField("klasse/gruppe", max_length=50, blank=True)
+    fictitious = models.BooleanField("fiktivt (demodata)", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "barn"
+        verbose_name_plural = "børn"
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["institution", "last_name"]),
+            models.Index(fields=["birth_date"]),
+            models.Index(fields=["last_name", "first_name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def set_cpr(self, value: str) -> None:
+        number = normalise_cpr(value)
+        self.cpr_encrypted = crypto.encrypt(number)
+        self.cpr_hash = crypto.lookup_hash(number)
+        self.birth_date = stdnum_cpr.get_birth_date(number)
+
+    @property
+    def cpr(self) -> str:
+        """The full CPR number. Showing it to a user must be audited (AuditAction.REVEAL_CPR)."""
+        return stdnum_cpr.format(crypto.decrypt(self.cpr_encrypted))
+
+    @property
+    def cpr_masked(self) -> str:
+        return f"{self.birth_date:%d%m%y}-xxxx"
+
+    @classmethod
+    def hash_for(cls, value: str) -> str:
+        return crypto.lookup_hash(normalise_cpr(value))
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
+    def audit_child_id(self) -> int:
+        return self.pk
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.institution_id
+
+
+class GuardianRelation(models.TextChoices):
+    MOR = "mor", "Mor"
+    FAR = "far", "Far"
+    MEDMOR = "medmor", "Medmor"
+    ANDEN = "anden", "Anden"
+
+
+class Guardian(models.Model):
+    """A parent or other adult around the child; ``has_custody`` marks forældremyndighed."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="guardians", verbose_name="barn"
+    )
+    name = models.CharField("navn", max_length=200)
+    relation = models.CharField("relation", max_length=10, choices=GuardianRelation.choices)
+    has_custody = models.BooleanField("forældremyndighed", default=True)
+    phone = models.CharField("telefon", max_length=30, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    address = models.CharField("adresse", max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = "forælder/værge"
+        verbose_name_plural = "forældre/værger"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_relation_display()})"
+
+
+class ConsentScope(models.TextChoices):
+    REFERRAL = "indstilling", "Indstilling til PPR"
+    MEETING = "moede", "Drøftelse på et navngivet møde"
+
+
+class ConsentForm(models.TextChoices):
+    WRITTEN = "skriftligt", "Skriftligt"
+    ORAL = "mundtligt", "Mundtligt"
+
+
+class Consent(models.Model):
+    """One guardian's consent for one purpose; withdrawn consent stays on record."""
+
+    guardian = models.ForeignKey(
+        Guardian, on_delete=models.CASCADE, related_name="consents", verbose_name="forælder"
+    )
+    scope = models.CharField("formål", max_length=20, choices=ConsentScope.choices)
+    meeting_name = models.CharField(
+        "møde", max_length=200, blank=True, help_text="Kun ved samtykke til et navngivet møde."
+    )
+    given_on = models.DateField("givet den")
+    form = models.CharField("form", max_length=20, choices=ConsentForm.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="registreret af",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField("trukket tilbage den", null=True, blank=True)
+    note = models.TextField("note", blank=True)
+
+    class Meta:
+        verbose_name = "samtykke"
+        verbose_name_plural = "samtykker"
+        ordering = ["-given_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(scope="moede") | ~Q(meeting_name=""),
+                name="consent_meeting_named",
+                violation_error_message="Angiv hvilket møde samtykket gælder.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} – {self.guardian.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None
+
+
+# --- Børnelineal ---------------------------------------------------------------------------
+
+
+class RulerColour(models.TextChoices):
+    """Børnelineal colours; each maps 1:1 to a prevention level."""
+
+    GROEN = "groen", "Grøn (primær forebyggelse)"
+    GUL = "gul", "Gul (sekundær forebyggelse)"
+    ROED = "roed", "Rød (tertiær forebyggelse)"
+
+
+# --- Referrals -----------------------------------------------------------------------------
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "kladde", "Kladde"
+    SUBMITTED = "indsendt", "Indsendt"
+    RECEIVED = "modtaget", "Modtaget"
+    ACCEPTED = "accepteret", "Accepteret"
+    REJECTED = "afvist", "Afvist"
+    REDIRECTED = "henvist", "Henvist til andet forum"
+    CLOSED = "afsluttet", "Afsluttet"
+
+
+VISITED_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.REJECTED, ReferralStatus.REDIRECTED)
+
+
+class ReferralRequest(models.TextChoices):
+    """What the institution asks of PPR."""
+
+    PPV = "ppv", "Pædagogisk psykologisk vurdering (PPV)"
+    SPECIAL_SUPPORT = "specialpaedagogisk_bistand", "Ansøgning om specialpædagogisk bistand"
+    SPARRING = "sparring", "Sparring og vejledning"
+    OBSERVATION = "observation", "Observation"
+    TEST = "test", "Test/udredning"
+    SPEECH = "tale", "Tale-/sprogvurdering"
+    OTHER = "andet", "Andet"
+
+
+class EvaluationParty(models.TextChoices):
+    """With whom the handleplan was evaluated (seed 001)."""
+
+    PUPIL = "elev", "Eleven/barnet"
+    CLASS_TEAM = "klasseteam", "Klasseteam/personale"
+    PARENTS = "foraeldre", "Forældre"
+    RESOURCE = "ressourcepersoner", "Institutionens ressourcepersoner"
+    PPR = "ppr", "PPR"
+
+
+class RedirectForum(models.TextChoices):
+    """Support-model forums a referral can be redirected to (the meetings app makes this a link)."""
+
+    SKOLESOCIALRAADGIVNING = "skolesocialraadgivning", "Skolesocialrådgivning"
+    TVAERFAGLIGT_SKOLETEAM = "tvaerfagligt_skoleteam", "Tværfagligt skoleteam"
+    SPARRING = "sparring_ppr", "Sparring og vejledning v/PPR"
+    NETVAERKSMOEDE = "koordinerende_netvaerksmoede", "Koordinerende netværksmøde"
+    SMAABOERNSTEAM = "tvaerfagligt_smaaboernsteam", "Tværfagligt småbørnsteam"
+    STOETTETEAM = "vejledning_stoetteteam", "Vejledning fra støtteteamet"
+
+
+class Referral(models.Model):
+    """An indstilling til PPR from an institution (or the parents' own request)."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="referrals", verbose_name="barn"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="referrals", verbose_name="institution"
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_referrals",
+        verbose_name="oprettet af",
+    )
+    # The sections of the form (DOMAIN.md, "The route of a concern", step 3).
+    concern = models.TextField("bekymringen", blank=True)
+    strengths = models.TextField("barnets styrker og ressourcer", blank=True)
+    child_perspective = models.TextField("barnets eget perspektiv", blank=True)
+    parents_perspective = models.TextField("forældrenes perspektiv", blank=True)
+    plan_goals = models.TextField("handleplan: mål", blank=True)
+    plan_actions = models.TextField("handleplan: hvad er gjort", blank=True)
+    plan_period = models.CharField("handleplan: periode", max_length=100, blank=True)
+    plan_evaluation = models.TextField("handleplan: evaluering", blank=True)
+    plan_evaluated_with = models.JSONField("evalueret med", default=list, blank=True)
+    earlier_interventions = models.TextField("tidligere indsatser", blank=True)
+    requests = models.JSONField("hvad ønskes af PPR", default=list, blank=True)
+    request_details = models.TextField("uddybning af ønsket", blank=True)
+    ruler_colour = models.CharField(
+        "Børnelineal", max_length=10, choices=RulerColour.choices, blank=True
+    )
+    parent_request = models.BooleanField("forældrenes egen henvendelse", default=False)
+    parent_request_note = models.TextField("note om forældrenes henvendelse", blank=True)
+    # Flow.
+    submitted_at = models.DateTimeField("indsendt", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="indsendt af",
+    )
+    received_at = models.DateTimeField("modtaget", null=True, blank=True)
+    decided_at = models.DateTimeField("visiteret", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="visiteret af",
+    )
+    rejection_reason = models.TextField("begrundelse for afvisning", blank=True)
+    redirect_forum = models.CharField(
+        "henvist til", max_length=40, choices=RedirectForum.choices, blank=True
+    )
+    case = models.ForeignKey(
+        "Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name="sag",
+    )
+    # No lost work: every save bumps the version; a save from an older version is a conflict.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expiry_warned_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "indstilling"
+        verbose_name_plural = "indstillinger"
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["institution", "status"]),
+            models.Index(fields=["status", "updated_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="afvist") | ~Q(rejection_reason=""),
+                name="referral_rejection_has_reason",
+                violation_error_message="En afvisning skal have en begrundelse.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="henvist") | ~Q(redirect_forum=""),
+                name="referral_redirect_has_forum",
+                violation_error_message="Vælg det forum, indstillingen henvises til.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Indstilling #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:referral-detail", kwargs={"pk": self.pk})
+
+    @property
+    def audit_child_id(self) -> int:
+        return self.child_id
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.institution_id
+
+    @property
+    def deadline_link(self) -> str:
+        return self.get_absolute_url()
+
+    @property
+    def deadline_district_id(self) -> int:
+        return self.institution.district_id
+
+
+class ReferralEvent(models.Model):
+    """One step of a referral's timeline, shown to the submitting institution."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField("status", max_length=20, choices=ReferralStatus.choices)
+    at = models.DateTimeField("tidspunkt", default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField("note", blank=True)
+
+    class Meta:
+        verbose_name = "hændelse på indstilling"
+        verbose_name_plural = "hændelser på indstillinger"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.at:%d.%m.%Y}"
+
+
+def attachment_path(instance: "ReferralAttachment", filename: str) -> str:
+    # The stored name is random: an uploaded file name may contain a child's name or CPR.
+    import uuid
+
+    return f"referrals/{instance.referral_id}/{uuid.uuid4().hex}"
+
+
+class ReferralAttachment(models.Model):
+    """A document attached to a referral (PDF, DOCX, JPEG or PNG; checked by content)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField("filnavn", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "bilag"
+        verbose_name_plural = "bilag"
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def audit_child_id(self) -> int:
+        return self.referral.child_id
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.referral.institution_id
+
+
+# --- Cases ---------------------------------------------------------------------------------
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "aaben", "Åben"
+    CLOSED = "lukket", "Lukket"
+
+
+class CaseOutcome(models.TextChoices):
+    """How a case ended; feeds the effect goals (e.g. referrals to BUP)."""
+
+    NO_FURTHER = "afsluttet_uden_videre", "Afsluttet uden videre"
+    GENERAL_SUPPORT = "indsats_almenomraadet", "Indsats i almenområdet"
+    SPECIAL_OFFER = "specialtilbud", "Specialtilbud"
+    BUP = "henvist_bup", "Henvist til børne- og ungdomspsykiatrien"
+    MOVED = "flyttet", "Flyttet"
+
+
+class Case(models.Model):
+    """PPR's case file (sag) for one child; at most one open case per child."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="cases", verbose_name="barn"
+    )
+    status = models.CharField(
+        "status", max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name="sagsbehandler",
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name="PPR-team",
+    )
+    opened_at = models.DateTimeField("oprettet", default=timezone.now)
+    closed_at = models.DateTimeField("lukket", null=True, blank=True)
+    outcome = models.CharField("udfald", max_length=30, choices=CaseOutcome.choices, blank=True)
+    closing_note = models.TextField("afslutningsnotat", blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="lukket af",
+    )
+    latest_colour = models.CharField(
+        "seneste Børnelineal",
+        max_length=10,
+        choices=RulerColour.choices,
+        blank=True,
+        help_text="Kopi af barnets seneste vurdering, så sagslisten kan filtrere uden at slå historikken op.",
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "sag"
+        verbose_name_plural = "sager"
+        ordering = ["-opened_at"]
+        indexes = [
+            models.Index(fields=["status", "assigned"]),
+            models.Index(fields=["status", "team"]),
+            models.Index(fields=["status", "opened_at"]),
+            models.Index(fields=["status", "latest_colour"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(status="aaben"),
+                name="case_one_open_per_child",
+                violation_error_message="Barnet har allerede en åben sag.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="aaben") | ~Q(outcome=""),
+                name="case_closed_has_outcome",
+                violation_error_message="En lukket sag skal have et udfald.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sag {self.reference}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case-detail", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"{self.opened_at:%Y}-{self.pk:05d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CaseStatus.OPEN
+
+    @property
+    def audit_child_id(self) -> int:
+        return self.child_id
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.child.institution_id
+
+    @property
+    def deadline_link(self) -> str:
+        return self.get_absolute_url()
+
+    @property
+    def deadline_district_id(self) -> int:
+        return self.child.institution.district_id
+
+    def can_be_handled_by(self, user) -> bool:  # type: ignore[no-untyped-def]
+        return Case.objects.visible_to(user).filter(pk=self.pk).exists()
+
+
+class JournalKind(models.TextChoices):
+    SAMTALE = "samtale", "Samtale"
+    OBSERVATION = "observation", "Observation"
+    TEST = "test", "Test"
+    MOEDE = "moede", "Møde"
+    TELEFON = "telefon", "Telefon"
+    KORRESPONDANCE = "korrespondance", "Korrespondance"
+    DOKUMENT = "dokument", "Dokument"
+    ANDET = "andet", "Andet"
+
+
+class JournalEntry(models.Model):
+    """A dated journal note on a case. Corrections keep the original (JournalRevision)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="journal_entries", verbose_name="sag"
+    )
+    occurred_on = models.DateField("dato")
+    kind = models.CharField("type", max_length=20, choices=JournalKind.choices)
+    title = models.CharField("overskrift", max_length=200, blank=True)
+    text = models.TextField("tekst")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="forfatter",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+    # Set when the entry files a document (a final PPV, a meeting notat) into the journal.
+    document_type = models.CharField(max_length=100, blank=True)
+    document_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Idempotency key from the form: a double submit of a new entry saves one row.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = CaseContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "journalnotat"
+        verbose_name_plural = "journalnotater"
+        ordering = ["-occurred_on", "-created_at"]
+        indexes = [models.Index(fields=["case", "-occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on:%d.%m.%Y}"
+
+    @property
+    def is_corrected(self) -> bool:
+        return self.version > 1
+
+    @property
+    def audit_child_id(self) -> int:
+        return self.case.child_id
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.case.child.institution_id
+
+
+class JournalRevision(models.Model):
+    """The text an entry had before a correction: kept forever, shown as corrected."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField("begrundelse for rettelse", max_length=300)
+
+    class Meta:
+        ordering = ["version"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "version"], name="journal_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.version}"
+
+
+class RatingContext(models.TextChoices):
+    REFERRAL = "indstilling", "Indstilling"
+    MEETING = "moede", "Møde"
+    FOLLOW_UP = "opfoelgning", "Opfølgning"
+    CASE = "sag", "Sagsbehandling"
+
+
+class RulerRating(models.Model):
+    """One Børnelineal rating of a child: colour, date, rater, context and a short rationale."""
+
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="ratings", verbose_name="barn"
+    )
+    colour = models.CharField("farve", max_length=10, choices=RulerColour.choices)
+    rated_on = models.DateField("dato", default=date.today)
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="vurderet af",
+    )
+    context = models.CharField("sammenhæng", max_length=20, choices=RatingContext.choices)
+    rationale = models.CharField("begrundelse", max_length=500)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="ratings"
+    )
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="ratings"
+    )
+    # Denormalised for the report of counts by colour per institution and district.
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Idempotency key from the form: a double submit of a rating saves one row.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    objects = RatingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Børnelineal-vurdering"
+        verbose_name_plural = "Børnelineal-vurderinger"
+        ordering = ["-rated_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["child", "-rated_on"]),
+            models.Index(fields=["institution", "rated_on", "colour"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_colour_display()} {self.rated_on:%d.%m.%Y}"
+
+    @property
+    def audit_child_id(self) -> int:
+        return self.child_id
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.institution_id

@@ -1,0 +1,100 @@
+"""The Børnelineal: rate a child on its case; the report of counts by colour."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
+
+from ppr.accounts.models import Role
+
+from .case_views import case_crumbs, case_for
+from .models import RulerColour, RulerRating
+from .rating_forms import RatingForm, RatingReportForm
+from .rating_services import rate_child
+from .rating_tables import DistrictColourTable, InstitutionColourTable
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rating_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rate the case's child grøn/gul/rød; the case's latest colour follows."""
+    case = case_for(request, pk, perm="cases.edit_case")
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rate_child(
+                child=case.child,
+                by=request.user,  # type: ignore[arg-type]
+                colour=data["colour"],
+                rated_on=data["rated_on"],
+                context=data["context"],
+                rationale=data["rationale"],
+                case=case,
+                client_token=data["client_token"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Vurderingen er gemt.")
+            return redirect(f"{case.get_absolute_url()}#boernelineal")
+    context = {"case": case, "form": form, "crumbs": case_crumbs(case, "Ny Børnelineal-vurdering")}
+    return render(request, "cases/rating_form.html", context)
+
+
+def _counts(ratings: QuerySet[RulerRating], *group: str) -> list[dict[str, object]]:
+    return list(
+        ratings.values(*group)
+        .annotate(
+            groen=Count("pk", filter=Q(colour=RulerColour.GROEN)),
+            gul=Count("pk", filter=Q(colour=RulerColour.GUL)),
+            roed=Count("pk", filter=Q(colour=RulerColour.ROED)),
+            total=Count("pk"),
+        )
+        .order_by(*group)
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def rating_report(request: HttpRequest) -> HttpResponse:
+    """Counts of ratings by colour per institution and district in a period.
+
+    The PPR leader sees every institution; an institution leader only their own.
+    """
+    user = request.user
+    if not user.has_perm("cases.view_rating_report"):
+        raise PermissionDenied
+    ratings = RulerRating.objects.visible_to(user)
+    if not user.is_ppr_leader:  # type: ignore[union-attr]
+        ratings = ratings.filter(institution_id__in=user.institution_ids(Role.INSTITUTION_LEADER))  # type: ignore[union-attr]
+    form = RatingReportForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        ratings = ratings.none()
+    elif form.is_bound:
+        if form.cleaned_data.get("fra"):
+            ratings = ratings.filter(rated_on__gte=form.cleaned_data["fra"])
+        if form.cleaned_data.get("til"):
+            ratings = ratings.filter(rated_on__lte=form.cleaned_data["til"])
+    institutions = InstitutionColourTable(
+        _counts(ratings, "institution__district__name", "institution__name"), prefix="i-"
+    )
+    districts = DistrictColourTable(_counts(ratings, "institution__district__name"), prefix="d-")
+    config = RequestConfig(request, paginate=False)
+    config.configure(institutions)
+    config.configure(districts)
+    context = {
+        "form": form,
+        "institutions": institutions,
+        "districts": districts,
+        "crumbs": [("Børnelineal", None)],
+    }
+    template = "cases/rating_report.html#results" if request.htmx else "cases/rating_report.html"
+    return render(request, template, context)

@@ -1,0 +1,217 @@
+"""Forms for referrals: the long draft form, starting a referral, attachments and visitation."""
+
+from django import forms
+
+from ppr.accounts.models import User
+
+from .models import Child, EvaluationParty, RedirectForum, ReferralRequest, RulerColour
+from .referral_services import DRAFT_FIELDS, PARENT_REQUEST_FIELDS
+from .uploads import ALLOWED_LABEL, validate_attachment
+
+TEXT = {"class": "form-input"}
+AREA = {"class": "form-input", "rows": 5}
+
+
+class ReferralForm(forms.Form):
+    """The sections of an indstilling til PPR. Everything is optional while drafting; the gates
+    that make a referral complete are checked when it is submitted."""
+
+    concern = forms.CharField(
+        label="Bekymringen",
+        required=False,
+        help_text="Hvad ser I? Hvornår og hvor ofte? Hvad bekymrer jer?",
+        widget=forms.Textarea(AREA),
+    )
+    strengths = forms.CharField(
+        label="Barnets styrker og ressourcer", required=False, widget=forms.Textarea(AREA)
+    )
+    child_perspective = forms.CharField(
+        label="Barnets eget perspektiv",
+        required=False,
+        help_text="Hvad siger barnet selv?",
+        widget=forms.Textarea(AREA),
+    )
+    parents_perspective = forms.CharField(
+        label="Forældrenes perspektiv", required=False, widget=forms.Textarea(AREA)
+    )
+    plan_goals = forms.CharField(label="Mål", required=False, widget=forms.Textarea(AREA))
+    plan_actions = forms.CharField(
+        label="Hvad er gjort", required=False, widget=forms.Textarea(AREA)
+    )
+    plan_period = forms.CharField(
+        label="Periode",
+        max_length=100,
+        required=False,
+        help_text="Fx “august–oktober 2025”.",
+        widget=forms.TextInput(TEXT),
+        error_messages={"max_length": "Perioden må højst være %(limit_value)d tegn."},
+    )
+    plan_evaluation = forms.CharField(
+        label="Evaluering",
+        required=False,
+        help_text="Hvordan er handleplanen evalueret, og hvad viste evalueringen?",
+        widget=forms.Textarea(AREA),
+    )
+    plan_evaluated_with = forms.MultipleChoiceField(
+        label="Evalueret med",
+        choices=EvaluationParty.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
+        error_messages={"invalid_choice": "Vælg blandt de viste parter."},
+    )
+    earlier_interventions = forms.CharField(
+        label="Tidligere indsatser", required=False, widget=forms.Textarea(AREA)
+    )
+    requests = forms.MultipleChoiceField(
+        label="Hvad ønsker I af PPR?",
+        choices=ReferralRequest.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
+        error_messages={"invalid_choice": "Vælg blandt de viste ønsker."},
+    )
+    request_details = forms.CharField(
+        label="Uddybning af ønsket", required=False, widget=forms.Textarea(AREA)
+    )
+    ruler_colour = forms.ChoiceField(
+        label="Børnelineal: hvor alvorlige er barnets vanskeligheder lige nu?",
+        choices=RulerColour.choices,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
+        error_messages={"invalid_choice": "Vælg grøn, gul eller rød."},
+    )
+    parent_request = forms.BooleanField(
+        label="Forældrene har selv henvendt sig (forældrenes egen henvendelse)",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+    )
+    parent_request_note = forms.CharField(
+        label="Note om forældrenes henvendelse",
+        required=False,
+        help_text="Hvem henvendte sig, hvornår og hvordan.",
+        widget=forms.Textarea({**AREA, "rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: object, can_record_parent_request: bool = False, **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not can_record_parent_request:
+            for name in PARENT_REQUEST_FIELDS:
+                del self.fields[name]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("parent_request") and not (data.get("parent_request_note") or "").strip():
+            self.add_error(
+                "parent_request_note", "Skriv hvordan og hvornår forældrene selv har henvendt sig."
+            )
+        return data
+
+    def draft_data(self) -> dict[str, object]:
+        """The cleaned sections, ready for ``save_draft``."""
+        names = DRAFT_FIELDS + tuple(n for n in PARENT_REQUEST_FIELDS if n in self.fields)
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+
+    @classmethod
+    def initial_from(cls, referral: object) -> dict[str, object]:
+        names = (*DRAFT_FIELDS, *PARENT_REQUEST_FIELDS, "version")
+        return {name: getattr(referral, name) for name in names}
+
+
+class ReferralStartForm(forms.Form):
+    """Choose which child the new referral is about (children of one's own institution)."""
+
+    child = forms.ModelChoiceField(
+        label="Barn",
+        queryset=Child.objects.none(),
+        empty_label="Vælg barn",
+        widget=forms.Select({"class": "form-select"}),
+        error_messages={
+            "required": "Vælg hvilket barn indstillingen handler om.",
+            "invalid_choice": "Vælg et barn fra listen.",
+        },
+    )
+
+    def __init__(self, *args: object, children: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["child"].queryset = children  # type: ignore[attr-defined]
+        self.fields["child"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
+            f"{c.name} ({c.group})" if c.group else c.name
+        )
+
+
+class ParentRequestStartForm(forms.Form):
+    """PPR intake records a referral the parents asked for themselves."""
+
+    parent_request_note = forms.CharField(
+        label="Note om forældrenes henvendelse",
+        help_text="Hvem henvendte sig, hvornår og hvordan.",
+        widget=forms.Textarea({**AREA, "rows": 3}),
+        error_messages={"required": "Skriv hvordan og hvornår forældrene selv har henvendt sig."},
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="Vedhæft bilag",
+        help_text=f"{ALLOWED_LABEL}, højst 20 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"class": "form-input", "accept": ".pdf,.docx,.jpg,.jpeg,.png"}
+        ),
+        error_messages={"required": "Vælg en fil.", "empty": "Filen er tom."},
+    )
+
+    def clean_file(self) -> object:
+        file = self.cleaned_data["file"]
+        validate_attachment(file)
+        return file
+
+
+class AcceptForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label="Sagsbehandler",
+        queryset=User.objects.none(),
+        empty_label="Vælg psykolog, talepædagog eller konsulent",
+        widget=forms.Select({"class": "form-select"}),
+        error_messages={
+            "required": "Vælg hvem sagen skal tildeles.",
+            "invalid_choice": "Vælg en PPR-psykolog, talepædagog eller PPR-konsulent.",
+        },
+    )
+
+    def __init__(self, *args: object, caseworkers: list[User], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[u.pk for u in caseworkers]
+        ).order_by("first_name", "last_name")
+        self.fields["assignee"].label_from_instance = lambda u: (  # type: ignore[attr-defined]
+            f"{u} – {u.title}" if u.title else str(u)
+        )
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Begrundelse (institutionen kan se den)",
+        widget=forms.Textarea({**AREA, "rows": 3}),
+        error_messages={"required": "Skriv en begrundelse for afvisningen."},
+    )
+
+
+class RedirectForm(forms.Form):
+    forum = forms.ChoiceField(
+        label="Henvis til forum",
+        choices=[("", "Vælg forum"), *RedirectForum.choices],
+        widget=forms.Select({"class": "form-select"}),
+        error_messages={
+            "required": "Vælg det forum, indstillingen henvises til.",
+            "invalid_choice": "Vælg et forum fra listen.",
+        },
+    )
+    note = forms.CharField(
+        label="Note til institutionen",
+        required=False,
+        widget=forms.Textarea({**AREA, "rows": 2}),
+    )
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea({**AREA, "rows": 2}))

@@ -1,0 +1,146 @@
+"""Object permissions for the cases app as ``rules`` predicates (shared file).
+
+Visibility (which rows a user may see at all) is decided by the querysets' ``visible_to``;
+these predicates decide what a user may *do* with a row they can see.
+"""
+
+import rules
+
+from ppr.accounts.models import INSTITUTION_ROLES, Role
+
+# --- Children and referrals --------------------------------------------------------------
+
+
+@rules.predicate
+def is_ppr_leader(user: object) -> bool:
+    return bool(getattr(user, "is_ppr_leader", False))
+
+
+@rules.predicate
+def is_intake(user: object) -> bool:
+    """PPR's intake: the leader and the secretary receive referrals."""
+    return bool(user.has_role(Role.PPR_LEADER, Role.SECRETARY))  # type: ignore[attr-defined]
+
+
+@rules.predicate
+def is_ppr_staff(user: object) -> bool:
+    return bool(getattr(user, "is_ppr_staff", False))
+
+
+@rules.predicate
+def works_at_an_institution(user: object) -> bool:
+    return bool(user.institution_ids(*INSTITUTION_ROLES))  # type: ignore[attr-defined]
+
+
+@rules.predicate
+def leads_an_institution(user: object) -> bool:
+    return bool(user.institution_ids(Role.INSTITUTION_LEADER))  # type: ignore[attr-defined]
+
+
+@rules.predicate
+def works_at_childs_institution(user: object, child: object) -> bool:
+    if child is None:
+        return False
+    return child.institution_id in user.institution_ids(*INSTITUTION_ROLES)  # type: ignore[attr-defined]
+
+
+@rules.predicate
+def works_at_referrals_institution(user: object, referral: object) -> bool:
+    if referral is None:
+        return False
+    return referral.institution_id in user.institution_ids(*INSTITUTION_ROLES)  # type: ignore[attr-defined]
+
+
+@rules.predicate
+def leads_referrals_institution(user: object, referral: object) -> bool:
+    if referral is None:
+        return False
+    return referral.institution_id in user.institution_ids(Role.INSTITUTION_LEADER)  # type: ignore[attr-defined]
+
+
+@rules.predicate
+def is_draft(user: object, referral: object) -> bool:
+    return referral is not None and referral.status == "kladde"  # type: ignore[attr-defined]
+
+
+@rules.predicate
+def is_parent_request(user: object, referral: object) -> bool:
+    return referral is not None and bool(referral.parent_request)  # type: ignore[attr-defined]
+
+
+authenticated = rules.is_authenticated & rules.is_active
+
+#: Register a child: staff and leaders of an institution (their own), PPR intake (any).
+can_register_child = authenticated & (works_at_an_institution | is_intake)
+can_register_any_child = authenticated & is_intake
+#: Add guardians and record consent for a child one can see.
+can_edit_child = authenticated & (works_at_childs_institution | is_intake)
+#: Draft a referral: the institution's staff and leaders; PPR intake records parents' requests.
+can_draft_referral = authenticated & (works_at_an_institution | is_intake)
+can_draft_referral_for = authenticated & (works_at_childs_institution | is_intake)
+can_record_parent_request = authenticated & is_intake
+can_edit_referral = (
+    authenticated & is_draft & (works_at_referrals_institution | (is_intake & is_parent_request))
+)
+#: Only the institution's leader submits; PPR intake submits a parents' own request.
+can_submit_referral = authenticated & (
+    leads_referrals_institution | (is_intake & is_parent_request)
+)
+can_receive_referral = authenticated & is_intake
+can_visitate_referral = authenticated & is_ppr_leader
+can_close_referral = authenticated & is_intake
+can_view_referral_queue = authenticated & is_intake
+can_view_referral_list = authenticated & (works_at_an_institution | is_ppr_staff)
+
+rules.add_perm("cases.register_child", can_register_child)
+rules.add_perm("cases.register_any_child", can_register_any_child)
+rules.add_perm("cases.edit_child", can_edit_child)
+rules.add_perm("cases.draft_referral", can_draft_referral)
+rules.add_perm("cases.draft_referral_for", can_draft_referral_for)
+rules.add_perm("cases.record_parent_request", can_record_parent_request)
+rules.add_perm("cases.edit_referral", can_edit_referral)
+rules.add_perm("cases.submit_referral", can_submit_referral)
+rules.add_perm("cases.receive_referral", can_receive_referral)
+rules.add_perm("cases.visitate_referral", can_visitate_referral)
+rules.add_perm("cases.close_referral", can_close_referral)
+rules.add_perm("cases.view_referral_queue", can_view_referral_queue)
+rules.add_perm("cases.view_referral_list", can_view_referral_list)
+
+# --- Cases, journal, Børnelineal ---------------------------------------------------------
+
+
+@rules.predicate
+def is_caseworker(user: object) -> bool:
+    return bool(getattr(user, "is_caseworker", False))
+
+
+@rules.predicate
+def case_is_open(user: object, case: object) -> bool:
+    return case is not None and case.status == "aaben"  # type: ignore[attr-defined]
+
+
+@rules.predicate
+def handles_case(user: object, case: object) -> bool:
+    """The case is assigned to the user or belongs to one of the user's teams."""
+    if case is None:
+        return False
+    return case.assigned_id == user.pk or case.team_id in user.team_ids  # type: ignore[attr-defined]
+
+
+#: The case list: PPR's leader and secretary (all cases) and case workers (own and team cases).
+can_view_case_list = authenticated & (is_intake | is_caseworker)
+#: The journal and professional content: the leader, and case workers on their cases.
+can_view_journal = authenticated & (is_ppr_leader | (is_caseworker & handles_case))
+#: Work on an open case (journal, Børnelineal, close): the leader and the case's case workers.
+can_edit_case = authenticated & case_is_open & (is_ppr_leader | (is_caseworker & handles_case))
+can_assign_case = authenticated & case_is_open & is_ppr_leader
+#: The Børnelineal report: the PPR leader (all), institution leaders (own institution).
+can_view_rating_report = authenticated & (is_ppr_leader | leads_an_institution)
+
+rules.add_perm("cases.view_case_list", can_view_case_list)
+rules.add_perm("cases.view_journal", can_view_journal)
+rules.add_perm("cases.edit_case", can_edit_case)
+rules.add_perm("cases.assign_case", can_assign_case)
+rules.add_perm("cases.view_rating_report", can_view_rating_report)
+#: The "Alle" tab of the case list.
+rules.add_perm("cases.view_all_cases", authenticated & is_intake)

@@ -1,0 +1,64 @@
+"""URLs of the cases app. Shared file: children and referrals first, then cases, journal and ratings."""
+
+from django.urls import path
+
+from . import case_views, child_views, journal_views, rating_views, referral_views
+
+app_name = "cases"
+
+urlpatterns = [
+    # --- Children, guardians, consent, referrals (indstillinger) ---------------------------
+    path("boern/nyt/", child_views.child_create, name="child-create"),
+    path("boern/<int:pk>/", child_views.child_detail, name="child-detail"),
+    path("boern/<int:pk>/cpr/", child_views.child_reveal_cpr, name="child-reveal-cpr"),
+    path("boern/<int:pk>/foraeldre/ny/", child_views.guardian_create, name="guardian-create"),
+    path("foraeldre/<int:pk>/samtykke/nyt/", child_views.consent_create, name="consent-create"),
+    path(
+        "samtykker/<int:pk>/tilbagekald/",
+        child_views.consent_withdraw,
+        name="consent-withdraw",
+    ),
+    path("indstillinger/", referral_views.referral_list, name="referral-list"),
+    path("indstillinger/modtagelse/", referral_views.referral_queue, name="referral-queue"),
+    path("indstillinger/ny/", referral_views.referral_create, name="referral-create"),
+    path("indstillinger/<int:pk>/", referral_views.referral_detail, name="referral-detail"),
+    path("indstillinger/<int:pk>/rediger/", referral_views.referral_update, name="referral-update"),
+    path(
+        "indstillinger/<int:pk>/autogem/",
+        referral_views.referral_autosave,
+        name="referral-autosave",
+    ),
+    path("indstillinger/<int:pk>/indsend/", referral_views.referral_submit, name="referral-submit"),
+    path(
+        "indstillinger/<int:pk>/bilag/", referral_views.attachment_upload, name="attachment-upload"
+    ),
+    path(
+        "indstillinger/bilag/<int:pk>/",
+        referral_views.attachment_download,
+        name="attachment-download",
+    ),
+    path(
+        "indstillinger/bilag/<int:pk>/slet/",
+        referral_views.attachment_delete,
+        name="attachment-delete",
+    ),
+    path(
+        "indstillinger/<int:pk>/modtag/", referral_views.referral_receive, name="referral-receive"
+    ),
+    path(
+        "indstillinger/<int:pk>/visiter/",
+        referral_views.referral_visitate,
+        name="referral-visitate",
+    ),
+    path("indstillinger/<int:pk>/afslut/", referral_views.referral_close, name="referral-close"),
+    # --- Cases, journal, Børnelineal ------------------------------------------------------
+    path("", case_views.case_list, name="case-list"),
+    path("soeg/", case_views.case_search, name="case-search"),
+    path("<int:pk>/", case_views.case_detail, name="case-detail"),
+    path("<int:pk>/tildel/", case_views.case_assign, name="case-assign"),
+    path("<int:pk>/luk/", case_views.case_close, name="case-close"),
+    path("<int:pk>/journal/ny/", journal_views.journal_create, name="journal-create"),
+    path("journal/<int:pk>/ret/", journal_views.journal_correct, name="journal-correct"),
+    path("<int:pk>/boernelineal/ny/", rating_views.rating_create, name="rating-create"),
+    path("boernelineal/", rating_views.rating_report, name="rating-report"),
+]

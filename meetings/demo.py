@@ -1,0 +1,285 @@
+"""Demo data for meetings: the forums, two schools' koordineringskonferencer with opgaver,
+henvisninger with a booked "Indstilling og bistand v/PPR", and this year's tirsdagsmøde plan.
+
+Idempotent: each part is only made when its natural key finds nothing, so running the demo
+command again on a later day adds no duplicates.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Child, ConsentForm, ConsentScope, Guardian, GuardianRelation, RulerColour
+from ppr.accounts.models import Membership, Role, User
+from ppr.deadlines import calendar
+from ppr.demo import DEMO_PASSWORD, DemoOrganisation
+
+from . import services, tuesdays
+from .forums import ensure_default_forums
+from .models import (
+    ConferenceSeries,
+    Decision,
+    ForumReferral,
+    Profession,
+    SupportForum,
+    TuesdayMeeting,
+)
+
+#: Extra partners so each district can staff its tirsdagsmøder (two social workers a meeting).
+PARTNERS = [
+    (
+        "socialraadgiver2@nordvig.dk",
+        "Sara",
+        "Nielsen",
+        "Socialrådgiver",
+        Role.SOCIAL_WORKER,
+        "Vest",
+    ),
+    (
+        "socialraadgiver3@nordvig.dk",
+        "Mikkel",
+        "Thomsen",
+        "Socialrådgiver",
+        Role.SOCIAL_WORKER,
+        "Vest",
+    ),
+    ("socialraadgiver4@nordvig.dk", "Louise", "Kjær", "Socialrådgiver", Role.SOCIAL_WORKER, "Øst"),
+    (
+        "socialraadgiver5@nordvig.dk",
+        "Anders",
+        "Poulsen",
+        "Socialrådgiver",
+        Role.SOCIAL_WORKER,
+        "Øst",
+    ),
+    (
+        "socialraadgiver6@nordvig.dk",
+        "Maja",
+        "Lauridsen",
+        "Socialrådgiver",
+        Role.SOCIAL_WORKER,
+        "Øst",
+    ),
+    (
+        "sundhedsplejerske2@nordvig.dk",
+        "Ida",
+        "Brandt",
+        "Sundhedsplejerske",
+        Role.HEALTH_VISITOR,
+        "Vest",
+    ),
+    (
+        "sundhedsplejerske3@nordvig.dk",
+        "Karen",
+        "Vestergaard",
+        "Sundhedsplejerske",
+        Role.HEALTH_VISITOR,
+        "Øst",
+    ),
+    (
+        "sundhedsplejerske4@nordvig.dk",
+        "Julie",
+        "Holst",
+        "Sundhedsplejerske",
+        Role.HEALTH_VISITOR,
+        "Øst",
+    ),
+]
+
+
+def _local(days: int, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=days), time(hour, minute))
+    )
+
+
+def _partners(organisation: DemoOrganisation) -> None:
+    for email, first, last, title, role, district in PARTNERS:
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first, "last_name": last, "title": title}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(
+            user=user, role=role, defaults={"district": organisation.districts[district]}
+        )
+
+
+def _consent(child: Child, meeting_name: str, by: User) -> None:
+    """Both parents' consent to discuss the child at the named meeting (demo data)."""
+    guardians = list(child.guardians.filter(has_custody=True))
+    if not guardians:
+        guardians = [
+            Guardian.objects.create(
+                child=child, name=f"{name} {child.last_name}", relation=relation
+            )
+            for name, relation in (("Anne", GuardianRelation.MOR), ("Jens", GuardianRelation.FAR))
+        ]
+    for guardian in guardians:
+        guardian.consents.get_or_create(
+            scope=ConsentScope.MEETING,
+            meeting_name=meeting_name,
+            withdrawn_on=None,
+            defaults={
+                "given_on": timezone.localdate(),
+                "form": ConsentForm.WRITTEN,
+                "recorded_by": by,
+            },
+        )
+
+
+def _conferences(organisation: DemoOrganisation) -> None:
+    users = organisation.users
+    plans = [
+        (
+            "Vestervang Skole",
+            users["school_leader"],
+            users["teacher"],
+            users["psychologist"],
+            "Personalerummet",
+        ),
+        (
+            "Børnehuset Mælkebøtten",
+            users["daycare_leader"],
+            users["pedagogue"],
+            users["psychologist_team"],
+            "Stuen",
+        ),
+    ]
+    for name, leader, staff, psychologist, room in plans:
+        institution = organisation.institutions[name]
+        if ConferenceSeries.objects.filter(institution=institution).exists():
+            continue
+        series = services.save_series(
+            series=ConferenceSeries(
+                institution=institution,
+                name=f"Koordineringskonference {name}",
+                room=room,
+                cadence="Første tirsdag i måneden kl. 13–15",
+            ),
+            standing_participants=[
+                psychologist,
+                users["social_worker"],
+                users["health_visitor"],
+                leader,
+            ],
+            by=leader,
+        )
+        held = services.schedule_conference(
+            series=series, starts_at=_local(-10, 13), ends_at=_local(-10, 15), room=room, by=leader
+        )
+        item = services.add_agenda_item(
+            meeting=held,
+            title="Uro og konflikter i frikvartererne",
+            description="Flere børn i gruppen er i konflikt; personalet ønsker sparring om struktur og voksenroller.",
+            anonymous_description="gruppe, 2. klasse" if "Skole" in name else "gruppe, børnehave",
+            by=staff,
+        )
+        services.decide_item(
+            item=item,
+            decision=Decision.START_INTERVENTION,
+            decision_note="PPR observerer to frikvarterer og giver sparring til teamet.",
+            responsible=psychologist,
+            follow_up_on=calendar.add_working_days(timezone.localdate(), 15),
+            version=item.version,
+            by=psychologist,
+        )
+        upcoming = services.schedule_conference(
+            series=series, starts_at=_local(7, 13), ends_at=_local(7, 15), room=room, by=leader
+        )
+        services.add_agenda_item(
+            meeting=upcoming,
+            title="Faldende trivsel og fravær",
+            description="Barnet er ofte væk om mandagen og siger, at det har ondt i maven.",
+            anonymous_description="pige, 4. klasse" if "Skole" in name else "dreng, 4 år",
+            by=staff,
+        )
+        child = Child.objects.filter(institution=institution).order_by("pk").first()
+        if child is not None:
+            _consent(child, series.name, leader)
+            services.add_agenda_item(
+                meeting=upcoming,
+                title="Opfølgning på sprogindsats",
+                description="Status på sprogforløbet og om der skal søges om mere støtte.",
+                child=child,
+                by=leader,
+            )
+
+
+def _forum_referrals(organisation: DemoOrganisation) -> None:
+    users = organisation.users
+    school = organisation.institutions["Vestervang Skole"]
+    if ForumReferral.objects.filter(institution=school).exists():
+        return
+    leader = users["school_leader"]
+    services.refer_to_forum(
+        institution=school,
+        forum=SupportForum.objects.get(code="tvaerfagligt_skoleteam"),
+        child=None,
+        anonymous_description="dreng, 5. klasse",
+        referred_on=timezone.localdate(),
+        rationale="Faldende trivsel efter forældrenes skilsmisse; skolens egne tiltag har ikke hjulpet nok.",
+        ruler_colour=RulerColour.GUL,
+        follow_up_on=calendar.add_working_days(timezone.localdate(), 20),
+        by=leader,
+    )
+    child = Child.objects.filter(institution=school).order_by("pk").first()
+    if child is None:
+        return
+    forum = SupportForum.objects.get(code="indstilling_bistand_ppr")
+    forum_referral = services.refer_to_forum(
+        institution=school,
+        forum=forum,
+        child=child,
+        referred_on=timezone.localdate(),
+        rationale="Handleplanen er evalueret uden tilstrækkelig effekt; skolen ønsker en indstilling og sparring.",
+        ruler_colour=RulerColour.ROED,
+        follow_up_on=calendar.add_working_days(timezone.localdate(), 20),
+        by=leader,
+    )
+    services.book_forum_meeting(
+        forum=forum,
+        institution=school,
+        forum_referral=forum_referral,
+        starts_at=_local(3, 10),
+        ends_at=_local(3, 11),
+        location="Vestervang Skole, mødelokale 2",
+        chair=leader,
+        minutes_writer=users["psychologist"],
+        participants=[users["teacher"]],
+        other_participants="Forældre",
+        by=leader,
+    )
+
+
+def _tuesday_plan(organisation: DemoOrganisation) -> None:
+    year = timezone.localdate().year
+    if TuesdayMeeting.objects.filter(starts_at__year=year).exists():
+        return
+    vest, oest = organisation.districts["Vest"], organisation.districts["Øst"]
+    missing = [
+        district
+        for district in (vest, oest)
+        if len(tuesdays.pool(district, Profession.PSYCHOLOGIST)) < 1
+        or len(tuesdays.pool(district, Profession.SOCIAL_WORKER)) < 2
+        or len(tuesdays.pool(district, Profession.HEALTH_VISITOR)) < 1
+    ]
+    if missing:
+        return
+    tuesdays.generate_plan(
+        year=year,
+        rooms={vest: "Rådhuset Vest, mødelokale 3", oest: "Sundhedshuset Øst, lokale 12"},
+        by=organisation.users["ppr_leader"],
+        notify_participants=False,
+    )
+
+
+@transaction.atomic
+def seed(organisation: DemoOrganisation) -> None:
+    ensure_default_forums(SupportForum)
+    _partners(organisation)
+    _conferences(organisation)
+    _forum_referrals(organisation)
+    _tuesday_plan(organisation)

@@ -1,0 +1,628 @@
+"""Forms for meetings. Danish labels and messages; the services re-check every rule."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Child, RulerColour
+from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
+from ppr.deadlines import calendar
+from ppr.organisation.models import District, Institution
+from ppr.sensitive import reject_cpr_like
+
+from . import services
+from .models import (
+    FORUM_INSTITUTION_KINDS,
+    ConferenceMeeting,
+    ConferenceSeries,
+    Decision,
+    SupportForum,
+    TuesdaySeat,
+)
+from .tuesdays import DISCUSSION_MINUTES, PROFESSION_ROLE
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time", "class": "form-input"}, format="%H:%M")
+
+
+class StyledForm(forms.Form):
+    """Adds the DKFDS classes to every widget."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+def style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-checkbox")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-input")
+
+
+def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A form's model choice field, typed, to narrow its queryset."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def user_label(user: User) -> str:
+    return f"{user} ({user.title})" if user.title else str(user)
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return user_label(obj)
+
+
+class UsersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return user_label(obj)
+
+
+def meeting_candidates(institution: Institution) -> QuerySet[User]:
+    """Who can be invited: the institution's people, PPR's professionals, social workers, health visitors."""
+    memberships = (
+        Q(memberships__role__in=list(INSTITUTION_ROLES), memberships__institution=institution)
+        | Q(memberships__role__in=[Role.PPR_LEADER, *CASEWORKER_ROLES])
+        | Q(memberships__role__in=[Role.SOCIAL_WORKER, Role.HEALTH_VISITOR])
+    )
+    ids = User.objects.filter(memberships, memberships__active=True, is_active=True).values("pk")
+    return User.objects.filter(pk__in=ids).order_by("first_name", "last_name")
+
+
+def _combine(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+class MeetingTimeMixin(forms.Form):
+    """A date with a start and an end time, the way people book a meeting."""
+
+    day = forms.DateField(label="Dato", widget=DATE_INPUT)
+    start = forms.TimeField(label="Fra kl.", widget=TIME_INPUT, initial=time(13, 0))
+    end = forms.TimeField(label="Til kl.", widget=TIME_INPUT, initial=time(14, 30))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("day") and data.get("start") and data.get("end"):
+            if data["end"] <= data["start"]:
+                self.add_error("end", "Mødet skal slutte efter det begynder.")
+            else:
+                data["starts_at"] = _combine(data["day"], data["start"])
+                data["ends_at"] = _combine(data["day"], data["end"])
+        return data
+
+
+# --- The support model ---------------------------------------------------------------------
+
+
+class SupportForumForm(forms.ModelForm):
+    institution_kinds = forms.MultipleChoiceField(
+        label="For institutionstyper",
+        choices=[(kind.value, kind.label) for kind in FORUM_INSTITUTION_KINDS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Vælg mindst én institutionstype."},
+    )
+
+    class Meta:
+        model = SupportForum
+        fields = [
+            "name",
+            "institution_kinds",
+            "case_scope",
+            "children",
+            "offers",
+            "participants",
+            "booked_by",
+            "chaired_by",
+            "minutes_policy",
+            "position",
+            "active",
+        ]
+        widgets = {
+            "children": forms.Textarea(attrs={"rows": 2}),
+            "offers": forms.Textarea(attrs={"rows": 3}),
+            "participants": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class ForumReferralForm(StyledForm):
+    """The TRIO's henvisning; the institution is chosen first (it decides forums and children)."""
+
+    forum = forms.ModelChoiceField(
+        label="Forum", queryset=SupportForum.objects.none(), empty_label="Vælg forum"
+    )
+    child = forms.ModelChoiceField(
+        label="Barn",
+        queryset=Child.objects.none(),
+        required=False,
+        empty_label="Anonym (ikke aktiv sag uden samtykke)",
+        help_text="Aktive sager skal have barnets navn. Ikke aktive sager kan henvises anonymt.",
+    )
+    anonymous_description = forms.CharField(
+        label="Anonym beskrivelse",
+        required=False,
+        max_length=200,
+        help_text="Kun ved anonym henvisning, fx “dreng, 3. klasse”. Ingen navne eller CPR-numre.",
+        validators=[reject_cpr_like],
+    )
+    referred_on = forms.DateField(label="Dato", widget=DATE_INPUT)
+    rationale = forms.CharField(
+        label="Begrundelse", widget=forms.Textarea(attrs={"rows": 4}), validators=[reject_cpr_like]
+    )
+    ruler_colour = forms.ChoiceField(
+        label="Børnelineal", choices=RulerColour.choices, widget=forms.RadioSelect
+    )
+    follow_up_on = forms.DateField(label="Opfølgning senest", widget=DATE_INPUT)
+
+    def __init__(self, *args: Any, institution: Institution, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.institution = institution
+        model_field(self, "forum").queryset = SupportForum.objects.for_institution(institution)
+        model_field(self, "child").queryset = (
+            Child.objects.visible_to(user)
+            .filter(institution=institution)
+            .order_by("first_name", "last_name")
+        )
+        self.fields["referred_on"].initial = calendar.today()
+        self.fields["follow_up_on"].initial = calendar.add_working_days(calendar.today(), 20)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        forum, child = data.get("forum"), data.get("child")
+        if forum is not None and forum.requires_named_child and child is None:
+            self.add_error(
+                "child",
+                f"{forum.name} drøfter aktive sager: vælg barnet. Kun ikke aktive sager kan henvises anonymt.",
+            )
+        if data.get("follow_up_on") and data["follow_up_on"] < calendar.today():
+            self.add_error("follow_up_on", "Opfølgningsdatoen kan ikke ligge i fortiden.")
+        return data
+
+
+class ForumMeetingForm(MeetingTimeMixin, StyledForm):
+    """Booking a forum meeting: when, where, who leads, who writes, who takes part."""
+
+    forum = forms.ModelChoiceField(
+        label="Forum", queryset=SupportForum.objects.none(), empty_label="Vælg forum"
+    )
+    child = forms.ModelChoiceField(
+        label="Barn",
+        queryset=Child.objects.none(),
+        required=False,
+        empty_label="Intet barn (ikke aktiv sag)",
+    )
+    location = forms.CharField(label="Sted", max_length=200)
+    chair = UserChoiceField(
+        label="Mødeleder", queryset=User.objects.none(), empty_label="Vælg mødeleder"
+    )
+    minutes_writer = UserChoiceField(
+        label="Referent",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Ingen (forummet har intet referat)",
+        help_text="Forummets regel bestemmer: PPR skriver notat, socialrådgiveren tager referat, eller intet referat.",
+    )
+    participants = UsersChoiceField(
+        label="Deltagere",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    other_participants = forms.CharField(
+        label="Øvrige deltagere",
+        max_length=300,
+        required=False,
+        help_text="Deltagere uden login, fx “forældre”.",
+        validators=[reject_cpr_like],
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        institution: Institution,
+        user: User,
+        fixed_child: Child | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.institution = institution
+        self.fixed_child = fixed_child
+        candidates = meeting_candidates(institution)
+        model_field(self, "forum").queryset = SupportForum.objects.for_institution(institution)
+        model_field(self, "chair").queryset = candidates
+        model_field(self, "minutes_writer").queryset = candidates
+        model_field(self, "participants").queryset = candidates
+        if fixed_child is not None:
+            del self.fields["child"]
+        else:
+            model_field(self, "child").queryset = Child.objects.visible_to(user).filter(
+                institution=institution
+            )
+
+
+# --- Koordineringskonferencer ------------------------------------------------------------------
+
+
+class ConferenceSeriesForm(forms.ModelForm):
+    standing_participants = UsersChoiceField(
+        label="Faste deltagere",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Typisk PPR, socialrådgiver, sundhedsplejerske og institutionens leder.",
+    )
+
+    class Meta:
+        model = ConferenceSeries
+        fields = ["name", "room", "cadence", "standing_participants"]
+
+    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.institution = institution
+        model_field(self, "standing_participants").queryset = meeting_candidates(institution)
+        if not self.instance.pk:
+            self.fields["name"].initial = f"Koordineringskonference {institution.name}"
+        style(self)
+
+
+class ConferenceMeetingForm(MeetingTimeMixin, StyledForm):
+    room = forms.CharField(label="Lokale", max_length=150)
+
+
+class AgendaItemForm(StyledForm):
+    """An opgave: named only when consent for this meeting is recorded; otherwise anonymous."""
+
+    title = forms.CharField(label="Opgave (kort)", max_length=200, validators=[reject_cpr_like])
+    description = forms.CharField(
+        label="Beskrivelse",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_cpr_like],
+    )
+    child = forms.ModelChoiceField(
+        label="Barn",
+        queryset=Child.objects.none(),
+        required=False,
+        empty_label="Anonym opgave",
+        help_text="Vælg kun barnet, hvis forældremyndighedsindehaverne har givet samtykke til drøftelse på netop denne konference.",
+    )
+    anonymous_description = forms.CharField(
+        label="Anonym beskrivelse",
+        max_length=200,
+        required=False,
+        help_text="Fx “pige, 2. klasse”. Ingen navne eller CPR-numre.",
+        validators=[reject_cpr_like],
+    )
+
+    def __init__(self, *args: Any, meeting: ConferenceMeeting, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        model_field(self, "child").queryset = Child.objects.visible_to(user).filter(
+            institution_id=meeting.series.institution_id
+        )
+
+    def clean_child(self) -> Child | None:
+        child = self.cleaned_data.get("child")
+        if child is not None and (reason := services.named_item_error(child, self.meeting)):
+            raise ValidationError(reason, code="consent")
+        return child
+
+
+@dataclass
+class DecisionOptions:
+    """The forums and people a meeting's decision forms offer, loaded once for all its items."""
+
+    forum_queryset: QuerySet[SupportForum]
+    people_queryset: QuerySet[User]
+    forums: list[SupportForum]
+    people: list[User]
+
+    @classmethod
+    def for_meeting(cls, meeting: ConferenceMeeting) -> "DecisionOptions":
+        institution = meeting.series.institution
+        forums = SupportForum.objects.for_institution(institution)
+        people = meeting_candidates(institution)
+        return cls(forums, people, list(forums), list(people))
+
+
+class DecisionForm(StyledForm):
+    """The decision on one opgave, entered in the room; ``version`` catches a parallel edit."""
+
+    decision = forms.ChoiceField(
+        label="Beslutning", choices=Decision.choices, widget=forms.RadioSelect
+    )
+    forum = forms.ModelChoiceField(
+        label="Henvis til forum",
+        queryset=SupportForum.objects.none(),
+        required=False,
+        empty_label="–",
+    )
+    responsible = UserChoiceField(
+        label="Ansvarlig", queryset=User.objects.none(), required=False, empty_label="–"
+    )
+    follow_up_on = forms.DateField(label="Opfølgning senest", widget=DATE_INPUT, required=False)
+    decision_note = forms.CharField(
+        label="Uddybning",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[reject_cpr_like],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, item: Any, options: "DecisionOptions | None" = None, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("prefix", f"punkt-{item.pk}")
+        super().__init__(*args, **kwargs)
+        options = options or DecisionOptions.for_meeting(item.meeting)
+        model_field(self, "forum").queryset = options.forum_queryset
+        model_field(self, "responsible").queryset = options.people_queryset
+        # The choices are read once per page, not once per item (a meeting has many items).
+        model_field(self, "forum").choices = [("", "–"), *((f.pk, str(f)) for f in options.forums)]
+        model_field(self, "responsible").choices = [
+            ("", "–"),
+            *((u.pk, user_label(u)) for u in options.people),
+        ]
+        if not self.is_bound:
+            self.initial.update(
+                decision=item.decision or None,
+                forum=item.forum_id,
+                responsible=item.responsible_id,
+                follow_up_on=item.follow_up_on,
+                decision_note=item.decision_note,
+                version=item.version,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        decision = data.get("decision")
+        if decision and decision != Decision.CLOSE:
+            if not data.get("responsible"):
+                self.add_error("responsible", "Vælg hvem der er ansvarlig.")
+            if not data.get("follow_up_on"):
+                self.add_error("follow_up_on", "Angiv en opfølgningsdato.")
+        if decision == Decision.REFER_FORUM and not data.get("forum"):
+            self.add_error("forum", "Vælg det forum, opgaven henvises til.")
+        if data.get("follow_up_on") and data["follow_up_on"] < calendar.today():
+            self.add_error("follow_up_on", "Opfølgningsdatoen kan ikke ligge i fortiden.")
+        return data
+
+
+# --- Notater -----------------------------------------------------------------------------------
+
+
+class NoteForm(StyledForm):
+    title = forms.CharField(label="Overskrift", max_length=200)
+    participants = UsersChoiceField(
+        label="Deltagere",
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    other_participants = forms.CharField(label="Øvrige deltagere", max_length=300, required=False)
+    text = forms.CharField(label="Notat", widget=forms.Textarea(attrs={"rows": 12}), required=False)
+    decisions = forms.CharField(
+        label="Beslutninger og aftaler", widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, note: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        candidates = meeting_candidates(note.institution)
+        chosen = note.participants.values("pk")
+        model_field(self, "participants").queryset = User.objects.filter(
+            Q(pk__in=candidates.values("pk")) | Q(pk__in=chosen)
+        ).order_by("first_name", "last_name")
+        if not self.is_bound:
+            self.initial.update(
+                title=note.title,
+                participants=list(note.participants.values_list("pk", flat=True)),
+                other_participants=note.other_participants,
+                text=note.text,
+                decisions=note.decisions,
+                version=note.version,
+            )
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- Tværfaglige tirsdagsmøder -----------------------------------------------------------------
+
+
+class PlanForm(StyledForm):
+    """Next year's plan: the year, the start time and a room per district (blank: no meetings)."""
+
+    year = forms.IntegerField(label="År", min_value=2020, max_value=2100)
+    start = forms.TimeField(label="Mødestart", widget=TIME_INPUT, initial=time(13, 0))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = calendar.today().year + 1
+        self.districts = list(District.objects.order_by("name"))
+        for district in self.districts:
+            self.fields[f"room_{district.pk}"] = forms.CharField(
+                label=f"Lokale i {district.name}",
+                required=False,
+                max_length=150,
+                initial=f"Mødelokale {district.name}" if district.name in ("Vest", "Øst") else "",
+                help_text="Tomt: ingen tirsdagsmøder i distriktet.",
+                widget=forms.TextInput(attrs={"class": "form-input"}),
+            )
+
+    def room_fields(self) -> list[forms.BoundField]:
+        return [self[f"room_{district.pk}"] for district in self.districts]
+
+    def rooms(self) -> dict[District, str]:
+        return {
+            district: self.cleaned_data[f"room_{district.pk}"].strip()
+            for district in self.districts
+            if self.cleaned_data.get(f"room_{district.pk}", "").strip()
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not self.rooms():
+            raise ValidationError("Skriv et lokale for mindst ét distrikt.")
+        return data
+
+
+class SubstituteForm(StyledForm):
+    substitute = UserChoiceField(
+        label="Afløser", queryset=User.objects.none(), empty_label="Vælg afløser"
+    )
+
+    def __init__(self, *args: Any, seat: TuesdaySeat, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_field(self, "substitute").queryset = colleagues(seat)
+
+
+def colleagues(seat: TuesdaySeat) -> QuerySet[User]:
+    """People of the seat's profession who are not already at the meeting."""
+    role = PROFESSION_ROLE[seat.profession]  # type: ignore[index]
+    ids = User.objects.filter(
+        memberships__role=role, memberships__active=True, is_active=True
+    ).values("pk")
+    seated = seat.meeting.seats.filter(state="deltager").values("user_id")
+    return (
+        User.objects.filter(pk__in=ids).exclude(pk__in=seated).order_by("first_name", "last_name")
+    )
+
+
+class SeatChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.meeting.local_date:%d.%m.%Y} ({obj.meeting.district.name}) – {obj.user}"
+
+
+class SwapForm(StyledForm):
+    """Ask a colleague to take the seat; or pick one of their seats to swap with."""
+
+    colleague = UserChoiceField(
+        label="Kollega", queryset=User.objects.none(), required=False, empty_label="–"
+    )
+    counter_seat = SeatChoiceField(
+        label="…eller byt med en kollegas plads",
+        queryset=TuesdaySeat.objects.none(),
+        required=False,
+        empty_label="Intet bytte – kollegaen tager bare min plads",
+        help_text="Vælger du en plads, overtager du den, og kollegaen tager din.",
+    )
+
+    def __init__(self, *args: Any, seat: TuesdaySeat, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seat = seat
+        model_field(self, "colleague").queryset = colleagues(seat)
+        mine = TuesdaySeat.objects.filter(user_id=seat.user_id, state="deltager").values(
+            "meeting_id"
+        )
+        model_field(self, "counter_seat").queryset = (
+            TuesdaySeat.objects.filter(
+                profession=seat.profession,
+                state="deltager",
+                meeting__cancelled_at__isnull=True,
+                meeting__starts_at__gt=timezone.now(),
+            )
+            .exclude(user_id=seat.user_id)
+            .exclude(meeting_id__in=mine)
+            .exclude(user_id__in=seat.meeting.seats.filter(state="deltager").values("user_id"))
+            .select_related("meeting__district", "user")
+            .order_by("meeting__starts_at")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        colleague, counter = data.get("colleague"), data.get("counter_seat")
+        if counter is not None:
+            if colleague is not None and colleague.pk != counter.user_id:
+                self.add_error(
+                    "counter_seat", "Pladsen tilhører en anden kollega end den, du har valgt."
+                )
+            data["colleague"] = counter.user
+        elif colleague is None:
+            self.add_error("colleague", "Vælg en kollega eller en plads at bytte med.")
+        return data
+
+
+class DiscussionForm(forms.Form):
+    keywords = forms.CharField(
+        label="Problemstilling i stikord",
+        max_length=300,
+        required=False,
+        validators=[reject_cpr_like],
+    )
+    presenter = UserChoiceField(
+        label="Bragt af", queryset=User.objects.none(), required=False, empty_label="–"
+    )
+    priority = forms.IntegerField(label="Prioritet", min_value=1, max_value=20, required=False)
+    minutes = forms.IntegerField(
+        label="Minutter", min_value=1, max_value=DISCUSSION_MINUTES, required=False
+    )
+
+    def __init__(self, *args: Any, participants: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_field(self, "presenter").queryset = participants
+        style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("keywords"):
+            for field, label in (("priority", "prioritet"), ("minutes", "minutter")):
+                if data.get(field) in (None, ""):
+                    self.add_error(field, f"Angiv {label}.")
+        return data
+
+
+class BaseDiscussionFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        rows = [form.cleaned_data for form in self.forms if form.cleaned_data.get("keywords")]
+        if not rows:
+            return
+        total = sum(row["minutes"] for row in rows)
+        if total != DISCUSSION_MINUTES:
+            raise ValidationError(
+                f"De {DISCUSSION_MINUTES} minutter skal fordeles helt mellem drøftelserne: summen er nu {total} minutter."
+            )
+        priorities = [row["priority"] for row in rows]
+        if len(set(priorities)) != len(priorities):
+            raise ValidationError("To drøftelser kan ikke have samme prioritet.")
+
+
+DiscussionFormSet = forms.formset_factory(
+    DiscussionForm, formset=BaseDiscussionFormSet, extra=0, max_num=8
+)
+
+
+class TuesdayAgendaForm(StyledForm):
+    timekeeper = UserChoiceField(
+        label="Tidtager", queryset=User.objects.none(), required=False, empty_label="–"
+    )
+    any_other_business = forms.CharField(
+        label="Evt. (15 min.)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[reject_cpr_like],
+    )
+
+    def __init__(self, *args: Any, participants: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_field(self, "timekeeper").queryset = participants

@@ -1,0 +1,984 @@
+"""Meetings: the support model's forums and TRIO referrals (henvisninger), forum bookings,
+koordineringskonferencer with their agenda, notater, and the anonymous tværfaglige tirsdagsmøder.
+"""
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import RulerColour
+from ppr.organisation.models import DAYCARE_KINDS, SCHOOL_KINDS, InstitutionKind
+
+from . import querysets
+
+# --- The support model ---------------------------------------------------------------------
+
+
+class CaseScope(models.TextChoices):
+    """Whether a forum discusses children without (ikke aktive) or with an open case (aktive)."""
+
+    INACTIVE = "ikke_aktive", "Ikke aktive sager"
+    ACTIVE = "aktive", "Aktive sager"
+
+
+class Booker(models.TextChoices):
+    """Who books (indkalder) a forum meeting."""
+
+    OPEN = "aaben_konsultation", "Åben konsultation ved fast mødetid"
+    INSTITUTION = "institution", "Institutionen"
+    INSTITUTION_WITH_PPR = (
+        "institution_efter_aftale",
+        "Institutionen efter aftale med psykolog/talepædagog",
+    )
+    SOCIAL_WORKER = "socialraadgiver", "Socialrådgiveren indkalder"
+
+
+class Chair(models.TextChoices):
+    """Who leads (er mødeleder for) a forum meeting."""
+
+    INSTITUTION = "institution", "Institutionen"
+    SOCIAL_WORKER = "socialraadgiver", "Socialrådgiveren"
+    INSTITUTION_OR_SOCIAL_WORKER = (
+        "institution_eller_socialraadgiver",
+        "Institutionen eller socialrådgiveren",
+    )
+
+
+class MinutesPolicy(models.TextChoices):
+    """Who writes the minutes of a forum meeting (and whether they are filed on the case)."""
+
+    NONE = "intet", "Intet referat"
+    SOCIAL_WORKER_REFERAT = (
+        "socialraadgiver_referat",
+        "Socialrådgiveren tager referat, sender det og journaliserer",
+    )
+    PPR_NOTAT = "ppr_notat", "PPR skriver notat, sender det til deltagerne og journaliserer"
+
+
+#: The institution kinds a forum can be for, as the edit form offers them.
+FORUM_INSTITUTION_KINDS = [*SCHOOL_KINDS, *DAYCARE_KINDS, InstitutionKind.KLUB]
+
+
+class SupportForum(models.Model):
+    """A forum of the support model (mødeforum): for whom, what you get, who books, leads and writes."""
+
+    code = models.SlugField(
+        "kode", max_length=50, unique=True, help_text="Fast nøgle; ændres ikke."
+    )
+    name = models.CharField("navn", max_length=150, unique=True)
+    institution_kinds = models.JSONField("for institutionstyper", default=list)
+    case_scope = models.CharField("sager", max_length=20, choices=CaseScope.choices)
+    children = models.TextField("hvilke børn drøftes?", blank=True)
+    offers = models.TextField("hvad kan man få ud af mødet?", blank=True)
+    participants = models.TextField("hvem deltager?", blank=True)
+    booked_by = models.CharField("hvem booker mødet?", max_length=30, choices=Booker.choices)
+    chaired_by = models.CharField("hvem er mødeleder?", max_length=40, choices=Chair.choices)
+    minutes_policy = models.CharField("referat", max_length=30, choices=MinutesPolicy.choices)
+    position = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    active = models.BooleanField("i brug", default=True)
+    updated_at = models.DateTimeField("ændret", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ændret af",
+    )
+
+    objects = querysets.SupportForumQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "mødeforum"
+        verbose_name_plural = "mødefora"
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def fits(self, institution: Any) -> bool:
+        return institution.kind in self.institution_kinds
+
+    @property
+    def requires_named_child(self) -> bool:
+        """Active cases are discussed with the child's name; only non-active ones may be anonymous."""
+        return self.case_scope == CaseScope.ACTIVE
+
+    @property
+    def has_minutes(self) -> bool:
+        return self.minutes_policy != MinutesPolicy.NONE
+
+    @property
+    def institution_kind_labels(self) -> list[str]:
+        labels = dict(InstitutionKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.institution_kinds]
+
+
+class ForumReferral(models.Model):
+    """A TRIO's henvisning: an institution sends a child (or an anonymous case) to one forum."""
+
+    institution = models.ForeignKey(
+        "organisation.Institution",
+        on_delete=models.PROTECT,
+        related_name="forum_referrals",
+        verbose_name="institution",
+    )
+    child = models.ForeignKey(
+        "cases.Child",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forum_referrals",
+        verbose_name="barn",
+    )
+    anonymous_description = models.CharField(
+        "anonym beskrivelse",
+        max_length=200,
+        blank=True,
+        help_text="Kun når barnet ikke nævnes ved navn, fx “dreng, 3. klasse”.",
+    )
+    referred_on = models.DateField("dato", default=date.today)
+    forum = models.ForeignKey(
+        SupportForum, on_delete=models.PROTECT, related_name="referrals", verbose_name="forum"
+    )
+    rationale = models.TextField("begrundelse")
+    ruler_colour = models.CharField("Børnelineal", max_length=10, choices=RulerColour.choices)
+    follow_up_on = models.DateField("opfølgning senest")
+    # The indstilling that visitation redirected here ("henvist til andet forum").
+    referral = models.OneToOneField(
+        "cases.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forum_referral",
+        verbose_name="indstilling",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="oprettet af",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    objects = querysets.ForumReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "henvisning"
+        verbose_name_plural = "henvisninger"
+        ordering = ["-referred_on", "-created_at"]
+        indexes = [models.Index(fields=["institution", "-referred_on"])]
+
+    def __str__(self) -> str:
+        return f"Henvisning til {self.forum}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:forumreferral-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.child_id is None
+
+    @property
+    def subject_label(self) -> str:
+        """How the referral names the child on screen; anonymous ones by their description."""
+        if self.child is not None:
+            return self.child.name
+        return f"Anonym{f': {self.anonymous_description}' if self.anonymous_description else ''}"
+
+    @property
+    def audit_child_id(self) -> int | None:
+        return self.child_id
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.institution_id
+
+    @property
+    def deadline_link(self) -> str:
+        return self.get_absolute_url()
+
+    @property
+    def deadline_district_id(self) -> int:
+        return self.institution.district_id
+
+    def can_be_handled_by(self, user: Any) -> bool:
+        return ForumReferral.objects.visible_to(user).filter(pk=self.pk).exists()
+
+
+class ForumMeeting(models.Model):
+    """A booked meeting in a forum, e.g. "Indstilling og bistand v/PPR" for one child."""
+
+    forum = models.ForeignKey(
+        SupportForum, on_delete=models.PROTECT, related_name="meetings", verbose_name="forum"
+    )
+    institution = models.ForeignKey(
+        "organisation.Institution",
+        on_delete=models.PROTECT,
+        related_name="forum_meetings",
+        verbose_name="institution",
+    )
+    forum_referral = models.ForeignKey(
+        ForumReferral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name="henvisning",
+    )
+    child = models.ForeignKey(
+        "cases.Child",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forum_meetings",
+        verbose_name="barn",
+    )
+    starts_at = models.DateTimeField("starttidspunkt")
+    ends_at = models.DateTimeField("sluttidspunkt")
+    location = models.CharField("sted", max_length=200)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="mødeleder",
+    )
+    minutes_writer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="referent",
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="forum_meetings", verbose_name="deltagere"
+    )
+    other_participants = models.CharField(
+        "øvrige deltagere",
+        max_length=300,
+        blank=True,
+        help_text="Fx “forældre” eller “barnets kontaktperson” – deltagere uden login.",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="booket af",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+    cancelled_at = models.DateTimeField("aflyst", null=True, blank=True)
+
+    objects = querysets.ForumMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "forummøde"
+        verbose_name_plural = "forummøder"
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["institution", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="forum_meeting_ends_after_start",
+                violation_error_message="Mødet skal slutte efter det begynder.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.forum} {timezone.localtime(self.starts_at):%d.%m.%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:forummeeting-detail", kwargs={"pk": self.pk})
+
+    @property
+    def calendar_title(self) -> str:
+        return f"{self.forum.name} – {self.institution.name}"
+
+    @property
+    def audit_child_id(self) -> int | None:
+        return self.child_id
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.institution_id
+
+    @property
+    def deadline_link(self) -> str:
+        return self.get_absolute_url()
+
+    @property
+    def deadline_district_id(self) -> int:
+        return self.institution.district_id
+
+    def can_be_handled_by(self, user: Any) -> bool:
+        return ForumMeeting.objects.visible_to(user).filter(pk=self.pk).exists()
+
+
+# --- Koordineringskonferencer ----------------------------------------------------------------
+
+
+class ConferenceSeries(models.Model):
+    """The recurring koordineringskonference of one institution, with its standing participants."""
+
+    institution = models.ForeignKey(
+        "organisation.Institution",
+        on_delete=models.PROTECT,
+        related_name="conference_series",
+        verbose_name="institution",
+    )
+    name = models.CharField(
+        "navn",
+        max_length=200,
+        unique=True,
+        help_text="Navnet forældrene giver samtykke til (“Drøftelse på et navngivet møde”).",
+    )
+    room = models.CharField("lokale", max_length=150)
+    cadence = models.CharField(
+        "hyppighed", max_length=150, blank=True, help_text="Fx “første tirsdag i måneden”."
+    )
+    standing_participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="conference_series",
+        verbose_name="faste deltagere",
+        blank=True,
+    )
+    active = models.BooleanField("aktiv", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="oprettet af",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    objects = querysets.ConferenceSeriesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "koordineringskonference (serie)"
+        verbose_name_plural = "koordineringskonferencer (serier)"
+        ordering = ["institution__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution"],
+                name="conference_series_one_per_institution",
+                violation_error_message="Institutionen har allerede en række koordineringskonferencer.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:series-detail", kwargs={"pk": self.pk})
+
+    @property
+    def audit_child_id(self) -> None:
+        return None
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.institution_id
+
+
+class ConferenceMeeting(models.Model):
+    """One koordineringskonference: a date, a room, participants and an agenda of opgaver."""
+
+    series = models.ForeignKey(
+        ConferenceSeries,
+        on_delete=models.PROTECT,
+        related_name="meetings",
+        verbose_name="koordineringskonference",
+    )
+    starts_at = models.DateTimeField("starttidspunkt")
+    ends_at = models.DateTimeField("sluttidspunkt")
+    room = models.CharField("lokale", max_length=150)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="conference_meetings",
+        verbose_name="deltagere",
+        blank=True,
+    )
+    cancelled_at = models.DateTimeField("aflyst", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="oprettet af",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    objects = querysets.ConferenceMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "koordineringskonference"
+        verbose_name_plural = "koordineringskonferencer"
+        ordering = ["-starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "starts_at"],
+                name="conference_meeting_unique_start",
+                violation_error_message="Der er allerede en konference på det tidspunkt.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="conference_meeting_ends_after_start",
+                violation_error_message="Mødet skal slutte efter det begynder.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series.name} {timezone.localtime(self.starts_at):%d.%m.%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:conference-detail", kwargs={"pk": self.pk})
+
+    @property
+    def institution(self) -> Any:
+        return self.series.institution
+
+    @property
+    def calendar_title(self) -> str:
+        return self.series.name
+
+    @property
+    def audit_child_id(self) -> None:
+        return None
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.series.institution_id
+
+    @property
+    def deadline_link(self) -> str:
+        return self.get_absolute_url()
+
+    @property
+    def deadline_district_id(self) -> int:
+        return self.series.institution.district_id
+
+    def can_be_handled_by(self, user: Any) -> bool:
+        return ConferenceMeeting.objects.visible_to(user).filter(pk=self.pk).exists()
+
+
+class Decision(models.TextChoices):
+    """What a koordineringskonference decides for one opgave."""
+
+    START_INTERVENTION = "igangsaet_indsats", "Igangsæt en indsats"
+    REFER_PPR = "indstil_ppr", "Indstilling til PPR"
+    REFER_FORUM = "henvis_forum", "Henvis til et forum i supportmodellen"
+    FOLLOW_UP = "opfoelg", "Følg op på næste møde"
+    CLOSE = "afslut", "Afslut"
+
+
+#: Decisions that need a responsible person and a follow-up date.
+DECISIONS_WITH_FOLLOW_UP = [d.value for d in Decision if d != Decision.CLOSE]
+
+
+class AgendaItem(models.Model):
+    """An opgave on a conference's agenda: about a named child (with consent) or anonymous."""
+
+    meeting = models.ForeignKey(
+        ConferenceMeeting, on_delete=models.CASCADE, related_name="items", verbose_name="konference"
+    )
+    position = models.PositiveSmallIntegerField("nummer")
+    title = models.CharField("opgave", max_length=200)
+    description = models.TextField("beskrivelse", blank=True)
+    child = models.ForeignKey(
+        "cases.Child",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="conference_items",
+        verbose_name="barn",
+    )
+    anonymous_description = models.CharField("anonym beskrivelse", max_length=200, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="sat på af",
+    )
+    submitted_at = models.DateTimeField("sat på", auto_now_add=True)
+    decision = models.CharField("beslutning", max_length=30, choices=Decision.choices, blank=True)
+    decision_note = models.TextField("uddybning af beslutningen", blank=True)
+    forum = models.ForeignKey(
+        SupportForum,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="henvist til forum",
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="ansvarlig",
+    )
+    follow_up_on = models.DateField("opfølgning senest", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="besluttet af",
+    )
+    decided_at = models.DateTimeField("besluttet", null=True, blank=True)
+    # Two laptops in the room may edit the same item: a save from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = querysets.AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dagsordenspunkt"
+        verbose_name_plural = "dagsordenspunkter"
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "position"],
+                name="agenda_item_unique_position",
+                violation_error_message="Punktnummeret findes allerede.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision=Decision.REFER_FORUM) | Q(forum__isnull=False),
+                name="agenda_item_forum_decision_has_forum",
+                violation_error_message="Vælg det forum, opgaven henvises til.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision__in=DECISIONS_WITH_FOLLOW_UP)
+                | (Q(responsible__isnull=False) & Q(follow_up_on__isnull=False)),
+                name="agenda_item_decision_has_follow_up",
+                violation_error_message="En beslutning skal have en ansvarlig og en opfølgningsdato.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Punkt {self.position}: {self.title}"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.child_id is None
+
+    @property
+    def subject_label(self) -> str:
+        if self.child is not None:
+            return self.child.name
+        return f"Anonym{f': {self.anonymous_description}' if self.anonymous_description else ''}"
+
+    @property
+    def is_decided(self) -> bool:
+        return bool(self.decision)
+
+    @property
+    def audit_child_id(self) -> int | None:
+        return self.child_id
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.meeting.series.institution_id
+
+    @property
+    def deadline_link(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#punkt-{self.pk}"
+
+    @property
+    def deadline_district_id(self) -> int:
+        return self.meeting.series.institution.district_id
+
+    def can_be_handled_by(self, user: Any) -> bool:
+        return AgendaItem.objects.visible_to(user).filter(pk=self.pk).exists()
+
+
+# --- Notater ---------------------------------------------------------------------------------
+
+
+class NoteStatus(models.TextChoices):
+    DRAFT = "kladde", "Kladde"
+    FINAL = "endelig", "Endelig"
+
+
+class Note(models.Model):
+    """The notat (or referat) of one meeting; once final it is locked, sent and journaled."""
+
+    forum_meeting = models.OneToOneField(
+        ForumMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="note",
+        verbose_name="forummøde",
+    )
+    conference_meeting = models.OneToOneField(
+        ConferenceMeeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="note",
+        verbose_name="koordineringskonference",
+    )
+    title = models.CharField("overskrift", max_length=200)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="meeting_notes", verbose_name="deltagere", blank=True
+    )
+    other_participants = models.CharField("øvrige deltagere", max_length=300, blank=True)
+    text = models.TextField("notat", blank=True)
+    decisions = models.TextField("beslutninger og aftaler", blank=True)
+    status = models.CharField(
+        "status", max_length=10, choices=NoteStatus.choices, default=NoteStatus.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="forfatter",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+    updated_at = models.DateTimeField("ændret", auto_now=True)
+    finalised_at = models.DateTimeField("endelig", null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="gjort endelig af",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = querysets.NoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "notat"
+        verbose_name_plural = "notater"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(forum_meeting__isnull=False, conference_meeting__isnull=True)
+                | Q(forum_meeting__isnull=True, conference_meeting__isnull=False),
+                name="note_belongs_to_one_meeting",
+                violation_error_message="Et notat hører til præcis ét møde.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="endelig") | Q(finalised_at__isnull=False),
+                name="note_final_has_time",
+                violation_error_message="Et endeligt notat skal have et tidspunkt.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:note-detail", kwargs={"pk": self.pk})
+
+    @property
+    def meeting(self) -> ForumMeeting | ConferenceMeeting:
+        return self.forum_meeting or self.conference_meeting  # type: ignore[return-value]
+
+    @property
+    def institution(self) -> Any:
+        return self.meeting.institution
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == NoteStatus.FINAL
+
+    def named_child_ids(self) -> list[int]:
+        """The children the meeting named (and whose open cases the notat is filed on)."""
+        if self.forum_meeting is not None:
+            return [self.forum_meeting.child_id] if self.forum_meeting.child_id else []
+        assert self.conference_meeting is not None
+        ids = AgendaItem.objects.filter(
+            meeting=self.conference_meeting, child__isnull=False
+        ).values_list("child_id", flat=True)
+        return sorted({child_id for child_id in ids if child_id is not None})
+
+    @property
+    def audit_child_id(self) -> int | None:
+        return self.forum_meeting.child_id if self.forum_meeting is not None else None
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.institution.pk
+
+    @property
+    def deadline_link(self) -> str:
+        return self.get_absolute_url()
+
+    @property
+    def deadline_district_id(self) -> int:
+        return self.institution.district_id
+
+    def can_download(self, user: Any) -> bool:
+        """The PDF: whoever may read the notat (PPR, participants, the institution's leader)."""
+        return Note.objects.visible_to(user).filter(pk=self.pk).exists()
+
+
+# --- Tværfaglige tirsdagsmøder ---------------------------------------------------------------
+
+
+class Profession(models.TextChoices):
+    SOCIAL_WORKER = "socialraadgiver", "Socialrådgiver"
+    HEALTH_VISITOR = "sundhedsplejerske", "Sundhedsplejerske"
+    PSYCHOLOGIST = "psykolog", "PPR-psykolog"
+
+
+#: Seats per meeting (seed 004, Bilag 2): two social workers, one health visitor, one psychologist.
+SEATS_PER_MEETING = {
+    Profession.SOCIAL_WORKER: 2,
+    Profession.HEALTH_VISITOR: 1,
+    Profession.PSYCHOLOGIST: 1,
+}
+
+
+class TuesdayMeeting(models.Model):
+    """A tværfagligt tirsdagsmøde: always anonymous, so it links no child record at all."""
+
+    district = models.ForeignKey(
+        "organisation.District",
+        on_delete=models.PROTECT,
+        related_name="tuesday_meetings",
+        verbose_name="distrikt",
+    )
+    starts_at = models.DateTimeField("starttidspunkt")
+    ends_at = models.DateTimeField("sluttidspunkt")
+    room = models.CharField("lokale", max_length=150)
+    timekeeper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="tidtager",
+    )
+    any_other_business = models.TextField("evt.", blank=True)
+    cancelled_at = models.DateTimeField("aflyst", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="planlagt af",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    objects = querysets.TuesdayMeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tværfagligt tirsdagsmøde"
+        verbose_name_plural = "tværfaglige tirsdagsmøder"
+        ordering = ["starts_at", "district__name"]
+        indexes = [models.Index(fields=["starts_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "starts_at"],
+                name="tuesday_meeting_unique_district_start",
+                violation_error_message="Der er allerede et tirsdagsmøde i distriktet på det tidspunkt.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="tuesday_meeting_ends_after_start",
+                violation_error_message="Mødet skal slutte efter det begynder.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tværfagligt tirsdagsmøde {self.district} {timezone.localtime(self.starts_at):%d.%m.%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:tuesday-detail", kwargs={"pk": self.pk})
+
+    @property
+    def calendar_title(self) -> str:
+        return f"Tværfagligt tirsdagsmøde ({self.district.name})"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    @property
+    def local_date(self) -> date:
+        return timezone.localtime(self.starts_at).date()
+
+
+class SeatState(models.TextChoices):
+    ACTIVE = "deltager", "Deltager"
+    CANCELLED = "afbud", "Afbud"
+
+
+class TuesdaySeat(models.Model):
+    """One place at a tirsdagsmøde, held by one participant of one profession."""
+
+    meeting = models.ForeignKey(
+        TuesdayMeeting, on_delete=models.CASCADE, related_name="seats", verbose_name="møde"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="tuesday_seats",
+        verbose_name="deltager",
+    )
+    profession = models.CharField("faggruppe", max_length=20, choices=Profession.choices)
+    state = models.CharField(
+        "status", max_length=10, choices=SeatState.choices, default=SeatState.ACTIVE
+    )
+    cancelled_at = models.DateTimeField("afbud meldt", null=True, blank=True)
+
+    objects = querysets.TuesdayChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "plads ved tirsdagsmøde"
+        verbose_name_plural = "pladser ved tirsdagsmøder"
+        ordering = ["meeting", "profession", "user__first_name"]
+        indexes = [models.Index(fields=["user", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=Q(state="deltager"),
+                name="tuesday_seat_once_per_meeting",
+                violation_error_message="Personen deltager allerede i mødet.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_profession_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == SeatState.ACTIVE
+
+
+class SwapState(models.TextChoices):
+    PENDING = "afventer", "Afventer svar"
+    ACCEPTED = "accepteret", "Accepteret"
+    DECLINED = "afslaaet", "Afslået"
+    WITHDRAWN = "trukket_tilbage", "Trukket tilbage"
+
+
+class SwapRequest(models.Model):
+    """A participant asks a colleague to take their seat, optionally taking one of theirs back."""
+
+    seat = models.ForeignKey(
+        TuesdaySeat, on_delete=models.CASCADE, related_name="swap_requests", verbose_name="plads"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="spurgt af",
+    )
+    colleague = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="kollega"
+    )
+    counter_seat = models.ForeignKey(
+        TuesdaySeat,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="til gengæld",
+        help_text="Kollegaens plads ved et andet møde, som du overtager (et bytte).",
+    )
+    state = models.CharField(
+        "status", max_length=20, choices=SwapState.choices, default=SwapState.PENDING
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+    answered_at = models.DateTimeField("besvaret", null=True, blank=True)
+
+    objects = querysets.SwapRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bytteanmodning"
+        verbose_name_plural = "bytteanmodninger"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seat"],
+                condition=Q(state="afventer"),
+                name="swap_one_pending_per_seat",
+                violation_error_message="Der er allerede en ubesvaret bytteanmodning for pladsen.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Bytte: {self.seat.meeting}"
+
+
+class Discussion(models.Model):
+    """One problem brought to a tirsdagsmøde, in keywords, with its priority and minutes."""
+
+    meeting = models.ForeignKey(
+        TuesdayMeeting, on_delete=models.CASCADE, related_name="discussions", verbose_name="møde"
+    )
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="bragt af",
+    )
+    keywords = models.CharField("problemstilling i stikord", max_length=300)
+    priority = models.PositiveSmallIntegerField("prioritet")
+    minutes = models.PositiveSmallIntegerField("minutter")
+
+    objects = querysets.TuesdayChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "drøftelse"
+        verbose_name_plural = "drøftelser"
+        ordering = ["meeting", "priority"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "priority"],
+                name="discussion_unique_priority",
+                violation_error_message="To drøftelser kan ikke have samme prioritet.",
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1) & Q(minutes__lte=90),
+                name="discussion_minutes_range",
+                violation_error_message="En drøftelse varer mellem 1 og 90 minutter.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.priority}. {self.keywords}"
+
+
+class CalendarFeed(models.Model):
+    """A participant's private calendar subscription; only a hash of the URL's token is stored."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name="bruger",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+    last_used_at = models.DateTimeField("senest hentet", null=True, blank=True)
+
+    objects = querysets.CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "kalenderabonnement"
+        verbose_name_plural = "kalenderabonnementer"
+
+    def __str__(self) -> str:
+        return f"Kalender for {self.user}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

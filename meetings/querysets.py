@@ -1,0 +1,206 @@
+"""Who sees which meetings: PPR by role and district, institutions their own, partners their own.
+
+Deny by default. The rules, in words:
+
+- PPR leader and secretary: every forum referral, booking and conference (the secretary books
+  meetings); the secretary reads no notat (professional content).
+- PPR case workers: the institutions in their team's district, and any meeting they take part in.
+- Institution leaders and staff: their own institution's referrals to forums, bookings and
+  conferences. Notater: the leader of the institution, staff only as participants.
+- Social workers and health visitors: the meetings they take part in.
+- The administrator: nothing.
+- Tværfaglige tirsdagsmøder are anonymous: all PPR staff see the plan; partners their own
+  meetings; institutions nothing.
+"""
+
+from typing import Any, Self
+
+from django.db.models import Q
+
+from ppr.access import VisibleQuerySet
+from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
+
+
+def sees_all_meetings(user: Any) -> bool:
+    return user.has_role(Role.PPR_LEADER, Role.SECRETARY)
+
+
+def caseworker_district_ids(user: Any) -> set[int]:
+    """Districts a PPR case worker covers: their teams' districts (or a district membership)."""
+    ids: set[int] = set()
+    for membership in user.active_memberships:
+        if membership.role not in CASEWORKER_ROLES:
+            continue
+        if membership.team_id and membership.team.district_id:
+            ids.add(membership.team.district_id)
+        if membership.district_id:
+            ids.add(membership.district_id)
+    return ids
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.is_active
+
+
+def _distinct(qs: VisibleQuerySet, condition: Q) -> Any:
+    # The conditions join many-to-many participants; a subquery keeps one row per object.
+    return qs.filter(pk__in=qs.model.objects.filter(condition).values("pk"))
+
+
+class SupportForumQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """The forums are the municipality's support model: everyone who works with children."""
+        if not _active(user) or not (user.roles - {Role.ADMINISTRATOR}):
+            return self.none()
+        return self.all()
+
+    def for_institution(self, institution: Any) -> Self:
+        """Active forums that fit the institution's kind (a handful of rows: filtered in Python,
+        as SQLite has no JSON ``contains``)."""
+        fitting = [forum.pk for forum in self.filter(active=True) if forum.fits(institution)]  # type: ignore[attr-defined]
+        return self.filter(pk__in=fitting)
+
+
+class ForumReferralQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        if not _active(user):
+            return self.none()
+        if sees_all_meetings(user):
+            return self.all()
+        condition = Q(pk__in=[])
+        if user.has_role(*CASEWORKER_ROLES):
+            condition |= Q(institution__district_id__in=caseworker_district_ids(user))
+            condition |= Q(meetings__participants=user)
+        institutions = user.institution_ids(*INSTITUTION_ROLES)
+        if institutions:
+            condition |= Q(institution_id__in=institutions)
+        if user.has_role(Role.SOCIAL_WORKER, Role.HEALTH_VISITOR):
+            condition |= Q(meetings__participants=user)
+        return _distinct(self, condition)
+
+
+class ForumMeetingQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        if not _active(user):
+            return self.none()
+        if sees_all_meetings(user):
+            return self.all()
+        mine = Q(participants=user) | Q(chair=user) | Q(minutes_writer=user)
+        condition = Q(pk__in=[])
+        if user.has_role(*CASEWORKER_ROLES):
+            condition |= Q(institution__district_id__in=caseworker_district_ids(user)) | mine
+        institutions = user.institution_ids(*INSTITUTION_ROLES)
+        if institutions:
+            condition |= Q(institution_id__in=institutions)
+        if user.has_role(Role.SOCIAL_WORKER, Role.HEALTH_VISITOR):
+            condition |= mine
+        return _distinct(self, condition)
+
+
+class ConferenceSeriesQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        if not _active(user):
+            return self.none()
+        if sees_all_meetings(user):
+            return self.all()
+        mine = Q(standing_participants=user) | Q(meetings__participants=user)
+        condition = Q(pk__in=[])
+        if user.has_role(*CASEWORKER_ROLES):
+            condition |= Q(institution__district_id__in=caseworker_district_ids(user)) | mine
+        institutions = user.institution_ids(*INSTITUTION_ROLES)
+        if institutions:
+            condition |= Q(institution_id__in=institutions)
+        if user.has_role(Role.SOCIAL_WORKER, Role.HEALTH_VISITOR):
+            condition |= mine
+        return _distinct(self, condition)
+
+
+class ConferenceMeetingQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        if not _active(user):
+            return self.none()
+        if sees_all_meetings(user):
+            return self.all()
+        condition = Q(pk__in=[])
+        if user.has_role(*CASEWORKER_ROLES):
+            condition |= Q(series__institution__district_id__in=caseworker_district_ids(user))
+            condition |= Q(participants=user) | Q(series__standing_participants=user)
+        institutions = user.institution_ids(*INSTITUTION_ROLES)
+        if institutions:
+            condition |= Q(series__institution_id__in=institutions)
+        if user.has_role(Role.SOCIAL_WORKER, Role.HEALTH_VISITOR):
+            condition |= Q(participants=user) | Q(series__standing_participants=user)
+        return _distinct(self, condition)
+
+
+class AgendaItemQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        from .models import ConferenceMeeting
+
+        if not _active(user):
+            return self.none()
+        return self.filter(meeting__in=ConferenceMeeting.objects.visible_to(user).values("pk"))
+
+
+class NoteQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """Notater hold case content: not the secretary; institution staff only as participants."""
+        if not _active(user):
+            return self.none()
+        if user.has_role(Role.PPR_LEADER):
+            return self.all()
+        mine = Q(participants=user) | Q(author=user) | Q(forum_meeting__minutes_writer=user)
+        condition = mine
+        if user.has_role(*CASEWORKER_ROLES):
+            districts = caseworker_district_ids(user)
+            condition |= Q(forum_meeting__institution__district_id__in=districts)
+            condition |= Q(conference_meeting__series__institution__district_id__in=districts)
+        leads = user.institution_ids(Role.INSTITUTION_LEADER)
+        if leads:
+            condition |= Q(forum_meeting__institution_id__in=leads)
+            condition |= Q(conference_meeting__series__institution_id__in=leads)
+        return _distinct(self, condition)
+
+
+class TuesdayMeetingQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """Anonymous meetings: all PPR staff see the plan; partners the meetings they sit in."""
+        if not _active(user):
+            return self.none()
+        if user.is_ppr_staff:
+            return self.all()
+        if user.has_role(Role.SOCIAL_WORKER, Role.HEALTH_VISITOR):
+            return _distinct(self, Q(seats__user=user))
+        return self.none()
+
+
+class TuesdayChildQuerySet(VisibleQuerySet):
+    """Seats, swap requests and discussions follow their meeting."""
+
+    meeting_path = "meeting"
+
+    def visible_to(self, user: Any) -> Self:
+        from .models import TuesdayMeeting
+
+        if not _active(user):
+            return self.none()
+        visible = TuesdayMeeting.objects.visible_to(user).values("pk")
+        return self.filter(**{f"{self.meeting_path}__in": visible})
+
+
+class SwapRequestQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """A swap request is between two people (and the PPR leader, who plans)."""
+        if not _active(user):
+            return self.none()
+        if user.is_ppr_leader:
+            return self.all()
+        return self.filter(Q(requested_by=user) | Q(colleague=user))
+
+
+class CalendarFeedQuerySet(VisibleQuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """A calendar subscription is its owner's alone."""
+        if not _active(user):
+            return self.none()
+        return self.filter(user=user)

@@ -1,0 +1,683 @@
+"""Domain verbs for the support model, koordineringskonferencer and notater.
+
+Each verb runs in one transaction, takes the acting user (``by``), writes its audit row and
+opens or meets its deadlines. Notifications name the meeting and the task, never the child.
+The anonymous tirsdagsmøder have their own module, ``meetings.tuesdays``.
+"""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+
+from cases.models import (
+    Case,
+    CaseStatus,
+    Child,
+    Consent,
+    ConsentScope,
+    JournalEntry,
+    JournalKind,
+    Referral,
+)
+from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
+from ppr.audit.models import AuditAction
+from ppr.audit.services import record
+from ppr.deadlines import calendar
+from ppr.deadlines.models import DeadlineKind
+from ppr.deadlines.services import cancel_deadlines, meet_deadlines, notify, open_deadline
+from ppr.organisation.models import Institution, Municipality
+from ppr.sensitive import reject_cpr_like
+
+from . import rules
+from .models import (
+    DECISIONS_WITH_FOLLOW_UP,
+    AgendaItem,
+    Booker,
+    Chair,
+    ConferenceMeeting,
+    ConferenceSeries,
+    Decision,
+    ForumMeeting,
+    ForumReferral,
+    MinutesPolicy,
+    Note,
+    NoteStatus,
+    SupportForum,
+)
+
+PURPOSE_SUPPORT = "supportmodel"
+PURPOSE_CONFERENCE = "koordineringskonference"
+PURPOSE_NOTE = "mødenotat"
+
+
+def _audit(action: AuditAction, obj: Any, *, by: User, purpose: str) -> None:
+    record(
+        None,
+        action,
+        obj=obj,
+        child_id=getattr(obj, "audit_child_id", None),
+        institution_id=getattr(obj, "audit_institution_id", None),
+        purpose=purpose,
+        user=by,
+    )
+
+
+def _local_date(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _when(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%d.%m.%Y kl. %H.%M}"
+
+
+# --- Consent ---------------------------------------------------------------------------------
+
+
+def has_meeting_consent(child: Child, meeting_name: str) -> bool:
+    """Whether every custody holder has an active consent to discuss the child at this meeting.
+
+    Joint custody needs both. The consent names the meeting (``Consent.meeting_name``); the name
+    is compared without regard to case or surrounding spaces.
+    """
+    custody = child.guardians.filter(has_custody=True)
+    consent = Consent.objects.filter(
+        guardian=OuterRef("pk"),
+        scope=ConsentScope.MEETING,
+        withdrawn_on__isnull=True,
+        meeting_name__iexact=meeting_name.strip(),
+    )
+    return custody.exists() and not custody.filter(~Exists(consent)).exists()
+
+
+# --- The support model -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_forum(*, forum: SupportForum, by: User) -> SupportForum:
+    """Save the PPR leader's changes to a forum of the support model."""
+    if not rules.can_edit_forums(by):
+        raise PermissionDenied
+    forum.updated_by = by
+    forum.save()
+    _audit(AuditAction.UPDATE, forum, by=by, purpose=PURPOSE_SUPPORT)
+    return forum
+
+
+def _check_child_at(child: Child, institution: Institution) -> None:
+    if child.institution_id != institution.pk:
+        raise ValidationError({"child": "Barnet går ikke i den valgte institution."})
+
+
+@transaction.atomic
+def refer_to_forum(
+    *,
+    institution: Institution,
+    forum: SupportForum,
+    child: Child | None,
+    anonymous_description: str = "",
+    referred_on: date,
+    rationale: str,
+    ruler_colour: str,
+    follow_up_on: date,
+    by: User,
+    referral: Referral | None = None,
+) -> ForumReferral:
+    """Record a TRIO's henvisning to one forum, with a follow-up deadline for the referrer."""
+    if not rules.can_refer_from(by, institution):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if not forum.active or not forum.fits(institution):
+        errors["forum"] = (
+            f"{forum.name} er ikke et forum for {institution.get_kind_display().lower()}."
+        )
+    if child is None and forum.requires_named_child:
+        errors["child"] = (
+            f"{forum.name} drøfter aktive sager: vælg barnet. Kun ikke aktive sager kan henvises anonymt."
+        )
+    if child is not None:
+        if child.institution_id != institution.pk:
+            errors["child"] = "Barnet går ikke i den valgte institution."
+        elif not forum.requires_named_child and not has_meeting_consent(child, forum.name):
+            errors["child"] = (
+                "Barnet kan kun nævnes ved navn, når alle forældremyndighedsindehavere har givet "
+                f"samtykke til drøftelse i “{forum.name}”. Henvis ellers anonymt."
+            )
+    if follow_up_on < calendar.today():
+        errors["follow_up_on"] = "Opfølgningsdatoen kan ikke ligge i fortiden."
+    for field, text in (("rationale", rationale), ("anonymous_description", anonymous_description)):
+        try:
+            reject_cpr_like(text)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    forum_referral = ForumReferral.objects.create(
+        institution=institution,
+        forum=forum,
+        child=child,
+        anonymous_description="" if child else anonymous_description.strip(),
+        referred_on=referred_on,
+        rationale=rationale,
+        ruler_colour=ruler_colour,
+        follow_up_on=follow_up_on,
+        referral=referral,
+        created_by=by,
+    )
+    open_deadline(
+        subject=forum_referral,
+        kind=DeadlineKind.OPFOELGNING,
+        due=follow_up_on,
+        responsible=by,
+        by=by,
+        title=f"Opfølgning på henvisning til {forum.name}",
+    )
+    _audit(AuditAction.CREATE, forum_referral, by=by, purpose=PURPOSE_SUPPORT)
+    return forum_referral
+
+
+def _is_institution_person(user: User, institution: Institution) -> bool:
+    return institution.pk in user.institution_ids(*INSTITUTION_ROLES)
+
+
+def _chair_fits(chair: User, forum: SupportForum, institution: Institution) -> bool:
+    institution_chair = _is_institution_person(chair, institution)
+    social_worker = chair.has_role(Role.SOCIAL_WORKER)
+    if forum.chaired_by == Chair.INSTITUTION:
+        return institution_chair
+    if forum.chaired_by == Chair.SOCIAL_WORKER:
+        return social_worker
+    return institution_chair or social_worker
+
+
+def minutes_writer_role_label(forum: SupportForum) -> str:
+    if forum.minutes_policy == MinutesPolicy.PPR_NOTAT:
+        return "en PPR-psykolog eller talepædagog"
+    if forum.minutes_policy == MinutesPolicy.SOCIAL_WORKER_REFERAT:
+        return "en socialrådgiver"
+    return ""
+
+
+def _writer_fits(writer: User | None, forum: SupportForum) -> bool:
+    if forum.minutes_policy == MinutesPolicy.PPR_NOTAT:
+        return writer is not None and writer.has_role(*CASEWORKER_ROLES)
+    if forum.minutes_policy == MinutesPolicy.SOCIAL_WORKER_REFERAT:
+        return writer is not None and writer.has_role(Role.SOCIAL_WORKER)
+    return writer is None
+
+
+@transaction.atomic
+def book_forum_meeting(
+    *,
+    forum: SupportForum,
+    institution: Institution,
+    starts_at: datetime,
+    ends_at: datetime,
+    location: str,
+    chair: User,
+    participants: Iterable[User],
+    by: User,
+    minutes_writer: User | None = None,
+    forum_referral: ForumReferral | None = None,
+    child: Child | None = None,
+    other_participants: str = "",
+) -> ForumMeeting:
+    """Book a forum meeting by the forum's rules; a "PPR notat" forum gives the writer a deadline."""
+    if not rules.can_book(by, forum, institution):
+        raise PermissionDenied
+    if forum_referral is not None:
+        child = forum_referral.child
+    errors: dict[str, str] = {}
+    if not forum.active or not forum.fits(institution):
+        errors["forum"] = (
+            f"{forum.name} er ikke et forum for {institution.get_kind_display().lower()}."
+        )
+    if forum.booked_by == Booker.OPEN:
+        errors["forum"] = (
+            f"{forum.name} er en åben konsultation ved en fast mødetid og bookes ikke."
+        )
+    if forum.requires_named_child and child is None:
+        errors["child"] = f"{forum.name} drøfter aktive sager: mødet skal gælde et navngivet barn."
+    if child is not None and child.institution_id != institution.pk:
+        errors["child"] = "Barnet går ikke i den valgte institution."
+    if ends_at <= starts_at:
+        errors["ends_at"] = "Mødet skal slutte efter det begynder."
+    if starts_at < timezone.now():
+        errors["starts_at"] = "Mødet kan ikke bookes i fortiden."
+    if not _chair_fits(chair, forum, institution):
+        errors["chair"] = f"Mødelederen skal være {forum.get_chaired_by_display().lower()}."
+    if not _writer_fits(minutes_writer, forum):
+        errors["minutes_writer"] = (
+            f"Referenten skal være {minutes_writer_role_label(forum)}."
+            if forum.has_minutes
+            else f"{forum.name} har intet referat: vælg ingen referent."
+        )
+    try:
+        reject_cpr_like(other_participants)
+    except ValidationError as exc:
+        errors["other_participants"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    meeting = ForumMeeting.objects.create(
+        forum=forum,
+        institution=institution,
+        forum_referral=forum_referral,
+        child=child,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        chair=chair,
+        minutes_writer=minutes_writer,
+        other_participants=other_participants,
+        booked_by=by,
+    )
+    everyone = {
+        user.pk: user
+        for user in [*participants, chair, *([minutes_writer] if minutes_writer else [])]
+    }
+    meeting.participants.set(everyone.values())
+    if forum.minutes_policy == MinutesPolicy.PPR_NOTAT:
+        open_deadline(
+            subject=meeting,
+            kind=DeadlineKind.NOTAT,
+            due=calendar.add_working_days(
+                _local_date(starts_at), Municipality.current().notat_working_days
+            ),
+            responsible=minutes_writer,
+            by=by,
+            title=f"Notat efter {forum.name} {_local_date(starts_at):%d.%m.%Y}",
+        )
+    _audit(AuditAction.CREATE, meeting, by=by, purpose=PURPOSE_SUPPORT)
+    notify(
+        recipients=[user for user in everyone.values() if user.pk != by.pk],
+        message=f"Du er indkaldt til {forum.name} på {institution.name} {_when(starts_at)}.",
+        link=meeting.get_absolute_url(),
+    )
+    return meeting
+
+
+# --- Koordineringskonferencer ------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_series(
+    *, series: ConferenceSeries, standing_participants: Iterable[User], by: User
+) -> ConferenceSeries:
+    """Create or change an institution's koordineringskonference series and its standing participants."""
+    if not rules.can_manage_conferences(by, series.institution):
+        raise PermissionDenied
+    created = series.pk is None
+    if created:
+        series.created_by = by
+    series.save()
+    series.standing_participants.set(list(standing_participants))
+    _audit(
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        series,
+        by=by,
+        purpose=PURPOSE_CONFERENCE,
+    )
+    return series
+
+
+@transaction.atomic
+def schedule_conference(
+    *, series: ConferenceSeries, starts_at: datetime, ends_at: datetime, room: str, by: User
+) -> ConferenceMeeting:
+    """Put one koordineringskonference in the calendar; the standing participants are invited."""
+    if not rules.can_manage_conferences(by, series.institution):
+        raise PermissionDenied
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "Mødet skal slutte efter det begynder."})
+    if series.meetings.filter(starts_at=starts_at).exists():
+        raise ValidationError({"starts_at": "Der er allerede en konference på det tidspunkt."})
+    meeting = ConferenceMeeting.objects.create(
+        series=series, starts_at=starts_at, ends_at=ends_at, room=room or series.room, created_by=by
+    )
+    participants = list(series.standing_participants.all())
+    meeting.participants.set(participants)
+    _audit(AuditAction.CREATE, meeting, by=by, purpose=PURPOSE_CONFERENCE)
+    notify(
+        recipients=[user for user in participants if user.pk != by.pk],
+        message=f"{series.name} holdes {_when(starts_at)} i {meeting.room}.",
+        link=meeting.get_absolute_url(),
+    )
+    return meeting
+
+
+def named_item_error(child: Child, meeting: ConferenceMeeting) -> str | None:
+    """Why ``child`` may not be named on this conference's agenda, or None if it may."""
+    if child.institution_id != meeting.series.institution_id:
+        return "Barnet går ikke i institutionen, konferencen hører til."
+    if not has_meeting_consent(child, meeting.series.name):
+        return (
+            "Barnet kan kun nævnes ved navn, når alle forældremyndighedsindehavere har givet samtykke "
+            f"til drøftelse på “{meeting.series.name}”. Uden samtykke skal opgaven være anonym."
+        )
+    return None
+
+
+@transaction.atomic
+def add_agenda_item(
+    *,
+    meeting: ConferenceMeeting,
+    title: str,
+    by: User,
+    description: str = "",
+    child: Child | None = None,
+    anonymous_description: str = "",
+) -> AgendaItem:
+    """Put an opgave on a conference's agenda: named only with consent, otherwise anonymous."""
+    if not rules.can_add_item(by, meeting):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if meeting.cancelled_at:
+        errors["title"] = "Konferencen er aflyst."
+    if child is not None and (reason := named_item_error(child, meeting)):
+        errors["child"] = reason
+    for field, text in (
+        ("title", title),
+        ("description", description),
+        ("anonymous_description", anonymous_description),
+    ):
+        try:
+            reject_cpr_like(text)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    # Lock the meeting row so two people adding items at once get different numbers.
+    ConferenceMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    position = (meeting.items.aggregate(last=Max("position"))["last"] or 0) + 1
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        position=position,
+        title=title.strip(),
+        description=description,
+        child=child,
+        anonymous_description="" if child else anonymous_description.strip(),
+        submitted_by=by,
+    )
+    _audit(AuditAction.CREATE, item, by=by, purpose=PURPOSE_CONFERENCE)
+    return item
+
+
+class StaleVersion(ValidationError):
+    """Someone else saved the row after this user loaded it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "En anden har ændret punktet, mens du skrev. Se den nye udgave og prøv igen.",
+            code="stale",
+        )
+
+
+@transaction.atomic
+def decide_item(
+    *,
+    item: AgendaItem,
+    decision: str,
+    by: User,
+    version: int,
+    decision_note: str = "",
+    responsible: User | None = None,
+    follow_up_on: date | None = None,
+    forum: SupportForum | None = None,
+) -> AgendaItem:
+    """Record the conference's decision on one opgave; its follow-up date becomes a deadline."""
+    if not rules.can_decide(by, item.meeting):
+        raise PermissionDenied
+    item = AgendaItem.objects.select_for_update().select_related("meeting__series").get(pk=item.pk)
+    if item.version != version:
+        raise StaleVersion()
+    errors: dict[str, str] = {}
+    if decision not in Decision.values:
+        errors["decision"] = "Vælg en beslutning."
+    needs_follow_up = decision in DECISIONS_WITH_FOLLOW_UP
+    if needs_follow_up and responsible is None:
+        errors["responsible"] = "Vælg hvem der er ansvarlig."
+    if needs_follow_up and follow_up_on is None:
+        errors["follow_up_on"] = "Angiv en opfølgningsdato."
+    if follow_up_on is not None and follow_up_on < calendar.today():
+        errors["follow_up_on"] = "Opfølgningsdatoen kan ikke ligge i fortiden."
+    if decision == Decision.REFER_FORUM:
+        institution = item.meeting.series.institution
+        if forum is None:
+            errors["forum"] = "Vælg det forum, opgaven henvises til."
+        elif not forum.fits(institution):
+            errors["forum"] = (
+                f"{forum.name} er ikke et forum for {institution.get_kind_display().lower()}."
+            )
+    try:
+        reject_cpr_like(decision_note)
+    except ValidationError as exc:
+        errors["decision_note"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    if not needs_follow_up:
+        responsible, follow_up_on = None, None
+    previous = (item.responsible_id, item.follow_up_on)
+    item.decision = decision
+    item.decision_note = decision_note
+    item.responsible = responsible
+    item.follow_up_on = follow_up_on
+    item.forum = forum if decision == Decision.REFER_FORUM else None
+    item.decided_by = by
+    item.decided_at = timezone.now()
+    item.version += 1
+    item.save()
+    if previous != (item.responsible_id, item.follow_up_on):
+        # A changed date or person replaces the old deadline rather than leaving it open.
+        cancel_deadlines(subject=item, kind=DeadlineKind.OPFOELGNING, by=by)
+        if needs_follow_up:
+            open_deadline(
+                subject=item,
+                kind=DeadlineKind.OPFOELGNING,
+                due=follow_up_on,  # type: ignore[arg-type]
+                responsible=responsible,
+                by=by,
+                title=f"Opfølgning på opgave fra {item.meeting.series.name}",
+            )
+    _audit(AuditAction.UPDATE, item, by=by, purpose=PURPOSE_CONFERENCE)
+    return item
+
+
+# --- Notater -----------------------------------------------------------------------------------
+
+
+def _conference_decisions(meeting: ConferenceMeeting) -> str:
+    lines = []
+    for item in meeting.items.select_related("child", "responsible", "forum"):
+        line = f"{item.position}. {item.title} ({item.subject_label})"
+        if item.decision:
+            line += f": {item.get_decision_display()}"
+            if item.forum:
+                line += f" – {item.forum.name}"
+            if item.responsible:
+                line += f". Ansvarlig: {item.responsible}"
+            if item.follow_up_on:
+                line += f", opfølgning senest {item.follow_up_on:%d.%m.%Y}"
+            if item.decision_note:
+                line += f". {item.decision_note}"
+        else:
+            line += ": ingen beslutning"
+        lines.append(line + ".")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def start_note(*, meeting: ForumMeeting | ConferenceMeeting, by: User) -> Note:
+    """Open the meeting's notat (one per meeting: a double click finds the same one)."""
+    if not rules.can_write_note_for(by, meeting):
+        raise PermissionDenied
+    field = "forum_meeting" if isinstance(meeting, ForumMeeting) else "conference_meeting"
+    existing = Note.objects.filter(**{field: meeting}).first()
+    if existing is not None:
+        return existing
+    if isinstance(meeting, ForumMeeting):
+        title = f"Notat: {meeting.forum.name}, {_local_date(meeting.starts_at):%d.%m.%Y}"
+        decisions, others = "", meeting.other_participants
+    else:
+        title = f"Notat: {meeting.series.name}, {_local_date(meeting.starts_at):%d.%m.%Y}"
+        decisions, others = _conference_decisions(meeting), ""
+    try:
+        with transaction.atomic():
+            note = Note.objects.create(
+                **{field: meeting},
+                title=title[:200],
+                decisions=decisions,
+                other_participants=others,
+                author=by,
+            )
+    except IntegrityError:
+        return Note.objects.get(**{field: meeting})
+    note.participants.set(meeting.participants.all())
+    _audit(AuditAction.CREATE, note, by=by, purpose=PURPOSE_NOTE)
+    return note
+
+
+@transaction.atomic
+def save_note(
+    *,
+    note: Note,
+    title: str,
+    text: str,
+    decisions: str,
+    other_participants: str,
+    participants: Iterable[User],
+    version: int,
+    by: User,
+) -> Note:
+    """Save a draft notat; a final notat is locked, and an older version is a conflict."""
+    if not rules.can_edit_note(by, note):
+        raise PermissionDenied
+    locked = Note.objects.select_for_update().get(pk=note.pk)
+    if locked.is_final:
+        raise ValidationError("Notatet er endeligt og kan ikke ændres.", code="final")
+    if locked.version != version:
+        raise ValidationError(
+            "En anden har gemt notatet, mens du skrev. Kopiér din tekst, genindlæs og prøv igen.",
+            code="stale",
+        )
+    locked.title = title
+    locked.text = text
+    locked.decisions = decisions
+    locked.other_participants = other_participants
+    locked.version += 1
+    locked.save()
+    locked.participants.set(list(participants))
+    _audit(AuditAction.UPDATE, locked, by=by, purpose=PURPOSE_NOTE)
+    return locked
+
+
+def _meeting_label(note: Note) -> str:
+    meeting = note.meeting
+    name = meeting.forum.name if isinstance(meeting, ForumMeeting) else meeting.series.name
+    return f"{name} {_local_date(meeting.starts_at):%d.%m.%Y}"
+
+
+def note_pdf_context(note: Note) -> dict[str, Any]:
+    """The notat as JSON primitives for the PDF (names, no CPR numbers)."""
+    meeting = note.meeting
+    children = Child.objects.filter(pk__in=note.named_child_ids())
+    return {
+        "title": note.title,
+        "meeting": _meeting_label(note),
+        "institution": note.institution.name,
+        "location": getattr(meeting, "location", "") or getattr(meeting, "room", ""),
+        "date": f"{_local_date(meeting.starts_at):%d.%m.%Y}",
+        "participants": [
+            f"{user} ({user.title})" if user.title else str(user)
+            for user in note.participants.all()
+        ],
+        "other_participants": note.other_participants,
+        "children": [child.name for child in children],
+        "text": note.text,
+        "decisions": note.decisions,
+        "author": str(note.author),
+        "finalised_by": str(note.finalised_by) if note.finalised_by else "",
+        "finalised_at": f"{timezone.localtime(note.finalised_at):%d.%m.%Y %H.%M}"
+        if note.finalised_at
+        else "",
+    }
+
+
+def _journal(note: Note, *, by: User) -> list[JournalEntry]:
+    """File the final notat on the open case of every child the meeting named."""
+    entries = []
+    cases = Case.objects.filter(child_id__in=note.named_child_ids(), status=CaseStatus.OPEN)
+    text = note.text
+    if note.decisions:
+        text = f"{text}\n\nBeslutninger og aftaler:\n{note.decisions}"
+    for case in cases:
+        entry = JournalEntry.objects.create(
+            case=case,
+            occurred_on=_local_date(note.meeting.starts_at),
+            kind=JournalKind.MOEDE,
+            title=note.title[:200],
+            text=text or note.title,
+            author=by,
+            document_type=Note._meta.label_lower,
+            document_id=note.pk,
+        )
+        record(
+            None,
+            AuditAction.CREATE,
+            obj=entry,
+            child_id=case.child_id,
+            institution_id=note.institution.pk,
+            purpose="journalisering af mødenotat",
+            user=by,
+        )
+        entries.append(entry)
+    return entries
+
+
+@transaction.atomic
+def finalise_note(*, note: Note, by: User, version: int) -> Note:
+    """Lock the notat, order its PDF, send it to the participants and journal it on the cases."""
+    if not rules.can_edit_note(by, note):
+        raise PermissionDenied
+    locked = Note.objects.select_for_update().get(pk=note.pk)
+    if locked.is_final:
+        return locked  # a double click: already done, nothing twice
+    if locked.version != version:
+        raise ValidationError(
+            "En anden har gemt notatet, siden du åbnede det. Genindlæs og se det igennem.",
+            code="stale",
+        )
+    if not locked.text.strip():
+        raise ValidationError({"text": "Skriv notatet, før det gøres endeligt."})
+    locked.status = NoteStatus.FINAL
+    locked.finalised_at = timezone.now()
+    locked.finalised_by = by
+    locked.version += 1
+    locked.save()
+    _audit(AuditAction.UPDATE, locked, by=by, purpose=PURPOSE_NOTE)
+    _order_pdf(locked, by=by)
+    _journal(locked, by=by)
+    meet_deadlines(subject=locked.meeting, kind=DeadlineKind.NOTAT, by=by)
+    notify(
+        recipients=[user for user in locked.participants.all() if user.pk != by.pk],
+        message=f"Notatet fra {_meeting_label(locked)} er klar.",
+        link=locked.get_absolute_url(),
+    )
+    return locked
+
+
+def _order_pdf(note: Note, *, by: User) -> None:
+    from ppr.documents.models import DocumentKind
+    from ppr.documents.services import request_pdf
+
+    request_pdf(
+        subject=note,
+        kind=DocumentKind.NOTAT,
+        title=note.title,
+        template_name="meetings/note_pdf.html",
+        context=note_pdf_context(note),
+        by=by,
+    )

@@ -1,0 +1,51 @@
+from django.urls import path
+
+from . import tuesday_views, views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    # The support model
+    path("supportmodel/", views.forum_list, name="forum-list"),
+    path("supportmodel/<int:pk>/ret/", views.forum_update, name="forum-update"),
+    path("henvisninger/", views.forumreferral_list, name="forumreferral-list"),
+    path("henvisninger/ny/", views.forumreferral_create, name="forumreferral-create"),
+    path("henvisninger/<int:pk>/", views.forumreferral_detail, name="forumreferral-detail"),
+    path("forummoeder/nyt/", views.forummeeting_create, name="forummeeting-create"),
+    path("forummoeder/<int:pk>/", views.forummeeting_detail, name="forummeeting-detail"),
+    # Koordineringskonferencer
+    path("konferencer/", views.series_list, name="series-list"),
+    path("konferencer/ny/", views.series_create, name="series-create"),
+    path("konferencer/<int:pk>/", views.series_detail, name="series-detail"),
+    path("konferencer/<int:pk>/ret/", views.series_update, name="series-update"),
+    path("konferencer/<int:pk>/nyt-moede/", views.conference_create, name="conference-create"),
+    path("konferencer/moeder/<int:pk>/", views.conference_detail, name="conference-detail"),
+    path("konferencer/moeder/<int:pk>/punkter/", views.item_create, name="item-create"),
+    path("konferencer/punkter/<int:pk>/beslutning/", views.item_decide, name="item-decide"),
+    # Notater
+    path("notater/nyt/<str:kind>/<int:pk>/", views.note_create, name="note-create"),
+    path("notater/<int:pk>/", views.note_detail, name="note-detail"),
+    path("notater/<int:pk>/endelig/", views.note_finalise, name="note-finalise"),
+    # Tværfaglige tirsdagsmøder
+    path("tirsdagsmoeder/", tuesday_views.tuesday_list, name="tuesday-list"),
+    path("tirsdagsmoeder/ny-plan/", tuesday_views.tuesday_plan, name="tuesday-plan"),
+    path("tirsdagsmoeder/<int:pk>/", tuesday_views.tuesday_detail, name="tuesday-detail"),
+    path("tirsdagsmoeder/<int:pk>/dagsorden/", tuesday_views.tuesday_agenda, name="tuesday-agenda"),
+    path("tirsdagsmoeder/<int:pk>/aflys/", tuesday_views.tuesday_cancel, name="tuesday-cancel"),
+    path("tirsdagsmoeder/pladser/<int:pk>/afbud/", tuesday_views.seat_cancel, name="seat-cancel"),
+    path(
+        "tirsdagsmoeder/pladser/<int:pk>/afloeser/",
+        tuesday_views.seat_substitute,
+        name="seat-substitute",
+    ),
+    path("tirsdagsmoeder/pladser/<int:pk>/bytte/", tuesday_views.seat_swap, name="seat-swap"),
+    path("tirsdagsmoeder/bytte/", tuesday_views.swap_list, name="swap-list"),
+    path(
+        "tirsdagsmoeder/bytte/<int:pk>/<slug:action>/",
+        tuesday_views.swap_respond,
+        name="swap-respond",
+    ),
+    path("kalender/", tuesday_views.calendar_settings, name="calendar-settings"),
+    path("kalender/<str:token>.ics", tuesday_views.calendar_feed, name="calendar-feed"),
+]

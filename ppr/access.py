@@ -1,0 +1,58 @@
+"""The one door to rows: ``visible_to(user)`` querysets and audited object lookups.
+
+Every domain model's manager derives from ``VisibleQuerySet`` and says which rows a user may
+see; the default is none (deny by default). Views fetch objects through ``get_audited_or_404``
+so that granting access to a child's data and logging it are the same line of code.
+"""
+
+from typing import Any, Protocol, Self
+
+from django.db import models
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from ppr.audit.models import AuditAction
+from ppr.audit.services import record
+
+
+class VisibleQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """Rows ``user`` may see. Subclasses widen this; the base class denies everything."""
+        return self.none()
+
+
+class ChildData(Protocol):
+    """A row that holds a child's personal data and says whose."""
+
+    pk: Any
+
+    @property
+    def audit_child_id(self) -> int | None: ...
+
+    @property
+    def audit_institution_id(self) -> int | None: ...
+
+
+def get_audited_or_404[T: models.Model](
+    request: HttpRequest,
+    queryset: models.QuerySet[T],
+    *,
+    purpose: str,
+    action: AuditAction = AuditAction.VIEW,
+    **lookup: Any,
+) -> T:
+    """Fetch one row the user may see (else 404) and log the read in the same step."""
+    obj = get_object_or_404(queryset, **lookup)
+    audit(request, obj, purpose=purpose, action=action)
+    return obj
+
+
+def audit(request: HttpRequest, obj: models.Model, *, purpose: str, action: AuditAction = AuditAction.VIEW) -> None:
+    record(
+        request,
+        action,
+        obj=obj,
+        child_id=getattr(obj, "audit_child_id", None),
+        institution_id=getattr(obj, "audit_institution_id", None),
+        purpose=purpose,
+    )

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "ppr.accounts"
+    label = "accounts"
+    verbose_name = "Brugere og roller"
+
+    def ready(self) -> None:
+        from . import overview  # noqa: F401  (registers the start-page panels)

@@ -1,0 +1,68 @@
+"""Session limits and the MFA requirement, enforced on every request."""
+
+import time
+from collections.abc import Callable
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+LOGIN_AT = "ppr_login_at"
+LAST_SEEN = "ppr_last_seen"
+
+
+class SessionLimitsMiddleware:
+    """Log out after the idle timeout (default 30 min) and the absolute limit (default 10 h)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            login_at = session.setdefault(LOGIN_AT, now)
+            last_seen = session.get(LAST_SEEN, now)
+            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            expired = now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT
+            if idle or expired:
+                logout(request)
+                messages.info(request, "Du er blevet logget ud, fordi du har været inaktiv for længe.")
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = reverse(settings.LOGIN_URL)
+                    return response
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            # A poll (the notification bell) is not activity; everything else is.
+            if request.headers.get("X-PPR-Poll") != "1":
+                session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+EXEMPT_PREFIXES = ("/konto/", "/static/", "/healthz", "/favicon")
+
+
+class RequireMfaMiddleware:
+    """PPR staff and leaders must set up TOTP before they can use the application."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.PPR_MFA_REQUIRED
+            and user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and user.requires_mfa  # type: ignore[union-attr]
+            and not is_mfa_enabled(user)
+        ):
+            messages.warning(request, "Du skal opsætte totrinsbekræftelse, før du kan bruge PPR Sag.")
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

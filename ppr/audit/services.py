@@ -1,0 +1,96 @@
+"""Writing and purging the audit log. Every audited read goes through ``record``."""
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .middleware import current_request_id
+from .models import AuditAction, AuditEvent
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    request: HttpRequest | None,
+    action: AuditAction,
+    *,
+    obj: models.Model | None = None,
+    child_id: int | None = None,
+    term: str = "",
+    purpose: str = "",
+    institution_id: int | None = None,
+    user: object | None = None,
+) -> AuditEvent:
+    """Append one audit row. Pass the request when there is one; tasks pass ``user``."""
+    actor = user if user is not None else (request.user if request is not None else None)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_name=str(actor) if actor else "",
+        role=getattr(actor, "primary_role_label", "") if actor else "",
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        child_id=child_id,
+        term=term[:200],
+        purpose=purpose,
+        institution_id=institution_id,
+        ip=client_ip(request) if request is not None else None,
+        request_id=getattr(request, "request_id", "") or current_request_id.get().strip("-"),
+    )
+
+
+PURGE_FLAG = "ppr.audit_purge"
+
+
+def purge_expired(*, now: timezone.datetime | None = None) -> int:
+    """Delete audit rows older than the retention period; the only path allowed to delete."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_FLAG])
+        deleted, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
+#: Columns of the GDPR art. 15 export. No employee name, id, IP or request id: the data subject
+#: is entitled to dates and purposes of the consultations, not the identity of the employees
+#: (EU Court, C-579/21, Pankki S).
+CHILD_EXPORT_HEADER = ("Tidspunkt", "Handling", "Formål", "Oplysning")
+
+
+def _object_label(object_type: str) -> str:
+    """A Danish name for the kind of record ("sag", "journalnotat"), not the model's code name."""
+    if not object_type:
+        return ""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
+
+
+def child_access_rows(*, child_id: int) -> list[tuple[str, str, str, str]]:
+    """The child's access log for the family: when, what was done, why, to which kind of record."""
+    labels = dict(AuditAction.choices)
+    events = (
+        AuditEvent.objects.filter(child_id=child_id)
+        .order_by("at", "id")
+        .values_list("at", "action", "purpose", "object_type")
+    )
+    return [
+        (
+            timezone.localtime(at).strftime("%d.%m.%Y %H:%M"),
+            str(labels.get(action, action)),
+            purpose,
+            _object_label(object_type),
+        )
+        for at, action, purpose, object_type in events.iterator(chunk_size=2000)
+    ]

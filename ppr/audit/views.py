@@ -1,0 +1,79 @@
+"""The PPR leader's view of the audit log, and the per-child export for the family."""
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from .filters import AuditEventFilter
+from .models import AuditAction, AuditEvent
+from .services import CHILD_EXPORT_HEADER, child_access_rows, record
+from .tables import AuditEventTable
+
+#: A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@login_required
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    """Search the audit log. The search itself is logged, with its criteria."""
+    if not request.user.has_perm("audit.read_log"):
+        raise PermissionDenied
+    filterset = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.all())
+    valid = filterset.is_valid() if filterset.is_bound else True
+    if filterset.is_bound and valid:
+        filterset.clean_period()
+        valid = not filterset.form.errors
+    events = filterset.qs if valid else AuditEvent.objects.none()
+    child_id = filterset.form.cleaned_data.get("barn") if valid and filterset.is_bound else None
+    record(
+        request,
+        AuditAction.SEARCH,
+        term=filterset.describe(),
+        child_id=int(child_id) if child_id else None,
+        purpose="tilsyn med adgangsloggen",
+    )
+    table = AuditEventTable(events)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    context = {
+        "filter": filterset,
+        "table": table,
+        "child_id": int(child_id) if child_id else None,
+        "crumbs": [("Adgangslog", None)],
+    }
+    template = "audit/event_list.html#results" if request.htmx else "audit/event_list.html"
+    return render(request, template, context)
+
+
+def _csv_cell(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+@login_required
+@require_GET
+def child_export(request: HttpRequest, child_id: int) -> HttpResponse:
+    """GDPR art. 15: the child's access log as CSV for the family, without employee names."""
+    if not request.user.has_perm("audit.export_child_log"):
+        raise PermissionDenied
+    rows = child_access_rows(child_id=child_id)
+    record(
+        request,
+        AuditAction.EXPORT,
+        child_id=child_id,
+        purpose="indsigt i adgangslog (GDPR art. 15)",
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="adgangslog-barn-{child_id}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    # Excel opens a semicolon-separated file with a BOM as UTF-8 with Danish letters intact.
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(CHILD_EXPORT_HEADER)
+    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
+    return response

@@ -1,0 +1,66 @@
+"""Forms: the PPR leader's reassignment and the municipality's deadline defaults."""
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from ppr.accounts.models import PPR_ROLES, User
+from ppr.organisation.models import Municipality
+
+from .services import DEADLINE_DEFAULT_FIELDS
+
+
+def ppr_staff() -> "forms.models.QuerySet[User]":
+    return (
+        User.objects.filter(
+            is_active=True, memberships__active=True, memberships__role__in=list(PPR_ROLES)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+class ReassignForm(forms.Form):
+    """Choose the new responsible person; the service checks access to the subject."""
+
+    responsible = forms.ModelChoiceField(
+        label="Ny ansvarlig",
+        queryset=User.objects.none(),
+        empty_label="Vælg en medarbejder",
+        error_messages={
+            "required": "Vælg den medarbejder, der skal overtage fristen.",
+            "invalid_choice": "Vælg en aktiv medarbejder i PPR.",
+        },
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["responsible"].queryset = ppr_staff()  # type: ignore[attr-defined]
+
+
+class DeadlineDefaultsForm(forms.ModelForm):
+    """The municipality's default deadline lengths and reminder lead time."""
+
+    class Meta:
+        model = Municipality
+        fields = list(DEADLINE_DEFAULT_FIELDS)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        limits = {
+            "receipt_working_days": (1, 30),
+            "visitation_working_days": (1, 60),
+            "ppv_service_weeks": (1, 52),
+            "notat_working_days": (1, 30),
+            "reminder_lead_working_days": (0, 20),
+        }
+        for name, (low, high) in limits.items():
+            field = self.fields[name]
+            field.min_value, field.max_value = low, high  # type: ignore[attr-defined]
+            field.validators = [MinValueValidator(low), MaxValueValidator(high)]
+            field.error_messages["required"] = "Udfyld feltet."
+            field.error_messages["invalid"] = "Skriv et helt tal."
+            field.widget.attrs.update(
+                {"class": "form-input", "min": low, "max": high, "inputmode": "numeric"}
+            )
+            field.help_text = f"Mellem {low} og {high}."

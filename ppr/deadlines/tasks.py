@@ -1,0 +1,52 @@
+"""Celery tasks for deadlines: thin wrappers around services, ids as arguments, idempotent."""
+
+import logging
+
+from celery import shared_task
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+#: Back-off between e-mail attempts, in seconds: 1, 2, 4, 8 minutes.
+RETRY_BASE_SECONDS = 60
+
+
+@shared_task(acks_late=True)
+def sweep() -> dict[str, int]:
+    """Beat job: mark overdue, create due reminder rows, claim and queue them."""
+    return services.sweep()
+
+
+@shared_task(acks_late=True)
+def reap_stale_claims() -> int:
+    """Beat job: re-queue reminders whose worker died after claiming them."""
+    return len(services.requeue_stale_claims())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=services.REMINDER_MAX_ATTEMPTS - 1)
+def send_reminder(self, reminder_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+    """Deliver one reminder; retried with back-off while its e-mail fails."""
+    outcome = services.deliver_reminder(reminder_id, max_attempts=self.max_retries + 1)
+    if outcome == services.Delivery.RETRY:
+        if self.request.is_eager:
+            # No broker to delay a retry on (demo, tests): the claim stays, and the reaper
+            # re-queues it once it is older than CLAIM_TIMEOUT.
+            return str(outcome)
+        raise self.retry(countdown=RETRY_BASE_SECONDS * 2**self.request.retries)
+    return str(outcome)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=4)
+def send_notification_email(self, notification_id: int) -> bool:  # noqa: ANN001
+    """E-mail one in-app notification (once); retried with back-off on transport errors."""
+    try:
+        return services.email_notification(notification_id)
+    except OSError as exc:
+        if self.request.is_eager:
+            # In-process (demo): never break the request that committed the notification.
+            logger.warning(
+                "Notification %s: e-mail failed (%s)", notification_id, type(exc).__name__
+            )
+            return False
+        raise self.retry(exc=exc, countdown=RETRY_BASE_SECONDS * 2**self.request.retries) from exc

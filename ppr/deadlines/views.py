@@ -1,0 +1,209 @@
+"""Deadline pages: Mine frister, the PPR leader's overview, reassignment, settings, notifications."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from ppr.organisation.models import Municipality
+
+from . import services
+from .filters import AllDeadlinesFilter, DeadlineFilter
+from .forms import DeadlineDefaultsForm, ReassignForm
+from .models import Deadline, Notification, Reminder, ReminderState
+from .tables import AllDeadlinesTable, DeadlineTable, FailedReminderTable
+
+PER_PAGE = 25
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
+    """The whole page, or only its results fragment for an htmx request (same data either way)."""
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+@login_required
+@require_GET
+def deadline_list(request: HttpRequest) -> HttpResponse:
+    """Mine frister: the user's own deadlines, overdue first."""
+    queryset = Deadline.objects.mine(request.user).select_related("content_type").overdue_first()
+    filterset = DeadlineFilter(request.GET, queryset=queryset)
+    table = DeadlineTable(filterset.qs if filterset.is_valid() else queryset.none())
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return _page(
+        request,
+        "deadlines/deadline_list.html",
+        {"filter": filterset, "table": table, "crumbs": [("Mine frister", None)]},
+    )
+
+
+@login_required
+@require_GET
+def deadline_overview(request: HttpRequest) -> HttpResponse:
+    """The PPR leader's overview of every deadline, filterable by person, kind and district."""
+    if not request.user.has_perm("deadlines.view_all_deadlines"):
+        raise PermissionDenied
+    failed = Reminder.objects.filter(deadline=OuterRef("pk"), state=ReminderState.FAILED)
+    queryset = (
+        Deadline.objects.visible_to(request.user)
+        .select_related("content_type", "responsible")
+        .annotate(reminder_failed=Exists(failed))
+        .overdue_first()
+    )
+    filterset = AllDeadlinesFilter(request.GET, queryset=queryset, request=request)
+    table = AllDeadlinesTable(filterset.qs if filterset.is_valid() else queryset.none())
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    failed_count = (
+        Reminder.objects.visible_to(request.user).filter(state=ReminderState.FAILED).count()
+    )
+    return _page(
+        request,
+        "deadlines/deadline_overview.html",
+        {
+            "filter": filterset,
+            "table": table,
+            "failed_count": failed_count,
+            "crumbs": [("Alle frister", None)],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deadline_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PPR leader gives a deadline to another person (who must have access to its subject)."""
+    deadline = get_object_or_404(
+        Deadline.objects.visible_to(request.user).select_related("responsible", "content_type"),
+        pk=pk,
+    )
+    if not request.user.has_perm("deadlines.reassign_deadline"):
+        raise PermissionDenied
+    form = ReassignForm(
+        request.POST if request.method == "POST" else None,
+        initial={"responsible": deadline.responsible_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reassign_deadline(
+                deadline=deadline, responsible=form.cleaned_data["responsible"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("responsible" if error.code == "no_access" else None, error)
+        else:
+            messages.success(
+                request, f"Fristen er givet videre til {form.cleaned_data['responsible']}."
+            )
+            return redirect("deadlines:deadline-overview")
+    return render(
+        request,
+        "deadlines/deadline_reassign.html",
+        {
+            "deadline": deadline,
+            "form": form,
+            "crumbs": [
+                ("Alle frister", reverse("deadlines:deadline-overview")),
+                ("Giv frist videre", None),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deadline_settings(request: HttpRequest) -> HttpResponse:
+    """The PPR leader sets the municipality's default deadlines and reminder lead time."""
+    if not request.user.has_perm("deadlines.change_deadline_defaults"):
+        raise PermissionDenied
+    form = DeadlineDefaultsForm(
+        request.POST if request.method == "POST" else None, instance=Municipality.current()
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_deadline_defaults(municipality=form.save(commit=False), by=request.user)
+        messages.success(request, "Fristerne er gemt.")
+        return redirect("deadlines:deadline-settings")
+    return render(
+        request,
+        "deadlines/deadline_settings.html",
+        {
+            "form": form,
+            "crumbs": [
+                ("Alle frister", reverse("deadlines:deadline-overview")),
+                ("Indstillinger", None),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def failed_reminder_list(request: HttpRequest) -> HttpResponse:
+    """Reminders whose e-mail could not be sent after the last retry."""
+    if not request.user.has_perm("deadlines.view_failed_reminders"):
+        raise PermissionDenied
+    queryset = (
+        Reminder.objects.visible_to(request.user)
+        .filter(state=ReminderState.FAILED)
+        .select_related("deadline", "deadline__responsible")
+    )
+    table = FailedReminderTable(queryset)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return _page(
+        request,
+        "deadlines/failed_reminder_list.html",
+        {
+            "table": table,
+            "crumbs": [
+                ("Alle frister", reverse("deadlines:deadline-overview")),
+                ("Fejlede påmindelser", None),
+            ],
+        },
+    )
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first. Showing a page marks its unread ones read."""
+    page = Paginator(Notification.objects.visible_to(request.user), PER_PAGE).get_page(
+        request.GET.get("side")
+    )
+    notifications = list(page.object_list)
+    unread = [n.pk for n in notifications if n.read_at is None]
+    if unread:
+        services.mark_notifications_read(user=request.user, ids=unread)
+    return render(
+        request,
+        "deadlines/notification_list.html",
+        {
+            "page": page,
+            "notifications": notifications,
+            "new_ids": set(unread),
+            "crumbs": [("Notifikationer", None)],
+        },
+    )
+
+
+@login_required
+@require_GET
+def notification_count(request: HttpRequest) -> HttpResponse:
+    """The bell's count; polled with X-PPR-Poll so it does not keep the session alive."""
+    count = Notification.objects.visible_to(request.user).unread().count()
+    response = render(request, "deadlines/_bell_count.html", {"unread": count})
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    """Mark every notification of the user read."""
+    services.mark_notifications_read(user=request.user)
+    messages.success(request, "Alle notifikationer er markeret som læst.")
+    return redirect("deadlines:notification-list")

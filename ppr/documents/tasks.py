@@ -1,0 +1,26 @@
+"""Celery tasks of the documents app: thin, by id, idempotent."""
+
+from celery import shared_task
+
+from . import services
+
+#: Retries of a transient failure (storage, database) before the document is marked failed.
+MAX_RETRIES = 3
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def render_document(self, document_id: int) -> str:  # type: ignore[no-untyped-def]
+    """Render an ordered document (routed to the ``pdf`` queue in settings)."""
+    retries_left = MAX_RETRIES - self.request.retries
+    while True:
+        try:
+            return services.render_document(document_id=document_id)
+        except services.TransientRenderError as exc:
+            if retries_left <= 0:
+                services.give_up(document_id=document_id, reason=str(exc))
+                return "failed"
+            retries_left -= 1
+            if not self.request.is_eager:
+                raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
+            # In-process (no broker), Celery's eager retry would raise into the web request
+            # that ordered the PDF; try again here instead.

@@ -1,0 +1,98 @@
+"""Status, download and retry of stored documents. The subject decides who may have them.
+
+A document's subject (a PPV, a notat…) must define ``can_download(user)``; the documents app
+cannot know the domain's rules. ``Document.objects.visible_to`` therefore cannot be one SQL
+filter, so these views fetch the row and ask its subject; a refusal looks like a missing row
+(404). Every download writes an audit row (AuditAction.PRINT) with the child's id, and so does
+a refused download: asking for another child's document is itself worth logging.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from ppr.audit.models import AuditAction
+from ppr.audit.services import record
+
+from . import services
+from .models import Document
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+#: htmx stops polling when a poll is answered with this status (and still swaps the content).
+STOP_POLLING = 286
+
+
+def _document_or_404(request: HttpRequest, pk: int) -> Document:
+    document = get_object_or_404(Document.objects.select_related("content_type"), pk=pk)
+    if not document.allows(request.user):
+        raise Http404
+    return document
+
+
+def _print_audit(request: HttpRequest, document: Document, *, purpose: str) -> None:
+    record(
+        request,
+        AuditAction.PRINT,
+        obj=document,
+        child_id=document.audit_child_id,
+        institution_id=document.audit_institution_id,
+        purpose=purpose,
+    )
+
+
+@login_required
+@require_GET
+def document_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Whether a PDF is ready: a page without JavaScript, the status fragment for htmx polls."""
+    document = _document_or_404(request, pk)
+    context = {"document": document}
+    if request.htmx:
+        status = 200 if document.is_in_progress else STOP_POLLING
+        return render(request, "documents/_status.html#status-body", context, status=status)
+    return render(request, "documents/document_status.html", context)
+
+
+@login_required
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The stored PDF as an attachment, after the subject's access check; audited."""
+    document = get_object_or_404(Document.objects.select_related("content_type"), pk=pk)
+    if not document.allows(request.user):
+        _print_audit(request, document, purpose="udskrift afvist")
+        raise Http404
+    if not document.is_ready:
+        return redirect("documents:document-status", pk=document.pk)
+    _print_audit(request, document, purpose="udskrift")
+    filename = (
+        f"{slugify(document.title, allow_unicode=True) or 'dokument'}-v{document.version}.pdf"
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def document_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """ "Prøv igen" after a failed render; only the person who ordered the document may."""
+    document = _document_or_404(request, pk)
+    if document.created_by_id != request.user.pk:
+        raise PermissionDenied
+    document = services.retry_pdf(document, by=request.user)
+    if request.htmx:
+        return render(request, "documents/_status.html", {"document": document})
+    return redirect("documents:document-status", pk=document.pk)

@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from ppr.audit.admin import AuditedAdminMixin
+
+from .models import District, Institution, Municipality, Team
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "logo_text"]
+
+    def has_add_permission(self, request: object) -> bool:
+        # One deployment serves one municipality; the row exists from the first request.
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(District)
+class DistrictAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "district", "min_age", "max_age", "active"]
+    list_filter = ["kind", "district", "active"]
+    search_fields = ["name"]
+    list_select_related = ["district"]
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "district"]
+    list_select_related = ["district"]

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from ppr.accounts import views as account_views
+
+admin.site.site_header = "PPR Sag – administration"
+admin.site.site_title = "PPR Sag"
+admin.site.index_title = "Organisation og brugere"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", account_views.healthz, name="healthz"),
+    path("min-konto/", account_views.account_settings, name="account-settings"),
+    path("session/forny/", account_views.keep_alive, name="session-keep-alive"),
+    path("session/log-ud-alle-steder/", account_views.logout_everywhere, name="logout-everywhere"),
+    path("konto/", include("allauth.urls")),
+    path("admin/login/", RedirectView.as_view(pattern_name=settings.LOGIN_URL, query_string=True)),
+    path("admin/", admin.site.urls),
+    path("log/", include("ppr.audit.urls")),
+    path("sager/", include("cases.urls")),
+    path("moeder/", include("meetings.urls")),
+    path("indsatser/", include("indsatser.urls")),
+    path("rapporter/", include("reports.urls")),
+    path("frister/", include("ppr.deadlines.urls")),
+    path("dokumenter/", include("ppr.documents.urls")),
+]
+
+handler404 = "ppr.errors.not_found"
+handler403 = "ppr.errors.forbidden"
+handler500 = "ppr.errors.server_error"

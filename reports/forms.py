@@ -1,0 +1,138 @@
+"""Forms of the reports app: a manual measurement, a goal's baseline and target, a plan step."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from ppr.accounts.models import PPR_ROLES, User
+
+from .models import EffectGoal, GoalMeasurement, PlanActivity
+
+INPUT = {"class": "form-input"}
+SELECT = {"class": "form-select"}
+
+
+class MeasurementForm(forms.ModelForm):
+    class Meta:
+        model = GoalMeasurement
+        fields = ["year", "value", "note"]
+        labels = {"year": "År", "value": "Målt værdi", "note": "Kilde eller bemærkning"}
+        help_texts = {"note": "Fx “Økonomiafdelingen, regnskab 2025”."}
+        widgets = {
+            "year": forms.NumberInput(attrs={**INPUT, "inputmode": "numeric"}),
+            "value": forms.NumberInput(attrs={**INPUT, "inputmode": "decimal", "step": "0.01"}),
+            "note": forms.TextInput(attrs=INPUT),
+        }
+        error_messages = {
+            "year": {"required": "Angiv året.", "invalid": "Angiv året som et tal, fx 2025."},
+            "value": {"required": "Angiv den målte værdi.", "invalid": "Angiv værdien som et tal."},
+        }
+
+    def __init__(self, *args: Any, goal: EffectGoal, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.goal = goal
+        self.fields["year"].initial = timezone.localdate().year - 1
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        this_year = timezone.localdate().year
+        if not 2000 <= year <= this_year:
+            raise forms.ValidationError(f"Året skal ligge mellem 2000 og {this_year}.")
+        return year
+
+    def validate_unique(self) -> None:
+        # Entering a year again corrects its value (the service updates it): not an error.
+        return
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = EffectGoal
+        fields = [
+            "name",
+            "direction",
+            "baseline_value",
+            "baseline_year",
+            "target_value",
+            "target_year",
+            "active",
+        ]
+        labels = {
+            "name": "Effektmål",
+            "direction": "Retning",
+            "baseline_value": "Baseline",
+            "baseline_year": "Baselineår",
+            "target_value": "Måltal",
+            "target_year": "Målår",
+            "active": "Vis på oversigten",
+        }
+        widgets = {
+            "name": forms.TextInput(attrs=INPUT),
+            "direction": forms.Select(attrs=SELECT),
+            "baseline_value": forms.NumberInput(attrs={**INPUT, "step": "0.01"}),
+            "baseline_year": forms.NumberInput(attrs=INPUT),
+            "target_value": forms.NumberInput(attrs={**INPUT, "step": "0.01"}),
+            "target_year": forms.NumberInput(attrs=INPUT),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for value, year, label in (
+            ("baseline_value", "baseline_year", "baseline"),
+            ("target_value", "target_year", "måltal"),
+        ):
+            if (data.get(value) is None) != (data.get(year) is None):
+                self.add_error(year, f"Angiv både {label} og år – eller ingen af dem.")
+        if (
+            data.get("baseline_year")
+            and data.get("target_year")
+            and data["target_year"] < data["baseline_year"]
+        ):
+            self.add_error("target_year", "Målåret skal ligge på eller efter baselineåret.")
+        return data
+
+
+class ActivityForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = PlanActivity
+        fields = ["status", "status_note", "due_on", "owner", "owner_text", "notes"]
+        labels = {
+            "status": "Status",
+            "status_note": "Statusbemærkning",
+            "due_on": "Dato",
+            "owner": "Ansvarlig (bruger i PPR Sag)",
+            "owner_text": "Ansvarlig (navn)",
+            "notes": "Noter",
+        }
+        help_texts = {
+            "owner_text": "Bruges når den ansvarlige ikke er bruger i PPR Sag, fx en arbejdsgruppe.",
+        }
+        widgets = {
+            "status": forms.Select(attrs=SELECT),
+            "status_note": forms.TextInput(attrs=INPUT),
+            "due_on": forms.DateInput(attrs={**INPUT, "type": "date"}, format="%Y-%m-%d"),
+            "owner": forms.Select(attrs=SELECT),
+            "owner_text": forms.TextInput(attrs=INPUT),
+            "notes": forms.Textarea(attrs={"class": "form-input", "rows": 4}),
+        }
+        error_messages = {
+            "due_on": {"required": "Angiv en dato.", "invalid": "Angiv en gyldig dato."}
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            is_active=True, memberships__active=True, memberships__role__in=list(PPR_ROLES)
+        ).distinct()
+        self.fields["owner"].empty_label = "Ingen bruger valgt"
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("owner") and not (data.get("owner_text") or "").strip():
+            self.add_error("owner_text", "Angiv hvem der er ansvarlig.")
+        return data

@@ -1,0 +1,131 @@
+"""Automatic measures of the effect goals, computed from the system's own data.
+
+An automatic ``EffectGoal`` names one of these by ``measure_key``. Each measure returns its
+value per calendar year (Europe/Copenhagen) in ``[first, last]`` from one aggregate query:
+the database groups and counts, Python only turns a handful of per-year rows into a dict.
+Years without any rows are absent from the result (the caller decides what a gap means).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+
+from cases.models import Case, CaseOutcome, Referral
+from indsatser.models import PREVENTIVE_LEVELS, AbsenceCase, Course
+
+YearValues = dict[int, Decimal]
+MeasureFunction = Callable[[int, int], YearValues]
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    #: A count or sum over the year: the current year is incomplete ("år til dato") and is not
+    #: used to judge whether the goal is on track. A share is not cumulative.
+    cumulative: bool
+    function: MeasureFunction
+
+    def __call__(self, first: int, last: int) -> YearValues:
+        return self.function(first, last)
+
+
+MEASURES: dict[str, Measure] = {}
+
+
+def measure(
+    key: str, label: str, *, cumulative: bool
+) -> Callable[[MeasureFunction], MeasureFunction]:
+    def decorator(function: MeasureFunction) -> MeasureFunction:
+        MEASURES[key] = Measure(key=key, label=label, cumulative=cumulative, function=function)
+        return function
+
+    return decorator
+
+
+def measure_choices() -> list[tuple[str, str]]:
+    return [(m.key, m.label) for m in MEASURES.values()]
+
+
+def _per_year(rows: object, value: str = "n") -> YearValues:
+    return {row["year"]: Decimal(row[value]) for row in rows}  # type: ignore[attr-defined]
+
+
+@measure(
+    "ppr_referrals",
+    "Indstillinger til PPR pr. år: alle indsendte indstillinger (ikke kladder), efter indsendelsesdato.",
+    cumulative=True,
+)
+def ppr_referrals(first: int, last: int) -> YearValues:
+    rows = (
+        Referral.objects.filter(submitted_at__year__gte=first, submitted_at__year__lte=last)
+        .annotate(year=ExtractYear("submitted_at"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return _per_year(rows)
+
+
+@measure(
+    "bup_referrals",
+    "Henvisninger til børne- og ungdomspsykiatrien pr. år: sager lukket med udfaldet "
+    "“Henvist til børne- og ungdomspsykiatrien”, efter lukkedato.",
+    cumulative=True,
+)
+def bup_referrals(first: int, last: int) -> YearValues:
+    rows = (
+        Case.objects.filter(
+            outcome=CaseOutcome.BUP, closed_at__year__gte=first, closed_at__year__lte=last
+        )
+        .annotate(year=ExtractYear("closed_at"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return _per_year(rows)
+
+
+@measure(
+    "prevention_share",
+    "Andel forebyggende indsatser: forløb på primært eller sekundært niveau i procent af alle "
+    "forløb startet i året (et hold tæller som ét forløb).",
+    cumulative=False,
+)
+def prevention_share(first: int, last: int) -> YearValues:
+    rows = (
+        Course.objects.filter(starts_on__year__gte=first, starts_on__year__lte=last)
+        .annotate(year=ExtractYear("starts_on"))
+        .values("year")
+        .annotate(
+            total=Count("pk"),
+            preventive=Count("pk", filter=Q(intervention__level__in=PREVENTIVE_LEVELS)),
+        )
+        .order_by()
+    )
+    return {
+        row["year"]: (Decimal(100 * row["preventive"]) / Decimal(row["total"])).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+        for row in rows
+        if row["total"]
+    }
+
+
+@measure(
+    "unlawful_absence",
+    "Elever med bekymrende ulovligt fravær pr. år: antal forskellige elever med en fraværssag "
+    "i et af årets kvartaler.",
+    cumulative=True,
+)
+def unlawful_absence(first: int, last: int) -> YearValues:
+    rows = (
+        AbsenceCase.objects.filter(year__gte=first, year__lte=last)
+        .values("year")
+        .annotate(n=Count("child", distinct=True))
+        .order_by()
+    )
+    return _per_year(rows)

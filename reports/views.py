@@ -1,0 +1,375 @@
+"""Report pages: the effect-goal dashboard, the operational reports with exports, and the
+development plan. Thin: the figures come from goals.py, operational.py and plan.py."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from . import exports, services
+from .filters import ReportFilter
+from .forms import ActivityForm, GoalForm, MeasurementForm
+from .goals import GoalProgress, Track, progress
+from .models import DevelopmentPlan, EffectGoal, GoalMeasurement, PlanActivity
+from .operational import REPORTS, Params, Report
+from .plan import plan_overview
+from .scope import scope_for
+
+PER_PAGE = 25
+PLAN_KEY = "ppr-paa-sporet"
+
+
+def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [("Rapporter", reverse("reports:report-index")), *items]
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+# --- Index ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def report_index(request: HttpRequest) -> HttpResponse:
+    """The reports this user may open."""
+    _require(request, "reports.view_any")
+    return render(
+        request,
+        "reports/index.html",
+        {"reports": REPORTS.values(), "crumbs": [("Rapporter", None)]},
+    )
+
+
+# --- Effect goals --------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+@require_GET
+def goal_dashboard(request: HttpRequest) -> HttpResponse:
+    """Every active goal: baseline, target, measured values per year, on track or not, chart."""
+    _require(request, "reports.view_goals")
+    goals = (
+        EffectGoal.objects.visible_to(request.user).filter(active=True).prefetch_related("beacons")
+    )
+    items = progress(goals)
+    counts = {track: sum(1 for i in items if i.track is track) for track in Track}
+    return render(
+        request,
+        "reports/goal_dashboard.html",
+        {
+            "items": items,
+            "on_track": counts[Track.ON_TRACK],
+            "off_track": counts[Track.OFF_TRACK],
+            "crumbs": _crumbs(("Effektmål", None)),
+        },
+    )
+
+
+def _goal_page(
+    request: HttpRequest, goal: EffectGoal, form: MeasurementForm | None, status: int = 200
+) -> HttpResponse:
+    item: GoalProgress = progress([goal])[0]
+    measurements = (
+        list(
+            GoalMeasurement.objects.filter(goal=goal)
+            .select_related("recorded_by")
+            .order_by("-year")
+        )
+        if not goal.is_automatic
+        else []
+    )
+    can_edit = request.user.has_perm("reports.change_goals")
+    if form is None and can_edit and not goal.is_automatic:
+        form = MeasurementForm(goal=goal)
+    return render(
+        request,
+        "reports/goal_detail.html",
+        {
+            "item": item,
+            "goal": goal,
+            "measurements": measurements,
+            "form": form,
+            "can_edit": can_edit,
+            "crumbs": _crumbs(("Effektmål", reverse("reports:goal-dashboard")), (goal.name, None)),
+        },
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One goal: its figures year by year; for a manual goal, its measurements."""
+    _require(request, "reports.view_goals")
+    goal = get_object_or_404(
+        EffectGoal.objects.visible_to(request.user).prefetch_related("beacons"), pk=pk
+    )
+    return _goal_page(request, goal, None)
+
+
+@login_required
+@require_POST
+def goal_measurement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PPR leader enters (or corrects) a manual goal's value for a year."""
+    goal = get_object_or_404(EffectGoal.objects.visible_to(request.user), pk=pk)
+    _require(request, "reports.change_goals")
+    if goal.is_automatic:
+        raise PermissionDenied
+    form = MeasurementForm(request.POST, goal=goal)
+    if form.is_valid():
+        try:
+            services.record_measurement(
+                goal=goal,
+                year=form.cleaned_data["year"],
+                value=form.cleaned_data["value"],
+                note=form.cleaned_data["note"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Målingen for {form.cleaned_data['year']} er gemt.")
+            return redirect("reports:goal-detail", pk=goal.pk)
+    return _goal_page(request, goal, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PPR leader adjusts a goal's baseline, target and periods."""
+    goal = get_object_or_404(EffectGoal.objects.visible_to(request.user), pk=pk)
+    _require(request, "reports.change_goals")
+    form = GoalForm(
+        request.POST if request.method == "POST" else None,
+        instance=EffectGoal.objects.get(pk=goal.pk),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_goal(goal=goal, changes=form.cleaned_data, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, "Effektmålet er gemt.")
+        return redirect("reports:goal-detail", pk=goal.pk)
+    return render(
+        request,
+        "reports/goal_form.html",
+        {
+            "goal": goal,
+            "form": form,
+            "crumbs": _crumbs(
+                ("Effektmål", reverse("reports:goal-dashboard")),
+                (goal.name, goal.get_absolute_url()),
+                ("Ret", None),
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+GOAL_EXPORT_HEADER = [
+    "Effektmål",
+    "Enhed",
+    "År",
+    "Målt",
+    "Forventet efter planen",
+    "År til dato",
+    "Ændring fra året før (%)",
+]
+
+
+@login_required
+@require_GET
+def goal_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The dashboard's figures as CSV or XLSX; audited."""
+    _require(request, "reports.view_goals")
+    goals = EffectGoal.objects.visible_to(request.user).filter(active=True)
+    rows = [
+        [
+            item.goal.name,
+            item.unit_label,
+            point.year,
+            point.value,
+            point.expected,
+            point.partial,
+            point.change,
+        ]
+        for item in progress(goals)
+        for point in item.points
+    ]
+    services.record_export(request, what="effektmål", criteria="(alle)", fmt=fmt)
+    data = exports.dataset(GOAL_EXPORT_HEADER, rows, title="Effektmål", fmt=fmt)
+    return exports.response(data, fmt=fmt, filename=f"effektmaal-{timezone.localdate():%Y-%m-%d}")
+
+
+# --- Operational reports -------------------------------------------------------------------
+
+
+def _report(slug: str) -> Report:
+    try:
+        return REPORTS[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def _filtered(request: HttpRequest, report: Report) -> tuple[ReportFilter, Any, Params, Any]:
+    """Scope → filter → aggregate: the one path both the page and the export take."""
+    scope = scope_for(request.user)
+    if scope is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    data: QueryDict = request.GET.copy()
+    if report.default_period and "fra" not in data and "til" not in data:
+        data["fra"] = date(today.year, 1, 1).isoformat()
+        data["til"] = today.isoformat()
+    queryset = report.scoped(scope)
+    filterset = ReportFilter(data, queryset=queryset, report=report, scope=scope)
+    if filterset.is_valid():
+        filtered = filterset.qs
+        start, end = filterset.period
+    else:
+        filtered = queryset.none()
+        start = end = None
+    params = Params(start=start, end=end, today=today)
+    return filterset, filtered, params, scope
+
+
+@login_required
+@never_cache
+@require_GET
+def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One operational report: filter, chart and table (the table fragment alone for htmx)."""
+    _require(request, "reports.view_operational")
+    report = _report(slug)
+    filterset, filtered, params, scope = _filtered(request, report)
+    rows = report.rows(filtered, params, scope)
+    table = report.table_class(rows)
+    RequestConfig(request, paginate={"per_page": PER_PAGE} if report.paginate else False).configure(
+        table
+    )
+    context = {
+        "report": report,
+        "filter": filterset,
+        "table": table,
+        "chart": report.chart(rows, params, filtered),
+        "params": params,
+        "scope": scope,
+        "export_query": filterset.form.data.urlencode()
+        if hasattr(filterset.form.data, "urlencode")
+        else "",
+        "districts": report.by_district(rows) if hasattr(report, "by_district") else None,
+        "crumbs": _crumbs((report.title, None)),
+    }
+    template = "reports/report_detail.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+@login_required
+@require_GET
+def report_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The report's whole table (every row, not a page) as CSV or XLSX; audited."""
+    _require(request, "reports.view_operational")
+    report = _report(slug)
+    filterset, filtered, params, scope = _filtered(request, report)
+    if not filterset.is_valid():
+        return redirect(
+            f"{reverse('reports:report-detail', kwargs={'slug': slug})}?{request.GET.urlencode()}"
+        )
+    table = report.table_class(report.rows(filtered, params, scope))
+    headers, rows = exports.table_rows(table)
+    services.record_export(request, what=report.title, criteria=filterset.describe(), fmt=fmt)
+    data = exports.dataset(headers, rows, title=report.title, fmt=fmt)
+    return exports.response(data, fmt=fmt, filename=f"{report.slug}-{params.today:%Y-%m-%d}")
+
+
+# --- Development plan ----------------------------------------------------------------------
+
+
+def _plan(request: HttpRequest) -> DevelopmentPlan:
+    plan = DevelopmentPlan.objects.visible_to(request.user).order_by("pk").first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@login_required
+@never_cache
+@require_GET
+def plan_overview_view(request: HttpRequest) -> HttpResponse:
+    """The steering group's status overview: every initiative's steps, late ones flagged."""
+    _require(request, "reports.view_plan")
+    plan = DevelopmentPlan.objects.visible_to(request.user).order_by("pk").first()
+    today = timezone.localdate()
+    return render(
+        request,
+        "reports/plan_overview.html",
+        {
+            "plan": plan,
+            "overview": plan_overview(plan, today=today) if plan else None,
+            "today": today,
+            "can_edit": request.user.has_perm("reports.change_plan"),
+            "can_print": request.user.has_perm("reports.print_plan"),
+            "crumbs": _crumbs(("Udviklingsplan", None)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PPR leader updates an activity's status, date, owner and notes."""
+    activity = get_object_or_404(
+        PlanActivity.objects.visible_to(request.user).select_related("initiative"), pk=pk
+    )
+    _require(request, "reports.change_plan")
+    form = ActivityForm(request.POST if request.method == "POST" else None, instance=activity)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_activity(
+                activity=PlanActivity.objects.get(pk=activity.pk),
+                changes=form.cleaned_data,
+                version=form.cleaned_data["version"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except services.StaleVersionError:
+            # Show the saved version; the template says the user's changes were not saved.
+            conflict = True
+            activity = PlanActivity.objects.select_related("initiative").get(pk=activity.pk)
+            form = ActivityForm(instance=activity)
+        else:
+            messages.success(request, "Aktiviteten er gemt.")
+            return redirect(f"{reverse('reports:plan-overview')}#indsats-{activity.initiative_id}")
+    return render(
+        request,
+        "reports/activity_form.html",
+        {
+            "activity": activity,
+            "form": form,
+            "conflict": conflict,
+            "crumbs": _crumbs(
+                ("Udviklingsplan", reverse("reports:plan-overview")), (activity.label, None)
+            ),
+        },
+        status=409 if conflict else (400 if form.errors else 200),
+    )
+
+
+@login_required
+@require_POST
+def plan_print(request: HttpRequest) -> HttpResponse:
+    """Order the status overview as a PDF for the steering group (the PPR leader)."""
+    plan = _plan(request)
+    _require(request, "reports.print_plan")
+    document = services.print_plan(plan=plan, by=request.user)  # type: ignore[arg-type]
+    return redirect("documents:document-status", pk=document.pk)

@@ -1,0 +1,300 @@
+"""The administrator manages the organisation and its users in the Django admin, never case content."""
+
+from typing import Any
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib import admin
+from django.urls import reverse
+
+from ppr.accounts.backends import ADMINISTRATOR_APPS
+from ppr.accounts.models import Membership, Role, User
+from ppr.audit.models import AuditAction, AuditEvent
+from ppr.organisation.models import Institution, InstitutionKind
+
+
+def change_data(user: User, memberships: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
+    """The user change form as the admin page posts it, memberships inline included."""
+    data: dict[str, Any] = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "title": user.title,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
+        "memberships-TOTAL_FORMS": str(len(memberships)),
+        "memberships-INITIAL_FORMS": str(sum(1 for m in memberships if m.get("id"))),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for index, membership in enumerate(memberships):
+        for key, value in membership.items():
+            data[f"memberships-{index}-{key}"] = value
+        data[f"memberships-{index}-user"] = user.pk
+    data.update(fields)
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def existing(membership: Membership, **changes: Any) -> dict[str, Any]:
+    row = {
+        "id": membership.pk,
+        "role": membership.role,
+        "institution": membership.institution_id or "",
+        "district": membership.district_id or "",
+        "team": membership.team_id or "",
+        "active": "on" if membership.active else "",
+    }
+    row.update(changes)
+    return row
+
+
+def user_url(user: User) -> str:
+    return reverse("admin:accounts_user_change", args=[user.pk])
+
+
+def test_administrator_adds_an_institution_and_it_is_logged(client_as, cast) -> None:
+    client = client_as(cast.administrator)
+    response = client.post(
+        reverse("admin:organisation_institution_add"),
+        {
+            "name": "Nørremarkens Skole",
+            "kind": InstitutionKind.SKOLE,
+            "district": cast.vest.pk,
+            "min_age": 6,
+            "max_age": 16,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    school = Institution.objects.get(name="Nørremarkens Skole")
+    entry = AuditEvent.objects.get(
+        action=AuditAction.CREATE, object_type="organisation.Institution"
+    )
+    assert (entry.object_id, entry.actor) == (str(school.pk), cast.administrator)
+
+
+def test_administrator_changes_an_institution(client_as, cast) -> None:
+    client = client_as(cast.administrator)
+    url = reverse("admin:organisation_institution_change", args=[cast.school.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "name": "Vestervang Skole",
+            "kind": InstitutionKind.SKOLE,
+            "district": cast.oest.pk,
+            "min_age": 6,
+            "max_age": 16,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    cast.school.refresh_from_db()
+    assert cast.school.district == cast.oest
+    entry = AuditEvent.objects.get(
+        action=AuditAction.UPDATE, object_type="organisation.Institution"
+    )
+    assert "district" in entry.purpose
+
+
+def test_administrator_creates_a_user_and_it_is_logged(client_as, cast) -> None:
+    client = client_as(cast.administrator)
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "ny.psykolog@example.dk",
+            "password1": "en-lang-sikker-kode-42",
+            "password2": "en-lang-sikker-kode-42",
+            "usable_password": "true",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-role": Role.PSYCHOLOGIST,
+            "memberships-0-team": cast.team_vest.pk,
+            "memberships-0-active": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user = User.objects.get(email="ny.psykolog@example.dk")
+    assert user.roles == {Role.PSYCHOLOGIST} and user.team_ids == {cast.team_vest.pk}
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.CREATE, object_type="accounts.User", object_id=str(user.pk)
+        ).count()
+        == 1
+    )
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.CREATE, object_type="accounts.Membership"
+        ).count()
+        == 1
+    )
+
+
+def test_administrator_gives_a_user_a_membership(client_as, cast) -> None:
+    client = client_as(cast.administrator)
+    target = cast.teacher
+    old = target.memberships.get()
+    response = client.post(
+        user_url(target),
+        change_data(
+            target,
+            [
+                existing(old),
+                {"role": Role.INSTITUTION_LEADER, "institution": cast.school.pk, "active": "on"},
+            ],
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert set(target.memberships.values_list("role", flat=True)) == {
+        Role.STAFF,
+        Role.INSTITUTION_LEADER,
+    }
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.CREATE, object_type="accounts.Membership"
+        ).count()
+        == 1
+    )
+    assert AuditEvent.objects.filter(
+        action=AuditAction.UPDATE, object_type="accounts.User"
+    ).exists()
+
+
+def test_removing_a_membership_in_the_admin_ends_the_users_sessions(client_as, cast) -> None:
+    leader_session = client_as(cast.school_leader)
+    assert leader_session.get(reverse("home")).status_code == 200
+    membership = cast.school_leader.memberships.get()
+    response = client_as(cast.administrator).post(
+        user_url(cast.school_leader),
+        change_data(cast.school_leader, [existing(membership, DELETE="on")]),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    after = leader_session.get(reverse("home"))
+    assert after.status_code == 302 and after["Location"].startswith(reverse("account_login"))
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.DELETE, object_type="accounts.Membership"
+        ).count()
+        == 1
+    )
+
+
+def test_deactivating_a_membership_in_the_admin_ends_the_users_sessions(client_as, cast) -> None:
+    session = client_as(cast.psychologist)
+    membership = cast.psychologist.memberships.get()
+    client_as(cast.administrator).post(
+        user_url(cast.psychologist),
+        change_data(cast.psychologist, [existing(membership, active="")]),
+    )
+    membership.refresh_from_db()
+    assert membership.active is False
+    assert session.get(reverse("home")).status_code == 302
+
+
+def test_renaming_a_user_does_not_log_them_out(client_as, cast) -> None:
+    session = client_as(cast.psychologist)
+    membership = cast.psychologist.memberships.get()
+    response = client_as(cast.administrator).post(
+        user_url(cast.psychologist),
+        change_data(cast.psychologist, [existing(membership)], last_name="Nyt-Navn"),
+    )
+    assert response.status_code == 302
+    assert session.get(reverse("home")).status_code == 200
+
+
+def test_deactivating_a_user_in_the_admin_ends_their_sessions(client_as, cast) -> None:
+    session = client_as(cast.teacher)
+    data = change_data(cast.teacher, [existing(cast.teacher.memberships.get())])
+    data.pop("is_active")
+    client_as(cast.administrator).post(user_url(cast.teacher), data)
+    assert session.get(reverse("home")).status_code == 302
+
+
+def test_administrator_cannot_make_anyone_a_superuser(client_as, cast) -> None:
+    membership = cast.teacher.memberships.get()
+    client_as(cast.administrator).post(
+        user_url(cast.teacher), change_data(cast.teacher, [existing(membership)], is_superuser="on")
+    )
+    cast.teacher.refresh_from_db()
+    assert cast.teacher.is_superuser is False
+
+
+def test_administrator_cannot_grant_themselves_a_role(client_as, cast) -> None:
+    admin_user = cast.administrator
+    own = admin_user.memberships.get()
+    client_as(admin_user).post(
+        user_url(admin_user),
+        change_data(admin_user, [existing(own), {"role": Role.PPR_LEADER, "active": "on"}]),
+    )
+    assert set(admin_user.memberships.values_list("role", flat=True)) == {Role.ADMINISTRATOR}
+
+
+def test_administrator_may_reset_mfa_but_never_sees_the_secret(client_as, cast) -> None:
+    authenticator = Authenticator.objects.create(
+        user=cast.psychologist, type=Authenticator.Type.TOTP, data={"secret": "HEMMELIGHED-123"}
+    )
+    client = client_as(cast.administrator)
+    page = client.get(reverse("admin:mfa_authenticator_change", args=[authenticator.pk]))
+    assert page.status_code == 200
+    assert "HEMMELIGHED-123" not in page.content.decode()
+    response = client.post(
+        reverse("admin:mfa_authenticator_delete", args=[authenticator.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.DELETE, object_type="mfa.Authenticator"
+        ).count()
+        == 1
+    )
+
+
+def registered_models_outside_administration() -> list[type]:
+    return [
+        model for model in admin.site._registry if model._meta.app_label not in ADMINISTRATOR_APPS
+    ]
+
+
+def test_the_administrator_backend_grants_only_organisation_and_users(cast) -> None:
+    administrator = cast.administrator
+    assert administrator.has_perm("organisation.change_institution")
+    assert administrator.has_perm("accounts.change_user")
+    for perm in (
+        "cases.view_case",
+        "cases.view_child",
+        "audit.read_log",
+        "audit.view_auditevent",
+        "deadlines.view_deadline",
+        "documents.view_document",
+        "meetings.view_meeting",
+    ):
+        assert not administrator.has_perm(perm), perm
+    assert {"organisation", "accounts", "axes", "mfa"} >= ADMINISTRATOR_APPS
+
+
+@pytest.mark.parametrize(
+    "model", registered_models_outside_administration(), ids=lambda model: model._meta.label
+)
+def test_administrator_cannot_open_any_other_admin_page(client_as, cast, model) -> None:
+    """Whatever the domain apps register in the admin, the administrator's role does not reach it."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    assert client_as(cast.administrator).get(url).status_code == 403
+
+
+def test_admin_index_lists_only_organisation_and_user_apps_for_the_administrator(
+    client_as, cast
+) -> None:
+    response = client_as(cast.administrator).get(reverse("admin:index"))
+    app_labels = {app["app_label"] for app in response.context["app_list"]}
+    assert app_labels <= set(ADMINISTRATOR_APPS)
+    assert {"organisation", "accounts"} <= app_labels
+
+
+def test_ppr_staff_with_a_staff_flag_still_get_no_admin_rights(client_as, cast) -> None:
+    cast.psychologist.is_staff = True
+    cast.psychologist.save()
+    client = client_as(cast.psychologist)
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:organisation_institution_changelist")).status_code == 403

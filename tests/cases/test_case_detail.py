@@ -1,0 +1,228 @@
+"""The case page: who sees it, what it shows, that each read is audited once, and assignment."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from cases.models import CaseStatus
+from ppr.audit.models import AuditAction, AuditEvent
+from tests.cases.case_fixtures import make_case
+from tests.cases.factories import (
+    GuardianFactory,
+    JournalEntryFactory,
+    ReferralFactory,
+    RulerRatingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(cast):
+    return make_case(cast, assigned=cast.psychologist, child__first_name="Alma", child__group="4.B")
+
+
+def url(case) -> str:  # type: ignore[no-untyped-def]
+    return reverse("cases:case-detail", kwargs={"pk": case.pk})
+
+
+def test_anonymous_is_sent_to_login(client, case):
+    assert client.get(url(case))["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["outsider", "school_leader", "other_leader", "teacher", "administrator", "social_worker"],
+)
+def test_users_without_relation_get_404(cast, client_as, case, role):
+    assert client_as(getattr(cast, role)).get(url(case)).status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
+
+
+@pytest.mark.parametrize("role", ["psychologist", "colleague", "ppr_leader", "secretary"])
+def test_case_workers_leader_and_secretary_see_the_case(cast, client_as, case, role):
+    assert client_as(getattr(cast, role)).get(url(case)).status_code == 200
+
+
+def test_the_header_shows_child_guardians_staff_and_latest_colour(cast, client_as, case):
+    GuardianFactory(child=case.child, name="Mette Mor", relation="mor", has_custody=True)
+    case.latest_colour = "gul"
+    case.save()
+    content = client_as(cast.psychologist).get(url(case)).content.decode()
+    assert "Alma" in content
+    assert case.child.cpr_masked in content
+    assert case.child.cpr not in content  # the full number only on an audited request
+    assert "11 år" in content
+    assert "Vestervang Skole, 4.B" in content
+    assert "Mette Mor" in content and "forældremyndighed" in content
+    assert str(cast.psychologist) in content and "Team Vest" in content
+    assert "Gul" in content
+
+
+def test_each_read_writes_exactly_one_audit_row(cast, client_as, case):
+    client = client_as(cast.psychologist)
+    client.get(url(case))
+    client.get(url(case))
+    events = AuditEvent.objects.filter(action=AuditAction.VIEW)
+    assert events.count() == 2
+    event = events.first()
+    assert (event.object_id, event.child_id, event.purpose, event.actor) == (
+        str(case.pk),
+        case.child_id,
+        "sagsbehandling",
+        cast.psychologist,
+    )
+    assert AuditEvent.objects.exclude(action=AuditAction.LOGIN).count() == 2
+
+
+def test_the_case_page_is_not_cached(cast, client_as, case):
+    assert "no-store" in client_as(cast.psychologist).get(url(case))["Cache-Control"]
+
+
+def test_the_timeline_merges_referrals_journal_and_ratings_newest_first(cast, client_as, case):
+    ReferralFactory(
+        child=case.child, case=case, status="accepteret", concern="Bekymring om trivsel."
+    )
+    JournalEntryFactory(
+        case=case,
+        author=cast.psychologist,
+        occurred_on=date.today() - timedelta(days=2),
+        text="Første samtale.",
+    )
+    RulerRatingFactory(
+        child=case.child,
+        case=case,
+        rated_on=date.today() - timedelta(days=1),
+        colour="roed",
+        rationale="Forværring.",
+    )
+    response = client_as(cast.psychologist).get(url(case))
+    kinds = [item.kind for item in response.context["timeline"]]
+    assert kinds == ["referral", "rating", "journal"]
+    content = response.content.decode()
+    assert "Første samtale." in content and "Forværring." in content
+
+
+def test_the_secretary_sees_the_header_but_not_the_journal(cast, client_as, case):
+    JournalEntryFactory(case=case, author=cast.psychologist, text="Fortroligt journalnotat.")
+    response = client_as(cast.secretary).get(url(case))
+    assert response.status_code == 200
+    assert "Fortroligt journalnotat." not in response.content.decode()
+    assert "Nyt journalnotat" not in response.content.decode()
+
+
+def test_the_trend_is_an_svg_with_text_labels_and_a_table(cast, client_as, case):
+    for days, colour in ((60, "gul"), (30, "roed"), (1, "groen")):
+        RulerRatingFactory(
+            child=case.child, rated_on=date.today() - timedelta(days=days), colour=colour
+        )
+    content = client_as(cast.psychologist).get(url(case)).content.decode()
+    assert "<svg" in content and 'role="img"' in content
+    assert "ppr-trend__dot--roed" in content
+    assert ">Rød</text>" in content and ">Grøn</text>" in content
+    assert "Vis vurderingerne som tabel" in content
+    assert "style=" not in content  # CSP: no inline styles
+
+
+def test_the_case_page_query_count_is_bounded(cast, client_as, case, django_assert_max_num_queries):
+    for _ in range(10):
+        JournalEntryFactory(case=case, author=cast.psychologist)
+        RulerRatingFactory(child=case.child, case=case)
+    client = client_as(cast.psychologist)
+    client.get(url(case))
+    with django_assert_max_num_queries(20):
+        client.get(url(case))
+
+
+def test_a_closed_case_is_read_only(cast, client_as, case):
+    case.status, case.outcome = CaseStatus.CLOSED, "flyttet"
+    case.save()
+    content = client_as(cast.psychologist).get(url(case)).content.decode()
+    assert "Sagen er lukket" in content
+    assert "Nyt journalnotat" not in content and "Luk sag" not in content
+
+
+# --- Assignment ---------------------------------------------------------------------------
+
+
+def assign_url(case) -> str:  # type: ignore[no-untyped-def]
+    return reverse("cases:case-assign", kwargs={"pk": case.pk})
+
+
+def test_the_leader_reassigns_a_case_and_it_is_audited(cast, client_as, case):
+    response = client_as(cast.ppr_leader).post(assign_url(case), {"assignee": cast.outsider.pk})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.assigned == cast.outsider
+    assert case.team == cast.team_oest
+    assert AuditEvent.objects.filter(
+        action=AuditAction.UPDATE, object_id=str(case.pk), actor=cast.ppr_leader
+    ).exists()
+
+
+def test_the_psychologist_may_not_assign(cast, client_as, case):
+    assert (
+        client_as(cast.psychologist)
+        .post(assign_url(case), {"assignee": cast.colleague.pk})
+        .status_code
+        == 403
+    )
+    case.refresh_from_db()
+    assert case.assigned == cast.psychologist
+
+
+@pytest.mark.parametrize("assignee", ["", "secretary", "999999"])
+def test_assigning_to_nobody_or_a_non_case_worker_is_refused_in_danish(
+    cast, client_as, case, assignee
+):
+    value = getattr(cast, assignee).pk if assignee == "secretary" else assignee
+    response = client_as(cast.ppr_leader).post(assign_url(case), {"assignee": value})
+    assert response.status_code == 200
+    assert "sagsbehandler" in response.content.decode()
+    case.refresh_from_db()
+    assert case.assigned == cast.psychologist
+
+
+# --- Closing -------------------------------------------------------------------------------
+
+
+def close_url(case) -> str:  # type: ignore[no-untyped-def]
+    return reverse("cases:case-close", kwargs={"pk": case.pk})
+
+
+def test_the_psychologist_closes_the_case_with_an_outcome(cast, client_as, case):
+    response = client_as(cast.psychologist).post(
+        close_url(case), {"outcome": "specialtilbud", "note": "Visiteret."}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.outcome, case.closing_note, case.closed_by) == (
+        CaseStatus.CLOSED,
+        "specialtilbud",
+        "Visiteret.",
+        cast.psychologist,
+    )
+
+
+def test_closing_without_an_outcome_shows_a_danish_error_and_saves_nothing(cast, client_as, case):
+    response = client_as(cast.psychologist).post(close_url(case), {"outcome": "", "note": "x"})
+    assert response.status_code == 200
+    assert "Vælg sagens udfald." in response.content.decode()
+    case.refresh_from_db()
+    assert case.is_open
+
+
+def test_a_double_submitted_close_keeps_the_first_outcome(cast, client_as, case):
+    client = client_as(cast.psychologist)
+    client.post(close_url(case), {"outcome": "flyttet"})
+    second = client.post(close_url(case), {"outcome": "henvist_bup"})
+    assert second.status_code == 302
+    case.refresh_from_db()
+    assert case.outcome == "flyttet"
+
+
+def test_the_secretary_may_not_close(cast, client_as, case):
+    assert (
+        client_as(cast.secretary).post(close_url(case), {"outcome": "flyttet"}).status_code == 403
+    )

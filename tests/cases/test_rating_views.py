@@ -1,0 +1,147 @@
+"""Rating a child on the Børnelineal from the case page, and the report of counts by colour."""
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from cases.models import RulerRating
+from tests.cases.case_fixtures import make_case
+from tests.cases.factories import RulerRatingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(cast):
+    return make_case(cast, assigned=cast.psychologist)
+
+
+def create_url(case) -> str:  # type: ignore[no-untyped-def]
+    return reverse("cases:rating-create", kwargs={"pk": case.pk})
+
+
+def rating_data(**changes):  # type: ignore[no-untyped-def]
+    return {
+        "colour": "roed",
+        "rated_on": date.today().isoformat(),
+        "context": "opfoelgning",
+        "rationale": "Behov for særlig støtte er afklaret.",
+        "client_token": str(uuid.uuid4()),
+    } | changes
+
+
+def test_the_psychologist_rates_the_child_and_the_case_colour_follows(cast, client_as, case):
+    response = client_as(cast.psychologist).post(create_url(case), rating_data())
+    assert response.status_code == 302
+    rating = RulerRating.objects.get(child=case.child)
+    assert (rating.colour, rating.context, rating.rater, rating.case) == (
+        "roed",
+        "opfoelgning",
+        cast.psychologist,
+        case,
+    )
+    case.refresh_from_db()
+    assert case.latest_colour == "roed"
+
+
+def test_the_colour_choices_have_text_not_only_colour(cast, client_as, case):
+    content = client_as(cast.psychologist).get(create_url(case)).content.decode()
+    assert "Rød (tertiær forebyggelse)" in content
+    assert "<legend" in content
+
+
+def test_a_double_submit_saves_one_rating(cast, client_as, case):
+    client = client_as(cast.psychologist)
+    data = rating_data()
+    client.post(create_url(case), data)
+    client.post(create_url(case), data)
+    assert RulerRating.objects.filter(child=case.child).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"colour": ""}, "Vælg grøn, gul eller rød."),
+        ({"colour": "blaa"}, "Vælg grøn, gul eller rød."),
+        ({"rationale": " "}, "Skriv en kort begrundelse."),
+        ({"rationale": "x" * 501}, "Begrundelsen må højst være 500 tegn."),
+        (
+            {"rated_on": (date.today() + timedelta(days=3)).isoformat()},
+            "Datoen kan ikke ligge i fremtiden.",
+        ),
+        ({"context": "kaffe"}, "Vælg en sammenhæng fra listen."),
+    ],
+)
+def test_bad_input_gives_a_danish_message_and_saves_nothing(
+    cast, client_as, case, changes, message
+):
+    response = client_as(cast.psychologist).post(create_url(case), rating_data(**changes))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not RulerRating.objects.exists()
+
+
+def test_the_secretary_may_not_rate(cast, client_as, case):
+    assert client_as(cast.secretary).post(create_url(case), rating_data()).status_code == 403
+
+
+# --- Report --------------------------------------------------------------------------------
+
+REPORT = reverse("cases:rating-report")
+
+
+@pytest.fixture
+def ratings(cast):  # type: ignore[no-untyped-def]
+    from tests.cases.factories import ChildFactory
+
+    vest_child = ChildFactory(institution=cast.school)
+    oest_child = ChildFactory(institution=cast.other_school)
+    RulerRatingFactory(child=vest_child, colour="roed", rated_on=date(2026, 3, 1))
+    RulerRatingFactory(child=vest_child, colour="gul", rated_on=date(2026, 1, 10))
+    RulerRatingFactory(child=oest_child, colour="groen", rated_on=date(2026, 3, 5))
+    RulerRatingFactory(child=oest_child, colour="groen", rated_on=date(2025, 6, 1))
+
+
+def rows(table) -> list[dict]:  # type: ignore[no-untyped-def]
+    return [dict(row.record) for row in table.rows]
+
+
+def test_the_leader_sees_counts_for_every_institution_and_district(cast, client_as, ratings):
+    response = client_as(cast.ppr_leader).get(REPORT)
+    institutions = {
+        r["institution__name"]: (r["groen"], r["gul"], r["roed"], r["total"])
+        for r in rows(response.context["institutions"])
+    }
+    assert institutions == {"Vestervang Skole": (0, 1, 1, 2), "Østerbro Skole": (2, 0, 0, 2)}
+    districts = {
+        r["institution__district__name"]: r["total"] for r in rows(response.context["districts"])
+    }
+    assert districts == {"Vest": 2, "Øst": 2}
+
+
+def test_the_period_filters_by_rating_date(cast, client_as, ratings):
+    response = client_as(cast.ppr_leader).get(REPORT, {"fra": "2026-02-01", "til": "2026-12-31"})
+    institutions = {
+        r["institution__name"]: r["total"] for r in rows(response.context["institutions"])
+    }
+    assert institutions == {"Vestervang Skole": 1, "Østerbro Skole": 1}
+
+
+def test_a_period_ending_before_it_starts_is_a_danish_error(cast, client_as, ratings):
+    response = client_as(cast.ppr_leader).get(REPORT, {"fra": "2026-05-01", "til": "2026-01-01"})
+    assert "Til-datoen skal være samme dag som eller efter fra-datoen." in response.content.decode()
+    assert rows(response.context["institutions"]) == []
+
+
+def test_the_institution_leader_sees_only_their_own_institution(cast, client_as, ratings):
+    response = client_as(cast.school_leader).get(REPORT)
+    assert [r["institution__name"] for r in rows(response.context["institutions"])] == [
+        "Vestervang Skole"
+    ]
+
+
+@pytest.mark.parametrize("role", ["psychologist", "secretary", "teacher", "administrator"])
+def test_others_may_not_see_the_report(cast, client_as, role):
+    assert client_as(getattr(cast, role)).get(REPORT).status_code == 403

@@ -1,0 +1,122 @@
+"""The standing cast every view test uses (see STYLE.md §9).
+
+- ``psychologist``: the case's psychologist, in Team Vest
+- ``colleague``: another psychologist on Team Vest
+- ``outsider``: a psychologist in Team Øst (another district)
+- ``ppr_leader``, ``secretary``: PPR's leader and intake
+- ``school_leader``: the leader of the child's school (Vest)
+- ``other_leader``: the leader of another school (Øst)
+- ``teacher``: staff at the child's school
+- ``social_worker``, ``health_visitor``: partners
+- ``administrator``: IT; manages the organisation, reads no case content
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from ppr.accounts.models import Role, User
+from ppr.organisation.models import District, Institution, InstitutionKind, Team
+
+from .factories import InstitutionFactory, TeamFactory, user_with_role
+
+
+@dataclass
+class Cast:
+    vest: District
+    oest: District
+    team_vest: Team
+    team_oest: Team
+    school: Institution
+    other_school: Institution
+    daycare: Institution
+    psychologist: User
+    colleague: User
+    outsider: User
+    ppr_leader: User
+    secretary: User
+    school_leader: User
+    other_leader: User
+    daycare_leader: User
+    teacher: User
+    social_worker: User
+    health_visitor: User
+    administrator: User
+
+    def by_role(self) -> dict[str, User | None]:
+        """Every role of the access matrix, anonymous included."""
+        return {
+            "anonymous": None,
+            "psychologist": self.psychologist,
+            "colleague": self.colleague,
+            "outsider": self.outsider,
+            "ppr_leader": self.ppr_leader,
+            "secretary": self.secretary,
+            "school_leader": self.school_leader,
+            "other_leader": self.other_leader,
+            "teacher": self.teacher,
+            "social_worker": self.social_worker,
+            "administrator": self.administrator,
+        }
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    vest = District.objects.create(name="Vest")
+    oest = District.objects.create(name="Øst")
+    team_vest = TeamFactory(name="Team Vest", district=vest)
+    team_oest = TeamFactory(name="Team Øst", district=oest)
+    school = InstitutionFactory(name="Vestervang Skole", district=vest)
+    other_school = InstitutionFactory(name="Østerbro Skole", district=oest)
+    daycare = InstitutionFactory(
+        name="Børnehuset Mælkebøtten", district=vest, kind=InstitutionKind.DAGTILBUD, min_age=0, max_age=5
+    )
+    admin = user_with_role(Role.ADMINISTRATOR)
+    admin.is_staff = True
+    admin.save()
+    return Cast(
+        vest=vest,
+        oest=oest,
+        team_vest=team_vest,
+        team_oest=team_oest,
+        school=school,
+        other_school=other_school,
+        daycare=daycare,
+        psychologist=user_with_role(Role.PSYCHOLOGIST, team=team_vest),
+        colleague=user_with_role(Role.PSYCHOLOGIST, team=team_vest),
+        outsider=user_with_role(Role.PSYCHOLOGIST, team=team_oest),
+        ppr_leader=user_with_role(Role.PPR_LEADER),
+        secretary=user_with_role(Role.SECRETARY),
+        school_leader=user_with_role(Role.INSTITUTION_LEADER, institution=school),
+        other_leader=user_with_role(Role.INSTITUTION_LEADER, institution=other_school),
+        daycare_leader=user_with_role(Role.INSTITUTION_LEADER, institution=daycare),
+        teacher=user_with_role(Role.STAFF, institution=school),
+        social_worker=user_with_role(Role.SOCIAL_WORKER, district=vest),
+        health_visitor=user_with_role(Role.HEALTH_VISITOR, district=vest),
+        administrator=admin,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_mfa_by_default(settings: object, request: pytest.FixtureRequest) -> None:
+    """Most tests are about something else than MFA; tests of MFA ask for ``mfa_required``."""
+    if "mfa_required" not in request.fixturenames:
+        settings.PPR_MFA_REQUIRED = False  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def mfa_required(settings: object) -> None:
+    settings.PPR_MFA_REQUIRED = True  # type: ignore[attr-defined]
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_as():  # type: ignore[no-untyped-def]
+    return client_for

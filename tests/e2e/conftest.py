@@ -1,0 +1,68 @@
+"""Shared browser fixtures: Debian's Chromium driven by pytest-playwright against live_server.
+
+One browser is launched per test session (pytest-playwright's session-scoped ``browser``);
+each test gets a fresh context and page. Without /usr/bin/chromium the browser tests are
+skipped with a message, unless PPR_REQUIRE_BROWSER=1 (as in CI), where they fail instead.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    if not CHROMIUM.exists():
+        message = f"browser tests need {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("PPR_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{message}; PPR_REQUIRE_BROWSER=1 requires them", pytrace=False)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": LAUNCH_ARGS}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_and_server_before_the_browser(django_db_setup: None, live_server: Any) -> None:
+    """Create the test database and start the live server before Playwright starts its event
+    loop: Django refuses database set-up inside a running loop."""
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: Any) -> str:
+    """Pages are opened relative to the live server. (Overriding pytest-playwright's own
+    fallback also avoids its instance-method fixture, deprecated in pytest 9.)"""
+    return str(live_server.url)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _orm_beside_playwrights_event_loop() -> Iterator[None]:
+    """Playwright's sync API runs an event loop in the test thread; Django would then refuse
+    ORM calls from the test and the database flush after it (SynchronousOnlyOperation). The
+    test code is synchronous, so this is safe here; module scope covers the last flush and
+    restores the guard for the tests outside tests/e2e."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture
+def site(live_server: Any, transactional_db: None, settings: Any) -> Iterator[str]:
+    """The live server's URL. Test settings use manifest static storage, whose hashed file
+    names the live server's static handler cannot find; plain storage serves the sources."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    yield live_server.url

@@ -1,0 +1,90 @@
+"""Factories and helpers for meetings tests."""
+
+from datetime import datetime, time, timedelta
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from cases.models import ConsentForm, ConsentScope
+from meetings.forums import ensure_default_forums
+from meetings.models import AgendaItem, ConferenceMeeting, ConferenceSeries, SupportForum
+from tests.cases.factories import ConsentFactory, GuardianFactory
+from tests.factories import InstitutionFactory, UserFactory
+
+
+def forum(code: str) -> SupportForum:
+    """One of the default forums (made again if a transactional test flushed them)."""
+    ensure_default_forums(SupportForum)
+    return SupportForum.objects.get(code=code)
+
+
+def at(days: int, hour: int = 9) -> datetime:
+    """A local time ``days`` from today."""
+    return timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=days), time(hour))
+    )
+
+
+def give_meeting_consent(
+    child, meeting_name: str, *, recorded_by, guardians: int = 2, withdrawn: bool = False
+):  # type: ignore[no-untyped-def]
+    """Custody holders (joint custody by default) who all consent to this named meeting."""
+    holders = [
+        GuardianFactory(child=child, relation=relation) for relation in ("mor", "far")[:guardians]
+    ]
+    for guardian in holders:
+        ConsentFactory(
+            guardian=guardian,
+            scope=ConsentScope.MEETING,
+            meeting_name=meeting_name,
+            form=ConsentForm.WRITTEN,
+            recorded_by=recorded_by,
+            withdrawn_on=timezone.localdate() if withdrawn else None,
+        )
+    return holders
+
+
+class SeriesFactory(DjangoModelFactory):
+    class Meta:
+        model = ConferenceSeries
+        skip_postgeneration_save = True
+
+    institution = factory.SubFactory(InstitutionFactory)
+    name = factory.LazyAttribute(lambda o: f"Koordineringskonference {o.institution.name}")
+    room = "Mødelokale 1"
+    cadence = "Første tirsdag i måneden"
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def standing(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+        if create and extracted:
+            obj.standing_participants.set(extracted)
+
+
+class ConferenceFactory(DjangoModelFactory):
+    class Meta:
+        model = ConferenceMeeting
+        skip_postgeneration_save = True
+
+    series = factory.SubFactory(SeriesFactory)
+    starts_at = factory.LazyFunction(lambda: at(7, 13))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    room = "Mødelokale 1"
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def participants(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+        if create and extracted:
+            obj.participants.set(extracted)
+
+
+class AgendaItemFactory(DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(ConferenceFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = "Uro i klassen"
+    anonymous_description = "dreng, 3. klasse"
+    submitted_by = factory.SubFactory(UserFactory)

@@ -1,0 +1,207 @@
+"""Notater: written by PPR, locked when final, sent to the participants, PDF ordered,
+journaled on each named child's open case, and the notat deadline met."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from cases.models import CaseStatus, JournalEntry, JournalKind
+from meetings import services
+from meetings.models import Note, NoteStatus
+from ppr.deadlines.models import Deadline, DeadlineKind, DeadlineState, Notification
+from ppr.documents.models import Document, DocumentKind
+from tests.cases.factories import CaseFactory, ChildFactory
+
+from .factories import at, forum, give_meeting_consent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def booked(cast):  # type: ignore[no-untyped-def]
+    """An "Indstilling og bistand v/PPR" meeting for a child with an open case."""
+    child = ChildFactory(institution=cast.school)
+    case = CaseFactory(child=child, assigned=cast.psychologist)
+    meeting = services.book_forum_meeting(
+        forum=forum("indstilling_bistand_ppr"),
+        institution=cast.school,
+        child=child,
+        starts_at=at(1, 10),
+        ends_at=at(1, 11),
+        location="Lokale 2",
+        chair=cast.school_leader,
+        minutes_writer=cast.psychologist,
+        participants=[cast.teacher, cast.social_worker],
+        by=cast.school_leader,
+    )
+    return meeting, case
+
+
+def _write(note, by, text="Vi aftalte observation i klassen og en ny handleplan."):  # type: ignore[no-untyped-def]
+    return services.save_note(
+        note=note,
+        title=note.title,
+        text=text,
+        decisions="PPR observerer i uge 3.",
+        other_participants="Forældre",
+        participants=note.participants.all(),
+        version=note.version,
+        by=by,
+    )
+
+
+def test_finalising_the_notat_meets_the_deadline_journals_notifies_and_orders_a_pdf(
+    cast, booked
+) -> None:  # type: ignore[no-untyped-def]
+    meeting, case = booked
+    deadline = Deadline.objects.for_subject(meeting).get(kind=DeadlineKind.NOTAT)
+    note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
+    final = services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+
+    assert final.status == NoteStatus.FINAL and final.finalised_by == cast.psychologist
+    deadline.refresh_from_db()
+    assert deadline.state == DeadlineState.MET
+    entry = JournalEntry.objects.get(case=case)
+    assert entry.kind == JournalKind.MOEDE
+    assert (entry.document_type, entry.document_id) == ("meetings.note", final.pk)
+    assert "observation i klassen" in entry.text and "PPR observerer" in entry.text
+    document = Document.objects.for_subject(final).get()
+    assert document.kind == DocumentKind.NOTAT
+    assert case.child.name in document.context["children"]
+    assert not any(
+        case.child.cpr.replace("-", "") in str(value) for value in document.context.values()
+    )
+    told = set(
+        Notification.objects.filter(message__startswith="Notatet fra").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert told == {cast.school_leader.pk, cast.teacher.pk, cast.social_worker.pk}
+    assert not Notification.objects.filter(message__contains=case.child.first_name).exists()
+
+
+def test_a_final_notat_is_locked_and_a_second_finalise_does_nothing_twice(cast, booked) -> None:  # type: ignore[no-untyped-def]
+    meeting, case = booked
+    note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
+    final = services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    again = services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    assert again.finalised_at == final.finalised_at
+    assert JournalEntry.objects.filter(case=case).count() == 1
+    with pytest.raises(ValidationError, match="endeligt"):
+        _write(final, cast.psychologist, text="Ændret bagefter")
+
+
+def test_a_notat_is_not_journaled_on_a_closed_case(cast, booked) -> None:  # type: ignore[no-untyped-def]
+    meeting, case = booked
+    type(case).objects.filter(pk=case.pk).update(
+        status=CaseStatus.CLOSED, outcome="afsluttet_uden_videre"
+    )
+    note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
+    services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    assert not JournalEntry.objects.exists()
+
+
+def test_an_empty_notat_cannot_be_finalised(cast, booked) -> None:  # type: ignore[no-untyped-def]
+    meeting, _ = booked
+    note = services.start_note(meeting=meeting, by=cast.psychologist)
+    with pytest.raises(ValidationError):
+        services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    note.refresh_from_db()
+    assert note.status == NoteStatus.DRAFT
+
+
+def test_a_save_from_an_older_version_is_a_conflict(cast, booked) -> None:  # type: ignore[no-untyped-def]
+    meeting, _ = booked
+    note = services.start_note(meeting=meeting, by=cast.psychologist)
+    stale = note.version
+    _write(note, cast.psychologist)
+    with pytest.raises(ValidationError, match="En anden har gemt"):
+        services.save_note(
+            note=note,
+            title="X",
+            text="Y",
+            decisions="",
+            other_participants="",
+            participants=[],
+            version=stale,
+            by=cast.psychologist,
+        )
+
+
+def test_starting_the_notat_twice_gives_one_notat(cast, booked) -> None:  # type: ignore[no-untyped-def]
+    meeting, _ = booked
+    first = services.start_note(meeting=meeting, by=cast.psychologist)
+    assert services.start_note(meeting=meeting, by=cast.psychologist) == first
+    assert Note.objects.count() == 1
+
+
+def test_only_ppr_writes_the_ppr_notat(cast, booked) -> None:  # type: ignore[no-untyped-def]
+    meeting, _ = booked
+    with pytest.raises(PermissionDenied):
+        services.start_note(meeting=meeting, by=cast.school_leader)
+
+
+def test_conference_notat_is_journaled_on_every_named_childs_case(cast, conference) -> None:  # type: ignore[no-untyped-def]
+    named = [ChildFactory(institution=cast.school) for _ in range(2)]
+    cases = [CaseFactory(child=child) for child in named]
+    for child in named:
+        give_meeting_consent(child, conference.series.name, recorded_by=cast.school_leader)
+        services.add_agenda_item(meeting=conference, title="Trivsel", child=child, by=cast.teacher)
+    services.add_agenda_item(
+        meeting=conference, title="Uro", anonymous_description="dreng", by=cast.teacher
+    )
+    note = services.start_note(meeting=conference, by=cast.psychologist)
+    assert "Punkt" not in note.decisions and "1. Trivsel" in note.decisions  # items are prefilled
+    note = _write(note, cast.psychologist)
+    services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    assert sorted(JournalEntry.objects.values_list("case_id", flat=True)) == sorted(
+        case.pk for case in cases
+    )
+
+
+def test_the_notat_pages_write_and_finalise_without_javascript(cast, booked, client_as) -> None:  # type: ignore[no-untyped-def]
+    meeting, case = booked
+    client = client_as(cast.psychologist)
+    response = client.post(reverse("meetings:note-create", args=["forum", meeting.pk]))
+    note = Note.objects.get()
+    assert response["Location"] == note.get_absolute_url()
+    data = {
+        "title": note.title,
+        "participants": [u.pk for u in note.participants.all()],
+        "other_participants": "",
+        "text": "Aftale om observation.",
+        "decisions": "",
+        "version": note.version,
+    }
+    assert client.post(note.get_absolute_url(), data).status_code == 302
+    note.refresh_from_db()
+    assert (
+        client.post(
+            reverse("meetings:note-finalise", args=[note.pk]), {"version": note.version}
+        ).status_code
+        == 302
+    )
+    page = client.get(note.get_absolute_url())
+    assert "Endelig" in page.content.decode()
+    assert client.post(note.get_absolute_url(), data).status_code == 403
+    # The school's leader reads the final notat; another school's leader does not find it.
+    assert client_as(cast.school_leader).get(note.get_absolute_url()).status_code == 200
+    assert client_as(cast.other_leader).get(note.get_absolute_url()).status_code == 404
+
+
+def test_the_notat_pdf_renders_with_its_text(cast, booked) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from pypdf import PdfReader
+
+    from ppr.documents import rendering
+
+    meeting, case = booked
+    note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
+    final = services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    document = Document.objects.for_subject(final).get()
+    pdf = rendering.render(document.template_name, document.context)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "observation i klassen" in text
+    assert case.child.name in text
+    assert "Indstilling og bistand v/PPR" in text

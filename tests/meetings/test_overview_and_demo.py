@@ -1,0 +1,62 @@
+"""The start-page panel, the navigation, and the demo data (idempotent)."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import ConferenceSeries, ForumReferral, Profession, TuesdayMeeting, TuesdaySeat
+
+pytestmark = pytest.mark.django_db
+
+
+def test_start_page_shows_my_next_meetings(cast, conference, client_as) -> None:  # type: ignore[no-untyped-def]
+    starts = timezone.now() + timedelta(days=2)
+    tuesday = TuesdayMeeting.objects.create(
+        district=cast.vest,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        room="Rådhuset",
+        created_by=cast.ppr_leader,
+    )
+    TuesdaySeat.objects.create(
+        meeting=tuesday, user=cast.social_worker, profession=Profession.SOCIAL_WORKER
+    )
+    html = client_as(cast.social_worker).get(reverse("home")).content.decode()
+    assert "Dine næste møder" in html
+    assert "Tværfagligt tirsdagsmøde (Vest)" in html
+    assert conference.series.name in html
+    assert html.index("Tværfagligt tirsdagsmøde (Vest)") < html.index(conference.series.name)
+
+
+def test_the_administrator_gets_no_meetings_panel_or_menu(cast, client_as) -> None:  # type: ignore[no-untyped-def]
+    html = client_as(cast.administrator).get(reverse("home")).content.decode()
+    assert "Dine næste møder" not in html
+    assert reverse("meetings:index") not in html
+
+
+def test_institution_staff_see_meetings_but_not_tirsdagsmoeder_in_the_menu(cast, client_as) -> None:  # type: ignore[no-untyped-def]
+    html = client_as(cast.teacher).get(reverse("home")).content.decode()
+    assert reverse("meetings:index") in html
+    assert reverse("meetings:tuesday-list") not in html
+
+
+def test_demo_data_is_idempotent(db) -> None:  # type: ignore[no-untyped-def]
+    from meetings import demo
+    from ppr.demo import seed_organisation
+
+    organisation = seed_organisation()
+    demo.seed(organisation)
+    counts = (
+        ConferenceSeries.objects.count(),
+        ForumReferral.objects.count(),
+        TuesdayMeeting.objects.count(),
+    )
+    assert counts[0] == 2 and counts[1] >= 1 and counts[2] >= 48
+    demo.seed(seed_organisation())
+    assert (
+        ConferenceSeries.objects.count(),
+        ForumReferral.objects.count(),
+        TuesdayMeeting.objects.count(),
+    ) == counts

@@ -1,0 +1,52 @@
+"""Deadlines: everyone has their own list and notifications; the PPR leader oversees and reassigns."""
+
+from tests.security.routes import LOGIN, ROLES, Route, everyone
+
+leader_only = everyone(403, ppr_leader=200)
+
+
+def _psychologists_deadline(cast: object) -> dict[str, int]:
+    from tests.deadlines.factories import deadline
+
+    return {"pk": deadline(responsible=cast.psychologist).pk}  # type: ignore[attr-defined]
+
+
+#: The deadline belongs to the psychologist: they see it but may not reassign (403); everyone
+#: else but the PPR leader does not see it at all (404).
+reassign = {role: 404 for role in ROLES} | {
+    "anonymous": LOGIN,
+    "psychologist": 403,
+    "ppr_leader": 200,
+}
+
+ROUTES = [
+    Route("deadlines:deadline-list", everyone(200)),
+    Route("deadlines:deadline-list", everyone(200), query="?status=overdue&type=ppv"),
+    Route("deadlines:deadline-overview", leader_only),
+    Route("deadlines:deadline-reassign", reassign, kwargs=_psychologists_deadline),
+    Route(
+        "deadlines:deadline-reassign",
+        reassign | {"ppr_leader": 302},
+        kwargs=_psychologists_deadline,
+        method="post",
+        data=lambda cast: {"responsible": cast.colleague.pk},
+    ),
+    Route("deadlines:deadline-settings", leader_only),
+    Route(
+        "deadlines:deadline-settings",
+        everyone(403, ppr_leader=302),
+        method="post",
+        data=lambda cast: {
+            "receipt_working_days": 3,
+            "visitation_working_days": 10,
+            "ppv_service_weeks": 8,
+            "notat_working_days": 5,
+            "reminder_lead_working_days": 2,
+        },
+    ),
+    Route("deadlines:failed-reminder-list", leader_only),
+    Route("deadlines:notification-list", everyone(200)),
+    Route("deadlines:notification-count", everyone(200)),
+    Route("deadlines:notification-read-all", everyone(302), method="post"),
+    Route("deadlines:notification-read-all", everyone(405), method="get"),
+]

@@ -1,0 +1,301 @@
+"""Meetings: PPR by role and district, institutions their own, partners as participants,
+the administrator nothing. Tirsdagsmøder are PPR's and the partners' only; the calendar feed
+opens with its token alone."""
+
+from datetime import timedelta
+
+from meetings.models import (
+    ConferenceMeeting,
+    ConferenceSeries,
+    ForumMeeting,
+    ForumReferral,
+    Note,
+    Profession,
+    SupportForum,
+    SwapRequest,
+    TuesdayMeeting,
+    TuesdaySeat,
+)
+from tests.factories import user_with_role
+from tests.security.routes import LOGIN, ROLES, Route, everyone
+
+ADMIN = {"administrator": 403}
+
+
+def _forum(code: str) -> SupportForum:
+    from meetings.forums import ensure_default_forums
+
+    ensure_default_forums(SupportForum)
+    return SupportForum.objects.get(code=code)
+
+
+def _future(days: int = 7):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(days=days)
+
+
+def forum_referral(cast) -> dict:  # type: ignore[no-untyped-def]
+    referral = ForumReferral.objects.create(
+        institution=cast.school,
+        forum=_forum("tvaerfagligt_skoleteam"),
+        anonymous_description="dreng, 3. klasse",
+        rationale="Faldende trivsel.",
+        ruler_colour="gul",
+        follow_up_on=_future(30).date(),
+        created_by=cast.school_leader,
+    )
+    return {"pk": referral.pk}
+
+
+def forum_meeting(cast) -> dict:  # type: ignore[no-untyped-def]
+    meeting = ForumMeeting.objects.create(
+        forum=_forum("tvaerfagligt_skoleteam"),
+        institution=cast.school,
+        starts_at=_future(),
+        ends_at=_future() + timedelta(hours=1),
+        location="Mødelokale",
+        chair=cast.social_worker,
+        booked_by=cast.school_leader,
+    )
+    meeting.participants.set([cast.social_worker, cast.school_leader, cast.psychologist])
+    return {"pk": meeting.pk}
+
+
+def _series(cast) -> ConferenceSeries:  # type: ignore[no-untyped-def]
+    series = ConferenceSeries.objects.create(
+        institution=cast.school,
+        name="Koordineringskonference Vestervang",
+        room="Lokale 1",
+        created_by=cast.school_leader,
+    )
+    series.standing_participants.set([cast.psychologist, cast.social_worker, cast.school_leader])
+    return series
+
+
+def series(cast) -> dict:  # type: ignore[no-untyped-def]
+    return {"pk": _series(cast).pk}
+
+
+def _conference(cast) -> ConferenceMeeting:  # type: ignore[no-untyped-def]
+    meeting = ConferenceMeeting.objects.create(
+        series=_series(cast),
+        starts_at=_future(),
+        ends_at=_future() + timedelta(hours=2),
+        room="Lokale 1",
+        created_by=cast.school_leader,
+    )
+    meeting.participants.set([cast.psychologist, cast.social_worker, cast.school_leader])
+    return meeting
+
+
+def conference(cast) -> dict:  # type: ignore[no-untyped-def]
+    return {"pk": _conference(cast).pk}
+
+
+def agenda_item(cast) -> dict:  # type: ignore[no-untyped-def]
+    item = _conference(cast).items.create(
+        position=1, title="Uro", anonymous_description="pige", submitted_by=cast.teacher
+    )
+    return {"pk": item.pk}
+
+
+def note_for_conference(cast) -> dict:  # type: ignore[no-untyped-def]
+    return {"kind": "konference", "pk": _conference(cast).pk}
+
+
+def note(cast) -> dict:  # type: ignore[no-untyped-def]
+    meeting = _conference(cast)
+    draft = Note.objects.create(
+        conference_meeting=meeting, title="Notat", text="Tekst", author=cast.psychologist
+    )
+    draft.participants.set(meeting.participants.all())
+    return {"pk": draft.pk}
+
+
+def _tuesday(cast) -> TuesdayMeeting:  # type: ignore[no-untyped-def]
+    meeting = TuesdayMeeting.objects.create(
+        district=cast.vest,
+        starts_at=_future(),
+        ends_at=_future() + timedelta(hours=2),
+        room="Rådhuset",
+        created_by=cast.ppr_leader,
+    )
+    for user, profession in (
+        (cast.psychologist, Profession.PSYCHOLOGIST),
+        (cast.social_worker, Profession.SOCIAL_WORKER),
+        (cast.health_visitor, Profession.HEALTH_VISITOR),
+    ):
+        TuesdaySeat.objects.create(meeting=meeting, user=user, profession=profession)
+    return meeting
+
+
+def tuesday(cast) -> dict:  # type: ignore[no-untyped-def]
+    return {"pk": _tuesday(cast).pk}
+
+
+def social_workers_seat(cast) -> dict:  # type: ignore[no-untyped-def]
+    return {"pk": _tuesday(cast).seats.get(user=cast.social_worker).pk}
+
+
+def swap(cast) -> dict:  # type: ignore[no-untyped-def]
+    from ppr.accounts.models import Role
+
+    seat = _tuesday(cast).seats.get(user=cast.social_worker)
+    colleague = user_with_role(Role.SOCIAL_WORKER, district=cast.oest)
+    request = SwapRequest.objects.create(
+        seat=seat, requested_by=cast.social_worker, colleague=colleague
+    )
+    return {"pk": request.pk, "action": "traek-tilbage"}
+
+
+# Who sees what at Vestervang Skole (Vest): PPR's Team Vest and leader/secretary, the school's
+# leader and staff, the social worker taking part; not Team Øst, not another school's leader.
+school_object = {
+    "anonymous": LOGIN,
+    "psychologist": 200,
+    "colleague": 200,
+    "outsider": 404,
+    "ppr_leader": 200,
+    "secretary": 200,
+    "school_leader": 200,
+    "other_leader": 404,
+    "teacher": 200,
+    "social_worker": 200,
+    "administrator": 403,
+}
+managers_only = school_object | {
+    "psychologist": 403,
+    "colleague": 403,
+    "teacher": 403,
+    "social_worker": 403,
+}
+tuesday_users = everyone(200, school_leader=403, other_leader=403, teacher=403, administrator=403)
+tuesday_leader_only = everyone(403, ppr_leader=200)
+seat_holder_only = everyone(403, social_worker=200)
+
+ROUTES = [
+    Route("meetings:index", everyone(200, **ADMIN)),
+    Route("meetings:forum-list", everyone(200, **ADMIN)),
+    Route(
+        "meetings:forum-update",
+        everyone(403, ppr_leader=200),
+        kwargs=lambda cast: {"pk": _forum("sparring_ppr").pk},
+    ),
+    Route(
+        "meetings:forum-update",
+        everyone(403, ppr_leader=200),
+        kwargs=lambda cast: {"pk": _forum("sparring_ppr").pk},
+        method="post",
+    ),
+    Route("meetings:forumreferral-list", everyone(200, **ADMIN)),
+    Route(
+        "meetings:forumreferral-create", everyone(200, secretary=403, social_worker=403, **ADMIN)
+    ),
+    Route(
+        "meetings:forumreferral-detail",
+        school_object | {"social_worker": 404},
+        kwargs=forum_referral,
+    ),
+    Route(
+        "meetings:forummeeting-create",
+        school_object | {"psychologist": 403, "colleague": 403, "social_worker": 404},
+        data=lambda cast: {"henvisning": forum_referral(cast)["pk"]},
+    ),
+    Route("meetings:forummeeting-detail", school_object, kwargs=forum_meeting),
+    Route("meetings:series-list", everyone(200, **ADMIN)),
+    Route(
+        "meetings:series-create",
+        everyone(
+            200,
+            psychologist=403,
+            colleague=403,
+            outsider=403,
+            teacher=403,
+            social_worker=403,
+            **ADMIN,
+        ),
+    ),
+    Route("meetings:series-detail", school_object, kwargs=series),
+    Route("meetings:series-update", managers_only, kwargs=series),
+    Route("meetings:conference-create", managers_only, kwargs=series, method="post"),
+    Route("meetings:conference-detail", school_object, kwargs=conference),
+    Route(
+        "meetings:item-create", school_object | {"secretary": 403}, kwargs=conference, method="post"
+    ),
+    Route(
+        "meetings:item-decide",
+        school_object | {"secretary": 403, "teacher": 403},
+        kwargs=agenda_item,
+        method="post",
+    ),
+    Route(
+        "meetings:note-create",
+        school_object
+        | {
+            "psychologist": 302,
+            "colleague": 302,
+            "ppr_leader": 302,
+            "secretary": 403,
+            "school_leader": 403,
+            "teacher": 403,
+            "social_worker": 403,
+        },
+        kwargs=note_for_conference,
+        method="post",
+    ),
+    Route("meetings:note-detail", school_object | {"secretary": 404, "teacher": 404}, kwargs=note),
+    Route(
+        "meetings:note-finalise",
+        school_object
+        | {
+            "psychologist": 302,
+            "colleague": 302,
+            "ppr_leader": 302,
+            "secretary": 404,
+            "school_leader": 403,
+            "teacher": 404,
+            "social_worker": 403,
+        },
+        kwargs=note,
+        method="post",
+    ),
+    Route("meetings:tuesday-list", tuesday_users),
+    Route("meetings:tuesday-plan", tuesday_leader_only),
+    Route("meetings:tuesday-detail", tuesday_users, kwargs=tuesday),
+    Route(
+        "meetings:tuesday-agenda",
+        everyone(403, psychologist=200, ppr_leader=200, social_worker=200),
+        kwargs=tuesday,
+    ),
+    Route("meetings:tuesday-cancel", everyone(403, ppr_leader=302), kwargs=tuesday, method="post"),
+    Route(
+        "meetings:seat-cancel",
+        everyone(403, social_worker=302),
+        kwargs=social_workers_seat,
+        method="post",
+    ),
+    Route("meetings:seat-substitute", seat_holder_only, kwargs=social_workers_seat),
+    Route("meetings:seat-swap", seat_holder_only, kwargs=social_workers_seat),
+    Route("meetings:swap-list", tuesday_users),
+    Route(
+        "meetings:swap-respond",
+        everyone(
+            404,
+            social_worker=302,
+            ppr_leader=403,
+            school_leader=403,
+            other_leader=403,
+            teacher=403,
+            **ADMIN,
+        ),
+        kwargs=swap,
+        method="post",
+    ),
+    Route("meetings:calendar-settings", tuesday_users),
+    Route(
+        "meetings:calendar-feed",
+        {role: 404 for role in ROLES},
+        kwargs=lambda cast: {"token": "ikke-en-rigtig-noegle"},
+    ),
+]

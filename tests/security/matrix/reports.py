@@ -1,0 +1,135 @@
+"""Reports: PPR staff read the effect goals and the development plan (the PPR leader edits and
+prints them); the operational reports are the PPR leader's, and each institution leader's for
+their own institution; teachers, partners and the administrator see none of it."""
+
+from datetime import date
+
+from tests.security.routes import LOGIN, ROLES, Route, everyone
+
+PPR_STAFF = ("psychologist", "colleague", "outsider", "ppr_leader", "secretary")
+INSTITUTION_LEADERS = ("school_leader", "other_leader")
+SLUGS = (
+    "ventetid",
+    "venteliste",
+    "sagsbelastning",
+    "frister",
+    "boernelineal",
+    "farveskift",
+    "indsatser",
+    "forloeb",
+)
+
+ppr_staff = everyone(403, **dict.fromkeys(PPR_STAFF, 200))
+any_report = ppr_staff | dict.fromkeys(INSTITUTION_LEADERS, 200)
+operational = everyone(403, ppr_leader=200, **dict.fromkeys(INSTITUTION_LEADERS, 200))
+#: A goal or activity is visible to PPR staff (others get 404); only the leader may change it.
+leader_edits = {role: 404 for role in ROLES} | dict.fromkeys(PPR_STAFF, 403) | {"anonymous": LOGIN}
+
+
+def _goal(key: str = "udgift-specialtilbud"):  # type: ignore[no-untyped-def]
+    def kwargs(cast: object) -> dict[str, int]:
+        from reports.models import EffectGoal
+
+        return {"pk": EffectGoal.objects.get(key=key).pk}
+
+    return kwargs
+
+
+def _plan() -> object:
+    from reports.models import DevelopmentPlan, PlanActivity, PlanInitiative
+
+    plan, _ = DevelopmentPlan.objects.get_or_create(
+        key="ppr-paa-sporet", defaults={"name": "PPR på sporet"}
+    )
+    initiative, _ = PlanInitiative.objects.get_or_create(
+        plan=plan, number="3.1", defaults={"title": "Opsporing"}
+    )
+    activity, _ = PlanActivity.objects.get_or_create(
+        initiative=initiative,
+        kind="aktivitet",
+        number=1,
+        defaults={"title": "TRIO i drift", "due_on": date(2026, 2, 1), "owner_text": "Carina"},
+    )
+    return activity
+
+
+def _activity(cast: object) -> dict[str, int]:
+    return {"pk": _plan().pk}  # type: ignore[attr-defined]
+
+
+def _with_plan(cast: object) -> dict[str, int]:
+    _plan()
+    return {}
+
+
+ROUTES = [
+    Route("reports:report-index", any_report),
+    Route("reports:goal-dashboard", ppr_staff),
+    Route("reports:goal-export", ppr_staff, kwargs=lambda cast: {"fmt": "csv"}),
+    Route("reports:goal-export", ppr_staff, kwargs=lambda cast: {"fmt": "xlsx"}),
+    Route("reports:goal-detail", ppr_staff, kwargs=_goal()),
+    Route("reports:goal-detail", ppr_staff, kwargs=_goal("indstillinger-ppr")),
+    Route(
+        "reports:goal-measurement",
+        leader_edits | {"ppr_leader": 302},
+        kwargs=_goal(),
+        method="post",
+        data=lambda cast: {"year": 2025, "value": "48.5", "note": "Regnskab"},
+    ),
+    Route("reports:goal-measurement", everyone(405), kwargs=_goal()),
+    Route("reports:goal-update", leader_edits | {"ppr_leader": 200}, kwargs=_goal()),
+    Route(
+        "reports:goal-update",
+        leader_edits | {"ppr_leader": 302},
+        kwargs=_goal(),
+        method="post",
+        data=lambda cast: {
+            "name": "Lavere udgift til specialtilbud",
+            "direction": "lavere",
+            "baseline_value": "50",
+            "baseline_year": "2025",
+            "target_value": "40",
+            "target_year": "2028",
+            "active": "on",
+        },
+    ),
+    *[
+        Route("reports:report-detail", operational, kwargs=lambda cast, s=slug: {"slug": s})
+        for slug in SLUGS
+    ],
+    Route(
+        "reports:report-detail",
+        operational,
+        kwargs=lambda cast: {"slug": "ventetid"},
+        query="?fra=2026-01-01&til=2026-06-30",
+    ),
+    *[
+        Route(
+            "reports:report-export",
+            operational,
+            kwargs=lambda cast, s=slug, f=fmt: {"slug": s, "fmt": f},
+        )
+        for slug in SLUGS
+        for fmt in ("csv", "xlsx")
+    ],
+    Route("reports:plan-overview", ppr_staff, kwargs=_with_plan),
+    Route("reports:activity-update", leader_edits | {"ppr_leader": 200}, kwargs=_activity),
+    Route(
+        "reports:activity-update",
+        leader_edits | {"ppr_leader": 302},
+        kwargs=_activity,
+        method="post",
+        data=lambda cast: {
+            "status": "i_gang",
+            "status_note": "Planmæssig",
+            "due_on": "2026-02-01",
+            "owner_text": "Carina",
+            "notes": "",
+            "version": 1,
+        },
+    ),
+    Route(
+        "reports:plan-print", leader_edits | {"ppr_leader": 302}, kwargs=_with_plan, method="post"
+    ),
+    Route("reports:plan-print", everyone(405), kwargs=_with_plan),
+]

@@ -1,0 +1,35 @@
+"""The access matrix: for every URL pattern, what each role gets.
+
+Each app lists its routes in ``tests/security/matrix/<app>.py`` as ``ROUTES``. A route names
+the URL, how to build its arguments from the standing cast, and the expected answer per role:
+an HTTP status, or ``LOGIN`` for a redirect to the login page. ``test_access_matrix`` fails when
+a URL pattern has no route, or a route lacks a role.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+LOGIN = "login"
+ROLES = [
+    "anonymous", "psychologist", "colleague", "outsider", "ppr_leader", "secretary",
+    "school_leader", "other_leader", "teacher", "social_worker", "administrator",
+]
+
+
+def everyone(status: int | str, **overrides: int | str) -> dict[str, int | str]:
+    """Authenticated roles get ``status``, anonymous gets the login page, unless overridden."""
+    return {"anonymous": LOGIN, **{role: status for role in ROLES[1:]}, **overrides}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    expect: dict[str, int | str]
+    kwargs: Callable[[Any], dict[str, Any]] = field(default=lambda cast: {})
+    method: str = "get"
+    data: Callable[[Any], dict[str, Any]] = field(default=lambda cast: {})
+    query: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.method.upper()} {self.name}"
