@@ -11,12 +11,14 @@
 - ``administrator``: IT; manages the organisation, reads no case content
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 
 from ppr.accounts.models import Role, User
+from ppr.celery import app as celery_app
 from ppr.organisation.models import District, Institution, InstitutionKind, Team
 
 from .factories import InstitutionFactory, TeamFactory, user_with_role
@@ -96,6 +98,25 @@ def cast(db: None) -> Cast:
         health_visitor=user_with_role(Role.HEALTH_VISITOR, district=vest),
         administrator=admin,
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's event loop lives until the session ends, and
+    Django refuses database set-up for ordinary tests inside a running loop."""
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests run Celery tasks in-process even when REDIS_URL is set (as in CI), so their
+    outcome is asserted in the test; tests marked ``redis`` use the real broker and worker."""
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    was_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = was_eager
 
 
 @pytest.fixture(autouse=True)

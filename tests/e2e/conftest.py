@@ -46,12 +46,12 @@ def base_url(live_server: Any) -> str:
     return str(live_server.url)
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="session", autouse=True)
 def _orm_beside_playwrights_event_loop() -> Iterator[None]:
-    """Playwright's sync API runs an event loop in the test thread; Django would then refuse
-    ORM calls from the test and the database flush after it (SynchronousOnlyOperation). The
-    test code is synchronous, so this is safe here; module scope covers the last flush and
-    restores the guard for the tests outside tests/e2e."""
+    """Playwright's sync API runs an event loop in the test thread until the session ends;
+    Django would then refuse ORM calls from the test and the database flush after it
+    (SynchronousOnlyOperation). The test code is synchronous, so this is safe here; browser
+    tests run last (tests/conftest.py), so no other test runs beside the loop."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         yield
