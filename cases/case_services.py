@@ -7,6 +7,7 @@ from django.utils import timezone
 from ppr.accounts.models import CASEWORKER_ROLES, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.deadlines.services import cancel_deadlines, hand_over_deadlines
 from ppr.organisation.models import Team
 
 from .models import (
@@ -97,11 +98,14 @@ def assign_case(*, case: Case, by: User, assignee: User | None) -> Case:
     case = Case.objects.select_for_update().select_related("child__institution").get(pk=case.pk)
     if not case.is_open:
         raise ValidationError("Sagen er lukket og kan ikke tildeles.", code="closed")
+    previous = case.assigned
     case.assigned = assignee
     if assignee is not None:
         case.team = team_for(child=case.child, assignee=assignee)
     case.save(update_fields=["assigned", "team"])
     _audit(AuditAction.UPDATE, case, by, purpose="tildeling af sag")
+    # The case's deadlines (e.g. the PPV) follow the case to its new case worker.
+    hand_over_deadlines(subject=case, previous=previous, responsible=assignee, by=by)
     return case
 
 
@@ -133,6 +137,8 @@ def close_case(*, case: Case, by: User, outcome: str, note: str = "") -> Case:
         )
         for r in accepted
     )
+    # Nothing is owed on a closed case any more: no reminders about its PPV.
+    cancel_deadlines(subject=case, by=by)
     _audit(AuditAction.UPDATE, case, by, purpose="afslutning af sag")
     return case
 

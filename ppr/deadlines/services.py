@@ -193,6 +193,38 @@ def reassign_deadline(*, deadline: Deadline, responsible: User, by: User) -> Dea
 
 
 @transaction.atomic
+def hand_over_deadlines(
+    *, subject: models.Model, previous: User | None, responsible: User | None, by: User | None
+) -> int:
+    """Move the subject's outstanding deadlines held by ``previous`` (or by nobody) to ``responsible``.
+
+    For a domain reassignment (a case handed to another case worker): the subject's own rules
+    already decided who may hold it, so no access check here. Returns how many moved.
+    """
+    holders = models.Q(responsible__isnull=True)
+    if previous is not None:
+        holders |= models.Q(responsible=previous)
+    deadlines = list(
+        _subject_filter(subject, None)
+        .filter(holders)
+        .exclude(responsible=responsible)
+        .select_for_update()
+    )
+    for deadline in deadlines:
+        deadline.responsible = responsible
+        deadline.save(update_fields=["responsible"])
+        record(None, AuditAction.UPDATE, obj=deadline, user=by, purpose=AUDIT_PURPOSE)
+    if deadlines and responsible is not None:
+        titles = ", ".join(d.title for d in deadlines)
+        notify(
+            recipients=[responsible],
+            message=f"Du er blevet ansvarlig for: {titles}."[:300],
+            link=deadlines[0].link,
+        )
+    return len(deadlines)
+
+
+@transaction.atomic
 def save_deadline_defaults(*, municipality: Municipality, by: User) -> Municipality:
     """Save the municipality's deadline defaults (the PPR leader's settings page), audited."""
     if not by.is_ppr_leader:

@@ -105,6 +105,44 @@ def test_the_ppv_deadline_can_only_go_to_someone_who_may_handle_the_case(cast) -
     assert of(Case.objects.get(pk=referral.case_id), DeadlineKind.PPV).responsible == cast.colleague
 
 
+def test_reassigning_the_case_hands_its_ppv_deadline_to_the_new_case_worker(cast) -> None:
+    from cases import case_services
+
+    referral = accepted(cast, assignee=cast.psychologist)
+    case = Case.objects.get(pk=referral.case_id)
+    case_services.assign_case(case=case, by=cast.ppr_leader, assignee=cast.colleague)
+    ppv = of(case, DeadlineKind.PPV)
+    assert ppv.responsible == cast.colleague
+    assert ppv.state == DeadlineState.OPEN
+    assert Notification.objects.filter(
+        recipient=cast.colleague, message__contains=ppv.title
+    ).exists()
+
+
+def test_a_second_referral_accepted_to_another_case_worker_moves_the_open_ppv(cast) -> None:
+    """Joining the child's open case with a new case worker: one PPV deadline, theirs."""
+    first = accepted(cast, assignee=cast.psychologist)
+    case = Case.objects.get(pk=first.case_id)
+    second = received(cast, child=case.child)
+    referral_services.accept_referral(second, by=cast.ppr_leader, assignee=cast.colleague)
+    ppvs = Deadline.objects.for_subject(case).filter(kind=DeadlineKind.PPV)
+    assert [(d.responsible, d.state) for d in ppvs] == [(cast.colleague, DeadlineState.OPEN)]
+
+
+def test_closing_the_case_cancels_its_open_ppv_deadline(cast) -> None:
+    from cases import case_services
+    from cases.models import CaseOutcome
+
+    referral = accepted(cast, assignee=cast.psychologist)
+    case = Case.objects.get(pk=referral.case_id)
+    case_services.close_case(case=case, by=cast.ppr_leader, outcome=CaseOutcome.MOVED)
+    assert of(case, DeadlineKind.PPV).state == DeadlineState.CANCELLED
+    # And the sweep no longer reminds anyone about it.
+    with time_machine.travel(date(2026, 6, 30), tick=False):
+        services.sweep()
+    assert not Reminder.objects.filter(deadline__kind=DeadlineKind.PPV).exists()
+
+
 def test_a_referral_nobody_receives_reminds_the_intake_pool_once_near_and_once_overdue(
     cast, django_capture_on_commit_callbacks
 ) -> None:
