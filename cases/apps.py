@@ -10,4 +10,5 @@ class CasesConfig(AppConfig):
         from . import (
             overview_cases,  # noqa: F401
             overview_referrals,  # noqa: F401
+            ppv_timeline,  # noqa: F401  (the PPV on the case timeline)
         )

@@ -770,3 +770,262 @@ class RulerRating(models.Model):
     @property
     def audit_institution_id(self) -> int:
         return self.institution_id
+
+
+# --- PPV (pædagogisk psykologisk vurdering) -------------------------------------------------
+
+
+class PpvStatus(models.TextChoices):
+    DRAFT = "kladde", "Kladde"
+    FINAL = "endelig", "Endelig"
+
+
+#: The sections of a PPV in the order they are written and printed (DOMAIN.md, step 5):
+#: (field, label, required before finalising).
+PPV_SECTIONS: tuple[tuple[str, str, bool], ...] = (
+    ("commissioned_by", "Hvem har bestilt vurderingen", True),
+    ("commission", "Opdraget", True),
+    ("examination_period", "Undersøgelsesperiode", True),
+    ("sources_methods", "Kilder og metoder", True),
+    ("background", "Baggrund og hvad der er afprøvet", True),
+    ("child_perspective", "Barnets perspektiv", True),
+    ("parents_perspective", "Forældrenes perspektiv", True),
+    ("cognitive_development", "Kognitiv udvikling", True),
+    ("language_development", "Sproglig udvikling", True),
+    ("social_emotional_development", "Social og emotionel udvikling", True),
+    ("school", "Skole og dagtilbud", True),
+    ("family", "Familie", True),
+    ("health_leisure", "Helbred og fritid", True),
+    ("summary", "Sammenfatning og vurdering", True),
+    ("recommendations", "Anbefalinger til organisering af støtten", True),
+)
+PPV_SECTION_FIELDS = tuple(name for name, _label, _required in PPV_SECTIONS)
+PPV_SECTION_LABELS = {name: label for name, label, _required in PPV_SECTIONS}
+
+
+class PpvQuerySet(VisibleQuerySet):
+    def visible_to(self, user):  # type: ignore[no-untyped-def]
+        """The content: the PPR leader, and case workers on the case (assigned or team)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(Role.PPR_LEADER):
+            return self.all()
+        if user.has_role(*CASEWORKER_ROLES):
+            return self.filter(Q(case__assigned=user) | Q(case__team_id__in=user.team_ids))
+        return self.none()
+
+    def printable_for(self, user):  # type: ignore[no-untyped-def]
+        """Final PPVs ``user`` may print: PPR readers, and leaders of the child's institution."""
+        if not user.is_authenticated:
+            return self.none()
+        finals = self.filter(status=PpvStatus.FINAL)
+        condition = Q(pk__in=self.visible_to(user).values("pk"))
+        led = user.institution_ids(Role.INSTITUTION_LEADER)
+        if led:
+            condition |= Q(case__child__institution_id__in=led)
+        return finals.filter(condition)
+
+
+class Ppv(models.Model):
+    """One version of a PPV on a case: drafted, then finalised (locked, signed) and sent.
+
+    A correction after finalisation is a new draft with the next ``number`` that ``replaces``
+    the final version; the replaced version stays as it was and readable.
+    """
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="ppvs", verbose_name="sag"
+    )
+    number = models.PositiveIntegerField("version", default=1)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name="erstatter",
+    )
+    correction_reason = models.TextField("begrundelse for rettelse", blank=True)
+    status = models.CharField(
+        "status", max_length=10, choices=PpvStatus.choices, default=PpvStatus.DRAFT
+    )
+    # The child's identity as printed: filled from the case, frozen when the PPV is finalised.
+    identity = models.JSONField("barnets identitet", default=dict, blank=True)
+    commissioned_by = models.TextField("hvem har bestilt vurderingen", blank=True)
+    commission = models.TextField("opdraget", blank=True)
+    examination_period = models.CharField("undersøgelsesperiode", max_length=200, blank=True)
+    sources_methods = models.TextField("kilder og metoder", blank=True)
+    background = models.TextField("baggrund og hvad der er afprøvet", blank=True)
+    child_perspective = models.TextField("barnets perspektiv", blank=True)
+    parents_perspective = models.TextField("forældrenes perspektiv", blank=True)
+    cognitive_development = models.TextField("kognitiv udvikling", blank=True)
+    language_development = models.TextField("sproglig udvikling", blank=True)
+    social_emotional_development = models.TextField("social og emotionel udvikling", blank=True)
+    school = models.TextField("skole og dagtilbud", blank=True)
+    family = models.TextField("familie", blank=True)
+    health_leisure = models.TextField("helbred og fritid", blank=True)
+    summary = models.TextField("sammenfatning og vurdering", blank=True)
+    recommendations = models.TextField("anbefalinger til organisering af støtten", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="forfatter",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+    updated_at = models.DateTimeField("senest gemt", default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="senest gemt af",
+    )
+    # No lost work: every save bumps the version; a save from an older version is a conflict.
+    version = models.PositiveIntegerField(default=1)
+    finalised_at = models.DateTimeField("gjort endelig", null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="gjort endelig af",
+    )
+    signed_name = models.CharField("underskrevet af", max_length=200, blank=True)
+    signed_title = models.CharField("titel", max_length=200, blank=True)
+    signed_on = models.DateField("underskrevet den", null=True, blank=True)
+
+    objects = PpvQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "PPV"
+        verbose_name_plural = "PPV'er"
+        ordering = ["case", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "number"],
+                name="ppv_one_per_case_number",
+                violation_error_message="Denne version af PPV'en findes allerede.",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="kladde"),
+                name="ppv_one_draft_per_case",
+                violation_error_message="Sagen har allerede en PPV under udarbejdelse.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="endelig")
+                | (
+                    Q(finalised_at__isnull=False, signed_on__isnull=False)
+                    & ~Q(signed_name="")
+                    & ~Q(signed_title="")
+                ),
+                name="ppv_final_is_signed",
+                violation_error_message="En endelig PPV skal være underskrevet med navn, titel og dato.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PPV version {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:ppv-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == PpvStatus.FINAL
+
+    @property
+    def audit_child_id(self) -> int:
+        return self.case.child_id
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.case.child.institution_id
+
+    def can_download(self, user) -> bool:  # type: ignore[no-untyped-def]
+        """The PDF: final versions only, for PPR on the case and the child's institution leader."""
+        return Ppv.objects.printable_for(user).filter(pk=self.pk).exists()
+
+
+class PpvRevisionKind(models.TextChoices):
+    AUTOSAVE = "autogem", "Gemt automatisk"
+    SAVE = "gemt", "Gemt"
+    FINAL = "endelig", "Gjort endelig"
+
+
+class PpvRevision(models.Model):
+    """One entry of a PPV's version history: who saved which sections when."""
+
+    ppv = models.ForeignKey(Ppv, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField("gemt version")
+    kind = models.CharField("type", max_length=10, choices=PpvRevisionKind.choices)
+    changed = models.JSONField("ændrede afsnit", default=list, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("tidspunkt", default=timezone.now)
+
+    class Meta:
+        verbose_name = "PPV-historik"
+        verbose_name_plural = "PPV-historik"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["ppv", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%d.%m.%Y %H:%M}"
+
+    @property
+    def changed_labels(self) -> list[str]:
+        return [PPV_SECTION_LABELS.get(name, name) for name in self.changed]
+
+
+class PpvRecipientKind(models.TextChoices):
+    GUARDIAN = "forælder", "Forældremyndighedsindehaver"
+    LEADER = "leder", "Institutionens leder"
+
+
+class PpvDispatch(models.Model):
+    """A final PPV sent to one recipient: what (the version), to whom and when."""
+
+    ppv = models.ForeignKey(Ppv, on_delete=models.PROTECT, related_name="dispatches")
+    recipient_kind = models.CharField("modtager", max_length=10, choices=PpvRecipientKind.choices)
+    guardian = models.ForeignKey(
+        Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recipient_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The name as it was when sent, so the record stays true if the guardian is renamed.
+    recipient_name = models.CharField("modtagerens navn", max_length=250)
+    sent_at = models.DateTimeField("sendt", default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="sendt af",
+    )
+    # Idempotency key of the send form: a double submit records each recipient once.
+    batch = models.UUIDField(editable=False)
+
+    class Meta:
+        verbose_name = "forsendelse af PPV"
+        verbose_name_plural = "forsendelser af PPV"
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(guardian__isnull=False, recipient_user__isnull=True)
+                | Q(guardian__isnull=True, recipient_user__isnull=False),
+                name="ppv_dispatch_one_recipient",
+                violation_error_message="En forsendelse har præcis én modtager.",
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "guardian"], name="ppv_dispatch_once_per_guardian"
+            ),
+            models.UniqueConstraint(
+                fields=["batch", "recipient_user"], name="ppv_dispatch_once_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ppv} til {self.recipient_name}"

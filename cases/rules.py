@@ -144,3 +144,17 @@ rules.add_perm("cases.assign_case", can_assign_case)
 rules.add_perm("cases.view_rating_report", can_view_rating_report)
 #: The "Alle" tab of the case list.
 rules.add_perm("cases.view_all_cases", authenticated & is_intake)
+
+# --- PPV ---------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_assigned(user: object, case: object) -> bool:
+    """The case is assigned to the user personally (not only through the team)."""
+    return case is not None and case.assigned_id == user.pk  # type: ignore[attr-defined]
+
+
+#: Write, finalise, correct and send a PPV: the case's assigned case worker and the PPR leader.
+can_write_ppv = authenticated & case_is_open & (is_ppr_leader | (is_caseworker & is_assigned))
+
+rules.add_perm("cases.write_ppv", can_write_ppv)

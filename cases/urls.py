@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import case_views, child_views, journal_views, rating_views, referral_views
+from . import case_views, child_views, journal_views, ppv_views, rating_views, referral_views
 
 app_name = "cases"
 
@@ -61,4 +61,14 @@ urlpatterns = [
     path("journal/<int:pk>/ret/", journal_views.journal_correct, name="journal-correct"),
     path("<int:pk>/boernelineal/ny/", rating_views.rating_create, name="rating-create"),
     path("boernelineal/", rating_views.rating_report, name="rating-report"),
+    # --- PPV ------------------------------------------------------------------------------
+    path("<int:pk>/ppv/", ppv_views.ppv_list, name="ppv-list"),
+    path("<int:pk>/ppv/ny/", ppv_views.ppv_create, name="ppv-create"),
+    path("ppv/<int:pk>/", ppv_views.ppv_detail, name="ppv-detail"),
+    path("ppv/<int:pk>/rediger/", ppv_views.ppv_update, name="ppv-update"),
+    path("ppv/<int:pk>/autogem/", ppv_views.ppv_autosave, name="ppv-autosave"),
+    path("ppv/<int:pk>/endelig/", ppv_views.ppv_finalise, name="ppv-finalise"),
+    path("ppv/<int:pk>/ret/", ppv_views.ppv_correct, name="ppv-correct"),
+    path("ppv/<int:pk>/send/", ppv_views.ppv_send, name="ppv-send"),
+    path("ppv/<int:pk>/udskriv/", ppv_views.ppv_print, name="ppv-print"),
 ]
