@@ -17,11 +17,14 @@ class MeasurementForm(forms.ModelForm):
     class Meta:
         model = GoalMeasurement
         fields = ["year", "value", "note"]
+        # Danish input: "48,5" (a point is read as a decimal point too).
+        localized_fields = ["value"]
         labels = {"year": "År", "value": "Målt værdi", "note": "Kilde eller bemærkning"}
         help_texts = {"note": "Fx “Økonomiafdelingen, regnskab 2025”."}
         widgets = {
             "year": forms.NumberInput(attrs={**INPUT, "inputmode": "numeric"}),
-            "value": forms.NumberInput(attrs={**INPUT, "inputmode": "decimal", "step": "0.01"}),
+            # A text input: type="number" refuses the Danish "48,5" in some browsers.
+            "value": forms.TextInput(attrs={**INPUT, "inputmode": "decimal"}),
             "note": forms.TextInput(attrs=INPUT),
         }
         error_messages = {

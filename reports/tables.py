@@ -23,6 +23,10 @@ class NumberColumn(tables.Column):
     def render(self, value: Any) -> str:
         return number(value, self.decimals) + self.suffix
 
+    def value(self, value: Any) -> Any:
+        # Exports get the number itself: XLSX keeps it a number, CSV writes it the Danish way.
+        return value
+
 
 class ReportTable(tables.Table):
     class Meta:

@@ -15,10 +15,11 @@ from cases.models import CaseOutcome, ReferralStatus, RulerColour
 from indsatser.models import CourseKind, CourseOutcome, InterventionForm, PreventionLevel
 from ppr.deadlines.models import DeadlineKind, DeadlineState
 from reports.filters import ReportFilter
-from reports.operational import REPORTS, Params
+from reports.operational import REPORTS, Params, ppv_source
 from reports.scope import Scope, scope_for
 from reports.stats import percentile
 from tests.cases.factories import ChildFactory
+from tests.factories import UserFactory
 from tests.reports.factories import at, case, course, deadline_on, participant, rating, referral
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +86,49 @@ def test_waiting_time_median_and_90th_percentile_per_month_and_district(cast) ->
         ("2026-04", "Vest", 1, 0, 1, Decimal("1.0"), Decimal("1.0")),
     ]
     assert rows[0]["month_label"] == "mar. 2026"
-    # No PPV model yet: the PPV columns are empty, not zero.
-    assert rows[0]["ppv"] is None and rows[0]["ppv_median"] is None
+    if ppv_source() is None:
+        # No PPV model: the PPV columns are empty, not zero.
+        assert rows[0]["ppv"] is None and rows[0]["ppv_median"] is None
+    else:
+        # No final PPV on any of these cases: none counted, no median.
+        assert rows[0]["ppv"] == 0 and rows[0]["ppv_median"] is None
+
+
+def final_ppv(on_case, finalised: date, *, number: int = 1):  # type: ignore[no-untyped-def]
+    model, stamp = ppv_source()  # type: ignore[misc]
+    author = UserFactory()
+    return model.objects.create(
+        case=on_case,
+        number=number,
+        status="endelig",
+        author=author,
+        signed_name=str(author),
+        signed_title="Psykolog",
+        signed_on=finalised,
+        **{stamp: at(finalised)},
+    )
+
+
+@time_machine.travel(TODAY)
+def test_waiting_time_to_the_first_final_ppv_after_the_referral(cast) -> None:
+    if ppv_source() is None:
+        pytest.skip("the cases app has no PPV model")
+    # Vest, March 2026: final PPV 20, 30 and 70 days after submission → median 30, p90 62.
+    for days in (20, 30, 70):
+        submitted = at(date(2026, 3, 2))
+        on_case = case(cast.school)
+        referral(cast.school, submitted=submitted, decided=at(date(2026, 3, 4)), case=on_case)
+        final_ppv(on_case, date(2026, 3, 2) + timedelta(days=days))
+        # A corrected version later does not move the date of the first final PPV.
+        final_ppv(on_case, date(2026, 3, 2) + timedelta(days=days + 5), number=2)
+    # A final PPV from before the referral is not the answer to it; no PPV yet is not counted.
+    old_case = case(cast.school)
+    final_ppv(old_case, date(2026, 1, 5))
+    referral(cast.school, submitted=at(date(2026, 3, 2)), decided=at(date(2026, 3, 4)), case=old_case)
+    rows = run("ventetid", fra="2026-01-01", til="2026-06-15")
+    assert [(r["visited"], r["ppv"], r["ppv_median"], r["ppv_p90"]) for r in rows] == [
+        (4, 3, Decimal("30.0"), Decimal("62.0"))
+    ]
 
 
 @time_machine.travel(TODAY)

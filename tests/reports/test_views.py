@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -158,10 +160,11 @@ def test_each_report_page_costs_the_same_number_of_queries_however_much_data(
     client = client_as(cast.ppr_leader)
     some_data(cast, 2)
     client.get(report_url(slug))  # warm the content-type cache
-    with django_assert_num_queries(0, exact=False) as few:
+    with CaptureQueriesContext(connection) as few:
         assert client.get(report_url(slug)).status_code == 200
+    assert len(few) > 0  # the page did query: the figures are not cached or skipped
     some_data(cast, 8)
-    with django_assert_num_queries(len(few.captured_queries)):
+    with django_assert_num_queries(len(few)):
         assert client.get(report_url(slug)).status_code == 200
 
 
@@ -215,6 +218,9 @@ def test_a_cell_that_looks_like_a_formula_is_exported_as_text(cast, client_as) -
 @time_machine.travel(TODAY)
 def test_the_running_courses_export_never_names_a_child(cast, client_as) -> None:
     child_case = case(cast.school)
+    # A surname no staff member has, so a hit can only be the child.
+    child_case.child.last_name = "Quistgaard-Vinkel"
+    child_case.child.save()
     course(
         starts_on=date(2026, 2, 1),
         institution=cast.school,
@@ -244,7 +250,9 @@ def test_the_dashboard_shows_each_goal_with_status_chart_and_table(
     for day in range(5):
         referral(cast.school, submitted=at(date(2026, 3, 1 + day)))
     client = client_as(cast.psychologist)  # case workers read the dashboard
-    with django_assert_max_num_queries(14):
+    # 7 for the goals (goals, pejlemærker, four automatic measures, manual measurements); the
+    # rest is the request itself (session, user, memberships, permissions, municipality).
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("reports:goal-dashboard"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -260,11 +268,12 @@ def test_the_dashboard_costs_the_same_queries_with_more_data(
 ) -> None:
     client = client_as(cast.ppr_leader)
     client.get(reverse("reports:goal-dashboard"))
-    with django_assert_num_queries(0, exact=False) as few:
-        client.get(reverse("reports:goal-dashboard"))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("reports:goal-dashboard")).status_code == 200
+    assert len(few) > 0
     some_data(cast, 6)
-    with django_assert_num_queries(len(few.captured_queries)):
-        client.get(reverse("reports:goal-dashboard"))
+    with django_assert_num_queries(len(few)):
+        assert client.get(reverse("reports:goal-dashboard")).status_code == 200
 
 
 def test_the_leader_enters_a_measurement_in_the_form(cast, client_as) -> None:
