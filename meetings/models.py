@@ -123,6 +123,9 @@ class SupportForum(models.Model):
 class ForumReferral(models.Model):
     """A TRIO's henvisning: an institution sends a child (or an anonymous case) to one forum."""
 
+    #: Nothing else records that the follow-up happened: its deadline is marked done by hand.
+    deadline_met_by_hand = True
+
     institution = models.ForeignKey(
         "organisation.Institution",
         on_delete=models.PROTECT,
@@ -482,6 +485,9 @@ DECISIONS_WITH_FOLLOW_UP = [d.value for d in Decision if d != Decision.CLOSE]
 
 class AgendaItem(models.Model):
     """An opgave on a conference's agenda: about a named child (with consent) or anonymous."""
+
+    #: Nothing else records that the follow-up happened: its deadline is marked done by hand.
+    deadline_met_by_hand = True
 
     meeting = models.ForeignKey(
         ConferenceMeeting, on_delete=models.CASCADE, related_name="items", verbose_name="konference"

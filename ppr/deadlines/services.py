@@ -154,6 +154,37 @@ def cancel_deadlines(
     return _close(subject, kind, by, state=DeadlineState.CANCELLED, cancelled_at=timezone.now())
 
 
+def met_by_hand(deadline: Deadline) -> bool:
+    """Is this a deadline people close themselves ("udført"), not one a domain verb closes?
+
+    A subject model opts in with ``deadline_met_by_hand = True`` (e.g. a henvisning's or an
+    agenda item's follow-up: nothing else in the product records that the follow-up happened).
+    """
+    model = deadline.content_type.model_class()
+    return bool(getattr(model, "deadline_met_by_hand", False))
+
+
+@transaction.atomic
+def complete_deadline(*, deadline: Deadline, by: User) -> Deadline:
+    """The responsible person (or the PPR leader) marks a by-hand deadline as met, audited."""
+    deadline = (
+        Deadline.objects.select_for_update().select_related("content_type").get(pk=deadline.pk)
+    )
+    if not (by.is_ppr_leader or Deadline.objects.mine(by).filter(pk=deadline.pk).exists()):
+        raise PermissionDenied
+    if not deadline.is_outstanding:
+        raise ValidationError("Fristen er allerede lukket.", code="closed")
+    if not met_by_hand(deadline):
+        raise ValidationError(
+            "Denne frist lukkes af sig selv, når opgaven er gjort i PPR Sag.", code="automatic"
+        )
+    deadline.state = DeadlineState.MET
+    deadline.met_at = timezone.now()
+    deadline.save(update_fields=["state", "met_at"])
+    record(None, AuditAction.UPDATE, obj=deadline, user=by, purpose=AUDIT_PURPOSE)
+    return deadline
+
+
 def can_handle(user: User, deadline: Deadline) -> bool:
     """May ``user`` be responsible for ``deadline``? The subject decides, else PPR staff only."""
     if not user.is_active:

@@ -19,10 +19,11 @@ class DeadlineTable(tables.Table):
     kind = tables.Column(verbose_name="Type", orderable=False)
     link = tables.Column(verbose_name="Hvor", orderable=False, empty_values=())
     state = tables.Column(verbose_name="Status", orderable=False, empty_values=())
+    done = tables.Column(verbose_name="Udført", orderable=False, empty_values=())
 
     class Meta:
         model = Deadline
-        fields = ("due", "title", "kind", "link", "state")
+        fields = ("due", "title", "kind", "link", "state", "done")
         empty_text = "Ingen frister matcher."
         attrs = {"id": "deadline-table"}
         row_attrs = {"class": _row_class}
@@ -36,6 +37,20 @@ class DeadlineTable(tables.Table):
         if record.is_overdue:
             return format_html('<span class="ppr-badge">{}</span>', record.display_state)
         return record.display_state
+
+    def render_done(self, record: Deadline) -> str:
+        # Follow-ups nothing else records are closed by hand; the rest close themselves.
+        if not (
+            record.is_outstanding
+            and getattr(record.content_type.model_class(), "deadline_met_by_hand", False)
+        ):
+            return "–"
+        url = reverse("deadlines:deadline-complete", kwargs={"pk": record.pk})
+        return format_html(
+            '<a href="{}">Markér som udført<span class="sr-only">: {}</span></a>',
+            url,
+            record.title,
+        )
 
 
 def _subject_noun(record: Deadline) -> str:
@@ -63,6 +78,7 @@ class AllDeadlinesTable(DeadlineTable):
             "reminder_failed",
             "actions",
         )
+        exclude = ("done",)
         attrs = {"id": "all-deadlines-table"}
 
     def render_reminder_failed(self, record: Deadline) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.deadline_list, name="deadline-list"),
     path("alle/", views.deadline_overview, name="deadline-overview"),
     path("<int:pk>/ansvarlig/", views.deadline_reassign, name="deadline-reassign"),
+    path("<int:pk>/udfoert/", views.deadline_complete, name="deadline-complete"),
     path("indstillinger/", views.deadline_settings, name="deadline-settings"),
     path("paamindelser/fejlede/", views.failed_reminder_list, name="failed-reminder-list"),
     path("notifikationer/", views.notification_list, name="notification-list"),

@@ -116,6 +116,40 @@ def deadline_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def deadline_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a follow-up deadline as done ("udført"): a confirmation page, then a POST."""
+    deadline = get_object_or_404(
+        Deadline.objects.visible_to(request.user).select_related("responsible", "content_type"),
+        pk=pk,
+    )
+    can_complete = deadline.is_outstanding and services.met_by_hand(deadline)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.complete_deadline(deadline=deadline, by=request.user)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, f"Fristen “{deadline.title}” er markeret som udført.")
+            return redirect("deadlines:deadline-list")
+    return render(
+        request,
+        "deadlines/deadline_complete.html",
+        {
+            "deadline": deadline,
+            "can_complete": can_complete,
+            "error": error,
+            "crumbs": [
+                ("Mine frister", reverse("deadlines:deadline-list")),
+                ("Markér som udført", None),
+            ],
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def deadline_settings(request: HttpRequest) -> HttpResponse:
     """The PPR leader sets the municipality's default deadlines and reminder lead time."""
     if not request.user.has_perm("deadlines.change_deadline_defaults"):

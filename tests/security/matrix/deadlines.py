@@ -19,6 +19,12 @@ reassign = {role: 404 for role in ROLES} | {
     "ppr_leader": 200,
 }
 
+complete = {role: 404 for role in ROLES} | {
+    "anonymous": LOGIN,
+    "psychologist": 200,
+    "ppr_leader": 200,
+}
+
 ROUTES = [
     Route("deadlines:deadline-list", everyone(200)),
     Route("deadlines:deadline-list", everyone(200), query="?status=overdue&type=ppv"),
@@ -30,6 +36,15 @@ ROUTES = [
         kwargs=_psychologists_deadline,
         method="post",
         data=lambda cast: {"responsible": cast.colleague.pk},
+    ),
+    # Marking done: the responsible person and the PPR leader see the page; a deadline a
+    # domain verb closes (as this one) is refused with 400; nobody else sees it (404).
+    Route("deadlines:deadline-complete", complete, kwargs=_psychologists_deadline),
+    Route(
+        "deadlines:deadline-complete",
+        complete | {"psychologist": 400, "ppr_leader": 400},
+        kwargs=_psychologists_deadline,
+        method="post",
     ),
     Route("deadlines:deadline-settings", leader_only),
     Route(
