@@ -1,0 +1,510 @@
+"""Benchmark: the key pages at storkommune scale, against the admin changelist and the bare SQL.
+
+For every key page, as the role that uses it, this measures in-process (django.test.Client,
+DEBUG off) the server time p50/p95 over repeated requests and the number of SQL queries; in the
+same run it times (a) the Django admin changelist for the same model, rows and filter and (b)
+the bare SQL that fetches the page's rows, and prints the ratios. Results of each data size are
+kept in ``bench/results-<children>.json``; ``bench/RESULTS.md`` is rewritten from all of them,
+so running it on the 1,000 and the 100,000 database shows whether the query counts are constant.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ppr_scale .venv/bin/python bench/pages.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ppr_scale_1k .venv/bin/python bench/pages.py
+
+(The databases come from ``manage.py seed_scale``; ``make bench`` does all of it.)
+Not part of the test run.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# Production-like settings: DEBUG off. The field key must be the one the data was seeded with
+# (seed_scale runs with DJANGO_DEBUG=true and hence the demo key).
+os.environ["DJANGO_DEBUG"] = "false"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ppr.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("PPR_FIELD_KEY", "ZGVtby1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
+os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
+os.environ["DJANGO_SECURE_COOKIES"] = "false"
+os.environ["PPR_MFA_REQUIRED"] = "false"
+os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib import admin  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from cases.models import Case, Child, JournalEntry, Referral, RulerRating  # noqa: E402
+from ppr.accounts.models import User  # noqa: E402
+from ppr.audit.models import AuditEvent  # noqa: E402
+from ppr.deadlines.models import Deadline  # noqa: E402
+
+
+# --- Admin changelists for the models that have none: plain ModelAdmins, as Django gives them ----
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ("id", "child", "status", "assigned", "team", "latest_colour", "opened_at")
+    list_filter = ("status", "latest_colour")
+    list_per_page = 25
+
+
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ("id", "child", "institution", "status", "submitted_at")
+    list_filter = ("status",)
+    list_per_page = 25
+
+
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "actor_name", "action", "object_type", "child_id")
+    list_filter = ("action",)
+    list_per_page = 25
+
+
+class JournalEntryAdmin(admin.ModelAdmin):
+    list_display = ("occurred_on", "kind", "title", "author", "case")
+    list_per_page = 25
+
+
+class RulerRatingAdmin(admin.ModelAdmin):
+    list_display = ("rated_on", "colour", "child", "institution", "rater")
+    list_filter = ("colour",)
+    list_per_page = 25
+
+
+for model, model_admin in (
+    (Case, CaseAdmin),
+    (Referral, ReferralAdmin),
+    (AuditEvent, AuditEventAdmin),
+    (JournalEntry, JournalEntryAdmin),
+    (RulerRating, RulerRatingAdmin),
+):
+    if not admin.site.is_registered(model):
+        admin.site.register(model, model_admin)
+
+
+# --- Measuring --------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+@dataclass
+class Page:
+    name: str
+    user: str
+    url: str
+    method: str = "get"
+    data: dict[str, str] | None = None
+    expect: tuple[int, ...] = (200,)
+    admin_url: str | None = None
+    sql: tuple[str, list[Any]] | None = None
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+CPU_TIMES: list[float] = []
+
+
+def time_request(client: Client, page: Page, repeat: int) -> tuple[list[float], int]:
+    call: Callable[..., Any] = getattr(client, page.method)
+    times = []
+    status = 0
+    CPU_TIMES.clear()
+    for _ in range(repeat):
+        start, cpu = time.perf_counter(), time.process_time()
+        response = call(page.url, page.data) if page.data else call(page.url)
+        times.append((time.perf_counter() - start) * 1000)
+        CPU_TIMES.append((time.process_time() - cpu) * 1000)
+        status = response.status_code
+    return times, status
+
+
+def time_url(client: Client, url: str, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return times
+
+
+def time_sql(sql: str, params: list[Any], repeat: int) -> list[float]:
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat):
+            start = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def client_for(email: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    return client
+
+
+# --- The pages ------------------------------------------------------------------------------------
+
+LEADER = "leder@ppr.nordvig.dk"
+PSYCHOLOGIST = "psykolog@ppr.nordvig.dk"
+SECRETARY = "sekretaer@ppr.nordvig.dk"
+SCHOOL_LEADER = "skoleleder.vestervang@nordvig.dk"
+ADMIN = "bench-admin@ppr.storkommune.dk"
+
+CASE_ROWS_SQL = """
+SELECT c.id, c.status, c.latest_colour, c.opened_at, ch.first_name, ch.last_name, ch.birth_date,
+       i.name, d.name, u.first_name, u.last_name, t.name
+FROM cases_case c
+JOIN cases_child ch ON ch.id = c.child_id
+JOIN organisation_institution i ON i.id = ch.institution_id
+JOIN organisation_district d ON d.id = i.district_id
+LEFT JOIN accounts_user u ON u.id = c.assigned_id
+LEFT JOIN organisation_team t ON t.id = c.team_id
+WHERE c.status = 'aaben'
+ORDER BY ch.last_name, ch.first_name, c.id
+LIMIT 25 OFFSET %s
+"""
+
+
+def pages() -> list[Page]:
+    psychologist = User.objects.get(email=PSYCHOLOGIST)
+    # The psychologist's case with the most journal entries (a busy, realistic case page).
+    case = Case.objects.filter(assigned=psychologist, status="aaben").order_by("-id").first()
+    assert case is not None, "seed_scale first"
+    child = case.child
+    cpr = child.cpr.replace("-", "")
+    audited_child = (
+        AuditEvent.objects.filter(child_id__isnull=False)
+        .order_by("-id")
+        .values_list("child_id", flat=True)
+        .first()
+    )
+    open_cases = Case.objects.filter(status="aaben").count()
+    deep_page = max(1, open_cases // 25 // 2)
+    return [
+        Page("Startside (PPR-leder)", LEADER, "/"),
+        Page("Startside (psykolog)", PSYCHOLOGIST, "/"),
+        Page("Startside (sekretær)", SECRETARY, "/"),
+        Page("Startside (skoleleder)", SCHOOL_LEADER, "/"),
+        Page(
+            "Modtagelse (indstillinger)",
+            SECRETARY,
+            "/sager/indstillinger/modtagelse/",
+            admin_url="/admin/cases/referral/?status__in=indsendt,modtaget&o=5",
+            sql=(
+                "SELECT r.id, r.status, r.submitted_at, ch.first_name, ch.last_name, i.name, d.name "
+                "FROM cases_referral r JOIN cases_child ch ON ch.id = r.child_id "
+                "JOIN organisation_institution i ON i.id = r.institution_id "
+                "JOIN organisation_district d ON d.id = i.district_id "
+                "WHERE r.status IN ('indsendt', 'modtaget') ORDER BY r.submitted_at, r.id LIMIT 25",
+                [],
+            ),
+        ),
+        Page(
+            "Sagsliste, åbne, sorteret på barn, side 1",
+            LEADER,
+            "/sager/?visning=alle&status=aaben&sort=child",
+            admin_url="/admin/cases/case/?status__exact=aaben&o=2",
+            sql=(CASE_ROWS_SQL, [0]),
+        ),
+        Page(
+            f"Sagsliste, åbne, sorteret på barn, side {deep_page}",
+            LEADER,
+            f"/sager/?visning=alle&status=aaben&sort=child&page={deep_page}",
+            admin_url=f"/admin/cases/case/?status__exact=aaben&o=2&p={deep_page - 1}",
+            sql=(CASE_ROWS_SQL, [(deep_page - 1) * 25]),
+        ),
+        Page(
+            "Sagsliste (psykologens egne)",
+            PSYCHOLOGIST,
+            "/sager/",
+            admin_url=f"/admin/cases/case/?assigned__id__exact={psychologist.pk}",
+            sql=(
+                "SELECT c.id, c.status, c.opened_at, ch.first_name, ch.last_name FROM cases_case c "
+                "JOIN cases_child ch ON ch.id = c.child_id WHERE c.assigned_id = %s "
+                "ORDER BY c.opened_at DESC LIMIT 25",
+                [psychologist.pk],
+            ),
+        ),
+        Page(
+            "Sagsside",
+            PSYCHOLOGIST,
+            f"/sager/{case.pk}/",
+            admin_url=f"/admin/cases/journalentry/?case__id__exact={case.pk}",
+            sql=(
+                "SELECT j.id, j.occurred_on, j.kind, j.title, j.text, u.first_name, u.last_name "
+                "FROM cases_journalentry j JOIN accounts_user u ON u.id = j.author_id "
+                "WHERE j.case_id = %s ORDER BY j.occurred_on DESC, j.created_at DESC",
+                [case.pk],
+            ),
+        ),
+        Page(
+            "CPR-søgning (POST, viderestilling)",
+            PSYCHOLOGIST,
+            "/sager/soeg/",
+            method="post",
+            data={"q": cpr},
+            expect=(302,),
+            sql=(
+                "SELECT c.id FROM cases_case c JOIN cases_child ch ON ch.id = c.child_id "
+                "WHERE ch.cpr_hash = %s ORDER BY c.closed_at DESC NULLS FIRST, c.opened_at DESC LIMIT 1",
+                [Child.hash_for(cpr)],
+            ),
+        ),
+        Page(
+            "Navnesøgning (POST)",
+            PSYCHOLOGIST,
+            "/sager/soeg/",
+            method="post",
+            data={"q": child.last_name[:5]},
+        ),
+        Page(
+            "Mine frister (psykolog)",
+            PSYCHOLOGIST,
+            "/frister/",
+            admin_url=f"/admin/deadlines/deadline/?responsible__id__exact={psychologist.pk}&state__in=open,overdue",
+            sql=(
+                "SELECT id, kind, title, due, state, link FROM deadlines_deadline "
+                "WHERE responsible_id = %s AND state IN ('open', 'overdue') ORDER BY due, id LIMIT 25",
+                [psychologist.pk],
+            ),
+        ),
+        Page(
+            "Børnelineal-rapport (PPR-leder)",
+            LEADER,
+            "/sager/boernelineal/",
+            admin_url="/admin/cases/rulerrating/",
+            sql=(
+                "SELECT d.name, i.name, r.colour, COUNT(*) FROM cases_rulerrating r "
+                "JOIN organisation_institution i ON i.id = r.institution_id "
+                "JOIN organisation_district d ON d.id = i.district_id GROUP BY 1, 2, 3",
+                [],
+            ),
+        ),
+        Page("Effektmål (PPR-leder)", LEADER, "/rapporter/effektmaal/"),
+        Page(
+            "Adgangslog filtreret på barn",
+            LEADER,
+            f"/log/?barn={audited_child}",
+            admin_url=f"/admin/audit/auditevent/?child_id={audited_child}",
+            sql=(
+                "SELECT id, at, actor_name, role, action, object_type, object_id, purpose FROM audit_auditevent "
+                "WHERE child_id = %s ORDER BY at DESC, id DESC LIMIT 25",
+                [audited_child],
+            ),
+        ),
+    ]
+
+
+def machine() -> dict[str, str]:
+    cpu = "?"
+    cores = os.cpu_count() or 0
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem_kb = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": str(cores),
+        "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "postgres": pg,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+    }
+
+
+def sizes() -> dict[str, int]:
+    return {
+        "children": Child.objects.count(),
+        "cases": Case.objects.count(),
+        "journal": JournalEntry.objects.count(),
+        "ratings": RulerRating.objects.count(),
+        "deadlines": Deadline.objects.count(),
+        "audit": AuditEvent.objects.count(),
+        "referrals": Referral.objects.count(),
+    }
+
+
+def run(repeat: int) -> dict[str, Any]:
+    admin_user, created = User.objects.get_or_create(
+        email=ADMIN, defaults={"is_staff": True, "is_superuser": True, "first_name": "Bench"}
+    )
+    if created:
+        admin_user.set_unusable_password()
+        admin_user.save()
+    admin_client = client_for(ADMIN)
+    clients: dict[str, Client] = {}
+    rows = []
+    for page in pages():
+        client = clients.setdefault(page.user, client_for(page.user))
+        time_request(client, page, 3)  # warm up
+        with CaptureQueriesContext(connection) as queries:
+            _, status = time_request(client, page, 1)
+        query_count = len(queries)  # now: the slice is taken lazily from the connection's log
+        assert status in page.expect, (page.name, status)
+        times, status = time_request(client, page, repeat)
+        row: dict[str, Any] = {
+            "name": page.name,
+            "user": page.user,
+            "url": page.url,
+            "status": status,
+            "queries": query_count,
+            "p50": statistics.median(times),
+            "p95": percentile(times, 0.95),
+            "cpu_p50": statistics.median(CPU_TIMES),
+            "load": os.getloadavg()[0],
+        }
+        if page.admin_url:
+            time_url(admin_client, page.admin_url, 2)
+            admin_times = time_url(admin_client, page.admin_url, max(5, repeat // 2))
+            row["admin_p50"] = statistics.median(admin_times)
+        if page.sql:
+            time_sql(*page.sql, 2)
+            row["sql_p50"] = statistics.median(time_sql(*page.sql, repeat))
+        rows.append(row)
+        print(
+            f"{page.name:<45} p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms  cpu {row['cpu_p50']:6.1f} ms  {row['queries']:3d} queries"
+            + (
+                f"  admin {row['admin_p50']:7.1f} ms (×{row['admin_p50'] / row['p50']:.1f})"
+                if "admin_p50" in row
+                else ""
+            )
+            + (
+                f"  SQL {row['sql_p50']:6.2f} ms (page ×{row['p50'] / row['sql_p50']:.0f})"
+                if "sql_p50" in row
+                else ""
+            ),
+            flush=True,
+        )
+    return {
+        "sizes": sizes(),
+        "machine": machine(),
+        "repeat": repeat,
+        "pages": rows,
+        "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def write_markdown(results: list[dict[str, Any]]) -> str:
+    results = sorted(results, key=lambda r: r["sizes"]["children"])
+    big = results[-1]
+    m = big["machine"]
+    lines = [
+        "# Scale benchmark: key pages at storkommune size",
+        "",
+        "Generated by `bench/pages.py` (`make bench`); data from `manage.py seed_scale`. Not part of the test run.",
+        "Server time is measured in-process with `django.test.Client`, DEBUG off, PostgreSQL, "
+        f"{big['repeat']} requests per page after 3 warm-up requests; SQL queries counted with "
+        "`CaptureQueriesContext`. *Admin* is the Django admin changelist for the same model, rows "
+        "and filter (a plain ModelAdmin with 25 rows per page); *SQL* is the bare query that "
+        "fetches the page's rows. *Python CPU* is the benchmark process's own CPU time per request "
+        "(the part of the server time not spent waiting for PostgreSQL or for a CPU); *Load* is the "
+        "1-minute load average when the page was measured – the 2 cores were shared with other work, "
+        "so wall-clock times above a load of 2 are inflated.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {m['cpu']} – {m['cores']} cores",
+        f"- Memory: {m['memory']}",
+        f"- PostgreSQL {m['postgres']}, Python {m['python']}, Django {m['django']}",
+        "",
+        "## Targets",
+        "",
+        "p95 ≤ 100 ms; queries per page the same at 1,000 and 100,000 children; admin ≥ 2× the page; page ≤ 3× bare SQL.",
+        "",
+    ]
+    for result in reversed(results):
+        s = result["sizes"]
+        lines += [
+            f"## {s['children']:,} children ({result['at']})",
+            "",
+            f"{s['cases']:,} cases, {s['referrals']:,} referrals, {s['journal']:,} journal entries, "
+            f"{s['ratings']:,} ratings, {s['deadlines']:,} deadlines, {s['audit']:,} audit rows.",
+            "",
+            "| Page | Role | p50 ms | p95 ms | p95 ≤ 100 | Python CPU p50 ms | Load | Queries | Admin p50 ms | Admin ÷ page | SQL p50 ms | Page ÷ SQL |",
+            "|---|---|---:|---:|:-:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in result["pages"]:
+            admin_ratio = row["admin_p50"] / row["p50"] if "admin_p50" in row else None
+            sql_ratio = row["p50"] / row["sql_p50"] if "sql_p50" in row else None
+            lines.append(
+                f"| {row['name']} | {row['user'].split('@')[0]} | {fmt(row['p50'])} | {fmt(row['p95'])} | "
+                f"{'ja' if row['p95'] <= 100 else '**nej**'} | {fmt(row.get('cpu_p50'))} | {fmt(row.get('load'))} | {row['queries']} | {fmt(row.get('admin_p50'))} | "
+                f"{fmt(admin_ratio)}{'' if admin_ratio is None else ('×' if admin_ratio >= 2 else '× **(<2)**')} | "
+                f"{fmt(row.get('sql_p50'), 2)} | {fmt(sql_ratio)}{'' if sql_ratio is None else '×'} |"
+            )
+        lines.append("")
+    if len(results) > 1:
+        small = results[0]
+        counts_small = {r["name"].split(", side")[0]: r["queries"] for r in small["pages"]}
+        lines += [
+            f"## Query counts: {small['sizes']['children']:,} vs {big['sizes']['children']:,} children",
+            "",
+            "| Page | Queries (small) | Queries (large) | Constant |",
+            "|---|---:|---:|:-:|",
+        ]
+        for row in big["pages"]:
+            key = row["name"].split(", side")[0]
+            if key in counts_small:
+                same = counts_small[key] == row["queries"]
+                lines.append(
+                    f"| {row['name']} | {counts_small[key]} | {row['queries']} | {'ja' if same else '**nej**'} |"
+                )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=40)
+    args = parser.parse_args()
+    assert connection.vendor == "postgresql", "run the benchmark on PostgreSQL (DATABASE_URL)"
+    result = run(args.repeat)
+    out = ROOT / "bench" / f"results-{result['sizes']['children']}.json"
+    out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    all_results = [
+        json.loads(p.read_text()) for p in sorted((ROOT / "bench").glob("results-*.json"))
+    ]
+    (ROOT / "bench" / "RESULTS.md").write_text(write_markdown(all_results))
+    print(f"Skrev {out.name} og RESULTS.md")
+
+
+if __name__ == "__main__":
+    main()
