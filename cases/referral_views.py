@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -193,6 +193,9 @@ def _permissions(request: HttpRequest, referral: Referral) -> dict[str, bool]:
         )
         and user.has_perm("cases.close_referral", referral),
         "see_case": bool(referral.case_id) and user.is_ppr_staff,
+        # The meetings app records where PPR redirected it (a henvisning linked to the referral).
+        "record_forum_referral": referral.status == ReferralStatus.REDIRECTED
+        and user.has_perm("meetings.refer_from", referral.institution),
     }
 
 
@@ -215,9 +218,20 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": services.submission_problems(referral) if can["submit"] else {},
         "expires_on": _expires_on(request, referral),
         "close_form": CloseForm() if can["close"] else None,
+        "forum_referral": _forum_referral(referral),
         "crumbs": _crumbs(request, referral),
     }
     return _page(request, "cases/referral_detail.html", context)
+
+
+def _forum_referral(referral: Referral):  # type: ignore[no-untyped-def]
+    """The henvisning that records where visitation redirected the referral, if any."""
+    if referral.status != ReferralStatus.REDIRECTED:
+        return None
+    try:
+        return referral.forum_referral  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
 
 
 def _content(request: HttpRequest, referral: Referral) -> dict:

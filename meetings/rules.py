@@ -185,6 +185,7 @@ def _conference_manager(user: Any, institution: Any) -> bool:
 
 
 rules.add_perm("meetings.edit_forums", _forums_editor)
+rules.add_perm("meetings.refer_from", rules.predicate(can_refer_from, name="can_refer_from"))
 rules.add_perm("meetings.plan_tuesdays", _tuesday_planner)
 rules.add_perm("meetings.decide_item", _decider)
 rules.add_perm("meetings.add_item", _item_adder)

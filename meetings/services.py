@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
@@ -23,6 +23,7 @@ from cases.models import (
     JournalEntry,
     JournalKind,
     Referral,
+    ReferralStatus,
 )
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
 from ppr.audit.models import AuditAction
@@ -149,6 +150,18 @@ def refer_to_forum(
             )
     if follow_up_on < calendar.today():
         errors["follow_up_on"] = "Opfølgningsdatoen kan ikke ligge i fortiden."
+    if referral is not None:
+        if (
+            referral.status != ReferralStatus.REDIRECTED
+            or referral.institution_id != institution.pk
+        ):
+            errors[NON_FIELD_ERRORS] = (
+                "Kun en indstilling, PPR har henvist til et forum, kan knyttes til en henvisning."
+            )
+        elif ForumReferral.objects.filter(referral=referral).exists():
+            errors[NON_FIELD_ERRORS] = "Indstillingen er allerede knyttet til en henvisning."
+        elif child is not None and child.pk != referral.child_id:
+            errors["child"] = "Vælg barnet fra indstillingen, eller henvis anonymt."
     for field, text in (("rationale", rationale), ("anonymous_description", anonymous_description)):
         try:
             reject_cpr_like(text)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 from django_tables2 import RequestConfig
 
-from cases.models import Child
+from cases.models import Child, Referral, ReferralStatus
 from ppr.access import get_audited_or_404
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.organisation.models import Institution
@@ -213,14 +213,53 @@ def _chosen_institution(request: AuthedRequest, allowed: Any) -> Institution | N
     return allowed.first() if allowed.count() == 1 else None
 
 
+def _redirected_referral(request: AuthedRequest, allowed: Any) -> Referral | None:
+    """The indstilling named in ?indstilling=: one PPR redirected to a forum, not yet recorded."""
+    raw = request.GET.get("indstilling", "")
+    if not raw:
+        return None
+    return get_object_or_404(
+        Referral.objects.visible_to(request.user).filter(
+            status=ReferralStatus.REDIRECTED,
+            institution__in=allowed,
+            forum_referral__isnull=True,
+        ),
+        pk=int(raw) if raw.isdigit() else 0,
+    )
+
+
+def _initial_from(referral: Referral, institution: Institution) -> dict[str, Any]:
+    """Start the henvisning from what PPR decided: the forum, the child, the colour."""
+    initial: dict[str, Any] = {
+        "child": referral.child_id,
+        "ruler_colour": referral.ruler_colour,
+        "rationale": f"PPR henviste indstilling nr. {referral.pk} til forummet ved visitationen.",
+    }
+    forum = (
+        SupportForum.objects.for_institution(institution)
+        .filter(code=referral.redirect_forum)
+        .first()
+    )
+    if forum is not None:
+        initial["forum"] = forum.pk
+    return initial
+
+
 @meeting_user_required
 @require_http_methods(["GET", "POST"])
 def forumreferral_create(request: AuthedRequest) -> HttpResponse:
-    """The TRIO records a henvisning: first the institution, then forum, child or anonymous, colour."""
+    """The TRIO records a henvisning: first the institution, then forum, child or anonymous, colour.
+
+    With ?indstilling= it records where PPR's visitation redirected a referral, linked to it.
+    """
     allowed = _referring_institutions(request.user)
     if not allowed.exists():
         raise PermissionDenied
-    institution = _chosen_institution(request, allowed)
+    redirected = _redirected_referral(request, allowed)
+    if redirected is not None:
+        institution: Institution | None = redirected.institution
+    else:
+        institution = _chosen_institution(request, allowed)
     crumbs = [
         ("Møder", reverse("meetings:index")),
         ("Henvisninger", reverse("meetings:forumreferral-list")),
@@ -236,6 +275,7 @@ def forumreferral_create(request: AuthedRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         institution=institution,
         user=request.user,
+        initial=_initial_from(redirected, institution) if redirected else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -250,13 +290,19 @@ def forumreferral_create(request: AuthedRequest) -> HttpResponse:
                 ruler_colour=data["ruler_colour"],
                 follow_up_on=data["follow_up_on"],
                 by=request.user,
+                referral=redirected,
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, f"Henvisningen til {forum_referral.forum} er gemt.")
             return redirect(forum_referral)
-    context = {"form": form, "institution": institution, "crumbs": crumbs}
+    context = {
+        "form": form,
+        "institution": institution,
+        "redirected": redirected,
+        "crumbs": crumbs,
+    }
     return render(request, "meetings/forumreferral_form.html", context)
 
 
