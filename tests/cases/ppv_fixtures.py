@@ -15,7 +15,8 @@ CPR = "1403154321"
 
 TEXT = (
     "Åse er en glad og nysgerrig pige, som trives bedst i overskuelige rammer med faste voksne. "
-    "Hun søger kontakt til de jævnaldrende, men har svært ved at fastholde legen."
+    "Hun går på Vestervang Skole og søger kontakt til de jævnaldrende, men har svært ved at "
+    "fastholde legen. Ærligt talt er hun glad for skolen."
 )
 
 
