@@ -1,12 +1,24 @@
 """Checking a referral's attachments by their content, never by the file name a browser sends."""
 
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+#: A DOCX may unpack to at most this much, from at most this many parts, each compressed at
+#: most 100:1 (a real document.xml packs about 10:1): anything beyond is a zip bomb.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ZIP_MEMBERS = 2_000
+MAX_ZIP_RATIO = 100
+#: PDF names that run code or carry files when the reader opens the document.
+ACTIVE_PDF_NAMES = frozenset({b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"RichMedia"})
+_PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n")
 
 
 @dataclass(frozen=True)
@@ -33,12 +45,65 @@ def _is_docx(file: UploadedFile) -> bool:
     try:
         file.seek(0)
         with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
+            members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return False
     finally:
         file.seek(0)
-    return "word/document.xml" in names and "[Content_Types].xml" in names
+    names = {member.filename for member in members}
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        return False
+    # Never unpacked here; the sizes in the zip's directory are enough to refuse a bomb.
+    unpacked = sum(member.file_size for member in members)
+    if (
+        len(members) > MAX_ZIP_MEMBERS
+        or unpacked > MAX_UNPACKED_BYTES
+        or any(
+            member.file_size > 1024 * 1024
+            and member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1)
+            for member in members
+        )
+    ):
+        raise ValidationError(
+            "Filen kan ikke vedhæftes: den pakker sig ud til langt mere, end et dokument fylder.",
+            code="zip_bomb",
+        )
+    return True
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    # "/J#61vaScript" is "/JavaScript": a name may hide its letters as #xx escapes.
+    return {
+        _PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+        for name in _PDF_NAME.findall(data)
+    }
+
+
+def _pdf_is_active(file: UploadedFile) -> bool:
+    """True if the PDF holds JavaScript, a launch action or embedded files – in its plain
+    dictionaries or in compressed object streams (unpacked with a bound)."""
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    if _pdf_names(data) & ACTIVE_PDF_NAMES:
+        return True
+    budget = MAX_UNPACKED_BYTES
+    for match in _PDF_STREAM.finditer(data):
+        # Dictionaries hide only in object streams (/Type /ObjStm); images etc. are skipped.
+        header = data[data.rfind(b"obj", 0, match.start()) : match.start()]
+        if b"ObjStm" not in _pdf_names(header):
+            continue
+        if budget <= 0:
+            return True  # more packed objects than any referral document has: refuse
+        inflater = zlib.decompressobj()
+        try:
+            chunk = inflater.decompress(memoryview(data)[match.end() :], budget)
+        except zlib.error:
+            continue
+        budget -= len(chunk)
+        if _pdf_names(chunk) & ACTIVE_PDF_NAMES:
+            return True
+    return False
 
 
 def detect_kind(file: UploadedFile) -> FileKind | None:
@@ -69,6 +134,12 @@ def validate_attachment(file: UploadedFile) -> FileKind:
             f"Filtypen er ikke tilladt. Vedhæft kun {ALLOWED_LABEL} – filens indhold bliver "
             "kontrolleret, ikke kun navnet.",
             code="file_type",
+        )
+    if kind is PDF and _pdf_is_active(file):
+        raise ValidationError(
+            "PDF-filen indeholder JavaScript, handlinger eller indlejrede filer og kan ikke "
+            "vedhæftes. Gem den som en almindelig PDF (fx med “Udskriv til PDF”) og prøv igen.",
+            code="active_pdf",
         )
     return kind
 

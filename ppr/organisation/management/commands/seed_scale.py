@@ -429,6 +429,8 @@ class Command(BaseCommand):
         case_start = next_id(Case)
         self.case_start = case_start
         self.cases: list[tuple[int, int, int, int]] = []  # (case id, child index, assigned, team)
+        self.open_cases: set[int] = set()
+        self.pending_referrals: set[int] = set()
         step = max(1, n_children // max(1, s["cases"]))
         case_rows = []
         for k in range(s["cases"]):
@@ -451,6 +453,8 @@ class Command(BaseCommand):
                 )
             )
             self.cases.append((case_start + k, index, assigned, team))
+            if not closed:
+                self.open_cases.add(case_start + k)
         self.loader.copy(
             Case,
             [
@@ -516,6 +520,8 @@ class Command(BaseCommand):
                     else now - timedelta(days=rng.randint(0, 60 if pending else 700))
                 )
                 self.referrals.append((rid, 0))
+                if pending:
+                    self.pending_referrals.add(rid)
                 yield (
                     rid,
                     child_id,
@@ -666,9 +672,11 @@ class Command(BaseCommand):
         def rows() -> Iterator[tuple]:
             for k in range(s["deadlines"]):
                 ct, oid, responsible, district = subjects[k % len(subjects)]
+                # Only open cases and waiting referrals still have outstanding deadlines.
+                live = oid in (self.open_cases if ct == ct_case else self.pending_referrals)
                 kind, title = kinds[(k // len(subjects)) % len(kinds)]
                 roll = k % 20
-                state = "met" if roll < 15 else ("open" if roll < 19 else "overdue")
+                state = "met" if roll < 15 or not live else ("open" if roll < 19 else "overdue")
                 due = today + timedelta(
                     days=rng.randint(-400, -1) if state != "open" else rng.randint(-5, 60)
                 )
