@@ -698,3 +698,6 @@ def seed(organisation) -> None:  # type: ignore[no-untyped-def]
         except ImportError:  # the case side's demo data is optional
             return
         seed_cases(organisation)
+        from .ppv_demo import seed_ppvs
+
+        seed_ppvs(organisation)
