@@ -1,5 +1,7 @@
-"""Demo data for meetings: the forums, two schools' koordineringskonferencer with opgaver,
-henvisninger with a booked "Indstilling og bistand v/PPR", and this year's tirsdagsmøde plan.
+"""Demo data for meetings: the forums, two schools' koordineringskonferencer with opgaver (one
+held, with a finalised notat journaled on a child's case), henvisninger with a booked
+"Indstilling og bistand v/PPR" and one recorded from a redirected referral, and this year's
+tirsdagsmøde plan.
 
 Idempotent: each part is only made when its natural key finds nothing, so running the demo
 command again on a later day adds no duplicates.
@@ -10,7 +12,18 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Child, ConsentForm, ConsentScope, Guardian, GuardianRelation, RulerColour
+from cases.models import (
+    Case,
+    CaseStatus,
+    Child,
+    ConsentForm,
+    ConsentScope,
+    Guardian,
+    GuardianRelation,
+    Referral,
+    ReferralStatus,
+    RulerColour,
+)
 from ppr.accounts.models import Membership, Role, User
 from ppr.deadlines import calendar
 from ppr.demo import DEMO_PASSWORD, DemoOrganisation
@@ -18,9 +31,11 @@ from ppr.demo import DEMO_PASSWORD, DemoOrganisation
 from . import services, tuesdays
 from .forums import ensure_default_forums
 from .models import (
+    ConferenceMeeting,
     ConferenceSeries,
     Decision,
     ForumReferral,
+    Note,
     Profession,
     SupportForum,
     TuesdayMeeting,
@@ -254,6 +269,90 @@ def _forum_referrals(organisation: DemoOrganisation) -> None:
     )
 
 
+def _conference_notat(organisation: DemoOrganisation) -> None:
+    """The held Vestervang konference gets an opgave about a child with an open case and a
+    finalised notat, journaled on that case (the whole flow of issue 6, done once)."""
+    users = organisation.users
+    school = organisation.institutions["Vestervang Skole"]
+    held = (
+        ConferenceMeeting.objects.filter(series__institution=school, starts_at__lt=timezone.now())
+        .select_related("series")
+        .order_by("starts_at")
+        .first()
+    )
+    if held is None or Note.objects.filter(conference_meeting=held).exists():
+        return
+    case = (
+        Case.objects.filter(child__institution=school, status=CaseStatus.OPEN)
+        .select_related("child")
+        .order_by("pk")
+        .first()
+    )
+    psychologist, leader = users["psychologist"], users["school_leader"]
+    if case is not None:
+        _consent(case.child, held.series.name, leader)
+        item = services.add_agenda_item(
+            meeting=held,
+            title="Status på PPR-sagen og skolens handleplan",
+            description="Skolen vil gerne drøfte, hvordan klassen kan støtte barnet, mens PPV'en laves.",
+            child=case.child,
+            by=leader,
+        )
+        services.decide_item(
+            item=item,
+            decision=Decision.FOLLOW_UP,
+            decision_note="Psykologen og klasseteamet aftaler observation; følges op på næste møde.",
+            responsible=psychologist,
+            follow_up_on=calendar.add_working_days(timezone.localdate(), 10),
+            version=item.version,
+            by=psychologist,
+        )
+    note = services.start_note(meeting=held, by=psychologist)
+    note = services.save_note(
+        note=note,
+        title=note.title,
+        text=(
+            "Konferencen gennemgik skolens opgaver. Teamet får sparring om struktur i "
+            "frikvartererne, og PPR følger op på de aftalte observationer."
+        ),
+        decisions=note.decisions,
+        other_participants=note.other_participants,
+        participants=list(note.participants.all()),
+        version=note.version,
+        by=psychologist,
+    )
+    services.finalise_note(note=note, by=psychologist, version=note.version)
+
+
+def _redirected_referral_henvisning(organisation: DemoOrganisation) -> None:
+    """A referral PPR redirected to "Sparring og vejledning v/PPR", recorded by the school's TRIO."""
+    school = organisation.institutions["Vestervang Skole"]
+    referral = (
+        Referral.objects.filter(
+            institution=school,
+            status=ReferralStatus.REDIRECTED,
+            redirect_forum="sparring_ppr",
+            forum_referral__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if referral is None or ForumReferral.objects.filter(referral__institution=school).exists():
+        return
+    services.refer_to_forum(
+        institution=school,
+        forum=SupportForum.objects.get(code="sparring_ppr"),
+        child=None,
+        anonymous_description="elev, mellemtrin",
+        referred_on=timezone.localdate(),
+        rationale=f"PPR henviste indstilling nr. {referral.pk} til sparring ved visitationen.",
+        ruler_colour=referral.ruler_colour or RulerColour.GUL,
+        follow_up_on=calendar.add_working_days(timezone.localdate(), 15),
+        by=organisation.users["school_leader"],
+        referral=referral,
+    )
+
+
 def _tuesday_plan(organisation: DemoOrganisation) -> None:
     year = timezone.localdate().year
     if TuesdayMeeting.objects.filter(starts_at__year=year).exists():
@@ -282,4 +381,6 @@ def seed(organisation: DemoOrganisation) -> None:
     _partners(organisation)
     _conferences(organisation)
     _forum_referrals(organisation)
+    _conference_notat(organisation)
+    _redirected_referral_henvisning(organisation)
     _tuesday_plan(organisation)

@@ -60,3 +60,26 @@ def test_demo_data_is_idempotent(db) -> None:  # type: ignore[no-untyped-def]
         ForumReferral.objects.count(),
         TuesdayMeeting.objects.count(),
     ) == counts
+
+
+def test_the_demo_shows_a_finalised_notat_journaled_and_a_linked_redirected_referral(
+    db,
+) -> None:  # type: ignore[no-untyped-def]
+    from cases import demo as cases_demo
+    from cases.models import JournalEntry, ReferralStatus
+    from meetings import demo
+    from meetings.models import Note, NoteStatus
+    from ppr.demo import seed_organisation
+
+    organisation = seed_organisation()
+    cases_demo.seed(organisation)
+    demo.seed(organisation)
+    note = Note.objects.get()
+    assert note.status == NoteStatus.FINAL and note.conference_meeting is not None
+    assert JournalEntry.objects.filter(document_type="meetings.note", document_id=note.pk).exists()
+    linked = ForumReferral.objects.get(referral__isnull=False)
+    assert linked.referral.status == ReferralStatus.REDIRECTED
+    assert linked.forum.code == linked.referral.redirect_forum
+    demo.seed(seed_organisation())
+    assert Note.objects.count() == 1
+    assert ForumReferral.objects.filter(referral__isnull=False).count() == 1
