@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -33,8 +35,33 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": LAUNCH_ARGS}
 
 
+class _OneRequestAtATime(WSGIServer):
+    """The live server without a thread per request (Django then answers "Connection: close")."""
+
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def _serial_live_server_on_sqlite() -> Iterator[None]:
+    """On SQLite the live server shares the test's in-memory connection with every request
+    thread; two requests at once (a page and its htmx bell, an autosave) then corrupt each
+    other's savepoints ("no such savepoint"). The server's thread answers them one at a time.
+    PostgreSQL gives every thread its own connection and keeps the threaded server."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", _OneRequestAtATime)
+        yield
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _database_and_server_before_the_browser(django_db_setup: None, live_server: Any) -> None:
+def _database_and_server_before_the_browser(
+    _serial_live_server_on_sqlite: None, django_db_setup: None, live_server: Any
+) -> None:
     """Create the test database and start the live server before Playwright starts its event
     loop: Django refuses database set-up inside a running loop."""
 

@@ -1,62 +1,69 @@
-"""Log in through the real form as every role, land on Mit overblik, and pass an axe-core scan."""
+"""Log in through the real form as every role, land on Mit overblik with that role's panels,
+and pass an axe-core scan (no serious or critical violations) on the login and start pages."""
 
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD
+from .helpers import csp_errors, log_in, serious_violations
 
-#: One user per kind of role in the standing cast.
-ROLES = [
-    "psychologist",
-    "ppr_leader",
-    "secretary",
-    "school_leader",
-    "daycare_leader",
-    "teacher",
-    "social_worker",
-    "health_visitor",
-    "administrator",
-]
-SERIOUS = {"serious", "critical"}
-
-axe = Axe()
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = axe.run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']][:5]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in SERIOUS
-    ]
-
-
-def log_in(page: Page, site: str, email: str, password: str = PASSWORD) -> None:
-    page.goto(f"{site}/konto/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(password)
-    page.get_by_role("button", name="Log ind", exact=True).click()
+#: Each role of the standing cast, with the role label and the start-page panels it must see
+#: (the headings of its "Mit overblik"), and panels it must not see.
+ROLES: dict[str, tuple[str, set[str], set[str]]] = {
+    "psychologist": ("PPR-psykolog", {"Mine åbne sager", "Mine frister"}, {"Åbne sager pr. team"}),
+    "ppr_leader": (
+        "PPR-leder",
+        {"Modtagelse af indstillinger", "Åbne sager pr. team"},
+        {"Mine kladder"},
+    ),
+    "secretary": ("PPR-sekretær", {"Modtagelse af indstillinger"}, {"Åbne sager pr. team"}),
+    "school_leader": (
+        "Institutionsleder",
+        {"Institutionens indstillinger"},
+        {"Modtagelse af indstillinger", "Mine åbne sager"},
+    ),
+    "daycare_leader": (
+        "Institutionsleder",
+        {"Institutionens indstillinger"},
+        {"Modtagelse af indstillinger", "Mine åbne sager"},
+    ),
+    "teacher": ("Medarbejder", {"Mine frister"}, {"Modtagelse af indstillinger", "Mine åbne sager"}),
+    "social_worker": ("Socialrådgiver", set(), {"Modtagelse af indstillinger", "Mine åbne sager"}),
+    "health_visitor": ("Sundhedsplejerske", set(), {"Modtagelse af indstillinger", "Mine åbne sager"}),
+    "administrator": (
+        "Administrator",
+        set(),
+        {"Modtagelse af indstillinger", "Mine åbne sager", "Institutionens indstillinger"},
+    ),
+}
 
 
 def test_login_page_has_no_serious_accessibility_violations(page: Page, site: str) -> None:
+    errors = csp_errors(page)
     page.goto(f"{site}/konto/login/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Log ind i PPR Sag")
     assert serious_violations(page) == []
+    assert errors == []
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_logs_in_lands_on_mit_overblik_and_it_is_accessible(
     page: Page, site: str, cast: Any, role: str
 ) -> None:
+    label, must_see, must_not_see = ROLES[role]
     user = getattr(cast, role)
+    errors = csp_errors(page)
     log_in(page, site, user.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
-    expect(page.get_by_role("navigation", name="Hovedmenu")).to_be_visible()
     assert page.url.rstrip("/") == site
+    expect(page.get_by_role("navigation", name="Hovedmenu")).to_be_visible()
+    expect(page.get_by_role("region", name="Dine roller")).to_contain_text(label)
+    panels = set(page.locator("main h2").all_inner_texts())
+    assert must_see <= panels, f"{role} misses {must_see - panels} (has {panels})"
+    assert not must_not_see & panels, f"{role} sees {must_not_see & panels}"
     assert serious_violations(page) == []
+    assert errors == []
 
 
 def test_a_wrong_password_shows_a_danish_error_in_the_browser(
@@ -65,18 +72,6 @@ def test_a_wrong_password_shows_a_danish_error_in_the_browser(
     log_in(page, site, cast.teacher.email, "forkert-kode")
     expect(page.get_by_role("alert")).to_contain_text("Formularen er ikke udfyldt korrekt")
     assert serious_violations(page) == []
-
-
-def csp_errors(page: Page) -> list[str]:
-    """Collects the browser's CSP complaints (a blocked script or style) for the rest of the test."""
-    errors: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            errors.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    return errors
 
 
 def test_the_idle_warning_appears_under_csp_and_staying_logged_in_works(
