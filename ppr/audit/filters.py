@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
+from ppr.widgets import PlainSelect
+
 from .models import AuditAction, AuditEvent
 
 
@@ -21,6 +23,8 @@ class AuditEventFilter(django_filters.FilterSet):
         label="Bruger",
         queryset=get_user_model().objects.order_by("first_name", "last_name", "email"),
         empty_label="Alle brugere",
+        # Hundreds of users in a storkommune: rendered without a template per option.
+        widget=PlainSelect,
     )
     barn = IdFilter(
         field_name="child_id",
