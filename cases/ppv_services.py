@@ -443,7 +443,7 @@ def pdf_context(ppv: Ppv) -> dict[str, Any]:
         ["Hvem har bestilt vurderingen", ppv.commissioned_by],
         ["Undersøgelsesperiode", ppv.examination_period],
     ]
-    sections = []
+    sections: list[dict[str, Any]] = []
     for heading, fields in PDF_LAYOUT:
         if len(fields) == 1:
             sections.append(

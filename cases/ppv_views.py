@@ -181,9 +181,9 @@ def ppv_update(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         ppv = services.save_ppv(
             ppv,
-            by=request.user,
+            by=request.user,  # type: ignore[arg-type]
             data=form.draft_data(),
-            version=form.cleaned_data["version"],  # type: ignore[arg-type]
+            version=form.cleaned_data["version"],
         )
     except services.NotADraft:
         return _locked(request, ppv)
@@ -294,8 +294,8 @@ def ppv_correct(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 draft = services.correct_ppv(
                     ppv,
-                    by=request.user,
-                    reason=form.cleaned_data["reason"],  # type: ignore[arg-type]
+                    by=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
