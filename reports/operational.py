@@ -36,7 +36,9 @@ from django.utils import timezone
 
 from cases.models import Case as PprCase
 from cases.models import CaseStatus, Child, Referral, ReferralStatus, RulerColour, RulerRating
+from indsatser import queries as indsatser_queries
 from indsatser.models import (
+    AbsenceCase,
     Course,
     CourseKind,
     CourseOutcome,
@@ -760,6 +762,64 @@ class RunningCoursesReport(Report):
         )
 
 
+# --- Unlawful absence ----------------------------------------------------------------------
+
+
+class AbsenceReport(Report):
+    slug = "fravaer"
+    title = "Bekymrende fravær"
+    intro = (
+        "Fraværssager for de kvartaler, der begynder i perioden, efter det trin i kommunens "
+        "fraværsprocedure, sagen er nået til, og hvor mange der stadig er åbne. Distrikt og "
+        "institution er skolens."
+    )
+    period_note = "Et kvartal tæller med, når det begynder i perioden."
+    table_class = tables.AbsenceTable
+    # The period selects quarters (indsatser.queries), not a date column.
+    period_field = None
+    district_path = "institution__district"
+    institution_path = "institution"
+
+    def base(self) -> QuerySet[Any]:
+        return AbsenceCase.objects.all()
+
+    def rows(self, queryset: QuerySet[Any], params: Params, scope: Scope) -> list[dict[str, Any]]:
+        steps = indsatser_queries.absence_cases_by_step(
+            params.start, params.end, absence_cases=queryset
+        )
+        result = []
+        # Cases not yet at a step first, then the steps in the procedure's order (on every DB).
+        for row in sorted(
+            steps,
+            key=lambda r: (r["current_step__order"] is not None, r["current_step__order"] or 0),
+        ):
+            order = row["current_step__order"]
+            result.append(
+                {
+                    "step": f"{order}. {row['current_step__title']}"
+                    if order
+                    else "Intet trin endnu",
+                    "cases": row["cases"],
+                    "open": row["open"],
+                    "closed": row["cases"] - row["open"],
+                }
+            )
+        return result
+
+    def chart(
+        self, rows: list[dict[str, Any]], params: Params, queryset: QuerySet[Any]
+    ) -> BarChart | None:
+        if not rows:
+            return None
+        return bar_chart(
+            title="Fraværssager efter trin i proceduren",
+            description="Åbne og lukkede fraværssager pr. trin; tallene står også i tabellen.",
+            categories=[r["step"] for r in rows],
+            series=[("Åbne", [r["open"] for r in rows]), ("Lukkede", [r["closed"] for r in rows])],
+            stacked=True,
+        )
+
+
 REPORTS: dict[str, Report] = {
     report.slug: report
     for report in (
@@ -771,5 +831,6 @@ REPORTS: dict[str, Report] = {
         RulerMovementReport(),
         InterventionReport(),
         RunningCoursesReport(),
+        AbsenceReport(),
     )
 }

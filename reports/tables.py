@@ -172,3 +172,15 @@ class RunningCourseTable(ReportTable):
 
     def value_institution(self, record: Any) -> str:
         return str(record.institution) if record.institution_id else ""
+
+
+class AbsenceTable(ReportTable):
+    caption = "Fraværssager efter trin i fraværsproceduren"
+
+    step = tables.Column(verbose_name="Nået til trin", orderable=False)
+    cases = NumberColumn(verbose_name="Fraværssager")
+    open = NumberColumn(verbose_name="Åbne")
+    closed = NumberColumn(verbose_name="Lukkede")
+
+    class Meta(ReportTable.Meta):
+        attrs = {"id": "report-table"}

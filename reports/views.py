@@ -91,6 +91,12 @@ def _goal_page(
         if not goal.is_automatic
         else []
     )
+    # The development plan's initiatives that work towards this goal.
+    initiatives = list(
+        goal.plan_initiatives.filter(plan__in=DevelopmentPlan.objects.visible_to(request.user))
+        .select_related("plan")
+        .order_by("plan", "order", "pk")
+    )
     can_edit = request.user.has_perm("reports.change_goals")
     if form is None and can_edit and not goal.is_automatic:
         form = MeasurementForm(goal=goal)
@@ -101,6 +107,7 @@ def _goal_page(
             "item": item,
             "goal": goal,
             "measurements": measurements,
+            "initiatives": initiatives,
             "form": form,
             "can_edit": can_edit,
             "crumbs": _crumbs(("Effektmål", reverse("reports:goal-dashboard")), (goal.name, None)),

@@ -12,7 +12,14 @@ import time_machine
 from django.http import QueryDict
 
 from cases.models import CaseOutcome, ReferralStatus, RulerColour
-from indsatser.models import CourseKind, CourseOutcome, InterventionForm, PreventionLevel
+from indsatser.models import (
+    AbsenceCaseStatus,
+    AbsenceProcedureStep,
+    CourseKind,
+    CourseOutcome,
+    InterventionForm,
+    PreventionLevel,
+)
 from ppr.deadlines.models import DeadlineKind, DeadlineState
 from reports.filters import ReportFilter
 from reports.operational import REPORTS, Params, ppv_source
@@ -20,7 +27,16 @@ from reports.scope import Scope, scope_for
 from reports.stats import percentile
 from tests.cases.factories import ChildFactory
 from tests.factories import UserFactory
-from tests.reports.factories import at, case, course, deadline_on, participant, rating, referral
+from tests.reports.factories import (
+    absence,
+    at,
+    case,
+    course,
+    deadline_on,
+    participant,
+    rating,
+    referral,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +140,9 @@ def test_waiting_time_to_the_first_final_ppv_after_the_referral(cast) -> None:
     # A final PPV from before the referral is not the answer to it; no PPV yet is not counted.
     old_case = case(cast.school)
     final_ppv(old_case, date(2026, 1, 5))
-    referral(cast.school, submitted=at(date(2026, 3, 2)), decided=at(date(2026, 3, 4)), case=old_case)
+    referral(
+        cast.school, submitted=at(date(2026, 3, 2)), decided=at(date(2026, 3, 4)), case=old_case
+    )
     rows = run("ventetid", fra="2026-01-01", til="2026-06-15")
     assert [(r["visited"], r["ppv"], r["ppv_median"], r["ppv_p90"]) for r in rows] == [
         (4, 3, Decimal("30.0"), Decimal("62.0"))
@@ -428,3 +446,35 @@ def test_case_outcomes_that_are_not_bup_do_not_leak_into_other_reports(cast) -> 
         rows = {r["worker"]: r for r in run("sagsbelastning", fra="2026-01-01", til="2026-06-15")}
     assert rows[str(cast.psychologist)]["open_now"] == 0
     assert rows[str(cast.psychologist)]["closed"] == 1
+
+
+def absence_at(institution, step, *, year: int = 2026, quarter: int = 1, closed: bool = False):  # type: ignore[no-untyped-def]
+    case_ = absence(ChildFactory(institution=institution), year=year, quarter=quarter)
+    case_.current_step = step
+    if closed:
+        case_.status, case_.closed_on = AbsenceCaseStatus.CLOSED, date(2026, 5, 1)
+    case_.save()
+    return case_
+
+
+@time_machine.travel(TODAY)
+def test_absence_cases_by_step_of_the_quarters_beginning_in_the_period(cast) -> None:
+    first, second = AbsenceProcedureStep.objects.order_by("order")[:2]
+    absence_at(cast.school, first)
+    absence_at(cast.school, first, closed=True)
+    absence_at(cast.school, second)
+    absence_at(cast.school, None)
+    absence_at(cast.other_school, first, quarter=2)
+    absence_at(cast.school, first, year=2025, quarter=4)  # before the period
+    rows = run("fravaer", fra="2026-01-01", til="2026-06-15")
+    assert [(r["step"], r["cases"], r["open"], r["closed"]) for r in rows] == [
+        ("Intet trin endnu", 1, 1, 0),
+        (f"{first.order}. {first.title}", 3, 2, 1),
+        (f"{second.order}. {second.title}", 1, 1, 0),
+    ]
+    # Q1 begins before 1 February: only the second quarter's case is counted.
+    assert [r["cases"] for r in run("fravaer", fra="2026-02-01", til="2026-06-15")] == [1]
+    vest = run("fravaer", fra="2026-01-01", til="2026-06-15", distrikt=cast.vest.pk)
+    assert [r["cases"] for r in vest] == [1, 2, 1]
+    own = run("fravaer", scope_for(cast.other_leader), fra="2026-01-01", til="2026-06-15")
+    assert [(r["step"], r["cases"]) for r in own] == [(f"{first.order}. {first.title}", 1)]

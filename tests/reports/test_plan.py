@@ -251,3 +251,13 @@ def test_the_printed_status_holds_every_step_and_says_which_are_late(cast, clien
     assert "Testplan – status" in text and "Status pr. 15.06.2026" in text
     assert "Koordinerende TRIO i drift" in text and "Supportmodel beskrevet" in text
     assert "FORSINKET" in text and "Færre indstillinger til PPR" in text
+
+
+@time_machine.travel(TODAY)
+def test_a_goal_names_the_plans_initiatives_that_work_towards_it(cast, client_as) -> None:
+    plan = seeded(cast)
+    goal = EffectGoal.objects.get(key="afgangsproeve")
+    html = client_as(cast.psychologist).get(goal.get_absolute_url()).content.decode()
+    first = plan.initiatives.get(number="3.1")
+    assert f'href="{reverse("reports:plan-overview")}#indsats-{first.pk}"' in html
+    assert "3.1 Systematisk opsporing i dagtilbud og skoler" in html

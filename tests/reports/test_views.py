@@ -14,13 +14,22 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cases.models import RulerColour
-from indsatser.models import CourseKind
+from indsatser.models import AbsenceProcedureStep, CourseKind
 from ppr.audit.models import AuditAction, AuditEvent
 from ppr.deadlines.models import DeadlineState
 from reports.models import EffectGoal, GoalMeasurement
 from reports.operational import REPORTS
 from tests.cases.factories import ChildFactory
-from tests.reports.factories import at, case, course, deadline_on, participant, rating, referral
+from tests.reports.factories import (
+    absence,
+    at,
+    case,
+    course,
+    deadline_on,
+    participant,
+    rating,
+    referral,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +66,9 @@ def some_data(cast, n: int) -> None:
         rating(child, (RulerColour.GROEN, RulerColour.ROED)[i % 2], date(2026, 3, 1 + i))
         group = course(starts_on=date(2026, 2, 1 + i), institution=school, title=f"Hold {i}")
         participant(group, school)
+        absent = absence(child, year=2026, quarter=1 + i % 2)
+        absent.current_step = AbsenceProcedureStep.objects.order_by("order")[i % 3]
+        absent.save()
 
 
 def test_anonymous_is_sent_to_login(client) -> None:

@@ -17,6 +17,7 @@ SLUGS = (
     "farveskift",
     "indsatser",
     "forloeb",
+    "fravaer",
 )
 
 ppr_staff = everyone(403, **dict.fromkeys(PPR_STAFF, 200))
