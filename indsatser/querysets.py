@@ -109,12 +109,20 @@ class AbsenceCaseQuerySet(VisibleQuerySet):
         institutions = user.institution_ids(*INSTITUTION_ROLES)
         if institutions:
             condition |= Q(institution_id__in=institutions)
+        joined = False
         if user.has_role(*CASEWORKER_ROLES):
             condition |= (
                 Q(child__cases__assigned=user)
                 | Q(child__cases__team_id__in=user.team_ids)
                 | Q(steps__responsible=user)
             )
+            joined = True
+        if user.has_role(Role.SECRETARY):
+            # A step nobody holds lands in PPR's shared pool (the leader's and the secretary's
+            # Mine frister); the secretary must be able to open it to route it.
+            condition |= Q(steps__responsible__isnull=True)
+            joined = True
+        if joined:
             return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
         return self.filter(condition)
 

@@ -110,6 +110,21 @@ def test_a_ppr_step_without_a_case_worker_goes_to_pprs_shared_pool(cast, child, 
     assert Deadline.objects.for_subject(cause).get().responsible is None
 
 
+def test_the_secretary_can_open_an_absence_case_whose_ppr_step_is_in_the_shared_pool(
+    cast, child, today, client_as
+) -> None:
+    """The pool step is in the secretary's Mine frister; its link must not be a 404."""
+    Case.objects.filter(child=child).delete()
+    absence_case = open_case(cast, child, "16")
+    pooled = Deadline.objects.for_subject(absence_case.steps.get(step__order=4)).get()
+    client = client_as(cast.secretary)
+    assert pooled.link in client.get(reverse("deadlines:deadline-list")).content.decode()
+    assert client.get(pooled.link).status_code == 200
+    # A case below 15 % has no PPR step in the pool: the secretary does not see it.
+    other = open_case(cast, ChildFactory(institution=cast.school), "5")
+    assert client.get(other.get_absolute_url()).status_code == 404
+
+
 def test_recording_again_starts_no_step_twice_and_a_lower_figure_removes_none(
     cast, child, today
 ) -> None:
