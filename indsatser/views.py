@@ -503,7 +503,9 @@ def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
     course = _managed_course(request, follow_up.course_id)
     if not follow_up.is_planned:
-        raise PermissionDenied("Opfølgningen er allerede registreret.")
+        # Reached from a met deadline in Mine frister: show the course, where the result is.
+        messages.info(request, "Opfølgningen er allerede registreret. Se den på forløbet.")
+        return redirect(course)
     audit(request, course, purpose=COURSE_PURPOSE)
     participants = list(course.participants.filter(removed_on__isnull=True).select_related("child"))
     form = FollowUpRecordForm(

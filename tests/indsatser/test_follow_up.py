@@ -124,12 +124,12 @@ def test_a_follow_up_is_recorded_once(cast, client_as, case, goals, planned) -> 
     with pytest.raises(ValidationError, match="allerede registreret"):
         services.record_follow_up(**kwargs)
     assert RulerRating.objects.count() == 1
-    assert (
-        client_as(cast.psychologist)
-        .get(reverse("indsatser:follow-up-record", args=[planned.pk]))
-        .status_code
-        == 403
+    # The met deadline's link in Mine frister still leads somewhere useful: the course.
+    response = client_as(cast.psychologist).get(
+        reverse("indsatser:follow-up-record", args=[planned.pk]), follow=True
     )
+    assert response.redirect_chain[-1][0] == planned.course.get_absolute_url()
+    assert "allerede registreret" in response.content.decode()
 
 
 def test_a_follow_up_cannot_be_dated_in_the_future(cast, case, goals, planned) -> None:
