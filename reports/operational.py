@@ -25,6 +25,7 @@ from django.db.models import (
     Min,
     Model,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -46,7 +47,7 @@ from indsatser.models import (
     InterventionForm,
     PreventionLevel,
 )
-from ppr.accounts.models import CASEWORKER_ROLES, User
+from ppr.accounts.models import CASEWORKER_ROLES, Membership, Role, User
 from ppr.deadlines.models import OUTSTANDING_STATES, Deadline, DeadlineKind, DeadlineState
 
 from . import tables
@@ -342,7 +343,7 @@ class CaseloadReport(Report):
     slug = "sagsbelastning"
     title = "Sagsbelastning"
     intro = (
-        "Åbne sager pr. psykolog, talepædagog og PPR-konsulent nu, og hvor mange sager hver har "
+        "Åbne sager pr. psykolog, talepædagog og PPR-konsulent nu (med faggruppe), og hvor mange sager hver har "
         "fået og lukket i perioden. Distrikt og institution er barnets."
     )
     period_note = (
@@ -385,12 +386,25 @@ class CaseloadReport(Report):
                     is_active=True,
                 )
             ).distinct()
+        # Psychologist, speech therapist or consultant: one query for every worker.
+        roles = dict(Role.choices)
+        workers = workers.prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(
+                    active=True, role__in=list(CASEWORKER_ROLES)
+                ).order_by("role"),
+                to_attr="caseworker_memberships",
+            )
+        )
         result = []
         for worker in workers.order_by("first_name", "last_name", "pk"):
             row = counts.get(worker.pk, {})
+            professions = sorted({str(roles[m.role]) for m in worker.caseworker_memberships})
             result.append(
                 {
                     "worker": str(worker),
+                    "profession": ", ".join(professions) or "–",
                     "open_now": row.get("open_now", 0),
                     "opened": row.get("opened", 0),
                     "closed": row.get("closed", 0),
@@ -401,6 +415,7 @@ class CaseloadReport(Report):
             result.append(
                 {
                     "worker": "Ikke tildelt",
+                    "profession": "–",
                     "open_now": row["open_now"],
                     "opened": row["opened"],
                     "closed": row["closed"],

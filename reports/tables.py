@@ -74,6 +74,7 @@ class CaseloadTable(ReportTable):
     caption = "Sagsbelastning pr. sagsbehandler"
 
     worker = tables.Column(verbose_name="Sagsbehandler")
+    profession = tables.Column(verbose_name="Faggruppe")
     open_now = NumberColumn(verbose_name="Åbne sager nu")
     opened = NumberColumn(verbose_name="Oprettet i perioden")
     closed = NumberColumn(verbose_name="Lukket i perioden")

@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases.models import CaseOutcome, ReferralStatus
+from indsatser import queries
 from indsatser.models import InterventionForm, PreventionLevel
 from ppr.audit.models import AuditAction, AuditEvent
 from reports import services
@@ -120,6 +121,22 @@ def test_prevention_share_is_primary_and_secondary_courses_of_all_started_in_the
         2025: Decimal("25.0"),
         2026: Decimal("75.0"),
     }
+    # The goal and the interventions module's own figure (issue 7's hook) agree.
+    for year in (2025, 2026):
+        hook = queries.prevention_share(date(year, 1, 1), date(year, 12, 31))
+        assert hook["preventive_share"] == MEASURES["prevention_share"](year, year)[year]
+
+
+def test_unlawful_absence_agrees_with_the_interventions_modules_quarters(cast) -> None:
+    pupils = [ChildFactory(institution=cast.school) for _ in range(3)]
+    absence(pupils[0], year=2026, quarter=1)
+    absence(pupils[0], year=2026, quarter=3)
+    absence(pupils[1], year=2026, quarter=4)
+    absence(pupils[2], year=2025, quarter=4)
+    cases_2026 = queries.absence_cases_in_period(date(2026, 1, 1), date(2026, 12, 31))
+    assert cases_2026.count() == 3
+    assert cases_2026.values("child").distinct().count() == 2
+    assert MEASURES["unlawful_absence"](2026, 2026) == {2026: Decimal(2)}
 
 
 @time_machine.travel(date(2027, 1, 10))

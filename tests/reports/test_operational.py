@@ -20,13 +20,14 @@ from indsatser.models import (
     InterventionForm,
     PreventionLevel,
 )
+from ppr.accounts.models import Role
 from ppr.deadlines.models import DeadlineKind, DeadlineState
 from reports.filters import ReportFilter
 from reports.operational import REPORTS, Params, ppv_source
 from reports.scope import Scope, scope_for
 from reports.stats import percentile
 from tests.cases.factories import ChildFactory
-from tests.factories import UserFactory
+from tests.factories import UserFactory, user_with_role
 from tests.reports.factories import (
     absence,
     at,
@@ -222,22 +223,32 @@ def test_caseload_counts_open_cases_now_and_cases_opened_and_closed_in_the_perio
     )
     case(cast.other_school, assigned=cast.outsider, opened=at(date(2026, 4, 1)))
     case(cast.school, opened=at(date(2026, 4, 1)))  # not assigned yet
+    speech_therapist = user_with_role(Role.SPEECH_THERAPIST, team=cast.team_vest)
+    case(cast.school, assigned=speech_therapist, opened=at(date(2026, 4, 2)))
     rows = {r["worker"]: r for r in run("sagsbelastning", fra="2026-01-01", til="2026-06-15")}
     mine = rows[str(cast.psychologist)]
     assert (mine["open_now"], mine["opened"], mine["closed"]) == (4, 3, 1)
     assert (rows[str(cast.outsider)]["open_now"], rows[str(cast.outsider)]["opened"]) == (1, 1)
+    assert mine["profession"] == "PPR-psykolog"
     assert rows[str(cast.colleague)] == {
         "worker": str(cast.colleague),
+        "profession": "PPR-psykolog",
         "open_now": 0,
         "opened": 0,
         "closed": 0,
     }
     assert rows["Ikke tildelt"]["open_now"] == 1
+    therapist = rows[str(speech_therapist)]
+    assert (therapist["profession"], therapist["open_now"]) == ("Talepædagog", 1)
     # The school's leader sees the case workers of the school's children only.
     scoped = run(
         "sagsbelastning", scope=scope_for(cast.school_leader), fra="2026-01-01", til="2026-06-15"
     )
-    assert {r["worker"] for r in scoped} == {str(cast.psychologist), "Ikke tildelt"}
+    assert {r["worker"] for r in scoped} == {
+        str(cast.psychologist),
+        str(speech_therapist),
+        "Ikke tildelt",
+    }
 
 
 @time_machine.travel(TODAY)
