@@ -85,9 +85,18 @@ def _orm_beside_playwrights_event_loop() -> Iterator[None]:
 
 
 @pytest.fixture
-def site(live_server: Any, transactional_db: None, settings: Any) -> Iterator[str]:
+def site(
+    live_server: Any,
+    transactional_db: None,
+    django_db_serialized_rollback: None,
+    settings: Any,
+) -> Iterator[str]:
     """The live server's URL. Test settings use manifest static storage, whose hashed file
-    names the live server's static handler cannot find; plain storage serves the sources."""
+    names the live server's static handler cannot find; plain storage serves the sources.
+
+    Browser tests commit (the live server's requests see their data), so the database is
+    flushed after each; serialized rollback puts back what the data migrations created (the
+    intervention catalogue, the support model's forums ...), as every other test sees it."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -15,7 +15,7 @@ from ppr.deadlines.models import Deadline, DeadlineState
 from tests.cases.factories import RulerRatingFactory
 from tests.indsatser.factories import SHORT_TALKS, child_with_consent
 
-from .test_referral_to_case import logged_in, serious_violations
+from .helpers import logged_in, serious_violations
 
 
 def test_a_course_from_start_to_follow_up(browser: Browser, site: str, cast: Any) -> None:

@@ -28,9 +28,17 @@ ROLES: dict[str, tuple[str, set[str], set[str]]] = {
         {"Institutionens indstillinger"},
         {"Modtagelse af indstillinger", "Mine åbne sager"},
     ),
-    "teacher": ("Medarbejder", {"Mine frister"}, {"Modtagelse af indstillinger", "Mine åbne sager"}),
+    "teacher": (
+        "Medarbejder",
+        {"Mine frister"},
+        {"Modtagelse af indstillinger", "Mine åbne sager"},
+    ),
     "social_worker": ("Socialrådgiver", set(), {"Modtagelse af indstillinger", "Mine åbne sager"}),
-    "health_visitor": ("Sundhedsplejerske", set(), {"Modtagelse af indstillinger", "Mine åbne sager"}),
+    "health_visitor": (
+        "Sundhedsplejerske",
+        set(),
+        {"Modtagelse af indstillinger", "Mine åbne sager"},
+    ),
     "administrator": (
         "Administrator",
         set(),

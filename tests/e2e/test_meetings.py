@@ -5,50 +5,44 @@ finalises it; the notat lands in the child's case journal."""
 from datetime import timedelta
 from typing import Any
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from cases.models import JournalEntry
 from meetings.models import AgendaItem, Note, NoteStatus
 from ppr.deadlines import calendar
 from tests.cases.factories import CaseFactory, ChildFactory
-from tests.factories import PASSWORD
 from tests.meetings.factories import ConferenceFactory, SeriesFactory, forum, give_meeting_consent
 
-SERIOUS = {"serious", "critical"}
+from . import helpers
+from .helpers import csp_errors, log_out, serious_violations
 
 
 def log_in(page: Page, site: str, email: str) -> None:
-    page.goto(f"{site}/konto/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind", exact=True).click()
+    helpers.log_in(page, site, email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
 
 
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log ud").click()
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [v["id"] for v in results.response["violations"] if v["impact"] in SERIOUS]
-
-
-def test_a_koordineringskonference_from_agenda_to_final_notat(page: Page, site: str, cast: Any) -> None:
+def test_a_koordineringskonference_from_agenda_to_final_notat(
+    page: Page, site: str, cast: Any
+) -> None:
     forum("sparring_ppr")
     series = SeriesFactory(
         institution=cast.school,
         created_by=cast.school_leader,
         standing=[cast.psychologist, cast.social_worker, cast.school_leader],
     )
-    meeting = ConferenceFactory(series=series, created_by=cast.school_leader, participants=[cast.psychologist, cast.social_worker, cast.school_leader])
+    meeting = ConferenceFactory(
+        series=series,
+        created_by=cast.school_leader,
+        participants=[cast.psychologist, cast.social_worker, cast.school_leader],
+    )
     child = ChildFactory(institution=cast.school, first_name="Alma", last_name="Eksempel")
     case = CaseFactory(child=child, assigned=cast.psychologist)
     give_meeting_consent(child, series.name, recorded_by=cast.school_leader)
-    without_consent = ChildFactory(institution=cast.school, first_name="Bo", last_name="Udensamtykke")
-    csp: list[str] = []
-    page.on("console", lambda message: csp.append(message.text) if "Content Security Policy" in message.text else None)
+    without_consent = ChildFactory(
+        institution=cast.school, first_name="Bo", last_name="Udensamtykke"
+    )
+    csp = csp_errors(page)
 
     # The teacher puts three opgaver on the agenda; naming a child without consent is refused.
     log_in(page, site, cast.teacher.email)
@@ -57,7 +51,9 @@ def test_a_koordineringskonference_from_agenda_to_final_notat(page: Page, site: 
     page.get_by_label("Barn", exact=True).select_option(label=without_consent.name)
     page.get_by_role("button", name="Sæt på dagsordenen").click()
     expect(page.get_by_role("alert")).to_contain_text("Formularen er ikke udfyldt korrekt")
-    expect(page.locator(".form-error-message")).to_contain_text("Uden samtykke skal opgaven være anonym")
+    expect(page.locator(".form-error-message")).to_contain_text(
+        "Uden samtykke skal opgaven være anonym"
+    )
     page.get_by_label("Barn", exact=True).select_option(label=child.name)
     page.get_by_role("button", name="Sæt på dagsordenen").click()
     page.get_by_label("Opgave (kort)").fill("Uro i frikvartererne")
@@ -74,19 +70,27 @@ def test_a_koordineringskonference_from_agenda_to_final_notat(page: Page, site: 
     named = AgendaItem.objects.get(child=child)
     item = page.locator(f"#punkt-{named.pk}")
     item.get_by_label("Igangsæt en indsats").check()
-    item.get_by_label("Ansvarlig").select_option(label=f"{cast.psychologist} ({cast.psychologist.title})")
+    item.get_by_label("Ansvarlig").select_option(
+        label=f"{cast.psychologist} ({cast.psychologist.title})"
+    )
     item.get_by_label("Opfølgning senest").fill((calendar.today() + timedelta(days=14)).isoformat())
     item.get_by_role("button", name="Gem beslutning").click()
-    expect(page.locator(f"#punkt-{named.pk} .ppr-decision")).to_contain_text("Beslutning: Igangsæt en indsats")
+    expect(page.locator(f"#punkt-{named.pk} .ppr-decision")).to_contain_text(
+        "Beslutning: Igangsæt en indsats"
+    )
     anonymous = AgendaItem.objects.get(child__isnull=True)
     other = page.locator(f"#punkt-{anonymous.pk}")
     other.get_by_label("Henvis til et forum i supportmodellen").check()
     other.get_by_role("button", name="Gem beslutning").click()
-    expect(page.locator(f"#punkt-{anonymous.pk}")).to_contain_text("Vælg det forum, opgaven henvises til.")
+    expect(page.locator(f"#punkt-{anonymous.pk}")).to_contain_text(
+        "Vælg det forum, opgaven henvises til."
+    )
     other = page.locator(f"#punkt-{anonymous.pk}")
     other.get_by_label("Afslut").check()
     other.get_by_role("button", name="Gem beslutning").click()
-    expect(page.locator(f"#punkt-{anonymous.pk} .ppr-decision")).to_contain_text("Beslutning: Afslut")
+    expect(page.locator(f"#punkt-{anonymous.pk} .ppr-decision")).to_contain_text(
+        "Beslutning: Afslut"
+    )
     assert page.evaluate("window.__notReloaded") is True
     assert serious_violations(page) == []
 
@@ -97,7 +101,9 @@ def test_a_koordineringskonference_from_agenda_to_final_notat(page: Page, site: 
         f"1. Fravær og mavepine ({child.name}): Igangsæt en indsats. Ansvarlig: {cast.psychologist}, opfølgning senest "
         f"{calendar.today() + timedelta(days=14):%d.%m.%Y}.\n2. Uro i frikvartererne (Anonym: gruppe, 3. klasse): Afslut."
     )
-    page.get_by_label("Notat", exact=True).fill("Skolen og PPR aftalte observation og en samtale med forældrene.")
+    page.get_by_label("Notat", exact=True).fill(
+        "Skolen og PPR aftalte observation og en samtale med forældrene."
+    )
     page.get_by_role("button", name="Gem kladde").click()
     expect(page.get_by_role("status").first).to_contain_text("Notatet er gemt som kladde.")
     page.get_by_role("button", name="Gør endeligt og send").click()
