@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand
 from ppr.demo import seed_organisation
 
 #: Domain apps whose ``demo.seed(organisation)`` adds their demo data, in dependency order.
-DEMO_APPS = ["cases", "ppr.deadlines", "ppr.documents", "meetings", "indsatser", "reports"]
+#: ``ppr.deadlines`` comes last: its demo runs the reminder sweep over everyone's deadlines.
+DEMO_APPS = ["cases", "ppr.documents", "meetings", "indsatser", "reports", "ppr.deadlines"]
 
 
 class Command(BaseCommand):
