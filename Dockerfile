@@ -5,7 +5,8 @@
 FROM node:22-bookworm-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+# Production packages only: axe-core (a dev dependency for the browser tests) stays out of the image.
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 COPY scripts/copy-vendor.mjs scripts/
 RUN npm run --silent build
 
