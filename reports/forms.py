@@ -1,5 +1,6 @@
 """Forms of the reports app: a manual measurement, a goal's baseline and target, a plan step."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -12,13 +13,34 @@ from .models import EffectGoal, GoalMeasurement, PlanActivity
 INPUT = {"class": "form-input"}
 SELECT = {"class": "form-select"}
 
+#: "1.100" or "12.500.000": points as Danish thousands separators, no decimals.
+THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+class DanishDecimalField(forms.DecimalField):
+    """A number written the Danish way: "48,5", "1.100", "1.100,5" – or "48.5".
+
+    A comma is the decimal mark, and then points group thousands. Without a comma, points in
+    groups of three ("1.100") group thousands, as a Danish leader writes 1100 children;
+    any other point ("48.5") is a decimal point.
+    """
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip().replace(" ", "").replace("\u00a0", "")
+            if "," in text:
+                text = text.replace(".", "").replace(",", ".")
+            elif THOUSANDS.fullmatch(text):
+                text = text.replace(".", "")
+            value = text
+        return super().to_python(value)
+
 
 class MeasurementForm(forms.ModelForm):
     class Meta:
         model = GoalMeasurement
         fields = ["year", "value", "note"]
-        # Danish input: "48,5" (a point is read as a decimal point too).
-        localized_fields = ["value"]
+        field_classes = {"value": DanishDecimalField}
         labels = {"year": "År", "value": "Målt værdi", "note": "Kilde eller bemærkning"}
         help_texts = {"note": "Fx “Økonomiafdelingen, regnskab 2025”."}
         widgets = {

@@ -288,6 +288,25 @@ def test_the_dashboard_costs_the_same_queries_with_more_data(
         assert client.get(reverse("reports:goal-dashboard")).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("key", "typed", "saved"),
+    [
+        ("stoette-serviceloven", "1.100", Decimal(1100)),
+        ("stoette-serviceloven", "1.065,5", Decimal("1065.5")),
+        ("udgift-specialtilbud", "48.5", Decimal("48.5")),
+        ("afgangsproeve", " 91,9 ", Decimal("91.9")),
+    ],
+)
+def test_a_measurement_is_read_the_danish_way(key, typed, saved, cast, client_as) -> None:
+    goal = EffectGoal.objects.get(key=key)
+    response = client_as(cast.ppr_leader).post(
+        reverse("reports:goal-measurement", kwargs={"pk": goal.pk}),
+        {"year": "2025", "value": typed},
+    )
+    assert response.status_code == 302
+    assert GoalMeasurement.objects.get(goal=goal, year=2025).value == saved
+
+
 def test_the_leader_enters_a_measurement_in_the_form(cast, client_as) -> None:
     goal = EffectGoal.objects.get(key="udgift-specialtilbud")
     client = client_as(cast.ppr_leader)
@@ -307,6 +326,7 @@ def test_the_leader_enters_a_measurement_in_the_form(cast, client_as) -> None:
         ({"year": "", "value": "4"}, "Angiv året."),
         ({"year": "1999", "value": "4"}, "Året skal ligge mellem 2000 og"),
         ({"year": "2025", "value": "mange"}, "Angiv værdien som et tal."),
+        ({"year": "2025", "value": "4,5,6"}, "Angiv værdien som et tal."),
     ],
 )
 def test_a_bad_measurement_is_refused_in_danish_and_nothing_is_saved(
