@@ -1,10 +1,12 @@
 """Log in through the real form as every role, land on Mit overblik with that role's panels,
-and pass an axe-core scan (no serious or critical violations) on the login and start pages."""
+and pass an axe-core scan (no serious or critical violations) on the login and start pages.
+
+Few, broad tests: each browser test costs a database flush (seconds on PostgreSQL), so the
+roles share one test and report every role's problems together."""
 
 from typing import Any
 
-import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from .helpers import csp_errors, log_in, serious_violations
 
@@ -47,42 +49,49 @@ ROLES: dict[str, tuple[str, set[str], set[str]]] = {
 }
 
 
-def test_login_page_has_no_serious_accessibility_violations(page: Page, site: str) -> None:
+def test_the_login_page_is_accessible_and_a_wrong_password_gets_a_danish_error(
+    page: Page, site: str, cast: Any
+) -> None:
     errors = csp_errors(page)
     page.goto(f"{site}/konto/login/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Log ind i PPR Sag")
     assert serious_violations(page) == []
-    assert errors == []
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_logs_in_lands_on_mit_overblik_and_it_is_accessible(
-    page: Page, site: str, cast: Any, role: str
-) -> None:
-    label, must_see, must_not_see = ROLES[role]
-    user = getattr(cast, role)
-    errors = csp_errors(page)
-    log_in(page, site, user.email)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
-    assert page.url.rstrip("/") == site
-    expect(page.get_by_role("navigation", name="Hovedmenu")).to_be_visible()
-    expect(page.get_by_role("region", name="Dine roller")).to_contain_text(label)
-    panels = set(page.locator("main h2").all_inner_texts())
-    assert must_see <= panels, f"{role} misses {must_see - panels} (has {panels})"
-    assert not must_not_see & panels, f"{role} sees {must_not_see & panels}"
-    assert serious_violations(page) == []
-    assert errors == []
-
-
-def test_a_wrong_password_shows_a_danish_error_in_the_browser(
-    page: Page, site: str, cast: Any
-) -> None:
     log_in(page, site, cast.teacher.email, "forkert-kode")
     expect(page.get_by_role("alert")).to_contain_text("Formularen er ikke udfyldt korrekt")
     assert serious_violations(page) == []
+    assert errors == []
+    # The scan does find problems: an image without a text alternative is critical.
+    page.evaluate("document.querySelector('main').append(document.createElement('img'))")
+    assert [v for v in serious_violations(page) if v.startswith("image-alt (critical)")]
 
 
-def test_the_idle_warning_appears_under_csp_and_staying_logged_in_works(
+def test_every_role_logs_in_and_lands_on_its_own_accessible_mit_overblik(
+    browser: Browser, site: str, cast: Any
+) -> None:
+    problems: dict[str, list[str]] = {}
+    for role, (label, must_see, must_not_see) in ROLES.items():
+        context = browser.new_context()
+        page = context.new_page()
+        errors = csp_errors(page)
+        log_in(page, site, getattr(cast, role).email)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
+        expect(page.get_by_role("navigation", name="Hovedmenu")).to_be_visible()
+        expect(page.get_by_role("region", name="Dine roller")).to_contain_text(label)
+        panels = set(page.locator("main h2").all_inner_texts())
+        found = [
+            *([f"not on the start page: {page.url}"] if page.url.rstrip("/") != site else []),
+            *[f"misses the panel {name!r}" for name in sorted(must_see - panels)],
+            *[f"sees the panel {name!r}" for name in sorted(must_not_see & panels)],
+            *serious_violations(page),
+            *errors,
+        ]
+        if found:
+            problems[role] = found
+        context.close()
+    assert problems == {}
+
+
+def test_the_idle_warning_works_under_csp_and_an_idle_browser_is_logged_out(
     page: Page, site: str, cast: Any, settings: Any
 ) -> None:
     settings.SESSION_IDLE_TIMEOUT = 4
@@ -97,13 +106,6 @@ def test_the_idle_warning_appears_under_csp_and_staying_logged_in_works(
     assert keep_alive.value.status == 204
     expect(dialog).to_be_hidden()
     assert errors == []
-
-
-def test_an_idle_browser_is_sent_to_the_login_page(
-    page: Page, site: str, cast: Any, settings: Any
-) -> None:
-    settings.SESSION_IDLE_TIMEOUT = 1
-    settings.SESSION_IDLE_WARNING = 1
-    log_in(page, site, cast.social_worker.email)
+    # Nobody answers the next warning: the browser ends on the login page.
     page.wait_for_url("**/konto/login/**", timeout=15000)
     expect(page.get_by_role("heading", level=1)).to_have_text("Log ind i PPR Sag")
