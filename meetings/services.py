@@ -353,6 +353,24 @@ def schedule_conference(
     )
     participants = list(series.standing_participants.all())
     meeting.participants.set(participants)
+    # PPR writes the konference's notat (DOMAIN.md: within 5 working days after the meeting).
+    writer = min(
+        (user for user in participants if user.has_role(*CASEWORKER_ROLES)),
+        key=lambda user: user.pk,
+        default=None,
+    )
+    held_on = _local_date(starts_at)
+    open_deadline(
+        subject=meeting,
+        kind=DeadlineKind.NOTAT,
+        due=max(
+            calendar.add_working_days(held_on, Municipality.current().notat_working_days),
+            calendar.today(),
+        ),
+        responsible=writer,
+        by=by,
+        title=f"Notat efter {series.name} {held_on:%d.%m.%Y}",
+    )
     _audit(AuditAction.CREATE, meeting, by=by, purpose=PURPOSE_CONFERENCE)
     notify(
         recipients=[user for user in participants if user.pk != by.pk],

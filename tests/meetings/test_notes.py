@@ -205,3 +205,40 @@ def test_the_notat_pdf_renders_with_its_text(cast, booked) -> None:  # type: ign
     assert "observation i klassen" in text
     assert case.child.name in text
     assert "Indstilling og bistand v/PPR" in text
+
+
+def test_a_scheduled_konference_gives_ppr_a_notat_deadline_that_the_final_notat_meets(
+    cast, series
+) -> None:  # type: ignore[no-untyped-def]
+    from ppr.deadlines import calendar
+    from ppr.organisation.models import Municipality
+
+    meeting = services.schedule_conference(
+        series=series,
+        starts_at=at(3, 13),
+        ends_at=at(3, 15),
+        room="Lokale 3",
+        by=cast.school_leader,
+    )
+    deadline = Deadline.objects.for_subject(meeting).get(kind=DeadlineKind.NOTAT)
+    assert deadline.responsible == cast.psychologist  # the PPR standing participant
+    assert deadline.due == calendar.add_working_days(
+        at(3, 13).date(), Municipality.current().notat_working_days
+    )
+    note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
+    services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    deadline.refresh_from_db()
+    assert deadline.state == DeadlineState.MET
+
+
+def test_a_konference_entered_afterwards_owes_its_notat_from_today(cast, series) -> None:  # type: ignore[no-untyped-def]
+    from ppr.deadlines import calendar
+
+    meeting = services.schedule_conference(
+        series=series,
+        starts_at=at(-20, 13),
+        ends_at=at(-20, 15),
+        room="Lokale 3",
+        by=cast.school_leader,
+    )
+    assert Deadline.objects.for_subject(meeting).get().due == calendar.today()
