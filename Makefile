@@ -7,7 +7,7 @@ RUN := $(UV) run --frozen
 PYTEST_ARGS ?=
 export UV_PYTHON_DOWNLOADS ?= automatic
 
-.PHONY: help install uv python-deps assets static demo test lint format migrate seed worker beat bench
+.PHONY: help install uv python-deps assets static demo test lint format migrate seed worker beat bench load
 
 help:
 	@echo "make demo   – install, migrate, load the demo municipality and serve http://127.0.0.1:8000"
@@ -55,3 +55,19 @@ worker: install
 
 beat: install
 	$(RUN) celery -A ppr beat -l info
+
+# Scale benchmark (not part of `make test`): seeds ppr_scale_1k and ppr_scale (100,000 children)
+# on first use, then measures the key pages on both; writes bench/RESULTS.md.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+bench: static
+	@for spec in "ppr_scale_1k 1000" "ppr_scale 100000"; do set -- $$spec; \
+	  if psql "$(BENCH_PG)/postgres" -qAtc "CREATE DATABASE $$1" >/dev/null 2>&1; then \
+	    DATABASE_URL=$(BENCH_PG)/$$1 DJANGO_DEBUG=true $(RUN) python manage.py migrate --noinput -v0 && \
+	    DATABASE_URL=$(BENCH_PG)/$$1 DJANGO_DEBUG=true $(RUN) python manage.py seed_scale --children $$2 || exit 1; \
+	  fi; \
+	  DATABASE_URL=$(BENCH_PG)/$$1 $(RUN) python bench/pages.py || exit 1; \
+	done
+
+# Load test (not part of `make test`): gunicorn + PostgreSQL + Redis + a Celery worker, locust headless.
+load: static
+	bench/load.sh

@@ -30,6 +30,8 @@ class AuditEventFilter(django_filters.FilterSet):
         field_name="child_id",
         label="Barnets id",
         min_value=1,
+        # child_id is a bigint: a larger number would fail in the database, not in the form.
+        max_value=2**63 - 1,
         widget=forms.NumberInput(attrs={"class": "form-input", "inputmode": "numeric"}),
     )
     handling = django_filters.ChoiceFilter(

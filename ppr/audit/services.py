@@ -16,6 +16,11 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _clean(text: str, length: int) -> str:
+    """Log text as PostgreSQL stores it: no NUL bytes (a search term comes from the URL)."""
+    return text.replace("\x00", "\ufffd")[:length]
+
+
 def record(
     request: HttpRequest | None,
     action: AuditAction,
@@ -39,8 +44,8 @@ def record(
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         child_id=child_id,
-        term=term[:200],
-        purpose=purpose,
+        term=_clean(term, 200),
+        purpose=_clean(purpose, 200),
         institution_id=institution_id,
         ip=client_ip(request) if request is not None else None,
         request_id=getattr(request, "request_id", "") or current_request_id.get().strip("-"),

@@ -39,6 +39,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
         purpose="tilsyn med adgangsloggen",
     )
     table = AuditEventTable(events)
+    if request.GET.get("sort", "-at") not in ("at", "-at"):
+        # Only the time is sortable; anything else (e.g. "sort=." from a crafted URL, which
+        # django-tables2 answers with a DeprecationWarning) falls back to the newest first.
+        request.GET = request.GET.copy()
+        del request.GET["sort"]
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     context = {
         "filter": filterset,
