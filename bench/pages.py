@@ -494,16 +494,25 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite RESULTS.md from the JSON files"
+    )
     args = parser.parse_args()
-    assert connection.vendor == "postgresql", "run the benchmark on PostgreSQL (DATABASE_URL)"
-    result = run(args.repeat)
-    out = ROOT / "bench" / f"results-{result['sizes']['children']}.json"
-    out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    out = None
+    if not args.report_only:
+        assert connection.vendor == "postgresql", "run the benchmark on PostgreSQL (DATABASE_URL)"
+        result = run(args.repeat)
+        out = ROOT / "bench" / f"results-{result['sizes']['children']}.json"
+        out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     all_results = [
         json.loads(p.read_text()) for p in sorted((ROOT / "bench").glob("results-*.json"))
     ]
-    (ROOT / "bench" / "RESULTS.md").write_text(write_markdown(all_results))
-    print(f"Skrev {out.name} og RESULTS.md")
+    markdown = write_markdown(all_results)
+    notes = ROOT / "bench" / "NOTES.md"  # the hand-written analysis of the latest figures
+    if notes.exists():
+        markdown += "\n" + notes.read_text()
+    (ROOT / "bench" / "RESULTS.md").write_text(markdown)
+    print(f"Skrev {out.name if out else ''} RESULTS.md")
 
 
 if __name__ == "__main__":
