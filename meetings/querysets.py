@@ -161,6 +161,11 @@ class NoteQuerySet(VisibleQuerySet):
             condition |= Q(conference_meeting__series__institution_id__in=leads)
         return _distinct(self, condition)
 
+    def printable_for(self, user: Any) -> Self:
+        """Final notater ``user`` may print: the SQL form of ``Note.can_download`` (the
+        documents list, ppr/documents, asks subjects' querysets for it)."""
+        return self.visible_to(user).filter(status="endelig")  # NoteStatus.FINAL
+
 
 class TuesdayMeetingQuerySet(VisibleQuerySet):
     def visible_to(self, user: Any) -> Self:

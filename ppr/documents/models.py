@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, Self, cast
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -57,6 +58,37 @@ class DocumentQuerySet(VisibleQuerySet):
         documents = cast("Iterable[Document]", self.prefetch_related("subject"))
         allowed = [document.pk for document in documents if subject_allows(document.subject, user)]
         return self.filter(pk__in=allowed)
+
+    def printable_for(self, user: Any) -> Self:
+        """Documents ``user`` may print, as one SQL query (for lists; constant query count).
+
+        Each subject model that has a SQL form of its rule (``printable_for`` on its queryset,
+        agreeing with ``can_download``) contributes a subquery; documents of other subjects are
+        left out. ``visible_to`` asks row by row and covers every subject.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        condition = Q()
+        for model in _printable_subject_models():
+            rows = model._default_manager.printable_for(user).values("pk")  # type: ignore[attr-defined]
+            condition |= Q(
+                content_type=ContentType.objects.get_for_model(model), object_id__in=rows
+            )
+        if not condition:
+            return self.none()
+        return self.filter(condition)
+
+
+def _printable_subject_models() -> list[type[models.Model]]:
+    """Subject models that can say in SQL which of their rows a user may print: the model
+    has ``can_download(user)`` and its queryset ``printable_for(user)`` (the same rule as one
+    queryset). A subject without the SQL form is never listed (deny by default)."""
+    return [
+        model
+        for model in apps.get_models()
+        if callable(getattr(model, "can_download", None))
+        and callable(getattr(model._default_manager, "printable_for", None))
+    ]
 
 
 def document_path(instance: "Document", filename: str) -> str:

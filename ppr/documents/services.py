@@ -21,10 +21,12 @@ from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.template.loader import get_template
 from django.utils import timezone
 
+from ppr.accounts.models import Role
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 
 from . import rendering
+from .filters import LISTED_KINDS
 from .models import Document, DocumentKind, DocumentStatus
 
 logger = logging.getLogger(__name__)
@@ -67,6 +69,31 @@ def check_context(value: Any, where: str = "context") -> None:
         return
     raise UnsafeContextError(
         f"{where} er af typen {type(value).__name__}; kun tekst, tal, lister og ordbøger er tilladt."
+    )
+
+
+def may_list_documents(user: Any) -> bool:
+    """Who gets the "Dokumenter" page: the roles that print by their role — PPR's leader and
+    case workers (cases they may read), institution leaders (their own children). Others
+    (secretary, staff, partners, administrator) reach a document only from its meeting or case.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(
+        user.is_ppr_leader or user.is_caseworker or user.institution_ids(Role.INSTITUTION_LEADER)
+    )
+
+
+def listed_documents(user: Any) -> models.QuerySet[Document]:
+    """The documents on the user's "Dokumenter" page, newest first: final PPVs and notater the
+    user may print, ready or on their way (a failed one only for whoever ordered it)."""
+    if not may_list_documents(user):
+        return Document.objects.none()
+    return (
+        Document.objects.printable_for(user)
+        .filter(kind__in=LISTED_KINDS)
+        .exclude(Q(status=DocumentStatus.FAILED) & ~Q(created_by=user))
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -12,14 +12,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
+from django_tables2 import RequestConfig
 
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 
 from . import services
+from .filters import DocumentFilter
 from .models import Document
+from .tables import DocumentTable
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -46,6 +50,31 @@ def _print_audit(request: HttpRequest, document: Document, *, purpose: str) -> N
         institution_id=document.audit_institution_id,
         purpose=purpose,
     )
+
+
+#: Rows per page of the document list.
+PER_PAGE = 25
+
+
+@login_required
+@never_cache
+@require_GET
+def document_list(request: HtmxHttpRequest) -> HttpResponse:
+    """ "Dokumenter": final PPVs and notater the user may print; filtered, paged; audited as a
+    search (the list names children). Roles that never print get 403."""
+    if not services.may_list_documents(request.user):
+        raise PermissionDenied
+    documents = services.listed_documents(request.user)
+    filterset = DocumentFilter(request.GET or None, queryset=documents)
+    valid = filterset.is_valid() if filterset.is_bound else True
+    table = DocumentTable(filterset.qs if valid else documents.none())
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    record(request, AuditAction.SEARCH, term=filterset.describe(), purpose="dokumentliste")
+    context = {"filter": filterset, "table": table, "crumbs": [("Dokumenter", None)]}
+    template = (
+        "documents/document_list.html#results" if request.htmx else "documents/document_list.html"
+    )
+    return render(request, template, context)
 
 
 @login_required

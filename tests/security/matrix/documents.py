@@ -31,7 +31,14 @@ def _content_type_id(obj: Any) -> int:
     return ContentType.objects.get_for_model(obj).pk
 
 
+#: The "Dokumenter" list: the roles that print by their role (PPR's leader and case workers,
+#: institution leaders) get their own list; the others never print from a list (403).
+LIST_EXPECT = everyone(200, secretary=403, teacher=403, social_worker=403, administrator=403)
+
 ROUTES = [
+    Route("documents:document-list", LIST_EXPECT),
+    Route("documents:document-list", LIST_EXPECT, query="?type=ppv&barn=%C3%85se&fra=2026-01-01"),
+    Route("documents:document-list", everyone(405), method="post"),
     Route("documents:document-status", everyone(404), kwargs=document),
     Route("documents:document-download", everyone(404), kwargs=document),
     Route("documents:document-retry", everyone(404), kwargs=document, method="post"),

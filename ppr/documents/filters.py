@@ -1,0 +1,60 @@
+"""Filtering the document list: kind, the child's name, the period it was made final."""
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from .models import Document, DocumentKind
+
+#: The kinds on the "Dokumenter" page: what PPR sends to institutions and staff print.
+LISTED_KINDS = (DocumentKind.PPV, DocumentKind.NOTAT)
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
+
+
+class DocumentFilter(django_filters.FilterSet):
+    """Parameter names are the Danish words users see in the URL."""
+
+    type = django_filters.ChoiceFilter(
+        field_name="kind",
+        label="Dokumenttype",
+        choices=[(kind.value, kind.label) for kind in LISTED_KINDS],
+        empty_label="Alle",
+    )
+    barn = django_filters.CharFilter(label="Barnets navn", method="filter_child", max_length=100)
+    fra = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="Endelig fra", widget=_date_input()
+    )
+    til = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label="Endelig til", widget=_date_input()
+    )
+
+    class Meta:
+        model = Document
+        fields: list[str] = []
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.form.fields["type"].widget.attrs.setdefault("class", "form-select")
+        self.form.fields["barn"].widget.attrs.setdefault("class", "form-input")
+
+    def filter_child(
+        self, queryset: QuerySet[Document], name: str, value: str
+    ) -> QuerySet[Document]:
+        """Every word in the child's name as printed: a PPV's running header (name and masked
+        CPR) or a notat's list of named children."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(context__subject_line__icontains=word) | Q(context__children__icontains=word)
+            )
+        return queryset
+
+    def describe(self) -> str:
+        """The filters as one line for the audit row ("type=ppv barn=Åse")."""
+        return " ".join(
+            f"{name}={self.form.data.get(name)}"
+            for name in self.filters
+            if self.form.data.get(name)
+        )
