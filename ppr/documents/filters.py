@@ -8,6 +8,8 @@ from .models import Document, DocumentKind
 
 #: The kinds on the "Dokumenter" page: what PPR sends to institutions and staff print.
 LISTED_KINDS = (DocumentKind.PPV, DocumentKind.NOTAT)
+#: A notat names the children of its meeting; the name search looks at this many of them.
+SEARCHED_CHILDREN = 20
 
 
 def _date_input() -> forms.DateInput:
@@ -46,9 +48,12 @@ class DocumentFilter(django_filters.FilterSet):
         """Every word in the child's name as printed: a PPV's running header (name and masked
         CPR) or a notat's list of named children."""
         for word in value.split():
-            queryset = queryset.filter(
-                Q(context__subject_line__icontains=word) | Q(context__children__icontains=word)
-            )
+            # Each name on its own: SQLite keeps the JSON array ASCII-escaped ("M\u00f8desen"),
+            # so the array as text would not match; one element is compared as plain text.
+            condition = Q(context__subject_line__icontains=word)
+            for index in range(SEARCHED_CHILDREN):
+                condition |= Q(**{f"context__children__{index}__icontains": word})
+            queryset = queryset.filter(condition)
         return queryset
 
     def describe(self) -> str:
