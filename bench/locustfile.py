@@ -1,0 +1,164 @@
+"""Load test mix for PPR Sag (run by bench/load.sh; 127.0.0.1 only, headless, bounded in time).
+
+- School leaders start referral drafts for their children and look at their referrals.
+- Psychologists read the case list and case pages and write journal entries.
+- The PPR leader reads the start page and prints the development plan (PDF).
+
+Every journal entry carries this run's marker in its title; bench/load.sh compares the number of
+entries and drafts the users were told were saved (302) with what the database holds afterwards.
+"""
+
+import json
+import os
+import random
+import re
+import uuid
+from datetime import date
+from pathlib import Path
+
+from locust import HttpUser, between, events, task
+
+PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-ppr-2026")
+RUN = os.environ.get("LOAD_RUN", uuid.uuid4().hex[:8])
+COUNTS_FILE = Path(os.environ.get("LOAD_COUNTS", "/tmp/ppr-load-counts.json"))
+COUNTS = {"journal": 0, "drafts": 0}
+CASE_LINK = re.compile(r'href="/sager/(\d+)/"')
+CHILD_OPTION = re.compile(r'<option value="(\d+)"')
+
+
+class PprUser(HttpUser):
+    abstract = True
+    email = ""
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        self.client.get("/konto/login/", name="login")
+        token = self.client.cookies.get("csrftoken", "")
+        with self.client.post(
+            "/konto/login/",
+            {"login": self.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{self.host}/konto/login/"},
+            allow_redirects=False,
+            name="login",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"login {self.email}: {response.status_code}")
+
+    def csrf(self) -> dict[str, str]:
+        return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
+
+    def referer(self, path: str) -> dict[str, str]:
+        return {"Referer": f"{self.host}{path}"}
+
+
+class Psychologist(PprUser):
+    weight = 5
+    email = "psykolog@ppr.nordvig.dk"
+
+    def on_start(self) -> None:
+        super().on_start()
+        page = self.client.get("/sager/?visning=mine", name="case list").text
+        self.cases = sorted(set(CASE_LINK.findall(page))) or []
+
+    @task(4)
+    def read_case(self) -> None:
+        if self.cases:
+            self.client.get(f"/sager/{random.choice(self.cases)}/", name="case page")
+
+    @task(2)
+    def case_list(self) -> None:
+        self.client.get("/sager/?visning=mine", name="case list")
+
+    @task(1)
+    def write_journal(self) -> None:
+        if not self.cases:
+            return
+        case = random.choice(self.cases)
+        path = f"/sager/{case}/journal/ny/"
+        self.client.get(path, name="journal form")
+        data = {
+            **self.csrf(),
+            "occurred_on": date.today().isoformat(),
+            "kind": "samtale",
+            "title": f"LOAD {RUN}",
+            "text": "Samtale med barnet om trivsel i klassen. " * 5,
+            "client_token": str(uuid.uuid4()),
+        }
+        with self.client.post(
+            path,
+            data,
+            headers=self.referer(path),
+            allow_redirects=False,
+            name="journal save",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                COUNTS["journal"] += 1
+            else:
+                response.failure(f"journal: {response.status_code}")
+
+
+class SchoolLeader(PprUser):
+    weight = 3
+    email = "skoleleder.vestervang@nordvig.dk"
+
+    @task(3)
+    def referrals(self) -> None:
+        self.client.get("/sager/indstillinger/", name="referral list")
+
+    @task(1)
+    def start_draft(self) -> None:
+        path = "/sager/indstillinger/ny/"
+        children = CHILD_OPTION.findall(self.client.get(path, name="referral start").text)
+        if not children:
+            return
+        with self.client.post(
+            path,
+            {**self.csrf(), "child": random.choice(children)},
+            headers=self.referer(path),
+            allow_redirects=False,
+            name="referral draft",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                COUNTS["drafts"] += 1
+                self.client.get(response.headers["Location"], name="referral form")
+            elif response.status_code == 400:
+                # A business rule (e.g. the child already has a draft) answered in the form.
+                response.success()
+            else:
+                response.failure(f"draft: {response.status_code}")
+
+
+class Leader(PprUser):
+    weight = 2
+    email = "leder@ppr.nordvig.dk"
+
+    @task(3)
+    def start_page(self) -> None:
+        self.client.get("/", name="start page")
+
+    @task(1)
+    def print_plan(self) -> None:
+        """Order the plan as a PDF (rendered by the Celery worker), then poll its status."""
+        self.client.get("/rapporter/udviklingsplan/", name="plan")
+        path = "/rapporter/udviklingsplan/udskriv/"
+        with self.client.post(
+            path,
+            self.csrf(),
+            headers=self.referer("/rapporter/udviklingsplan/"),
+            allow_redirects=False,
+            name="plan PDF order",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"plan PDF: {response.status_code}")
+                return
+            status = response.headers["Location"]
+        self.client.get(status, name="PDF status")
+
+
+@events.quitting.add_listener
+def _save_counts(environment, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    COUNTS_FILE.write_text(json.dumps({"run": RUN, **COUNTS}))
