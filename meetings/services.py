@@ -517,6 +517,40 @@ def decide_item(
     return item
 
 
+def can_cancel(user: User, meeting: ForumMeeting | ConferenceMeeting) -> bool:
+    """Who books a forum meeting or schedules a konference may call it off."""
+    if isinstance(meeting, ForumMeeting):
+        return rules.can_book(user, meeting.forum, meeting.institution)
+    return rules.can_manage_conferences(user, meeting.series.institution)
+
+
+@transaction.atomic
+def cancel_meeting(
+    *, meeting: ForumMeeting | ConferenceMeeting, by: User
+) -> ForumMeeting | ConferenceMeeting:
+    """Call off a forum meeting or konference: its notat is no longer owed; participants hear."""
+    if not can_cancel(by, meeting):
+        raise PermissionDenied
+    locked = type(meeting).objects.select_for_update().get(pk=meeting.pk)
+    if locked.cancelled_at is not None:
+        return locked  # a double click
+    field = "forum_meeting" if isinstance(locked, ForumMeeting) else "conference_meeting"
+    if Note.objects.filter(**{field: locked}, status=NoteStatus.FINAL).exists():
+        raise ValidationError("Mødet har et endeligt notat og kan ikke aflyses.", code="held")
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["cancelled_at"])
+    cancel_deadlines(subject=locked, kind=DeadlineKind.NOTAT, by=by)
+    purpose = PURPOSE_SUPPORT if isinstance(locked, ForumMeeting) else PURPOSE_CONFERENCE
+    _audit(AuditAction.UPDATE, locked, by=by, purpose=purpose)
+    name = locked.forum.name if isinstance(locked, ForumMeeting) else locked.series.name
+    notify(
+        recipients=[user for user in locked.participants.all() if user.pk != by.pk],
+        message=f"{name} {_when(locked.starts_at)} er aflyst.",
+        link=locked.get_absolute_url(),
+    )
+    return locked
+
+
 # --- Notater -----------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("henvisninger/<int:pk>/", views.forumreferral_detail, name="forumreferral-detail"),
     path("forummoeder/nyt/", views.forummeeting_create, name="forummeeting-create"),
     path("forummoeder/<int:pk>/", views.forummeeting_detail, name="forummeeting-detail"),
+    path("forummoeder/<int:pk>/aflys/", views.forummeeting_cancel, name="forummeeting-cancel"),
     # Koordineringskonferencer
     path("konferencer/", views.series_list, name="series-list"),
     path("konferencer/ny/", views.series_create, name="series-create"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("konferencer/<int:pk>/ret/", views.series_update, name="series-update"),
     path("konferencer/<int:pk>/nyt-moede/", views.conference_create, name="conference-create"),
     path("konferencer/moeder/<int:pk>/", views.conference_detail, name="conference-detail"),
+    path("konferencer/moeder/<int:pk>/aflys/", views.conference_cancel, name="conference-cancel"),
     path("konferencer/moeder/<int:pk>/punkter/", views.item_create, name="item-create"),
     path("konferencer/punkter/<int:pk>/beslutning/", views.item_decide, name="item-decide"),
     # Notater

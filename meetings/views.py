@@ -421,7 +421,9 @@ def forummeeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "participants": meeting.participants.all(),
         "note": note,
-        "can_write_note": rules.can_write_note_for(request.user, meeting),
+        "can_write_note": rules.can_write_note_for(request.user, meeting)
+        and meeting.cancelled_at is None,
+        "can_cancel": meeting.cancelled_at is None and services.can_cancel(request.user, meeting),
         "crumbs": [("Møder", reverse("meetings:index")), (str(meeting), None)],
     }
     return render(request, "meetings/forummeeting_detail.html", context)
@@ -649,7 +651,8 @@ def _conference_page(
         "note": note
         if note and Note.objects.visible_to(user).filter(pk=note.pk).exists()
         else None,
-        "can_write_note": rules.can_write_note_for(user, meeting),
+        "can_write_note": rules.can_write_note_for(user, meeting) and meeting.cancelled_at is None,
+        "can_cancel": meeting.cancelled_at is None and services.can_cancel(user, meeting),
         "crumbs": [
             ("Møder", reverse("meetings:index")),
             ("Koordineringskonferencer", reverse("meetings:series-list")),
@@ -668,6 +671,36 @@ def conference_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         request, _conference_queryset(request.user), purpose=services.PURPOSE_CONFERENCE, pk=pk
     )
     return _conference_page(request, meeting)
+
+
+def _cancel(request: AuthedRequest, meeting: ForumMeeting | ConferenceMeeting) -> HttpResponse:
+    if not services.can_cancel(request.user, meeting):
+        raise PermissionDenied
+    try:
+        services.cancel_meeting(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "Mødet er aflyst, og deltagerne har fået besked.")
+    return redirect(meeting)
+
+
+@meeting_user_required
+@require_POST
+def forummeeting_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Call off a booked forum meeting (its notat deadline is cancelled)."""
+    meeting = get_object_or_404(
+        ForumMeeting.objects.visible_to(request.user).select_related("forum", "institution"),
+        pk=pk,
+    )
+    return _cancel(request, meeting)
+
+
+@meeting_user_required
+@require_POST
+def conference_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Call off one koordineringskonference (its notat deadline is cancelled)."""
+    return _cancel(request, get_object_or_404(_conference_queryset(request.user), pk=pk))
 
 
 @meeting_user_required

@@ -203,6 +203,22 @@ ROUTES = [
         data=lambda cast: {"henvisning": forum_referral(cast)["pk"]},
     ),
     Route("meetings:forummeeting-detail", school_object, kwargs=forum_meeting),
+    # Calling off: who may book (school, PPR leader/secretary) may cancel; other viewers 403.
+    Route(
+        "meetings:forummeeting-cancel",
+        school_object
+        | {
+            "psychologist": 403,
+            "colleague": 403,
+            "social_worker": 403,
+            "ppr_leader": 302,
+            "secretary": 302,
+            "school_leader": 302,
+            "teacher": 302,
+        },
+        kwargs=forum_meeting,
+        method="post",
+    ),
     Route("meetings:series-list", everyone(200, **ADMIN)),
     Route(
         "meetings:series-create",
@@ -220,6 +236,21 @@ ROUTES = [
     Route("meetings:series-update", managers_only, kwargs=series),
     Route("meetings:conference-create", managers_only, kwargs=series, method="post"),
     Route("meetings:conference-detail", school_object, kwargs=conference),
+    Route(
+        "meetings:conference-cancel",
+        school_object
+        | {
+            "psychologist": 403,
+            "colleague": 403,
+            "teacher": 403,
+            "social_worker": 403,
+            "ppr_leader": 302,
+            "secretary": 302,
+            "school_leader": 302,
+        },
+        kwargs=conference,
+        method="post",
+    ),
     Route(
         "meetings:item-create", school_object | {"secretary": 403}, kwargs=conference, method="post"
     ),
