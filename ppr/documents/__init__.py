@@ -20,4 +20,8 @@ How a domain app uses it (ppr/ never imports the domain apps; the domain calls i
    it polls while the PDF is made, then links to the audited download
    (``documents:document-download``), or offers "Prøv igen" to whoever ordered it.
    ``Document.objects.for_subject(obj)`` lists a subject's documents, newest version first.
+5. To appear on the "Dokumenter" page (``documents:document-list``, PPV and notat kinds), the
+   subject's queryset also defines ``printable_for(user)``: the same rule as ``can_download``
+   as one queryset. ``Document.objects.printable_for(user)`` joins those into one SQL filter
+   (constant query count); a subject without it is never listed (deny by default).
 """

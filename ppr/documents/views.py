@@ -3,8 +3,10 @@
 A document's subject (a PPV, a notat…) must define ``can_download(user)``; the documents app
 cannot know the domain's rules. ``Document.objects.visible_to`` therefore cannot be one SQL
 filter, so these views fetch the row and ask its subject; a refusal looks like a missing row
-(404). Every download writes an audit row (AuditAction.PRINT) with the child's id, and so does
-a refused download: asking for another child's document is itself worth logging.
+(404). The list page uses ``Document.objects.printable_for`` instead: one SQL filter built
+from each subject's own ``printable_for`` queryset. Every download writes an audit row
+(AuditAction.PRINT) with the child's id, and so does a refused download: asking for another
+child's document is itself worth logging.
 """
 
 from django.contrib.auth.decorators import login_required
