@@ -60,10 +60,36 @@ def _serial_live_server_on_sqlite() -> Iterator[None]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _database_and_server_before_the_browser(
-    _serial_live_server_on_sqlite: None, django_db_setup: None, live_server: Any
-) -> None:
+    _serial_live_server_on_sqlite: None,
+    django_db_setup: None,
+    django_db_blocker: Any,
+    live_server: Any,
+) -> Iterator[None]:
     """Create the test database and start the live server before Playwright starts its event
-    loop: Django refuses database set-up inside a running loop."""
+    loop: Django refuses database set-up inside a running loop.
+
+    Afterwards put back what the data migrations created: the last browser test's flush
+    removed it, and a later run with --reuse-db (PostgreSQL) would otherwise find the
+    intervention catalogue, the forums ... gone."""
+    yield
+    from django.core.management import call_command
+    from django.db import connections
+
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                # As between two tests: empty tables, then the serialized rows.
+                call_command(
+                    "flush",
+                    verbosity=0,
+                    interactive=False,
+                    database=connection.alias,
+                    allow_cascade=True,
+                    inhibit_post_migrate=True,
+                )
+                connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(scope="session")
