@@ -226,3 +226,34 @@ def test_the_secretary_may_not_close(cast, client_as, case):
     assert (
         client_as(cast.secretary).post(close_url(case), {"outcome": "flyttet"}).status_code == 403
     )
+
+
+def test_the_case_page_shows_this_childs_ratings_only_and_finds_them_by_child(
+    cast, client_as, case
+):
+    """Trend and timeline: this child's ratings (on the case or its referral), never another
+    child's; both rating queries filter on the child (the index), not via a team subquery."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    referral = ReferralFactory(child=case.child, case=case, status="accepteret")
+    RulerRatingFactory(child=case.child, case=case, rationale="På sagen.")
+    RulerRatingFactory(child=case.child, referral=referral, rationale="På indstillingen.")
+    other = make_case(cast, assigned=cast.psychologist)
+    RulerRatingFactory(child=other.child, case=other, rationale="Et andet barn.")
+    with CaptureQueriesContext(connection) as queries:
+        response = client_as(cast.psychologist).get(url(case))
+    assert response.status_code == 200
+    assert len(response.context["ratings"]) == 2
+    timeline = [
+        item.obj.rationale for item in response.context["timeline"] if item.kind == "rating"
+    ]
+    assert sorted(timeline) == ["På indstillingen.", "På sagen."]
+    content = response.content.decode()
+    assert "På sagen." in content and "På indstillingen." in content
+    assert "Et andet barn." not in content
+    rating_sql = [
+        q["sql"] for q in queries.captured_queries if 'FROM "cases_rulerrating"' in q["sql"]
+    ]
+    assert len(rating_sql) == 2
+    assert all(f'"child_id" = {case.child_id}' in sql for sql in rating_sql)
