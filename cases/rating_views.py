@@ -1,11 +1,14 @@
 """The Børnelineal: rate a child on its case; the report of counts by colour."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
@@ -67,7 +70,9 @@ def _counts(ratings: QuerySet[RulerRating], *group: str) -> list[dict[str, objec
 def rating_report(request: HttpRequest) -> HttpResponse:
     """Counts of ratings by colour per institution and district in a period.
 
-    The PPR leader sees every institution; an institution leader only their own.
+    The PPR leader sees every institution; an institution leader only their own. Without a
+    period in the query the report covers the current year (1 January to today), so it never
+    counts every rating ever made by default; empty ``fra`` and ``til`` ask for all of them.
     """
     user = request.user
     if not user.has_perm("cases.view_rating_report"):
@@ -75,7 +80,12 @@ def rating_report(request: HttpRequest) -> HttpResponse:
     ratings = RulerRating.objects.visible_to(user)
     if not user.is_ppr_leader:  # type: ignore[union-attr]
         ratings = ratings.filter(institution_id__in=user.institution_ids(Role.INSTITUTION_LEADER))  # type: ignore[union-attr]
-    form = RatingReportForm(request.GET or None)
+    data = request.GET.copy()
+    if "fra" not in data and "til" not in data:
+        today = timezone.localdate()
+        data["fra"] = date(today.year, 1, 1).isoformat()
+        data["til"] = today.isoformat()
+    form = RatingReportForm(data)
     if form.is_bound and not form.is_valid():
         ratings = ratings.none()
     elif form.is_bound:

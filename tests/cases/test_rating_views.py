@@ -108,8 +108,11 @@ def rows(table) -> list[dict]:  # type: ignore[no-untyped-def]
     return [dict(row.record) for row in table.rows]
 
 
+ALL_TIME = {"fra": "", "til": ""}
+
+
 def test_the_leader_sees_counts_for_every_institution_and_district(cast, client_as, ratings):
-    response = client_as(cast.ppr_leader).get(REPORT)
+    response = client_as(cast.ppr_leader).get(REPORT, ALL_TIME)
     institutions = {
         r["institution__name"]: (r["groen"], r["gul"], r["roed"], r["total"])
         for r in rows(response.context["institutions"])
@@ -129,6 +132,36 @@ def test_the_period_filters_by_rating_date(cast, client_as, ratings):
     assert institutions == {"Vestervang Skole": 1, "Østerbro Skole": 1}
 
 
+def test_without_a_period_the_report_covers_the_current_year(cast, client_as):
+    from django.utils import timezone
+
+    from tests.cases.factories import ChildFactory
+
+    today = timezone.localdate()
+    child = ChildFactory(institution=cast.school)
+    RulerRatingFactory(child=child, colour="roed", rated_on=date(today.year, 1, 1))
+    RulerRatingFactory(child=child, colour="gul", rated_on=today)
+    RulerRatingFactory(child=child, colour="groen", rated_on=date(today.year - 1, 12, 31))
+    response = client_as(cast.ppr_leader).get(REPORT)
+    assert rows(response.context["institutions"]) == [
+        {
+            "institution__district__name": "Vest",
+            "institution__name": "Vestervang Skole",
+            "groen": 0,
+            "gul": 1,
+            "roed": 1,
+            "total": 2,
+        }
+    ]
+    form = response.context["form"]
+    assert form.cleaned_data["fra"] == date(today.year, 1, 1)
+    assert form.cleaned_data["til"] == today
+    assert "Uden valgt periode vises indeværende år." in response.content.decode()
+    # Empty dates ask for every rating.
+    response = client_as(cast.ppr_leader).get(REPORT, ALL_TIME)
+    assert rows(response.context["institutions"])[0]["total"] == 3
+
+
 def test_a_period_ending_before_it_starts_is_a_danish_error(cast, client_as, ratings):
     response = client_as(cast.ppr_leader).get(REPORT, {"fra": "2026-05-01", "til": "2026-01-01"})
     assert "Til-datoen skal være samme dag som eller efter fra-datoen." in response.content.decode()
@@ -136,7 +169,7 @@ def test_a_period_ending_before_it_starts_is_a_danish_error(cast, client_as, rat
 
 
 def test_the_institution_leader_sees_only_their_own_institution(cast, client_as, ratings):
-    response = client_as(cast.school_leader).get(REPORT)
+    response = client_as(cast.school_leader).get(REPORT, ALL_TIME)
     assert [r["institution__name"] for r in rows(response.context["institutions"])] == [
         "Vestervang Skole"
     ]
