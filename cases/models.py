@@ -414,6 +414,8 @@ class Referral(models.Model):
         ordering = ["-submitted_at", "-created_at"]
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
+            # Date ranges without a status (the start page's yearly count).
+            models.Index(fields=["submitted_at"]),
             models.Index(fields=["institution", "status"]),
             models.Index(fields=["status", "updated_at"]),
         ]
@@ -584,6 +586,7 @@ class Case(models.Model):
             models.Index(fields=["status", "team"]),
             models.Index(fields=["status", "opened_at"]),
             models.Index(fields=["status", "latest_colour"]),
+            models.Index(fields=["outcome", "closed_at"]),
         ]
         constraints = [
             models.UniqueConstraint(
