@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ppr.organisation.models import District, Institution
+from ppr.widgets import PlainSelect
 
 from .case_forms import caseworkers
 from .models import Case, CaseStatus, RulerColour
@@ -58,6 +59,8 @@ class CaseFilter(django_filters.FilterSet):
         label="Institution",
         queryset=Institution.objects.order_by("name"),
         empty_label="Alle institutioner",
+        # Hundreds of institutions in a storkommune: no template per option.
+        widget=PlainSelect,
     )
     sagsbehandler = django_filters.ModelChoiceFilter(
         field_name="assigned",
@@ -65,6 +68,7 @@ class CaseFilter(django_filters.FilterSet):
         queryset=caseworkers(),
         empty_label="Alle",
         null_label="Ikke tildelt",
+        widget=PlainSelect,
     )
     farve = django_filters.ChoiceFilter(
         field_name="latest_colour",

@@ -9,6 +9,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ppr.organisation.models import District, Institution
+from ppr.widgets import PlainSelect
 
 from .models import ReferralRequest, ReferralStatus, RulerColour
 
@@ -64,6 +65,8 @@ class ReferralQueueFilter(django_filters.FilterSet):
         label="Institution",
         queryset=Institution.objects.order_by("name"),
         empty_label="Alle institutioner",
+        # Hundreds of institutions in a storkommune: no template per option.
+        widget=PlainSelect,
     )
     alder = django_filters.ChoiceFilter(
         label="Alder",

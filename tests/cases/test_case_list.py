@@ -174,3 +174,17 @@ def test_opened_date_range_before_start_is_accepted_as_empty(cast, client_as):
     make_case(cast)
     response = client_as(cast.ppr_leader).get(URL, {"til": date(2000, 1, 1).isoformat()})
     assert list(response.context["table"].page.object_list) == []
+
+
+def test_the_institution_and_case_worker_selects_render_plain_options(cast, client_as):
+    """PlainSelect (no template per option) keeps the labels, the empty and the null choice,
+    and marks the chosen option."""
+    content = (
+        client_as(cast.ppr_leader)
+        .get(URL, {"institution": cast.school.pk, "sagsbehandler": "null"})
+        .content.decode()
+    )
+    assert '<option value="">Alle institutioner</option>' in content
+    assert f'<option value="{cast.school.pk}" selected>{cast.school.name}</option>' in content
+    assert '<option value="null" selected>Ikke tildelt</option>' in content
+    assert 'id="id_sagsbehandler"' in content and 'class="form-select"' in content

@@ -609,3 +609,15 @@ def test_the_assigned_psychologist_sees_the_referral_of_their_case(cast) -> None
     referral = in_status(cast, "accepteret")
     assert client_for(cast.psychologist).get(url("referral-detail", referral)).status_code == 200
     assert client_for(cast.outsider).get(url("referral-detail", referral)).status_code == 404
+
+
+def test_the_queues_institution_select_renders_plain_options(cast) -> None:
+    """PlainSelect (no template per option): the empty choice and the chosen institution."""
+    content = (
+        client_for(cast.secretary)
+        .get(url("referral-queue"), {"institution": cast.school.pk})
+        .content.decode()
+    )
+    assert '<option value="">Alle institutioner</option>' in content
+    assert f'<option value="{cast.school.pk}" selected>{cast.school.name}</option>' in content
+    assert f'<option value="{cast.other_school.pk}">{cast.other_school.name}</option>' in content
