@@ -13,8 +13,10 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from ppr.accounts.models import Role, User
@@ -100,10 +102,28 @@ def cast(db: None) -> Cast:
     )
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run last: Playwright's event loop lives until the session ends, and
-    Django refuses database set-up for ordinary tests inside a running loop."""
+    """Browser tests run last (after pytest-django's own ordering): Playwright's event loop
+    lives until the session ends, and Django refuses database set-up inside a running loop.
+
+    Every transactional test asks for serialized rollback, so the rows the data migrations
+    created (forums, the intervention catalogue, effect goals) are there in each of them."""
     items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
+
+
+#: What the data migrations created (forums, the intervention catalogue, effect goals), per
+#: database alias, for the transactional tests' serialized rollback (see tests/e2e/conftest.py).
+MIGRATION_DATA: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migration_data_for_serialized_rollback(django_db_setup: None, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            MIGRATION_DATA[connection.alias] = contents or connection.creation.serialize_db_to_string()
+            connection._test_serialized_contents = MIGRATION_DATA[connection.alias]
 
 
 @pytest.fixture(autouse=True)

@@ -59,7 +59,7 @@ QUEUE = f"test-{uuid.uuid4().hex}"
 
 
 @pytest.fixture
-def worker(transactional_db):  # type: ignore[no-untyped-def]
+def worker(transactional_db, django_db_serialized_rollback):  # type: ignore[no-untyped-def]
     """One worker thread for the test; the test data is committed so the worker can see it."""
     assert not app.conf.task_always_eager, "with REDIS_URL set, tasks must go through the broker"
     task_postrun.connect(close_worker_connections, weak=False)

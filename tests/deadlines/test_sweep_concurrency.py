@@ -19,7 +19,7 @@ from ppr.deadlines.models import Notification, Reminder, ReminderState
 from .factories import deadline, subject
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
 

@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.db import connections
+
+from tests.conftest import MIGRATION_DATA
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
@@ -72,24 +76,24 @@ def _database_and_server_before_the_browser(
     removed it, and a later run with --reuse-db (PostgreSQL) would otherwise find the
     intervention catalogue, the forums ... gone."""
     yield
-    from django.core.management import call_command
-    from django.db import connections
-
     with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                # As between two tests: empty tables, then the serialized rows.
-                call_command(
-                    "flush",
-                    verbosity=0,
-                    interactive=False,
-                    database=connection.alias,
-                    allow_cascade=True,
-                    inhibit_post_migrate=True,
-                )
-                connection.creation.deserialize_db_from_string(contents)
+        put_back_migration_data()
+
+
+def put_back_migration_data() -> None:
+    """Empty the tables and load what the data migrations created (forums, the intervention
+    catalogue, effect goals), as serialized at the start of the session (tests/conftest.py)."""
+    for connection in connections.all():
+        call_command(
+            "flush",
+            verbosity=0,
+            interactive=False,
+            database=connection.alias,
+            allow_cascade=True,
+            inhibit_post_migrate=True,
+        )
+        connection.creation.deserialize_db_from_string(MIGRATION_DATA[connection.alias])
 
 
 @pytest.fixture(scope="session")
@@ -110,19 +114,21 @@ def _orm_beside_playwrights_event_loop() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _migration_data_in_every_browser_test(transactional_db: None) -> None:
+    """Browser tests commit, and every transactional test before them flushed the database;
+    each starts from what the migrations left. (Django's serialized rollback cannot do this
+    here: inside Playwright's event loop this thread gets other connection objects.)"""
+    put_back_migration_data()
+
+
 @pytest.fixture
-def site(
-    live_server: Any,
-    transactional_db: None,
-    django_db_serialized_rollback: None,
-    settings: Any,
-) -> Iterator[str]:
+def site(live_server: Any, transactional_db: None, settings: Any) -> Iterator[str]:
     """The live server's URL. Test settings use manifest static storage, whose hashed file
     names the live server's static handler cannot find; plain storage serves the sources.
 
     Browser tests commit (the live server's requests see their data), so the database is
-    flushed after each; serialized rollback puts back what the data migrations created (the
-    intervention catalogue, the support model's forums ...), as every other test sees it."""
+    flushed after each."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
