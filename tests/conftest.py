@@ -74,7 +74,11 @@ def cast(db: None) -> Cast:
     school = InstitutionFactory(name="Vestervang Skole", district=vest)
     other_school = InstitutionFactory(name="Østerbro Skole", district=oest)
     daycare = InstitutionFactory(
-        name="Børnehuset Mælkebøtten", district=vest, kind=InstitutionKind.DAGTILBUD, min_age=0, max_age=5
+        name="Børnehuset Mælkebøtten",
+        district=vest,
+        kind=InstitutionKind.DAGTILBUD,
+        min_age=0,
+        max_age=5,
     )
     admin = user_with_role(Role.ADMINISTRATOR)
     admin.is_staff = True
@@ -122,7 +126,9 @@ def _migration_data_for_serialized_rollback(django_db_setup: None, django_db_blo
     with django_db_blocker.unblock():
         for connection in connections.all():
             contents = getattr(connection, "_test_serialized_contents", None)
-            MIGRATION_DATA[connection.alias] = contents or connection.creation.serialize_db_to_string()
+            MIGRATION_DATA[connection.alias] = (
+                contents or connection.creation.serialize_db_to_string()
+            )
             connection._test_serialized_contents = MIGRATION_DATA[connection.alias]
 
 

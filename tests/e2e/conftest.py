@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import WSGIServer
 from django.db import connections
+from django.test.testcases import LiveServerThread
 
 from tests.conftest import MIGRATION_DATA
-from django.core.servers.basehttp import WSGIServer
-from django.test.testcases import LiveServerThread
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
