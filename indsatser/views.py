@@ -838,7 +838,12 @@ def absence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "record_form": AbsenceRecordForm(initial={"percent": absence_case.absence_percent}),
         "complete_form": StepCompleteForm(),
         "crumbs": _crumbs(
-            ("Bekymrende fravær", reverse("indsatser:absence-list")),
+            (
+                "Bekymrende fravær",
+                reverse("indsatser:absence-list")
+                if request.user.has_perm("indsatser.view_absence")
+                else None,
+            ),
             (absence_case.period_label, None),
         ),
     }
