@@ -1,0 +1,334 @@
+"""axe-core over every page of the demo municipality, as every demo role.
+
+One test seeds the demo once (``manage.py seed_demo``'s steps; tens of seconds) and then, role
+by role, logs in through the real form and walks the app breadth-first by following same-site
+links (GET only), opening one URL per URL pattern (``resolve(path).route``) so the sweep stays
+fast. Every page opened is scanned; the problems of all roles are collected and reported
+together. Pages a role's own links lead to must also answer 200 with HTML.
+
+A second test walks a koordineringskonference with the keyboard alone (the referral form's
+walk is in test_referral_to_case.py).
+"""
+
+import time
+from collections import deque
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+from django.conf import settings
+from django.urls import Resolver404, resolve
+from playwright.sync_api import Browser, Page, expect
+
+from meetings.models import AgendaItem, Decision, Note, NoteStatus
+from ppr.demo import seed_organisation
+from ppr.organisation.management.commands.seed_demo import DEMO_APPS
+from tests.meetings.factories import (
+    AgendaItemFactory,
+    ConferenceFactory,
+    SeriesFactory,
+    forum,
+)
+
+from .helpers import log_in, serious_violations
+
+#: URL names never opened: they log out, download a file (PDF, CSV, iCalendar), answer only an
+#: htmx poll, or change state on GET-like endpoints the crawl has no business with.
+SKIPPED_NAMES = {
+    "account_logout",
+    "logout-everywhere",
+    "session-keep-alive",
+    "healthz",
+    "notification-count",
+    "calendar-feed",
+    "attachment-download",
+    "document-download",
+    "document-status",
+    "participant-pdf",
+    "child-export",
+    "goal-export",
+    "report-export",
+    "child-reveal-cpr",
+}
+SKIPPED_PREFIXES = ("/admin/", settings.STATIC_URL)
+SKIPPED_SUFFIXES = (".pdf", ".ics", ".csv", ".xlsx", ".zip")
+ACCOUNT_PAGES = "/konto/"
+
+#: Upper bound of pages per role (the app has about 130 URL patterns; a role reaches fewer).
+MAX_PAGES_PER_ROLE = 150
+
+
+def seed_demo() -> Any:
+    """What ``manage.py seed_demo`` does, keeping the organisation (and its logins)."""
+    organisation = seed_organisation()
+    for app in DEMO_APPS:
+        if find_spec(f"{app}.demo") is not None:
+            import_module(f"{app}.demo").seed(organisation)
+    return organisation
+
+
+def one_login_per_role(demo: Any) -> list[tuple[str, str, str]]:
+    """The demo's logins, one per role and kind of scope: its three psychologists (two teams)
+    and two school leaders see the same pages with other rows, so the first of each is swept."""
+    chosen: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for user, login in zip(demo.users.values(), demo.logins, strict=True):
+        scope = tuple(
+            sorted(
+                f"{membership.role}:{membership.institution.kind if membership.institution else ''}"
+                for membership in user.memberships.select_related("institution")
+            )
+        )
+        if scope not in seen:
+            seen.add(scope)
+            chosen.append(login)
+    return chosen
+
+
+def route_of(path: str) -> str | None:
+    """The URL pattern a same-site path resolves to, or None when it is not to be opened."""
+    if path.startswith(SKIPPED_PREFIXES) or path.endswith(SKIPPED_SUFFIXES):
+        return None
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.url_name in SKIPPED_NAMES or (match.namespace or "").startswith("admin"):
+        return None
+    return f"/{match.route}"
+
+
+_LINKS = """() => [...document.querySelectorAll("a[href]")]
+  .filter(a => !a.hasAttribute("download"))
+  .map(a => a.href)"""
+
+
+def sweep(page: Page, site: str, skip: set[str]) -> tuple[dict[str, str], list[str]]:
+    """Breadth-first over the role's links from Mit overblik, not opening the routes in
+    ``skip``: {route: url opened}, problems."""
+    origin = urlsplit(site).netloc
+    opened: dict[str, str] = {}
+    problems: list[str] = []
+    queue: deque[str] = deque([f"{site}/"])
+    seen_routes: set[str] = {"/", *skip}
+    while queue and len(opened) < MAX_PAGES_PER_ROLE:
+        url = queue.popleft()
+        path = urlsplit(url).path
+        response = page.goto(url)
+        route = route_of(path) or path
+        opened[route] = url
+        status = response.status if response else 0
+        content_type = (response.headers.get("content-type", "") if response else "") or ""
+        if status != 200 or not content_type.startswith("text/html"):
+            problems.append(f"{url}: {status} {content_type}")
+            continue
+        # Folded content (a decided opgave's "Ret beslutningen", filters) is scanned opened.
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        problems.extend(f"{url}: {violation}" for violation in serious_violations(page))
+        links = page.evaluate(_LINKS)
+        for href in links:
+            href, _fragment = urldefrag(href)
+            parts = urlsplit(href)
+            if parts.netloc != origin or parts.scheme not in ("http", "https"):
+                continue
+            route = route_of(parts.path)
+            if route is None or route in seen_routes:
+                continue
+            seen_routes.add(route)
+            queue.append(href)
+    return opened, problems
+
+
+def test_every_page_every_demo_role_reaches_has_no_serious_axe_violations(
+    browser: Browser, site: str
+) -> None:
+    started = time.monotonic()
+    demo = seed_demo()
+    seeded = time.monotonic() - started
+    covered: dict[str, dict[str, str]] = {}
+    problems: list[str] = []
+    # The account pages (allauth: password, two-factor) are the same for everyone: once is enough.
+    account_pages: set[str] = set()
+    for role, email, password in one_login_per_role(demo):
+        context = browser.new_context()
+        page = context.new_page()
+        log_in(page, site, email, password)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
+        opened, found = sweep(page, site, skip=account_pages)
+        account_pages |= {route for route in opened if route.startswith(ACCOUNT_PAGES)}
+        covered[role] = opened
+        problems.extend(f"[{role}] {problem}" for problem in found)
+        context.close()
+    report = "\n".join(
+        f"{role}: {len(routes)} URL patterns: {', '.join(sorted(routes))}"
+        for role, routes in covered.items()
+    )
+    print(f"\nDemo seeded in {seeded:.0f} s; swept in {time.monotonic() - started - seeded:.0f} s")
+    print(report)
+    assert problems == [], "\n".join(problems)
+    # The sweep did reach the app: most of its pages, and each area's main page.
+    everyone = set().union(*covered.values())
+    assert len(everyone) >= 80, report
+    assert {
+        "/sager/<int:pk>/",
+        "/sager/indstillinger/<int:pk>/",
+        "/moeder/konferencer/moeder/<int:pk>/",
+        "/moeder/forummoeder/<int:pk>/",
+        "/moeder/tirsdagsmoeder/<int:pk>/",
+        "/indsatser/forloeb/<int:pk>/",
+        "/rapporter/",
+        "/konto/password/change/",
+    } <= everyone, report
+
+
+#: The focused element: its accessible name (aria-label, its label, or its text), whether focus
+#: is visible on it (an outline or a box shadow on it or, for DKFDS's visually hidden radios, on
+#: its label or the label's ::before box), whether it is the element focused before (a date
+#: input's day, month, year and picker are Tab stops inside one element) and whether it follows
+#: that element in document order.
+_FOCUS = """() => {
+  const el = document.activeElement;
+  const clean = (text) => (text || "").replace(/\\s+/g, " ").trim();
+  const name = clean(el.getAttribute("aria-label")
+    || (el.labels && el.labels.length ? el.labels[0].innerText : el.innerText));
+  const seen = (style) => (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+    || (style.boxShadow && style.boxShadow !== "none");
+  let visible = el.matches(":focus-visible") && seen(getComputedStyle(el));
+  if (!visible && el.labels && el.labels.length) {
+    const label = el.labels[0];
+    visible = seen(getComputedStyle(label, "::before")) || seen(getComputedStyle(label));
+  }
+  const before = window.__pprFocusedBefore;
+  window.__pprFocusedBefore = el;
+  const same = before === el;
+  const follows = !before || !before.isConnected || same
+    || !!(before.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+  return {name: name, visible: visible, same: same, follows: follows, checked: !!el.checked,
+          inMain: !!el.closest("main")};
+}"""
+
+
+class KeyboardWalk:
+    """Tab stops reached with the keyboard, with what is wrong about them."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.stops: list[str] = []
+        self.not_visible: list[str] = []
+        self.out_of_order: list[str] = []
+
+    def focused(self) -> dict[str, Any]:
+        return self.page.evaluate(_FOCUS)
+
+    def press(self, key: str) -> dict[str, Any]:
+        self.page.keyboard.press(key)
+        return self.focused()
+
+    def tab_to(self, name: str, *, limit: int = 40) -> list[str]:
+        """Press Tab until the element named ``name`` has focus; the names on the way."""
+        on_the_way: list[str] = []
+        for _ in range(limit):
+            stop = self.press("Tab")
+            if stop["same"]:  # A date input's next part: the browser draws that focus itself.
+                continue
+            on_the_way.append(stop["name"])
+            if not stop["visible"]:
+                self.not_visible.append(stop["name"])
+            if not stop["follows"]:
+                self.out_of_order.append(stop["name"])
+            if stop["name"] == name:
+                self.stops.extend(on_the_way)
+                return on_the_way
+        raise AssertionError(f"Tab never reached {name!r}; stops: {on_the_way}")
+
+
+def test_a_koordineringskonference_works_from_the_keyboard_alone(
+    page: Page, site: str, cast: Any
+) -> None:
+    """A PPR psychologist decides an opgave, puts a new one on the agenda and writes the notat
+    with Tab, arrow keys, typing and Enter only; focus is always visible and moves in the order
+    of the page."""
+    forum("sparring_ppr")
+    series = SeriesFactory(
+        institution=cast.school,
+        created_by=cast.school_leader,
+        standing=[cast.psychologist, cast.school_leader],
+    )
+    meeting = ConferenceFactory(
+        series=series,
+        created_by=cast.school_leader,
+        participants=[cast.psychologist, cast.school_leader],
+    )
+    item = AgendaItemFactory(meeting=meeting, position=1, submitted_by=cast.school_leader)
+    log_in(page, site, cast.psychologist.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
+    page.goto(f"{site}{meeting.get_absolute_url()}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(series.name)
+    walk = KeyboardWalk(page)
+
+    # Tab from the top: the skip link comes first and jumps past the menu to the content.
+    assert walk.tab_to("Gå til sidens indhold", limit=1)
+    page.keyboard.press("Enter")
+    # The agenda's index, then the opgave's decision form, open because it is undecided.
+    assert walk.tab_to("Igangsæt en indsats") == [
+        "Uro i klassen",
+        "Beslut for punkt 1",
+        "Igangsæt en indsats",
+    ]
+    # The decisions are one radio group: an arrow key moves to (and checks) the next one.
+    for label in ("Indstilling til PPR", "Henvis til et forum i supportmodellen"):
+        stop = walk.press("ArrowDown")
+        assert (stop["name"], stop["checked"], stop["visible"]) == (label, True, True)
+    assert walk.press("ArrowUp")["name"] == "Indstilling til PPR"
+    walk.press("ArrowUp")
+    stop = walk.press("ArrowUp")  # From the first, round to the last: Afslut.
+    assert (stop["name"], stop["checked"], stop["visible"]) == ("Afslut", True, True)
+    assert walk.tab_to("Gem beslutning for punkt 1") == [
+        "Henvis til forum",
+        "Ansvarlig",
+        "Opfølgning senest",
+        "Uddybning",
+        "Gem beslutning for punkt 1",
+    ]
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#punkt-{item.pk} .ppr-decision")).to_contain_text("Beslutning: Afslut")
+    page.wait_for_load_state("networkidle")
+    item.refresh_from_db()
+    assert item.decision == Decision.CLOSE and item.decided_by == cast.psychologist
+    assert serious_violations(page) == []
+
+    # After the htmx swap Tab goes on from the opgave (not from the top of the page) to the form
+    # that puts a new opgave on the agenda.
+    on_the_way = walk.tab_to("Opgave (kort) (skal udfyldes)", limit=6)
+    assert "Gå til sidens indhold" not in on_the_way, on_the_way
+    page.keyboard.type("Skrevet med tastaturet")
+    assert walk.tab_to("Anonym beskrivelse") == ["Beskrivelse", "Barn", "Anonym beskrivelse"]
+    page.keyboard.type("pige, 1. klasse")
+    assert walk.tab_to("Sæt på dagsordenen") == ["Sæt på dagsordenen"]
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Punkt 2: Skrevet med tastaturet")).to_be_visible()
+    added = AgendaItem.objects.get(meeting=meeting, position=2)
+    assert (added.title, added.anonymous_description) == (
+        "Skrevet med tastaturet",
+        "pige, 1. klasse",
+    )
+
+    # The page comes back at the new opgave; Tab goes on from there to the notat's button.
+    assert walk.tab_to("Skriv notat fra mødet")[0] == "Beslut for punkt 2"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Notat:")
+    walk.tab_to("Gå til sidens indhold", limit=1)
+    page.keyboard.press("Enter")
+    walk.tab_to("Notat")
+    page.keyboard.type("Aftalt med tastaturet alene.")
+    walk.tab_to("Gem kladde")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("Notatet er gemt som kladde.")
+    page.wait_for_load_state("networkidle")
+    note = Note.objects.get()
+    assert note.text == "Aftalt med tastaturet alene." and note.status == NoteStatus.DRAFT
+
+    assert walk.not_visible == [], f"focus not visible on {walk.not_visible}"
+    assert walk.out_of_order == [], f"focus moved backwards to {walk.out_of_order}"
+    assert serious_violations(page) == []
