@@ -18,9 +18,10 @@ from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 from django.conf import settings
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import Browser, Page, expect
 
+from cases.models import Ppv, PpvStatus
 from meetings.models import AgendaItem, Decision, Note, NoteStatus
 from ppr.demo import seed_organisation
 from ppr.organisation.management.commands.seed_demo import DEMO_APPS
@@ -104,14 +105,23 @@ _LINKS = """() => [...document.querySelectorAll("a[href]")]
   .map(a => a.href)"""
 
 
-def sweep(page: Page, site: str, skip: set[str]) -> tuple[dict[str, str], list[str]]:
-    """Breadth-first over the role's links from Mit overblik, not opening the routes in
-    ``skip``: {route: url opened}, problems."""
+def extra_pages(email: str) -> list[str]:
+    """Pages one URL per pattern does not reach: the PPV form (its case's PPV list, opened for
+    another case, may hold only a final PPV)."""
+    draft = Ppv.objects.filter(status=PpvStatus.DRAFT, case__assigned__email=email).first()
+    return [reverse("cases:ppv-update", args=[draft.pk])] if draft else []
+
+
+def sweep(
+    page: Page, site: str, skip: set[str], extra: list[str]
+) -> tuple[dict[str, str], list[str]]:
+    """Breadth-first over the role's links from Mit overblik and the ``extra`` paths, not
+    opening the routes in ``skip``: {route: url opened}, problems."""
     origin = urlsplit(site).netloc
     opened: dict[str, str] = {}
     problems: list[str] = []
-    queue: deque[str] = deque([f"{site}/"])
-    seen_routes: set[str] = {"/", *skip}
+    queue: deque[str] = deque([f"{site}/", *(f"{site}{path}" for path in extra)])
+    seen_routes: set[str] = {"/", *skip, *(route_of(path) or path for path in extra)}
     while queue and len(opened) < MAX_PAGES_PER_ROLE:
         url = queue.popleft()
         path = urlsplit(url).path
@@ -155,7 +165,7 @@ def test_every_page_every_demo_role_reaches_has_no_serious_axe_violations(
         page = context.new_page()
         log_in(page, site, email, password)
         expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
-        opened, found = sweep(page, site, skip=account_pages)
+        opened, found = sweep(page, site, skip=account_pages, extra=extra_pages(email))
         account_pages |= {route for route in opened if route.startswith(ACCOUNT_PAGES)}
         covered[role] = opened
         problems.extend(f"[{role}] {problem}" for problem in found)
@@ -173,6 +183,7 @@ def test_every_page_every_demo_role_reaches_has_no_serious_axe_violations(
     assert {
         "/sager/<int:pk>/",
         "/sager/indstillinger/<int:pk>/",
+        "/sager/ppv/<int:pk>/rediger/",
         "/moeder/konferencer/moeder/<int:pk>/",
         "/moeder/forummoeder/<int:pk>/",
         "/moeder/tirsdagsmoeder/<int:pk>/",
