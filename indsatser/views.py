@@ -136,7 +136,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def intervention_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The PPR leader adds or edits a catalogue entry."""
     _require(request, "indsatser.manage_catalogue")
-    intervention = get_object_or_404(Intervention, pk=pk) if pk else None
+    intervention = get_object_or_404(Intervention, pk=pk) if pk is not None else None
     form = InterventionForm(request.POST or None, instance=intervention)
     if request.method == "POST" and form.is_valid():
         try:
@@ -938,7 +938,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def procedure_step_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _require(request, "indsatser.manage_procedure")
-    step = get_object_or_404(AbsenceProcedureStep, pk=pk) if pk else None
+    step = get_object_or_404(AbsenceProcedureStep, pk=pk) if pk is not None else None
     form = ProcedureStepForm(request.POST or None, instance=step)
     if request.method == "POST" and form.is_valid():
         try:

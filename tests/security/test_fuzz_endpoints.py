@@ -1,0 +1,421 @@
+"""Property-based fuzzing (hypothesis) of every POST endpoint and every HTMX endpoint.
+
+The endpoints come from the access matrix (``tests/security/matrix``), so a new route is fuzzed
+as soon as it has its access expectation: every URL whose view accepts POST is posted to, and
+every HTMX endpoint (a view that answers ``request.htmx``, or a URL a template targets with
+``hx-get``/``hx-post``) is also called with its query parameters fuzzed. Each runs as a role
+the matrix lets in (200/302, or 400 for an empty form), with and without ``HX-Request``.
+
+Field names come from the form and filter classes the view itself uses (read from its source),
+plus the matrix route's data and query keys and a few random extra keys; values are nasty text
+(NUL, huge, unicode, HTML/SQL-looking), far-off or invalid dates, unknown or huge ids,
+negative and overflowing numbers, and the route's own valid values.
+
+For any input the answer is a page, an error or a redirect, never a 500 (the test client
+re-raises a view's exception) and never a partial write: an error answer changes no row of the
+project's tables (audit rows, sessions and axes aside); a success leaves only rows that pass
+their model's own validation. ``test_every_post_and_htmx_endpoint_is_fuzzed`` fails when a POST
+or HTMX endpoint is neither fuzzed nor on the commented skip list.
+
+Deterministic (derandomize, no example database) and small: a few examples per endpoint.
+"""
+
+import inspect
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.core.paginator import EmptyPage
+from django.db import connection, models
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.deprecation import RemovedInDjango2028Warning
+from django_filters import FilterSet
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ppr.organisation.models import Municipality
+from tests.conftest import client_for
+from tests.security.routes import LOGIN, ROLES, Route
+from tests.security.test_access_matrix import THIRD_PARTY_PREFIXES, all_routes
+from tests.security.test_fuzz_forms import any_date, ids, nasty_text
+
+EXAMPLES = 5
+
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+#: Answers a fuzzed request may get: a page, no content, a redirect, or a client error.
+ALLOWED_STATUS = {200, 204, 302, 303, 400, 403, 404, 405, 409, 413, 422}
+
+#: Endpoints where fuzzing makes no sense. Each entry says why.
+SKIP = {
+    # Logs the user out on every device: no input, and the rest of the examples would run
+    # signed out. Its access and effect are tested in tests/accounts.
+    "logout-everywhere",
+    # No role may retry the matrix's document (its subject denies by default), and the retry
+    # takes no input; its allowed path is tested in tests/documents/test_views.py.
+    "documents:document-retry",
+}
+
+#: POST endpoints that save and answer 200/204 (an HTMX fragment or an autosave), so a 2xx
+#: answer may change rows there; elsewhere a 2xx answer to a POST is a form with errors.
+SAVES_WITH_2XX = {
+    "cases:referral-autosave",
+    "cases:ppv-autosave",
+    "indsatser:attendance-set",
+    "meetings:item-decide",
+    "session-keep-alive",
+}
+
+#: Tables a request may write to whatever its answer: the audit log, sessions and axes.
+NOT_SNAPSHOT = {"audit.auditevent", "sessions.session"}
+PROJECT_APPS = ("ppr.", "cases", "meetings", "indsatser", "reports")
+
+#: URL keyword arguments an attacker swaps for unknown ones.
+HUGE_IDS = (0, 2**63)
+
+
+# --- Finding the endpoints ------------------------------------------------------------------
+
+
+@cache
+def views() -> dict[str, Callable[..., Any]]:
+    """Our URL names (third-party ones aside) and their view functions."""
+    found: dict[str, Callable[..., Any]] = {}
+
+    def walk(resolver: URLResolver, namespace: str) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                walk(
+                    pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                )
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}{pattern.name}"
+                if not name.startswith(THIRD_PARTY_PREFIXES):
+                    found.setdefault(name, pattern.callback)
+
+    walk(get_resolver(), "")
+    return found
+
+
+def allowed_methods(view: Callable[..., Any]) -> set[str] | None:
+    """The methods ``require_http_methods`` (or ``require_GET``/``require_POST``) lets through;
+    ``None`` when the view takes any method."""
+    layer: Any = view
+    while layer is not None:
+        code = getattr(layer, "__code__", None)
+        cells = getattr(layer, "__closure__", None) or ()
+        if code is not None:
+            closure = dict(zip(code.co_freevars, cells, strict=False))
+            if "request_method_list" in closure:
+                return set(closure["request_method_list"].cell_contents)
+        layer = getattr(layer, "__wrapped__", None)
+    return None
+
+
+def accepts(name: str, method: str) -> bool:
+    methods = allowed_methods(views()[name])
+    return methods is None or method in methods
+
+
+def view_source(name: str) -> tuple[str, dict[str, Any]]:
+    inner = inspect.unwrap(views()[name])
+    return inspect.getsource(inner), inner.__globals__
+
+
+@cache
+def template_htmx_names() -> set[str]:
+    """URL names the templates call over HTMX (``hx-get="{% url 'x' %}"`` and the like)."""
+    pattern = re.compile(r"hx-(?:get|post|put|patch|delete)=\"\{%\s*url\s+'([^']+)'")
+    names: set[str] = set()
+    for folder in django_settings.TEMPLATES[0]["DIRS"]:
+        for path in Path(folder).rglob("*.html"):
+            names |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+@cache
+def htmx_names() -> set[str]:
+    """Views that answer HTMX requests differently, and URLs the templates call over HTMX."""
+    in_source = {name for name in views() if "request.htmx" in view_source(name)[0]}
+    return in_source | (template_htmx_names() & set(views()))
+
+
+def allowed_role(route: Route) -> str | None:
+    """The first role the matrix lets use the route (a page, a redirect or a form error)."""
+    for role in ROLES[1:]:
+        status = route.expect[role]
+        if status != LOGIN and status not in (403, 404, 405):
+            return role
+    return None
+
+
+@dataclass(frozen=True)
+class Target:
+    route: Route
+    role: str
+    method: str
+    query_keys: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.method.upper()} {self.route.name} as {self.role}"
+
+
+def targets() -> list[Target]:
+    """One POST target per route posted to in the matrix, one per POST-accepting URL the matrix
+    only reads, and one GET target per HTMX endpoint."""
+    by_name: dict[str, list[Route]] = {}
+    for route in all_routes():
+        by_name.setdefault(route.name, []).append(route)
+    found: list[Target] = []
+    for name, routes in by_name.items():
+        if name in SKIP or name not in views():
+            continue
+        usable = [(route, allowed_role(route)) for route in routes]
+        usable = [(route, role) for route, role in usable if role is not None]
+        if accepts(name, "POST"):
+            posted = [(r, role) for r, role in usable if r.method == "post"]
+            for route, role in posted or usable[:1]:
+                found.append(Target(route, role, "post"))  # type: ignore[arg-type]
+        if name in htmx_names() and accepts(name, "GET"):
+            read = [(r, role) for r, role in usable if r.method == "get"]
+            keys = {key for r, _ in read for key, _ in parse_qsl(r.query.lstrip("?"))}
+            for route, role in read[:1]:
+                found.append(Target(route, role, "get", tuple(sorted(keys))))  # type: ignore[arg-type]
+    return found
+
+
+# --- What to send ---------------------------------------------------------------------------
+
+numbers = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.sampled_from(["-1", "0", "13,5", "1e309", "NaN", "Infinity", "-0", "0.0000001", "1" * 40]),
+    nasty_text,
+)
+truthy = st.one_of(st.sampled_from(["on", "true", "false", "1", "0", ""]), nasty_text)
+moments = st.one_of(
+    any_date,
+    st.sampled_from(["2026-13-45T25:61", "0001-01-01 00:00", "9999-12-31T23:59:59", "24:00"]),
+)
+#: Known and reported (issue 9): every list passes ``?per_page=`` to the paginator, and a
+#: negative one is a 500 (EmptyPage; see ``test_negative_per_page_is_not_a_500``). Until that is
+#: fixed the fuzzer sends only the page sizes that do not hit it.
+per_page = st.one_of(
+    st.integers(min_value=0, max_value=10**6).map(str),
+    st.sampled_from(["", "x", "1e3", "2.5", "\x00", "<script>alert(1)</script>", "9" * 40]),
+)
+extra_keys = st.dictionaries(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-0123456789", min_size=1, max_size=12),
+    nasty_text,
+    max_size=2,
+)
+
+
+def existing_ids(field: forms.ModelChoiceField) -> list[str]:
+    queryset = field.queryset
+    if queryset is None:
+        return []
+    return [str(pk) for pk in queryset.values_list("pk", flat=True)[:5]]
+
+
+def value_for(field: forms.Field) -> st.SearchStrategy:
+    """Nasty values of the field's own kind, and now and then a valid one."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return st.lists(st.one_of(ids, st.sampled_from(existing_ids(field) or ["1"])), max_size=3)
+    if isinstance(field, forms.ModelChoiceField):
+        return st.one_of(ids, st.sampled_from(existing_ids(field) or ["1"]))
+    if isinstance(field, forms.MultipleChoiceField):
+        choices = [str(key) for key, _ in field.choices if key != ""] or ["x"]
+        return st.lists(st.one_of(st.sampled_from(choices), nasty_text), max_size=3)
+    if isinstance(field, forms.ChoiceField):
+        choices = [str(key) for key, _ in field.choices if not isinstance(_, list | tuple)]
+        return st.one_of(st.sampled_from(choices or ["x"]), nasty_text)
+    if isinstance(field, forms.DateField | forms.DateTimeField | forms.TimeField):
+        return moments
+    if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        return numbers
+    if isinstance(field, forms.BooleanField | forms.NullBooleanField):
+        return truthy
+    return nasty_text
+
+
+def classes_used(name: str) -> Iterator[tuple[type, str]]:
+    """Form, formset and filter classes the view builds, with the prefix it gives them."""
+    source, scope = view_source(name)
+    for class_name in dict.fromkeys(re.findall(r"\b([A-Z]\w*)\s*\(", source)):
+        cls = scope.get(class_name)
+        if not isinstance(cls, type):
+            continue
+        if issubclass(cls, forms.BaseForm | forms.BaseFormSet | FilterSet):
+            call = re.search(rf"\b{class_name}\s*\((?:[^()]|\([^()]*\))*\)", source)
+            prefix = re.search(r"prefix=\"([\w-]+)\"", call.group(0)) if call else None
+            yield cls, prefix.group(1) if prefix else ""
+
+
+def form_fields(name: str) -> dict[str, st.SearchStrategy]:
+    """Every field name the view's forms read, with a strategy of values for it."""
+    fields: dict[str, st.SearchStrategy] = {}
+    for cls, prefix in classes_used(name):
+        if issubclass(cls, forms.BaseFormSet):
+            prefix = prefix or cls.get_default_prefix()
+            fields[f"{prefix}-TOTAL_FORMS"] = st.one_of(st.sampled_from(["1", "2"]), numbers)
+            fields[f"{prefix}-INITIAL_FORMS"] = st.one_of(st.just("0"), numbers)
+            for index in (0, 1):
+                for field_name, field in cls.form.base_fields.items():
+                    fields[f"{prefix}-{index}-{field_name}"] = value_for(field)
+        elif issubclass(cls, FilterSet):
+            for field_name, field in cls.base_filters.items():
+                fields[field_name] = value_for(field.field)
+        else:
+            for field_name, field in cls.base_fields.items():
+                fields[f"{prefix}-{field_name}" if prefix else field_name] = value_for(field)
+    return fields
+
+
+def as_text(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    return str(value)
+
+
+def payload(target: Target, cast: Any) -> st.SearchStrategy:
+    """Optional fields: the view's form fields, the route's data (its valid value or a nasty
+    one), the route's query keys and paging/sorting for lists; plus random extra keys."""
+    fields = form_fields(target.route.name)
+    for key, value in target.route.data(cast).items():
+        fields[key] = st.one_of(st.just(as_text(value)), fields.get(key, nasty_text))
+    if target.method == "get":
+        for key in (*target.query_keys, "page", "sort"):
+            fields.setdefault(key, st.one_of(ids, nasty_text))
+        fields["per_page"] = per_page
+    chosen = st.fixed_dictionaries({}, optional=fields)
+    return st.tuples(chosen, extra_keys).map(lambda pair: {**pair[1], **pair[0]})
+
+
+# --- No partial writes ----------------------------------------------------------------------
+
+
+@cache
+def snapshot_models() -> tuple[type[models.Model], ...]:
+    return tuple(
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_config.name.startswith(PROJECT_APPS)
+        and model._meta.label_lower not in NOT_SNAPSHOT
+    )
+
+
+def snapshot() -> dict[str, tuple[int, Any]]:
+    """Row count and highest primary key of every project table, in one query."""
+    quote = connection.ops.quote_name
+    parts = [
+        f"SELECT '{m._meta.label_lower}', COUNT(*), MAX({quote(m._meta.pk.column)}) "
+        f"FROM {quote(m._meta.db_table)}"
+        for m in snapshot_models()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts))
+        return {label: (count, top) for label, count, top in cursor.fetchall()}
+
+
+def changed(before: dict[str, tuple[int, Any]], after: dict[str, tuple[int, Any]]) -> list[str]:
+    return [label for label in before if before[label] != after[label]]
+
+
+def assert_new_rows_are_valid(before: dict[str, tuple[int, Any]]) -> None:
+    """Rows saved by the request pass their model's own validation (no half-made rows)."""
+    for model in snapshot_models():
+        label = model._meta.label_lower
+        top = before[label][1]
+        new = model._default_manager.all()
+        if top is not None:
+            new = new.filter(pk__gt=top)
+        for row in new[:20]:
+            row.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def check(target: Target, response: Any, before: dict, after: dict) -> None:  # type: ignore[type-arg]
+    status = response.status_code
+    assert status in ALLOWED_STATUS, f"{target}: {status}"
+    writes = changed(before, after)
+    if status >= 400:
+        assert not writes, f"{target} answered {status} but changed {writes}"
+    elif status in (200, 204) and target.route.name not in SAVES_WITH_2XX:
+        assert not writes, f"{target} answered {status} (a form with errors) but changed {writes}"
+    else:
+        assert_new_rows_are_valid(before)
+
+
+def fuzz(target: Target, cast: Any) -> None:
+    Municipality.current()  # the settings row is made on first use, by any request
+    user = cast.by_role()[target.role]
+    kwargs = target.route.kwargs(cast)
+    url = reverse(target.route.name, kwargs=kwargs)
+    client = client_for(user)
+    send = getattr(client, target.method)
+
+    @FUZZ
+    @given(data=payload(target, cast), htmx=st.booleans())
+    def run(data: dict[str, Any], htmx: bool) -> None:
+        headers = {"HX-Request": "true"} if htmx else {}
+        before = snapshot()
+        response = send(url, data, headers=headers)
+        check(target, response, before, snapshot())
+
+    run()
+
+    # Unknown and overflowing ids in the URL itself: not found, never a database error.
+    int_keys = [key for key, value in kwargs.items() if isinstance(value, int)]
+    for huge in HUGE_IDS if int_keys else ():
+        before = snapshot()
+        response = send(reverse(target.route.name, kwargs=kwargs | dict.fromkeys(int_keys, huge)))
+        assert response.status_code in (404, 405), f"{target} with id {huge}"
+        assert not changed(before, snapshot())
+
+
+# --- The tests ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", targets(), ids=str)
+def test_fuzzed_endpoint_never_fails_nor_half_saves(target: Target, cast: Any) -> None:
+    fuzz(target, cast)
+
+
+def test_every_post_and_htmx_endpoint_is_fuzzed() -> None:
+    fuzzed = targets()
+    posted = {t.route.name for t in fuzzed if t.method == "post"}
+    htmx_read = {t.route.name for t in fuzzed if t.method == "get"}
+    post_names = {name for name in views() if accepts(name, "POST")}
+    htmx_get_names = {name for name in htmx_names() if accepts(name, "GET")}
+    assert not sorted(post_names - posted - SKIP), "POST endpoints not fuzzed"
+    assert not sorted(htmx_get_names - htmx_read - SKIP), "HTMX endpoints not fuzzed"
+    assert not (posted | htmx_read) & SKIP, "skipped endpoints are fuzzed after all"
+    assert set(views()) >= SKIP, "the skip list names a URL that no longer exists"
+    assert template_htmx_names() <= htmx_names(), "template HTMX calls not seen"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=(EmptyPage, RemovedInDjango2028Warning),
+    reason="issue 9: a negative ?per_page= reaches the paginator",
+)
+def test_negative_per_page_is_not_a_500(cast: Any) -> None:
+    from tests.security.matrix.meetings import forum_referral
+
+    forum_referral(cast)
+    client = client_for(cast.psychologist)
+    response = client.get(reverse("meetings:forumreferral-list"), {"per_page": "-1"})
+    assert response.status_code == 200
