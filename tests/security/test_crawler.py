@@ -1,0 +1,281 @@
+"""Crawl the demo municipality as every demo login: no page shows a child outside the user's scope.
+
+The demo is seeded once for the module (``manage.py seed_demo``'s steps, in a transaction that is
+rolled back at the end). For each demo login the test client walks the app breadth-first from
+Mit overblik (tests/crawl.py: links, hx-get URLs, GET forms with their defaults; nothing is
+posted). Every response must be one of 200/3xx/403/404/405, and no text response may name a demo
+child the user cannot see: the scope is the project's own rule, the union of the children reached
+through every ``visible_to(user)`` queryset that points at a child (the child itself, its cases,
+referrals, ratings, forum referrals and meetings, agenda items, course places and absence cases).
+Full CPR numbers never appear on a GET page at all (showing one is a POST, audited).
+"""
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, TestCase, override_settings
+
+from cases.models import Child, ChildQuerySet
+from ppr.accounts.models import User
+from ppr.celery import app as celery_app
+from ppr.demo import DemoOrganisation, seed_organisation
+from ppr.organisation.management.commands.seed_demo import DEMO_APPS
+from tests.crawl import Page, crawl
+
+ALLOWED_STATUSES = {200, 301, 302, 303, 304, 307, 308, 403, 404, 405}
+
+#: Least number of pages each login's crawl must open, so the test cannot pass by crawling nothing.
+MIN_PAGES = {"admin@nordvig.dk": 5}
+MIN_PAGES_DEFAULT = 30
+
+
+@dataclass(frozen=True)
+class DemoChild:
+    pk: int
+    first_name: str
+    last_name: str
+    cpr: str  # ddmmyy-xxxx, full
+
+    def names(self) -> list[str]:
+        return [f"{self.first_name} {self.last_name}", f"{self.last_name}, {self.first_name}"]
+
+    def cprs(self) -> list[str]:
+        return [self.cpr, self.cpr.replace("-", "")]
+
+    @property
+    def masked(self) -> str:
+        return f"{self.cpr[:6]}-xxxx"
+
+
+def children_in_scope(user: User) -> set[int]:
+    """Every child the user may see through any ``visible_to`` queryset that points at a child."""
+    scope = set(Child.objects.visible_to(user).values_list("pk", flat=True))
+    for model in apps.get_models():
+        field = next(
+            (f for f in model._meta.concrete_fields if f.related_model is Child and f.many_to_one),
+            None,
+        )
+        queryset = model._default_manager.all()
+        if field is None or not hasattr(queryset, "visible_to"):
+            continue
+        ids = queryset.visible_to(user).values_list(field.attname, flat=True)
+        scope.update(pk for pk in ids if pk is not None)
+    return scope
+
+
+def _needles(children: list[DemoChild], scope: set[int]) -> dict[str, str]:
+    """{text that must not appear: what it would reveal}."""
+    visible = [child for child in children if child.pk in scope]
+    allowed = {text for child in visible for text in [*child.names(), child.masked]}
+    needles = {cpr: f"full CPR of child {child.pk}" for child in children for cpr in child.cprs()}
+    for child in children:
+        if child.pk in scope:
+            continue
+        for name in child.names():
+            if name not in allowed:
+                needles[name] = f"out-of-scope child {child.pk} ({name})"
+        if child.masked not in allowed:
+            needles[child.masked] = f"masked CPR of out-of-scope child {child.pk}"
+    return needles
+
+
+def _pattern(texts: list[str]) -> re.Pattern[str]:
+    """Whole words only (Ida Holm is not in Ida Holmberg), any whitespace between words."""
+    alternatives = [
+        r"\s+".join(map(re.escape, t.split(" "))) for t in sorted(texts, key=len, reverse=True)
+    ]
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
+
+
+def leaks(pages: dict[str, Page], children: list[DemoChild], scope: set[int]) -> list[str]:
+    """Where a page (or its URL) names an out-of-scope child or shows any full CPR number."""
+    needles = _needles(children, scope)
+    pattern = _pattern(list(needles))
+    found: list[str] = []
+    for page in pages.values():
+        matches = pattern.findall(f"{page.url}\n{page.text}")  # a CPR number in a URL counts too
+        for match in dict.fromkeys(re.sub(r"\s+", " ", m) for m in matches):
+            found.append(f"{page.url}: {needles[match]} (found on {page.found_on})")
+    return found
+
+
+def names_shown(pages: dict[str, Page], children: list[DemoChild]) -> set[int]:
+    """The children named on any page (to show the check sees names at all)."""
+    by_name = {child.names()[0]: child.pk for child in children}
+    pattern = _pattern(list(by_name))
+    return {
+        by_name[re.sub(r"\s+", " ", match)]
+        for page in pages.values()
+        for match in pattern.findall(page.text)
+    }
+
+
+def bad_statuses(pages: dict[str, Page]) -> list[str]:
+    return [
+        f"{page.url}: {page.status} (found on {page.found_on})"
+        for page in pages.values()
+        if page.status not in ALLOWED_STATUSES
+    ]
+
+
+# --- The checker can fail --------------------------------------------------------------------
+
+
+def _page(text: str) -> dict[str, Page]:
+    url = "/sager/1/"
+    return {url: Page(url=url, status=200, content_type="text/html", text=text, found_on="/")}
+
+
+MINE = DemoChild(1, "Alma", "Jensen", "010116-1234")
+OTHER = DemoChild(2, "Bo", "Nielsen", "020216-5678")
+
+
+def test_the_checker_reports_an_out_of_scope_child_by_name_and_masked_cpr() -> None:
+    pages = _page("<td>Alma Jensen</td><td>Nielsen,\n  Bo</td><td>020216-xxxx</td>")
+    assert leaks(pages, [MINE, OTHER], scope={1}) == [
+        "/sager/1/: out-of-scope child 2 (Nielsen, Bo) (found on /)",
+        "/sager/1/: masked CPR of out-of-scope child 2 (found on /)",
+    ]
+
+
+def test_the_checker_reports_any_full_cpr_and_passes_a_clean_page() -> None:
+    assert leaks(_page("CPR 0101161234"), [MINE, OTHER], scope={1}) == [
+        "/sager/1/: full CPR of child 1 (found on /)"
+    ]
+    assert leaks(_page("Alma Jensen 010116-xxxx Bo"), [MINE, OTHER], scope={1}) == []
+
+
+def test_the_checker_reports_a_cpr_number_in_a_url() -> None:
+    url = "/sager/soeg/?q=0202165678"
+    pages = {url: Page(url=url, status=200, content_type="text/html", text="", found_on="/")}
+    assert leaks(pages, [MINE, OTHER], scope={1, 2}) == [f"{url}: full CPR of child 2 (found on /)"]
+
+
+def test_bad_statuses_reports_a_500() -> None:
+    pages = _page("")
+    pages["/sager/1/"].status = 500
+    assert bad_statuses(pages) == ["/sager/1/: 500 (found on /)"]
+
+
+# --- The crawl -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoOrganisation]:
+    """The demo municipality, seeded once for the module and rolled back afterwards; its PDFs
+    land in a throwaway directory, never in the checkout."""
+    private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path_factory.mktemp("private"))},
+    }
+    with (
+        override_settings(STORAGES={**settings.STORAGES, "default": private}),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        organisation = _seed_demo()
+        yield organisation
+        transaction.set_rollback(True)
+
+
+def _seed_demo() -> DemoOrganisation:
+    """What ``manage.py seed_demo`` does, its tasks (PDFs, e-mails) run in-process."""
+    was_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            organisation = seed_organisation()
+            for app in DEMO_APPS:
+                if find_spec(f"{app}.demo") is not None:
+                    import_module(f"{app}.demo").seed(organisation)
+    finally:
+        celery_app.conf.task_always_eager = was_eager
+    return organisation
+
+
+@pytest.fixture(scope="module")
+def demo_children(demo: DemoOrganisation, django_db_blocker: Any) -> list[DemoChild]:
+    with django_db_blocker.unblock():
+        return [
+            DemoChild(child.pk, child.first_name, child.last_name, child.cpr)
+            for child in Child.objects.all()
+        ]
+
+
+#: The demo's logins (ppr/demo.py); a test below fails when the demo gains one not listed here.
+LOGINS = [
+    "leder@ppr.nordvig.dk",
+    "psykolog@ppr.nordvig.dk",
+    "psykolog2@ppr.nordvig.dk",
+    "psykolog3@ppr.nordvig.dk",
+    "tale@ppr.nordvig.dk",
+    "sekretaer@ppr.nordvig.dk",
+    "skoleleder.vestervang@nordvig.dk",
+    "skoleleder.oesterbro@nordvig.dk",
+    "leder.maelkeboetten@nordvig.dk",
+    "laerer.vestervang@nordvig.dk",
+    "paedagog.maelkeboetten@nordvig.dk",
+    "socialraadgiver@nordvig.dk",
+    "sundhedsplejerske@nordvig.dk",
+    "admin@nordvig.dk",
+]
+
+
+@pytest.mark.django_db
+def test_every_demo_login_is_crawled(demo: DemoOrganisation) -> None:
+    assert sorted(email for _role, email, _password in demo.logins) == sorted(LOGINS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email", LOGINS)
+def test_no_page_shows_a_child_outside_the_users_scope(
+    email: str, demo: DemoOrganisation, demo_children: list[DemoChild]
+) -> None:
+    user = User.objects.get(email=email)
+    scope = children_in_scope(user)
+    client = Client()
+    client.force_login(user)
+    started = time.monotonic()
+    pages = crawl(client)
+    shown = names_shown(pages, demo_children)
+    print(
+        f"{email}: {len(pages)} pages in {time.monotonic() - started:.1f} s, "
+        f"{len(shown)} children named, {len(scope)}/{len(demo_children)} in scope; "
+        + ", ".join(
+            f"{p.status} {p.url} (on {p.found_on})"
+            for p in pages.values()
+            if p.status in (403, 404)
+        )
+    )
+
+    assert bad_statuses(pages) == []
+    assert leaks(pages, demo_children, scope) == []
+    assert len(pages) >= MIN_PAGES.get(email, MIN_PAGES_DEFAULT)
+    # The check reads names at all: a user with children in scope sees some of them by name.
+    assert bool(shown) == bool(scope)
+
+
+@pytest.mark.django_db
+def test_the_crawl_catches_a_view_that_ignores_the_scope(
+    demo: DemoOrganisation, demo_children: list[DemoChild], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages that list children through ``Child.objects.visible_to`` are caught when it lets
+    every child through (the social worker's conference pages offer all children then)."""
+    user = User.objects.get(email="socialraadgiver@nordvig.dk")
+    scope = children_in_scope(user)
+    monkeypatch.setattr(ChildQuerySet, "visible_to", lambda self, user: self.all())
+    client = Client()
+    client.force_login(user)
+    found = leaks(crawl(client), demo_children, scope)
+    assert sum("out-of-scope child" in line for line in found) >= 10, found
