@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -70,7 +71,7 @@ SKIP = {
     "documents:document-retry",
 }
 
-#: POST endpoints that save and answer 200/204 (an HTMX fragment or an autosave), so a 2xx
+#: POST endpoints that save and answer 200/204 (an HTMX fragment, an autosave), so a 2xx
 #: answer may change rows there; elsewhere a 2xx answer to a POST is a form with errors.
 SAVES_WITH_2XX = {
     "cases:referral-autosave",
@@ -78,6 +79,8 @@ SAVES_WITH_2XX = {
     "indsatser:attendance-set",
     "meetings:item-decide",
     "session-keep-alive",
+    # Makes the private calendar address and shows it once, on the page itself.
+    "meetings:calendar-settings",
 }
 
 #: Tables a request may write to whatever its answer: the audit log, sessions and axes.
@@ -291,18 +294,87 @@ def as_text(value: Any) -> Any:
     return str(value)
 
 
-def payload(target: Target, cast: Any) -> st.SearchStrategy:
-    """Optional fields: the view's form fields, the route's data (its valid value or a nasty
-    one), the route's query keys and paging/sorting for lists; plus random extra keys."""
+class FormValues(HTMLParser):
+    """What a browser would send from the page's form for ``action``: the fields as rendered,
+    pre-filled values, chosen options and textarea contents."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__()
+        self.action = action
+        self.values: dict[str, str] = {}
+        self.inside = False
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        name = attr.get("name") or ""
+        if tag == "form":
+            self.inside = attr.get("action") in (None, "", self.action)
+        elif not self.inside or name == "csrfmiddlewaretoken":
+            return
+        elif tag == "input" and name:
+            kind = attr.get("type") or "text"
+            if kind in ("checkbox", "radio"):
+                if "checked" in attr:
+                    self.values[name] = attr.get("value") or "on"
+            elif kind not in ("submit", "button", "file", "reset", "image"):
+                self.values.setdefault(name, attr.get("value") or "")
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and attr.get("value"):
+            if "selected" in attr or self.select not in self.values:
+                self.values[self.select] = attr["value"] or ""
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self.textarea:
+            self.values[self.textarea] += data
+
+
+def page_values(client: Any, url: str, name: str) -> dict[str, str]:
+    """The form a user would post to ``url``, as its own page renders it (GET), if it has one."""
+    if not accepts(name, "GET"):
+        return {}
+    response = client.get(url)
+    if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+        return {}
+    parser = FormValues(url)
+    parser.feed(response.content.decode())
+    return parser.values
+
+
+def payload(target: Target, cast: Any, base: dict[str, Any]) -> st.SearchStrategy:
+    """Three kinds of input: the form as a user sends it (``base``: the page's own form and the
+    route's data); that form with one field made nasty; and any subset of the view's form
+    fields, the route's keys and, for lists, paging and sorting, with nasty values and random
+    extra keys."""
     fields = form_fields(target.route.name)
-    for key, value in target.route.data(cast).items():
-        fields[key] = st.one_of(st.just(as_text(value)), fields.get(key, nasty_text))
+    for key in base:
+        fields.setdefault(key, nasty_text)
     if target.method == "get":
         for key in (*target.query_keys, "page", "sort"):
             fields.setdefault(key, st.one_of(ids, nasty_text))
         fields["per_page"] = per_page
-    chosen = st.fixed_dictionaries({}, optional=fields)
-    return st.tuples(chosen, extra_keys).map(lambda pair: {**pair[1], **pair[0]})
+    anything = st.tuples(st.fixed_dictionaries({}, optional=fields), extra_keys).map(
+        lambda pair: {**pair[1], **pair[0]}
+    )
+    if not base:
+        return anything
+    one_bad = st.sampled_from(sorted(fields)).flatmap(
+        lambda key: fields[key].map(lambda value: {**base, key: value})
+    )
+    return st.one_of(st.just(base), one_bad, anything)
 
 
 # --- No partial writes ----------------------------------------------------------------------
@@ -366,9 +438,13 @@ def fuzz(target: Target, cast: Any) -> None:
     url = reverse(target.route.name, kwargs=kwargs)
     client = client_for(user)
     send = getattr(client, target.method)
+    base: dict[str, Any] = {}
+    if target.method == "post":
+        base = page_values(client, url, target.route.name)
+        base |= {key: as_text(value) for key, value in target.route.data(cast).items()}
 
     @FUZZ
-    @given(data=payload(target, cast), htmx=st.booleans())
+    @given(data=payload(target, cast, base), htmx=st.booleans())
     def run(data: dict[str, Any], htmx: bool) -> None:
         headers = {"HX-Request": "true"} if htmx else {}
         before = snapshot()
