@@ -36,7 +36,7 @@ class CaseTable(tables.Table):
     child = tables.Column(
         verbose_name="Barn",
         accessor="child__name",
-        order_by=("child__last_name", "child__first_name"),
+        order_by=("child_sort_name", "pk"),  # indexed: deep pages stay fast
     )
     age = tables.Column(
         verbose_name="Alder", accessor="child__age", order_by=("-child__birth_date",)

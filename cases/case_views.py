@@ -38,6 +38,15 @@ def cases_for(user: User) -> QuerySet[Case]:
     )
 
 
+def case_rows_for(user: User) -> QuerySet[Case]:
+    """The user's cases for a list. Child, institution, case worker and team come in a few small
+    queries for the page's rows instead of joins, so a page deep into a list sorted by child
+    reads its 25 cases from the index (status, child_sort_name, id)."""
+    return Case.objects.visible_to(user).prefetch_related(
+        "child__institution__district", "assigned", "team"
+    )
+
+
 def case_for(request: HttpRequest, pk: int, *, perm: str | None = None) -> Case:
     """A case the user may see (else 404) and, if ``perm`` is given, act on (else 403); audited."""
     case = get_object_or_404(cases_for(request.user), pk=pk)  # type: ignore[arg-type]
@@ -82,7 +91,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("visning", "")
     if tab not in tabs:
         tab = tabs[0]
-    cases = with_colour_rank(cases_for(user))  # type: ignore[arg-type]
+    cases = with_colour_rank(case_rows_for(user))  # type: ignore[arg-type]
     if tab == "mine":
         cases = cases.filter(assigned=user)
     elif tab == "team":
@@ -121,7 +130,7 @@ def case_search(request: HttpRequest) -> HttpResponse:
     table = None
     more = False
     if form.is_valid():
-        cases = cases_for(user)  # type: ignore[arg-type]
+        cases = case_rows_for(user)  # type: ignore[arg-type]
         if form.is_cpr:
             matches = cases.filter(child__cpr_hash=form.cpr_hash())
             # The open case first, then the most recent closed one.

@@ -1,6 +1,7 @@
 """Children, guardians and consent; referrals (indstillinger); PPR cases, journal and Børnelineal."""
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -149,6 +150,8 @@ class Child(models.Model):
             models.Index(fields=["birth_date"]),
             models.Index(fields=["last_name", "first_name"]),
         ]
+        # Name search (icontains) is served on PostgreSQL by trigram indexes on UPPER(first_name)
+        # and UPPER(last_name), created by migration 0005 (not expressible portably here).
 
     def __str__(self) -> str:
         return self.name
@@ -156,6 +159,11 @@ class Child(models.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def sort_name(self) -> str:
+        """How lists sort children: by last name, then first name."""
+        return f"{self.last_name} {self.first_name}"
 
     def set_cpr(self, value: str) -> None:
         number = normalise_cpr(value)
@@ -574,6 +582,12 @@ class Case(models.Model):
         blank=True,
         help_text="Kopi af barnets seneste vurdering, så sagslisten kan filtrere uden at slå historikken op.",
     )
+    child_sort_name = models.CharField(
+        "barnets sorteringsnavn",
+        max_length=201,
+        editable=False,
+        help_text="Kopi af barnets efternavn og fornavn, så sagslisten kan sortere og blade uden at slå børnene op.",
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -587,6 +601,8 @@ class Case(models.Model):
             models.Index(fields=["status", "opened_at"]),
             models.Index(fields=["status", "latest_colour"]),
             models.Index(fields=["outcome", "closed_at"]),
+            models.Index(fields=["status", "child_sort_name", "id"]),
+            models.Index(fields=["child_sort_name", "id"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -604,6 +620,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"Sag {self.reference}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.child_sort_name:
+            self.child_sort_name = self.child.sort_name  # children are never renamed
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case-detail", kwargs={"pk": self.pk})

@@ -64,6 +64,19 @@ def _counts(ratings: QuerySet[RulerRating], *group: str) -> list[dict[str, objec
     )
 
 
+def _district_totals(institution_rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The per-district rows, added up from the per-institution rows (one scan of the ratings)."""
+    district = "institution__district__name"
+    totals: dict[object, dict[str, object]] = {}
+    for row in institution_rows:
+        total = totals.setdefault(
+            row[district], {district: row[district], "groen": 0, "gul": 0, "roed": 0, "total": 0}
+        )
+        for colour in ("groen", "gul", "roed", "total"):
+            total[colour] += row[colour]  # type: ignore[operator]
+    return list(totals.values())  # in district order: the institution rows are sorted by it
+
+
 @login_required
 @never_cache
 @require_GET
@@ -93,10 +106,9 @@ def rating_report(request: HttpRequest) -> HttpResponse:
             ratings = ratings.filter(rated_on__gte=form.cleaned_data["fra"])
         if form.cleaned_data.get("til"):
             ratings = ratings.filter(rated_on__lte=form.cleaned_data["til"])
-    institutions = InstitutionColourTable(
-        _counts(ratings, "institution__district__name", "institution__name"), prefix="i-"
-    )
-    districts = DistrictColourTable(_counts(ratings, "institution__district__name"), prefix="d-")
+    per_institution = _counts(ratings, "institution__district__name", "institution__name")
+    institutions = InstitutionColourTable(per_institution, prefix="i-")
+    districts = DistrictColourTable(_district_totals(per_institution), prefix="d-")
     config = RequestConfig(request, paginate=False)
     config.configure(institutions)
     config.configure(districts)

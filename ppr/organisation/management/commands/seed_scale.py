@@ -470,6 +470,12 @@ class Command(BaseCommand):
             ],
             case_rows,
         )
+        with connection.cursor() as cursor:  # Case.save() would copy it; COPY does not
+            cursor.execute(
+                "UPDATE cases_case SET child_sort_name = ch.last_name || ' ' || ch.first_name"
+                " FROM cases_child ch WHERE ch.id = cases_case.child_id AND cases_case.id >= %s",
+                [case_start],
+            )
 
         referral_start = next_id(Referral)
         self.referral_start = referral_start

@@ -1,0 +1,58 @@
+"""The project's table body ({% table_body %}, ppr/tables.py) renders what django-tables2 would."""
+
+import django_tables2 as tables
+from django.template import Context, Template
+from django.test import RequestFactory
+
+TEMPLATE = Template("{% load ppr_tables %}{% table_body table %}")
+
+
+class ChildTable(tables.Table):
+    name = tables.Column(verbose_name="Navn", attrs={"td": {"class": "ppr-name"}})
+    colour = tables.Column(
+        verbose_name="Farve",
+        attrs={"td": {"data-colour": lambda record: record["colour"]}},
+    )
+    age = tables.Column(verbose_name="Alder", default="–")
+
+    def render_age(self, value: int) -> str:
+        return f"{value} år"
+
+
+def body(table: tables.Table) -> str:
+    tables.RequestConfig(RequestFactory().get("/")).configure(table)
+    return TEMPLATE.render(Context({"table": table}))
+
+
+def test_cells_come_from_render_methods_and_defaults_and_are_escaped() -> None:
+    html = body(
+        ChildTable(
+            [
+                {"name": "<b>Ida</b>", "colour": "roed", "age": 7},
+                {"name": "Bo", "colour": "gul", "age": None},
+            ]
+        )
+    )
+    assert "&lt;b&gt;Ida&lt;/b&gt;" in html and "<b>" not in html
+    assert "<td>7 år</td>" in html  # render_age, with the signature remembered per method
+    assert "<td>–</td>" in html  # the column default for an empty value
+    assert html.count('class="ppr-name"') == 2  # static attributes, computed once per column
+
+
+def test_attributes_that_depend_on_the_record_are_computed_per_row() -> None:
+    html = body(
+        ChildTable(
+            [{"name": "Ida", "colour": "roed", "age": 7}, {"name": "Bo", "colour": "gul", "age": 9}]
+        )
+    )
+    assert 'data-colour="roed"' in html and 'data-colour="gul"' in html
+
+
+def test_rows_alternate_even_and_odd_like_django_tables2() -> None:
+    html = body(ChildTable([{"name": n, "colour": "", "age": 1} for n in ("A", "B", "C")]))
+    assert html.count('class="even"') == 2 and html.count('class="odd"') == 1
+
+
+def test_an_empty_table_shows_its_empty_text_across_all_columns() -> None:
+    html = body(ChildTable([], empty_text="Ingen børn."))
+    assert html == '<tr><td colspan="3">Ingen børn.</td></tr>'
