@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from ppr.access import audit, get_audited_or_404
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.tables import paginate
 
 from . import case_services
 from .case_filters import CaseFilter
@@ -99,7 +99,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(request.GET or None, queryset=cases)
     valid = filterset.is_valid() if filterset.is_bound else True
     table = CaseTable(filterset.qs if valid else cases.none())
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table)
     record(
         request,
         AuditAction.SEARCH,

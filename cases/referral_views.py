@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from ppr.access import get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 from ppr.organisation.models import Municipality
+from ppr.tables import paginate
 
 from . import referral_services as services
 from .models import (
@@ -90,7 +90,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     filterset = ReferralListFilter(request.GET or None, queryset=queryset)
     rows = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else queryset.none()
     table = ReferralTable(rows, expiry_days=_municipality(request).referral_draft_expiry_days)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table)
     record(request, AuditAction.SEARCH, term=filterset.describe(), purpose="indstillinger")
     context = {
         "filter": filterset,
@@ -116,7 +116,7 @@ def referral_queue(request: HttpRequest) -> HttpResponse:
     filterset = ReferralQueueFilter(request.GET or None, queryset=queryset)
     rows = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else queryset.none()
     table = ReferralQueueTable(rows)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table)
     record(request, AuditAction.SEARCH, term=filterset.describe(), purpose=PURPOSE_INTAKE)
     context = {"filter": filterset, "table": table, "crumbs": [("Modtagelse", None)]}
     template = "cases/referral_queue.html#results" if request.htmx else "cases/referral_queue.html"

@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from cases.models import Case, Child, RulerRating
 from ppr.access import audit, get_audited_or_404
 from ppr.deadlines import calendar
 from ppr.organisation.models import SCHOOL_KINDS
+from ppr.tables import paginate
 
 from . import services
 from .filters import AbsenceCaseFilter, CourseFilter
@@ -199,7 +199,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
     )
     filterset = CourseFilter(request.GET, queryset=qs, user=request.user)
     table = CourseTable(filterset.qs if filterset.is_valid() else qs.none())
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table)
     context = {
         "filter": filterset,
         "table": table,
@@ -754,7 +754,7 @@ def absence_list(request: HttpRequest) -> HttpResponse:
     qs = _absence_queryset(request)
     filterset = AbsenceCaseFilter(request.GET, queryset=qs)
     table = AbsenceCaseTable(filterset.qs if filterset.is_valid() else qs.none())
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table)
     context = {
         "filter": filterset,
         "table": table,

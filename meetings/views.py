@@ -19,12 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
-from django_tables2 import RequestConfig
 
 from cases.models import Child, Referral, ReferralStatus
 from ppr.access import get_audited_or_404
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.organisation.models import Institution
+from ppr.tables import paginate
 
 from . import rules, services
 from .filters import ForumReferralFilter
@@ -192,7 +192,7 @@ def forumreferral_list(request: AuthedRequest) -> HttpResponse:
     from .tables import ForumReferralTable
 
     table = ForumReferralTable(filterset.qs if filterset.is_valid() else queryset.none())
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, per_page=PER_PAGE)
     context = {
         "filter": filterset,
         "table": table,

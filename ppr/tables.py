@@ -11,15 +11,19 @@ body with ``{% table_body table %}``:
 - the ``<td>`` attributes are computed once per column, unless a column's attributes are
   callables of the record;
 - the signature of each ``render_*`` method is inspected once per process, not once per cell.
+
+Views sort and page a table with ``paginate(request, table)``: the page size is the view's.
 """
 
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.core.paginator import Paginator
+from django.http import HttpRequest
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django_tables2 import utils
+from django_tables2 import RequestConfig, utils
 from django_tables2.columns.base import BoundColumn
 from django_tables2.tables import Table
 
@@ -83,3 +87,23 @@ def table_body(table: Table) -> SafeString:
         empty = table.empty_text or "Ingen rækker."
         return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), empty)
     return mark_safe("".join(rows))  # every cell is escaped above, attributes by as_html()
+
+
+class FixedSizePaginator(Paginator):
+    """Pages of the size the view chose. django-tables2 passes ``?per_page=`` from the address on
+    to the paginator: −1 was a 500, and 100000 would render every row of the municipality."""
+
+    def __init__(self, object_list: Any, per_page: int, *args: Any, page_size: int, **kwargs: Any):
+        super().__init__(object_list, page_size, *args, **kwargs)
+
+
+def paginate(request: HttpRequest, table: Table, *, per_page: int = 25) -> None:
+    """Sort the table as the request asks and show the requested page of ``per_page`` rows."""
+    RequestConfig(
+        request,
+        paginate={
+            "paginator_class": FixedSizePaginator,
+            "per_page": per_page,
+            "page_size": per_page,
+        },
+    ).configure(table)

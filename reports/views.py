@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from ppr.tables import paginate
+
 from . import exports, services
 from .filters import ReportFilter
 from .forms import ActivityForm, GoalForm, MeasurementForm
@@ -261,9 +263,10 @@ def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
     filterset, filtered, params, scope = _filtered(request, report)
     rows = report.rows(filtered, params, scope)
     table = report.table_class(rows)
-    RequestConfig(request, paginate={"per_page": PER_PAGE} if report.paginate else False).configure(
-        table
-    )
+    if report.paginate:
+        paginate(request, table, per_page=PER_PAGE)
+    else:
+        RequestConfig(request, paginate=False).configure(table)
     context = {
         "report": report,
         "filter": filterset,

@@ -1,8 +1,12 @@
 """The project's table body ({% table_body %}, ppr/tables.py) renders what django-tables2 would."""
 
 import django_tables2 as tables
+import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.urls import reverse
+
+from tests.cases.case_fixtures import make_case
 
 TEMPLATE = Template("{% load ppr_tables %}{% table_body table %}")
 
@@ -56,3 +60,15 @@ def test_rows_alternate_even_and_odd_like_django_tables2() -> None:
 def test_an_empty_table_shows_its_empty_text_across_all_columns() -> None:
     html = body(ChildTable([], empty_text="Ingen børn."))
     assert html == '<tr><td colspan="3">Ingen børn.</td></tr>'
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("per_page", ["-1", "0", "100000", "x"])
+def test_the_page_size_is_the_views_not_the_addresss(cast, client_as, per_page) -> None:
+    for _ in range(26):
+        make_case(cast)
+    response = client_as(cast.ppr_leader).get(
+        reverse("cases:case-list"), {"visning": "alle", "per_page": per_page}
+    )
+    assert response.status_code == 200
+    assert len(response.context["table"].page.object_list) == 25

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-from django_tables2 import RequestConfig
+
+from ppr.tables import paginate
 
 from .filters import AuditEventFilter
 from .models import AuditAction, AuditEvent
@@ -44,7 +45,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         # django-tables2 answers with a DeprecationWarning) falls back to the newest first.
         request.GET = request.GET.copy()
         del request.GET["sort"]
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    paginate(request, table)
     context = {
         "filter": filterset,
         "table": table,

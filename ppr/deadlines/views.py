@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from ppr.organisation.models import Municipality
+from ppr.tables import paginate
 
 from . import services
 from .filters import AllDeadlinesFilter, DeadlineFilter
@@ -34,7 +34,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     queryset = Deadline.objects.mine(request.user).select_related("content_type").overdue_first()
     filterset = DeadlineFilter(request.GET, queryset=queryset)
     table = DeadlineTable(filterset.qs if filterset.is_valid() else queryset.none())
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, per_page=PER_PAGE)
     return _page(
         request,
         "deadlines/deadline_list.html",
@@ -57,7 +57,7 @@ def deadline_overview(request: HttpRequest) -> HttpResponse:
     )
     filterset = AllDeadlinesFilter(request.GET, queryset=queryset, request=request)
     table = AllDeadlinesTable(filterset.qs if filterset.is_valid() else queryset.none())
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, per_page=PER_PAGE)
     failed_count = (
         Reminder.objects.visible_to(request.user).filter(state=ReminderState.FAILED).count()
     )
@@ -187,7 +187,7 @@ def failed_reminder_list(request: HttpRequest) -> HttpResponse:
         .select_related("deadline", "deadline__responsible")
     )
     table = FailedReminderTable(queryset)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, per_page=PER_PAGE)
     return _page(
         request,
         "deadlines/failed_reminder_list.html",

@@ -17,10 +17,10 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
-from django_tables2 import RequestConfig
 
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.tables import paginate
 
 from . import services
 from .filters import DocumentFilter
@@ -70,7 +70,7 @@ def document_list(request: HtmxHttpRequest) -> HttpResponse:
     filterset = DocumentFilter(request.GET or None, queryset=documents)
     valid = filterset.is_valid() if filterset.is_bound else True
     table = DocumentTable(filterset.qs if valid else documents.none())
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    paginate(request, table, per_page=PER_PAGE)
     record(request, AuditAction.SEARCH, term=filterset.describe(), purpose="dokumentliste")
     context = {"filter": filterset, "table": table, "crumbs": [("Dokumenter", None)]}
     template = (
