@@ -171,18 +171,20 @@ SECRETARY = "sekretaer@ppr.nordvig.dk"
 SCHOOL_LEADER = "skoleleder.vestervang@nordvig.dk"
 ADMIN = "bench-admin@ppr.storkommune.dk"
 
+#: The case list's rows, sorted by child: the page's 25 ids from the index
+#: (status, child_sort_name, id), then their child, institution, district, case worker and team.
 CASE_ROWS_SQL = """
 SELECT c.id, c.status, c.latest_colour, c.opened_at, ch.first_name, ch.last_name, ch.birth_date,
        i.name, d.name, u.first_name, u.last_name, t.name
-FROM cases_case c
+FROM (SELECT id FROM cases_case WHERE status = 'aaben'
+      ORDER BY child_sort_name, id LIMIT 25 OFFSET %s) page
+JOIN cases_case c ON c.id = page.id
 JOIN cases_child ch ON ch.id = c.child_id
 JOIN organisation_institution i ON i.id = ch.institution_id
 JOIN organisation_district d ON d.id = i.district_id
 LEFT JOIN accounts_user u ON u.id = c.assigned_id
 LEFT JOIN organisation_team t ON t.id = c.team_id
-WHERE c.status = 'aaben'
-ORDER BY ch.last_name, ch.first_name, c.id
-LIMIT 25 OFFSET %s
+ORDER BY c.child_sort_name, c.id
 """
 
 

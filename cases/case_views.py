@@ -130,9 +130,8 @@ def case_search(request: HttpRequest) -> HttpResponse:
     table = None
     more = False
     if form.is_valid():
-        cases = case_rows_for(user)  # type: ignore[arg-type]
         if form.is_cpr:
-            matches = cases.filter(child__cpr_hash=form.cpr_hash())
+            matches = Case.objects.visible_to(user).filter(child__cpr_hash=form.cpr_hash())
             # The open case first, then the most recent closed one.
             found = matches.order_by(F("closed_at").desc(nulls_first=True), "-opened_at").first()
             record(
@@ -152,9 +151,9 @@ def case_search(request: HttpRequest) -> HttpResponse:
                     child__last_name__icontains=word
                 )
             rows = list(
-                cases.filter(condition).order_by(
-                    "child__last_name", "child__first_name", "-opened_at"
-                )[: SEARCH_LIMIT + 1]
+                case_rows_for(user)  # type: ignore[arg-type]
+                .filter(condition)
+                .order_by("child__last_name", "child__first_name", "-opened_at")[: SEARCH_LIMIT + 1]
             )
             record(request, AuditAction.SEARCH, term=form.audit_term(), purpose=PURPOSE)
         more = len(rows) > SEARCH_LIMIT
