@@ -56,14 +56,16 @@ echo "== locust: $USERS users for $TIME"
 tail -n 40 "$OUT/locust.log"
 
 echo "== What the database holds"
-read -r JOURNAL DRAFTS < <(psql "$DATABASE_URL" -qAt -F ' ' -c "
+read -r JOURNAL DRAFTS SUBMITTED < <(psql "$DATABASE_URL" -qAt -F ' ' -c "
     SELECT (SELECT count(*) FROM cases_journalentry WHERE title = 'LOAD $RUN_ID'),
            (SELECT count(*) FROM cases_referral r JOIN accounts_user u ON u.id = r.author_id
-             WHERE u.email = 'skoleleder.vestervang@nordvig.dk' AND r.created_at >= '$START_SQL')")
-"$PY" - "$OUT" "$JOURNAL" "$DRAFTS" <<'EOF'
+             WHERE u.email = 'skoleleder.vestervang@nordvig.dk' AND r.created_at >= '$START_SQL'),
+           (SELECT count(*) FROM cases_referral r JOIN accounts_user u ON u.id = r.submitted_by_id
+             WHERE u.email = 'skoleleder.vestervang@nordvig.dk' AND r.submitted_at >= '$START_SQL')")
+"$PY" - "$OUT" "$JOURNAL" "$DRAFTS" "$SUBMITTED" <<'EOF'
 import csv, json, sys
 from pathlib import Path
-out, journal, drafts = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+out, journal, drafts, submitted = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 counts = json.loads((out / "counts.json").read_text())
 rows = list(csv.DictReader((out / "locust_stats.csv").open()))
 total = next(r for r in rows if r["Name"] == "Aggregated")
@@ -81,7 +83,11 @@ worst = max(pages, key=lambda r: float(r["95%"]))
 print(f"worst page p95 (without login): {worst['Name']} {worst['95%']} ms")
 print(f"journal entries: told saved {counts['journal']}, in database {journal}")
 print(f"referral drafts: told saved {counts['drafts']}, in database {drafts}")
-ok = failures == 0 and counts["journal"] == journal and counts["drafts"] == drafts
+print(f"referrals submitted: told sent {counts['submitted']}, in database {submitted}")
+ok = (
+    failures == 0
+    and (counts["journal"], counts["drafts"], counts["submitted"]) == (journal, drafts, submitted)
+)
 print("LOAD TEST", "PASSED" if ok and p95 <= 300 else ("PASSED (p95 > 300 ms)" if ok else "FAILED"))
 sys.exit(0 if ok else 1)
 EOF

@@ -1,11 +1,13 @@
 """Load test mix for PPR Sag (run by bench/load.sh; 127.0.0.1 only, headless, bounded in time).
 
-- School leaders start referral drafts for their children and look at their referrals.
+- School leaders draft referrals for their children, fill them in and submit them, look at
+  their referrals and print their children's final PPVs and notater (PDF downloads).
 - Psychologists read the case list and case pages and write journal entries.
-- The PPR leader reads the start page and prints the development plan (PDF).
+- The PPR leader reads the start page and prints the development plan (PDF, rendered by Celery).
 
 Every journal entry carries this run's marker in its title; bench/load.sh compares the number of
-entries and drafts the users were told were saved (302) with what the database holds afterwards.
+journal entries, referral drafts and submitted referrals the users were told were saved (302)
+with what the database holds afterwards.
 """
 
 import json
@@ -21,9 +23,25 @@ from locust import HttpUser, between, events, task
 PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-ppr-2026")
 RUN = os.environ.get("LOAD_RUN", uuid.uuid4().hex[:8])
 COUNTS_FILE = Path(os.environ.get("LOAD_COUNTS", "/tmp/ppr-load-counts.json"))
-COUNTS = {"journal": 0, "drafts": 0}
+COUNTS = {"journal": 0, "drafts": 0, "submitted": 0}
 CASE_LINK = re.compile(r'href="/sager/(\d+)/"')
 CHILD_OPTION = re.compile(r'<option value="(\d+)"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+DOCUMENT_LINK = re.compile(r'href="(/dokumenter/\d+/hent/)"')
+#: A complete referral: every required section, a school's evaluated handleplan (seed 001).
+REFERRAL = {
+    "concern": "Eleven trækker sig fra fællesskabet og har svært ved overgange. " * 4,
+    "strengths": "Nysgerrig, god til at tegne, hjælpsom over for yngre elever.",
+    "child_perspective": "Eleven siger, at frikvartererne er det sværeste.",
+    "parents_perspective": "Forældrene oplever det samme derhjemme og ønsker hjælp.",
+    "plan_goals": "Eleven deltager i to fælles aktiviteter om ugen.",
+    "plan_actions": "Fast voksen i frikvarteret, visuelt dagsskema.",
+    "plan_period": "august–oktober",
+    "plan_evaluation": "Evalueret på teammøde; delvist nået.",
+    "plan_evaluated_with": ["klasseteam", "foraeldre"],
+    "requests": ["ppv", "sparring"],
+    "ruler_colour": "gul",
+}
 
 
 class PprUser(HttpUser):
@@ -108,7 +126,15 @@ class SchoolLeader(PprUser):
         self.client.get("/sager/indstillinger/", name="referral list")
 
     @task(1)
-    def start_draft(self) -> None:
+    def print_documents(self) -> None:
+        """Open "Dokumenter" and download one of the children's final PPVs or notater."""
+        links = DOCUMENT_LINK.findall(self.client.get("/dokumenter/", name="documents").text)
+        if links:
+            self.client.get(random.choice(links), name="document PDF")
+
+    @task(1)
+    def draft_and_submit(self) -> None:
+        """Start a draft, fill it in and submit it (the form's "Indsend" button)."""
         path = "/sager/indstillinger/ny/"
         children = CHILD_OPTION.findall(self.client.get(path, name="referral start").text)
         if not children:
@@ -121,14 +147,32 @@ class SchoolLeader(PprUser):
             name="referral draft",
             catch_response=True,
         ) as response:
-            if response.status_code == 302:
-                COUNTS["drafts"] += 1
-                self.client.get(response.headers["Location"], name="referral form")
-            elif response.status_code == 400:
+            if response.status_code == 400:
                 # A business rule (e.g. the child already has a draft) answered in the form.
                 response.success()
-            else:
+                return
+            if response.status_code != 302:
                 response.failure(f"draft: {response.status_code}")
+                return
+            COUNTS["drafts"] += 1
+            form_path = response.headers["Location"]
+        versions = VERSION.findall(self.client.get(form_path, name="referral form").text)
+        data = {**self.csrf(), **REFERRAL, "version": versions[0] if versions else "1"}
+        with self.client.post(
+            form_path,
+            {**data, "action": "submit"},
+            headers=self.referer(form_path),
+            allow_redirects=False,
+            name="referral submit",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                COUNTS["submitted"] += 1
+            elif response.status_code == 400 and "samtykke" in response.text:
+                # Saved as a draft; the demo child's parents have not consented (the gate works).
+                response.success()
+            else:
+                response.failure(f"submit: {response.status_code}")
 
 
 class Leader(PprUser):
