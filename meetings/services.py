@@ -645,12 +645,40 @@ def _meeting_label(note: Note) -> str:
     return f"{name} {_local_date(meeting.starts_at):%d.%m.%Y}"
 
 
-def note_pdf_context(note: Note) -> dict[str, Any]:
-    """The notat as JSON primitives for the PDF (names, no CPR numbers)."""
+def _header_meeting(note: Note) -> str:
+    """What the notat is about, for the running header: meeting type, forum, institution, date."""
     meeting = note.meeting
-    children = Child.objects.filter(pk__in=note.named_child_ids())
+    if isinstance(meeting, ForumMeeting):
+        about = [meeting.forum.name, meeting.institution.name]
+    else:
+        about = ["Koordineringskonference", meeting.series.institution.name]
+    return " · ".join(["Notat", *about, f"{_local_date(meeting.starts_at):%d.%m.%Y}"])
+
+
+def _header_subject(children: list[Child]) -> str:
+    """Whom the notat concerns, for the running header: one child by name and masked CPR; several
+    as a count (their names stay in the body); none (anonymous opgaver only) as nothing."""
+    if len(children) == 1:
+        return f"{children[0].name} · {children[0].cpr_masked}"
+    if len(children) > 1:
+        return f"Vedrører {len(children)} børn"
+    return ""
+
+
+def note_pdf_context(note: Note) -> dict[str, Any]:
+    """The notat as JSON primitives for the PDF (names and masked CPR, no CPR numbers).
+
+    The running header names the meeting on every page and, where the meeting named children,
+    whom it concerns. The PDF is rendered once and downloadable by whoever may read the notat
+    (``Note.can_download``), who already sees the named children on the notat's page; the
+    children are only ever those named with consent (forum meeting's child, named opgaver).
+    """
+    meeting = note.meeting
+    children = list(Child.objects.filter(pk__in=note.named_child_ids()))
     return {
         "title": note.title,
+        "header_meeting": _header_meeting(note),
+        "header_subject": _header_subject(children),
         "meeting": _meeting_label(note),
         "institution": note.institution.name,
         "location": getattr(meeting, "location", "") or getattr(meeting, "room", ""),
