@@ -9,10 +9,8 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-
-SELECTED = mark_safe(" selected")
 
 
 class PlainSelect(forms.Select):
@@ -24,12 +22,9 @@ class PlainSelect(forms.Select):
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         values = value if isinstance(value, list | tuple) else [value]
         selected = {str(v) for v in values if v is not None}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(option), SELECTED if str(option) in selected else "", label)
-                for option, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(option)}"{" selected" if str(option) in selected else ""}>'
+            f"{escape(label)}</option>"
+            for option, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))
