@@ -493,47 +493,6 @@ def save_agenda(
     return meeting
 
 
-# --- The notat (PDF) ---------------------------------------------------------------------------
-
-#: The tirsdagsmøde notat's template (extends documents/pdf_base.html).
-NOTAT_TEMPLATE = "meetings/tuesday_notat_pdf.html"
-
-
-def notat_pdf_context(meeting: TuesdayMeeting) -> dict[str, Any]:
-    """The anonymous notat of a tirsdagsmøde as JSON primitives for the PDF.
-
-    The running header names the meeting (type, district, date) and that the discussions are
-    anonymous; nothing identifies a child, there is no ``subject_line``. Free text that looks
-    like a CPR number is refused here too (``ValidationError``), whatever let it in.
-    """
-    day = f"{timezone.localtime(meeting.starts_at):%d.%m.%Y}"
-    seats = meeting.seats.filter(state=SeatState.ACTIVE).select_related("user")
-    reject_cpr_like(meeting.any_other_business)
-    discussions = []
-    for discussion in meeting.discussions.select_related("presenter"):
-        reject_cpr_like(discussion.keywords)
-        discussions.append(
-            {
-                "priority": discussion.priority,
-                "keywords": discussion.keywords,
-                "minutes": discussion.minutes,
-                "presenter": str(discussion.presenter) if discussion.presenter else "",
-            }
-        )
-    return {
-        "title": f"Notat fra tværfagligt tirsdagsmøde {day}",
-        "header_meeting": f"Notat · Tværfagligt tirsdagsmøde · {meeting.district.name} · {day}",
-        "header_subject": "Anonyme drøftelser",
-        "district": meeting.district.name,
-        "room": meeting.room,
-        "date": day,
-        "participants": [f"{seat.user} ({seat.get_profession_display()})" for seat in seats],
-        "timekeeper": str(meeting.timekeeper) if meeting.timekeeper else "",
-        "discussions": discussions,
-        "any_other_business": meeting.any_other_business,
-    }
-
-
 # --- The calendar feed -------------------------------------------------------------------------
 
 

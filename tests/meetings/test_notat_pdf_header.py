@@ -2,8 +2,8 @@
 
 Forum meeting (one child): the meeting, and the child's name with masked CPR. Koordinerings-
 konference (several children): the meeting and "Vedrører N børn"; the names stay in the body.
-Tirsdagsmøde: the meeting only, nothing that identifies a child. "Side X af Y" and the
-confidentiality line stay on every page; no full CPR number anywhere. Real PDFs, read with pypdf.
+"Side X af Y" and the confidentiality line stay on every page; no full CPR number anywhere.
+Real PDFs, read with pypdf. (Tirsdagsmøder are anonymous counselling without a notat.)
 """
 
 import re
@@ -11,12 +11,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from meetings import services, tuesdays
-from meetings.models import Profession, TuesdayMeeting, TuesdaySeat
-from ppr.documents import rendering
+from meetings import services
 from ppr.documents.models import Document, DocumentStatus
 from ppr.sensitive import contains_cpr_like
 from tests.cases.factories import CaseFactory, ChildFactory
@@ -176,59 +173,3 @@ def test_a_conference_notat_about_one_named_child_heads_every_page_with_that_chi
     context = services.note_pdf_context(anonymous_only)
     assert context["header_subject"] == "" and context["children"] == []
     assert context["header_meeting"].startswith("Notat · Koordineringskonference · ")
-
-
-def test_a_tuesday_notat_names_the_meeting_on_every_page_and_no_child(cast: Any) -> None:
-    child = ChildFactory(institution=cast.school, first_name="Åse", last_name="Ørsted")
-    starts = timezone.now() + timedelta(days=14)
-    meeting = TuesdayMeeting.objects.create(
-        district=cast.vest,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        room="Rådhuset",
-        created_by=cast.ppr_leader,
-    )
-    for user, profession in (
-        (cast.social_worker, Profession.SOCIAL_WORKER),
-        (cast.health_visitor, Profession.HEALTH_VISITOR),
-        (cast.psychologist, Profession.PSYCHOLOGIST),
-    ):
-        TuesdaySeat.objects.create(meeting=meeting, user=user, profession=profession)
-    keywords = "Pige i 5. klasse, bekymrende fravær, forældre i konflikt om samvær og skolegang"
-    meeting = tuesdays.save_agenda(
-        meeting=meeting,
-        discussions=[
-            tuesdays.DiscussionInput(keywords=f"{keywords} ({n})", priority=n, minutes=30)
-            for n in (1, 2, 3)
-        ],
-        timekeeper=cast.psychologist,
-        any_other_business=LONG,
-        by=cast.ppr_leader,
-    )
-    context = tuesdays.notat_pdf_context(meeting)
-    assert "subject_line" not in context and "children" not in context
-    pdf = rendering.render(tuesdays.NOTAT_TEMPLATE, context)
-    pages = page_texts(pdf.content)
-    assert len(pages) == pdf.page_count
-
-    day = f"{timezone.localtime(starts):%d.%m.%Y}"
-    _assert_every_page(pages, f"Notat · Tværfagligt tirsdagsmøde · Vest · {day}")
-    whole = _flat("\n".join(pages))
-    assert child.first_name not in whole and child.last_name not in whole
-    assert not MASKED_CPR.search(whole)
-    assert not re.search(r"\d{6}\s?-?\s?\d{4}", whole)  # nothing CPR-shaped at all
-    assert "Barn" not in whole
-
-
-def test_the_tuesday_notat_refuses_cpr_shaped_text_whatever_let_it_in(cast: Any) -> None:
-    starts = timezone.now() + timedelta(days=14)
-    meeting = TuesdayMeeting.objects.create(
-        district=cast.vest,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        room="Rådhuset",
-        created_by=cast.ppr_leader,
-        any_other_business="Drengen med CPR 010203-1234 blev nævnt.",  # saved around the form
-    )
-    with pytest.raises(ValidationError):
-        tuesdays.notat_pdf_context(meeting)
