@@ -241,7 +241,11 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_IPWARE_PROXY_COUNT = env_int("PPR_PROXY_COUNT", 0) or None
+# Trusted reverse proxies in front of the app: the client's IP for axes and the audit log.
+PPR_PROXY_COUNT = env_int("PPR_PROXY_COUNT", 0)
+if PPR_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("Miljøvariablen PPR_PROXY_COUNT kan ikke være negativ.")
+AXES_CLIENT_IP_CALLABLE = "ppr.client_ip.client_ip"
 
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,12 +8,10 @@ from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from ppr.client_ip import client_ip
+
 from .middleware import current_request_id
 from .models import AuditAction, AuditEvent
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _clean(text: str, length: int) -> str:
