@@ -318,8 +318,14 @@ def forumreferral_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         .filter(forum_referral=forum_referral)
         .select_related("forum")
     )
+    # The indstilling is PPR's record; link it only for those who may open it (else a 404).
+    referral_visible = (
+        forum_referral.referral_id is not None
+        and Referral.objects.visible_to(request.user).filter(pk=forum_referral.referral_id).exists()
+    )
     context = {
         "forum_referral": forum_referral,
+        "referral_visible": referral_visible,
         "meetings": meetings,
         "can_book": forum_referral.forum.booked_by != "aaben_konsultation"
         and rules.can_book(request.user, forum_referral.forum, forum_referral.institution),

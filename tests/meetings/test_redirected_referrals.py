@@ -116,3 +116,37 @@ def test_the_service_refuses_a_second_link_and_another_child(cast) -> None:
     services.refer_to_forum(child=None, **kwargs)
     with pytest.raises(ValidationError, match="allerede knyttet"):
         services.refer_to_forum(child=None, **kwargs)
+
+
+def _linked_henvisning(cast):  # type: ignore[no-untyped-def]
+    referral = _redirected(cast)
+    return referral, services.refer_to_forum(
+        institution=cast.school,
+        forum=forum("sparring_ppr"),
+        child=None,
+        anonymous_description="pige",
+        referred_on=calendar.today(),
+        rationale="Sparring.",
+        ruler_colour="gul",
+        follow_up_on=calendar.today() + timedelta(days=7),
+        by=cast.school_leader,
+        referral=referral,
+    )
+
+
+def test_the_henvisning_links_the_indstilling_only_for_who_may_open_it(cast, client_as) -> None:
+    """A psychologist sees the henvisning but not the indstilling (no case of theirs): plain text,
+    not a link to a 404. The school leader, who may open it, gets the link."""
+    referral, henvisning = _linked_henvisning(cast)
+    link = f'href="{reverse("cases:referral-detail", args=[referral.pk])}"'
+    label = f"Indstilling nr. {referral.pk}"
+
+    psychologist = client_as(cast.psychologist)
+    page = psychologist.get(henvisning.get_absolute_url()).content.decode()
+    assert label in page and link not in page
+    assert psychologist.get(referral.get_absolute_url()).status_code == 404
+
+    leader = client_as(cast.school_leader)
+    page = leader.get(henvisning.get_absolute_url()).content.decode()
+    assert label in page and link in page
+    assert leader.get(referral.get_absolute_url()).status_code == 200
