@@ -13,7 +13,6 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from django.db import connections
@@ -121,8 +120,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 MIGRATION_DATA: dict[str, str] = {}
 
 
+def _uses_the_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(
+        fixtures & {"db", "transactional_db", "django_db_setup"}
+    )
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _migration_data_for_serialized_rollback(django_db_setup: None, django_db_blocker: Any) -> None:
+def _migration_data_for_serialized_rollback(request: pytest.FixtureRequest) -> None:
+    if not any(_uses_the_database(item) for item in request.session.items):
+        return  # e.g. only the settings tests: no test database to read
+    request.getfixturevalue("django_db_setup")
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
     with django_db_blocker.unblock():
         for connection in connections.all():
             contents = getattr(connection, "_test_serialized_contents", None)
