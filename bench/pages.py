@@ -297,9 +297,12 @@ def pages() -> list[Page]:
             "/sager/boernelineal/",
             admin_url="/admin/cases/rulerrating/",
             sql=(
+                # The page's default period: this year until today.
                 "SELECT d.name, i.name, r.colour, COUNT(*) FROM cases_rulerrating r "
                 "JOIN organisation_institution i ON i.id = r.institution_id "
-                "JOIN organisation_district d ON d.id = i.district_id GROUP BY 1, 2, 3",
+                "JOIN organisation_district d ON d.id = i.district_id "
+                "WHERE r.rated_on >= date_trunc('year', current_date) AND r.rated_on <= current_date "
+                "GROUP BY 1, 2, 3",
                 [],
             ),
         ),
