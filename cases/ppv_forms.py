@@ -7,6 +7,7 @@ from django.forms.models import fields_for_model
 from django.utils import timezone
 
 from ppr.accounts.models import User
+from ppr.forms import ModelMultipleChoiceField
 
 from .models import PPV_SECTION_FIELDS, PPV_SECTION_LABELS, Guardian, Ppv
 from .ppv_services import cpr_problems
@@ -125,14 +126,14 @@ class CorrectForm(forms.Form):
 class SendForm(forms.Form):
     """Choose recipients: each custody holder and the institution's leader(s)."""
 
-    guardians = forms.ModelMultipleChoiceField(
+    guardians = ModelMultipleChoiceField(
         label="Forældremyndighedsindehavere",
         queryset=Guardian.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
         error_messages={"invalid_choice": "Vælg blandt de viste forældre."},
     )
-    leaders = forms.ModelMultipleChoiceField(
+    leaders = ModelMultipleChoiceField(
         label="Institutionens leder",
         queryset=User.objects.none(),
         required=False,

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from cases.models import Child, RulerColour
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.deadlines import calendar
+from ppr.forms import ModelMultipleChoiceField
 
 from .models import (
     AbsenceProcedureStep,
@@ -122,7 +123,7 @@ class CourseStartForm(forms.Form):
         empty_label="Vælg ansvarlig",
         error_messages={"required": "Vælg den ansvarlige."},
     )
-    co_leaders = forms.ModelMultipleChoiceField(
+    co_leaders = ModelMultipleChoiceField(
         label="Medansvarlige",
         queryset=User.objects.none(),
         required=False,
@@ -211,7 +212,7 @@ class CourseStartForm(forms.Form):
 
 
 class CourseUpdateForm(forms.ModelForm):
-    co_leaders = forms.ModelMultipleChoiceField(
+    co_leaders = ModelMultipleChoiceField(
         label="Medansvarlige",
         queryset=User.objects.none(),
         required=False,

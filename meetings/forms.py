@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases.models import Child, RulerColour
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
 from ppr.deadlines import calendar
+from ppr.forms import ModelMultipleChoiceField
 from ppr.organisation.models import District, Institution
 from ppr.sensitive import reject_cpr_like
 
@@ -67,7 +68,7 @@ class UserChoiceField(forms.ModelChoiceField):
         return user_label(obj)
 
 
-class UsersChoiceField(forms.ModelMultipleChoiceField):
+class UsersChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return user_label(obj)
 
