@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from ppr.tables import paginate
+from ppr.tables import keep_known_sort, paginate
 
 from . import exports, services
 from .filters import ReportFilter
@@ -266,6 +266,7 @@ def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if report.paginate:
         paginate(request, table, per_page=PER_PAGE)
     else:
+        keep_known_sort(request, table)
         RequestConfig(request, paginate=False).configure(table)
     context = {
         "report": report,
