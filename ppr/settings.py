@@ -246,6 +246,9 @@ PPR_PROXY_COUNT = env_int("PPR_PROXY_COUNT", 0)
 if PPR_PROXY_COUNT < 0:
     raise ImproperlyConfigured("Miljøvariablen PPR_PROXY_COUNT kan ikke være negativ.")
 AXES_CLIENT_IP_CALLABLE = "ppr.client_ip.client_ip"
+# allauth's rate limits (e.g. 30 logins a minute per IP) count by the same client address: behind
+# the municipality's proxy, without this every user would share the proxy's address and limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = PPR_PROXY_COUNT
 
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -4,6 +4,7 @@ Each proxy appends the address it saw to X-Forwarded-For; the client may send it
 anything in it, so only the last n values (n = proxies) are trustworthy."""
 
 import pytest
+from allauth.core.internal.httpkit import get_client_ip as allauth_client_ip
 from axes.helpers import get_client_ip_address
 from axes.models import AccessFailureLog
 from django.test import RequestFactory
@@ -64,6 +65,16 @@ def test_axes_uses_the_same_rule(settings) -> None:
     settings.PPR_PROXY_COUNT = 1
     assert settings.AXES_CLIENT_IP_CALLABLE == "ppr.client_ip.client_ip"
     assert get_client_ip_address(_request(f"{FORGED}, {CLIENT}")) == CLIENT
+
+
+def test_allauths_rate_limits_count_the_same_client(settings) -> None:
+    """30 logins a minute per address: behind the proxy, per user's address, not the proxy's."""
+    from django.conf import settings as configured
+
+    assert configured.ALLAUTH_TRUSTED_PROXY_COUNT == configured.PPR_PROXY_COUNT
+    settings.PPR_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = _request(f"{FORGED}, {CLIENT}")
+    assert allauth_client_ip(request) == client_ip(request) == CLIENT
 
 
 @pytest.mark.django_db
