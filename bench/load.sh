@@ -44,7 +44,8 @@ START_SQL=$(psql "$DATABASE_URL" -qAtc "SELECT now()")
 echo "== Celery worker and gunicorn on 127.0.0.1:$PORT"
 "$BIN/celery" -A ppr worker -l warning -Q celery,pdf -c 1 >"$OUT/worker.log" 2>&1 &
 PIDS+=($!)
-"$BIN/gunicorn" ppr.wsgi -b "127.0.0.1:$PORT" -w 3 --threads 2 --access-logfile /dev/null \
+# The web server as docker-compose.yml runs it (3 sync workers, 60 s timeout).
+"$BIN/gunicorn" ppr.wsgi:application -b "127.0.0.1:$PORT" --workers 3 --timeout 60 --access-logfile /dev/null \
     >"$OUT/gunicorn.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done

@@ -118,7 +118,7 @@ class Psychologist(PprUser):
 
 
 class SchoolLeader(PprUser):
-    weight = 3
+    weight = 4
     email = "skoleleder.vestervang@nordvig.dk"
 
     @task(3)
@@ -176,10 +176,12 @@ class SchoolLeader(PprUser):
 
 
 class Leader(PprUser):
-    weight = 2
+    """The PPR leadership: mostly the overview; now and then a fresh development plan PDF."""
+
+    weight = 1
     email = "leder@ppr.nordvig.dk"
 
-    @task(3)
+    @task(6)
     def start_page(self) -> None:
         self.client.get("/", name="start page")
 
