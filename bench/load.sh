@@ -27,6 +27,8 @@ export DJANGO_DEBUG=false DJANGO_SECRET_KEY=load-test-only-secret-key-0123456789
 export PPR_FIELD_KEY=${PPR_FIELD_KEY:-ZGVtby1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=}
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=false
 export DJANGO_SECURE_COOKIES=false PPR_MFA_REQUIRED=false DJANGO_LOG_LEVEL=WARNING
+# As behind the municipality's proxy: each simulated user sends its own X-Forwarded-For address.
+export PPR_PROXY_COUNT=1
 export LOAD_RUN=$RUN_ID LOAD_COUNTS=$OUT/counts.json
 
 PIDS=()

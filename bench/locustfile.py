@@ -10,6 +10,7 @@ journal entries, referral drafts and submitted referrals the users were told wer
 with what the database holds afterwards.
 """
 
+import itertools
 import json
 import os
 import random
@@ -44,12 +45,19 @@ REFERRAL = {
 }
 
 
+USER_NUMBERS = itertools.count(1)
+
+
 class PprUser(HttpUser):
     abstract = True
     email = ""
     wait_time = between(1, 3)
 
     def on_start(self) -> None:
+        # Every simulated user has its own address, as behind the municipality's proxy
+        # (bench/load.sh runs the app with PPR_PROXY_COUNT=1): rate limits count per user.
+        n = next(USER_NUMBERS)
+        self.client.headers["X-Forwarded-For"] = f"10.20.{n // 250}.{n % 250 + 1}"
         self.client.get("/konto/login/", name="login")
         token = self.client.cookies.get("csrftoken", "")
         with self.client.post(
