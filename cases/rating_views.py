@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from ppr.accounts.models import Role
+from ppr.tables import keep_known_sort
 
 from .case_views import case_crumbs, case_for
 from .models import RulerColour, RulerRating
@@ -110,8 +111,9 @@ def rating_report(request: HttpRequest) -> HttpResponse:
     institutions = InstitutionColourTable(per_institution, prefix="i-")
     districts = DistrictColourTable(_district_totals(per_institution), prefix="d-")
     config = RequestConfig(request, paginate=False)
-    config.configure(institutions)
-    config.configure(districts)
+    for table in (institutions, districts):
+        keep_known_sort(request, table)
+        config.configure(table)
     context = {
         "form": form,
         "institutions": institutions,
