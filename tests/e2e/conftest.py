@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.core.servers.basehttp import WSGIServer
 from django.db import connections
 from django.test.testcases import LiveServerThread
@@ -83,7 +85,8 @@ def _database_and_server_before_the_browser(
 
 def put_back_migration_data() -> None:
     """Empty the tables and load what the data migrations created (forums, the intervention
-    catalogue, effect goals), as serialized at the start of the session (tests/conftest.py)."""
+    catalogue, effect goals), as serialized at the start of the session (tests/conftest.py),
+    with the id sequences after them."""
     for connection in connections.all():
         call_command(
             "flush",
@@ -94,6 +97,13 @@ def put_back_migration_data() -> None:
             inhibit_post_migrate=True,
         )
         connection.creation.deserialize_db_from_string(MIGRATION_DATA[connection.alias])
+        # flush restarted the id sequences and the rows came back with their ids: move each
+        # sequence past its table's highest id (PostgreSQL; SQLite needs nothing), else the
+        # next new intervention or forum would get id 1 again.
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 @pytest.fixture(scope="session")
