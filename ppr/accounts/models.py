@@ -159,7 +159,7 @@ class Membership(models.Model):
         verbose_name_plural = "medlemskaber"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in INSTITUTION_ROLES]) | Q(institution__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in INSTITUTION_ROLES)) | Q(institution__isnull=False),
                 name="membership_institution_role_has_institution",
                 violation_error_message="En institutionsleder eller medarbejder skal høre til en institution.",
             ),
