@@ -74,8 +74,17 @@ class PprUser(HttpUser):
     def csrf(self) -> dict[str, str]:
         return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
 
-    def referer(self, path: str) -> dict[str, str]:
-        return {"Referer": f"{self.host}{path}"}
+    def submit(self, path: str, data: dict, name: str, *, page: str | None = None):  # type: ignore[no-untyped-def]
+        """POST a form as the browser does (CSRF token, Referer of the page it is on), without
+        following the redirect; the caller judges the answer (``catch_response``)."""
+        return self.client.post(
+            path,
+            {**self.csrf(), **data},
+            headers={"Referer": f"{self.host}{page or path}"},
+            allow_redirects=False,
+            name=name,
+            catch_response=True,
+        )
 
 
 class Psychologist(PprUser):
@@ -104,21 +113,13 @@ class Psychologist(PprUser):
         path = f"/sager/{case}/journal/ny/"
         self.client.get(path, name="journal form")
         data = {
-            **self.csrf(),
             "occurred_on": date.today().isoformat(),
             "kind": "samtale",
             "title": f"LOAD {RUN}",
             "text": "Samtale med barnet om trivsel i klassen. " * 5,
             "client_token": str(uuid.uuid4()),
         }
-        with self.client.post(
-            path,
-            data,
-            headers=self.referer(path),
-            allow_redirects=False,
-            name="journal save",
-            catch_response=True,
-        ) as response:
+        with self.submit(path, data, "journal save") as response:
             if response.status_code == 302:
                 COUNTS["journal"] += 1
             else:
@@ -147,14 +148,7 @@ class SchoolLeader(PprUser):
         children = CHILD_OPTION.findall(self.client.get(path, name="referral start").text)
         if not children:
             return
-        with self.client.post(
-            path,
-            {**self.csrf(), "child": random.choice(children)},
-            headers=self.referer(path),
-            allow_redirects=False,
-            name="referral draft",
-            catch_response=True,
-        ) as response:
+        with self.submit(path, {"child": random.choice(children)}, "referral draft") as response:
             if response.status_code == 400:
                 # A business rule (e.g. the child already has a draft) answered in the form.
                 response.success()
@@ -165,15 +159,8 @@ class SchoolLeader(PprUser):
             COUNTS["drafts"] += 1
             form_path = response.headers["Location"]
         versions = VERSION.findall(self.client.get(form_path, name="referral form").text)
-        data = {**self.csrf(), **REFERRAL, "version": versions[0] if versions else "1"}
-        with self.client.post(
-            form_path,
-            {**data, "action": "submit"},
-            headers=self.referer(form_path),
-            allow_redirects=False,
-            name="referral submit",
-            catch_response=True,
-        ) as response:
+        data = {**REFERRAL, "version": versions[0] if versions else "1"}
+        with self.submit(form_path, {**data, "action": "submit"}, "referral submit") as response:
             if response.status_code == 302:
                 COUNTS["submitted"] += 1
             elif response.status_code == 400 and "samtykke" in response.text:
@@ -198,14 +185,7 @@ class Leader(PprUser):
         """Order the plan as a PDF (rendered by the Celery worker), then poll its status."""
         self.client.get("/rapporter/udviklingsplan/", name="plan")
         path = "/rapporter/udviklingsplan/udskriv/"
-        with self.client.post(
-            path,
-            self.csrf(),
-            headers=self.referer("/rapporter/udviklingsplan/"),
-            allow_redirects=False,
-            name="plan PDF order",
-            catch_response=True,
-        ) as response:
+        with self.submit(path, {}, "plan PDF order", page="/rapporter/udviklingsplan/") as response:
             if response.status_code != 302:
                 response.failure(f"plan PDF: {response.status_code}")
                 return
