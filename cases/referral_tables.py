@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from ppr.tables import DateTimeColumn
+
 from .models import ReferralRequest, ReferralStatus, RulerColour
 
 REQUEST_LABELS = dict(ReferralRequest.choices)
@@ -54,7 +56,7 @@ class ReferralQueueTable(tables.Table):
     requests = tables.Column(verbose_name="Ønsker", orderable=False)
     ruler_colour = tables.Column(verbose_name="Børnelineal")
     status = tables.Column(verbose_name="Status")
-    submitted_at = tables.DateTimeColumn(verbose_name="Indsendt", format="d.m.Y")
+    submitted_at = DateTimeColumn(verbose_name="Indsendt", format="d.m.Y")
     waiting = tables.Column(
         verbose_name="Ventetid",
         accessor="submitted_at",
@@ -119,8 +121,8 @@ class ReferralTable(tables.Table):
     )
     status = tables.Column(verbose_name="Status")
     author = tables.Column(verbose_name="Oprettet af", order_by=("author__first_name",))
-    updated_at = tables.DateTimeColumn(verbose_name="Senest ændret", format="d.m.Y H:i")
-    submitted_at = tables.DateTimeColumn(verbose_name="Indsendt", format="d.m.Y", default="–")
+    updated_at = DateTimeColumn(verbose_name="Senest ændret", format="d.m.Y H:i")
+    submitted_at = DateTimeColumn(verbose_name="Indsendt", format="d.m.Y", default="–")
 
     class Meta:
         order_by = "-updated_at"

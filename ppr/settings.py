@@ -148,6 +148,11 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("DJANGO_CONN_MAX_AGE", 6
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if not IS_POSTGRES:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # QuerySet.iterator() – which renders every model select's <option>s – would otherwise open a
+    # server-side cursor: DECLARE, FETCH and CLOSE, three round trips even for six districts
+    # (bench/NOTES.md). Also what a transaction-pooling PgBouncer in front of the database needs.
+    DATABASES["default"].setdefault("DISABLE_SERVER_SIDE_CURSORS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ---------------------------------------------------------------

@@ -1,31 +1,43 @@
 """The body of every django-tables2 table, rendered fast enough for a 25-row page.
 
 django-tables2 renders each cell through the template engine, rebuilds the cell attributes per
-cell and inspects the signature of the column's ``render_*`` method per cell. For a case list
-page (25 rows × 11 columns) that cost 40–60 ms of CPU – more than the whole admin changelist
-(bench/NOTES.md). The project's table template (``includes/table.html``) therefore renders the
-body with ``{% table_body table %}``:
+cell, resolves the accessor's model field per cell and inspects the signature of the column's
+``render_*`` method per cell; its date columns parse a template per cell. For a case list page
+(25 rows × 11 columns) that cost more CPU than the whole admin changelist (bench/NOTES.md). The
+project's table template (``includes/table.html``) therefore renders the body with
+``{% table_body table %}``:
 
-- the cells are django-tables2's own (``BoundRow.items``), so ``render_*`` methods, accessors,
-  defaults, choice labels and links behave exactly as documented;
-- the ``<td>`` attributes are computed once per column, unless a column's attributes are
-  callables of the record;
-- the signature of each ``render_*`` method is inspected once per process, not once per cell.
+- the cells follow django-tables2's own rules (``BoundRow.get_cell``): ``render_*`` methods,
+  accessors, defaults, choice labels (``get_FOO_display``) and links behave as documented –
+  tests/test_tables.py renders every table of the project both ways and compares;
+- what is the same in every row is worked out once per column (``ColumnCells``), and the ``<td>``
+  and ``<tr>`` attributes once per table unless they are callables of the record;
+- the signature of each ``render_*`` method is inspected once per process, not once per cell;
+- ``DateColumn`` and ``DateTimeColumn`` format in Python.
 
 Views sort and page a table with ``paginate(request, table)``: the page size is the view's.
 """
 
-from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
+import django_tables2 as tables
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django_tables2 import RequestConfig, utils
+from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.base import BoundColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.rows import BoundRow
 from django_tables2.tables import Table
+from django_tables2.utils import Accessor, AttributeDict, call_with_appropriate
 
 register = template.Library()
 
@@ -50,43 +62,144 @@ def _depends_on_record(attrs: Any) -> bool:
     )
 
 
-def _static_cell_attrs(column: BoundColumn) -> str | None:
-    """The ``<td …>`` start tag of a column if it is the same in every row, else None."""
-    table_attrs = column._table.attrs
-    sources = (
-        column.column.attrs.get("td"),
-        column.column.attrs.get("cell"),
-        table_attrs.get("td"),
-        table_attrs.get("cell"),
-    )
-    if any(_depends_on_record(attrs) for attrs in sources):
-        return None
-    return _start_tag(column)
-
-
 def _start_tag(column: BoundColumn) -> str:
     attrs = column.attrs["td"].as_html()
     return f"<td {attrs}>" if attrs else "<td>"
 
 
-def _cells(row: Any, start_tags: list[str | None]) -> Iterable[str]:
-    for start_tag, (column, cell) in zip(start_tags, row.items(), strict=True):
-        yield f"{start_tag or _start_tag(column)}{conditional_escape(cell)}</td>"
+class ColumnCells:
+    """The cells of one column: ``BoundRow.get_cell`` of django-tables2, with everything that is
+    the same in every row worked out once – the accessor, whether its last part is a field with
+    choices (then ``get_FOO_display()`` gives the value), the render method and the arguments it
+    takes, the default, and the ``<td>`` start tag unless the attributes depend on the record."""
+
+    def __init__(self, column: BoundColumn) -> None:
+        self.column = column
+        self.accessor = Accessor(column.accessor)
+        path, _, self.remainder = self.accessor.rpartition(self.accessor.SEPARATOR)
+        self.path = Accessor(path)
+        self.empty_values = column.column.empty_values
+        self.default = column.default
+        self.render = column.render
+        self.link = column.link
+        self.table = column._table
+        # Link and many-to-many columns have rules of their own: django-tables2 renders those.
+        self.general = isinstance(column.column, BaseLinkColumn | ManyToManyColumn)
+        table_attrs = self.table.attrs
+        sources = (
+            column.column.attrs.get("td"),
+            column.column.attrs.get("cell"),
+            table_attrs.get("td"),
+            table_attrs.get("cell"),
+        )
+        self.start_tag = (
+            None if any(_depends_on_record(attrs) for attrs in sources) else _start_tag(column)
+        )
+        self._shows_choice_label: dict[tuple[type, type], bool] = {}
+
+    def _choice_label(self, record: Any, penultimate: models.Model) -> Any:
+        """``get_FOO_display()`` where the accessor ends in a field with choices, else None."""
+        key = (type(record), type(penultimate))
+        if key not in self._shows_choice_label:
+            try:
+                field = self.accessor.get_field(record)
+            except FieldDoesNotExist:
+                field = None
+            display = getattr(penultimate, f"get_{self.remainder}_display", None)
+            self._shows_choice_label[key] = bool(getattr(field, "choices", ()) and display)
+        if self._shows_choice_label[key]:
+            return getattr(penultimate, f"get_{self.remainder}_display")
+        return None
+
+    def value(self, record: Any) -> Any:
+        penultimate = self.path.resolve(record, quiet=True)
+        if isinstance(penultimate, models.Model):
+            display = self._choice_label(record, penultimate)
+            if display is not None:
+                return display()
+        try:
+            return self.accessor.resolve(record)
+        except Exception:  # as django-tables2: a failed lookup is an empty cell
+            return None
+
+    def cell(self, row: BoundRow) -> Any:
+        if self.general:
+            return row.get_cell(self.column.name)
+        value = self.value(row.record)
+        if value in self.empty_values:
+            return self.default
+        arguments = {
+            "value": value,
+            "record": row.record,
+            "column": self.column.column,
+            "bound_column": self.column,
+            "bound_row": row,
+            "table": self.table,
+        }
+        content = call_with_appropriate(self.render, arguments)
+        return self.link(content, **arguments) if self.link else content
+
+    def td(self, row: BoundRow) -> str:
+        content = self.cell(row)
+        start_tag = self.start_tag
+        if start_tag is None:  # attributes computed from this row's record and value
+            self.column.current_value, self.column.current_record = content, row.record
+            start_tag = _start_tag(self.column)
+        return f"{start_tag}{conditional_escape(content)}</td>"
+
+
+def _row_start_tags(table: Table) -> tuple[str, str] | None:
+    """The ``<tr>`` start tags of odd and even rows when no row attribute depends on the record."""
+    if _depends_on_record(table.row_attrs):
+        return None
+    tags = []
+    for parity in ("even", "odd"):
+        attrs = dict(table.row_attrs)
+        attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
+        tags.append(f"<tr {AttributeDict(attrs).as_html()}>")
+    return tags[0], tags[1]
 
 
 @register.simple_tag
 def table_body(table: Table) -> SafeString:
     """The ``<tr>`` rows of the table's current page, or one row with its empty text."""
-    columns = list(table.columns)
-    start_tags = [_static_cell_attrs(column) for column in columns]
-    rows = [
-        f"<tr {row.attrs.as_html()}>{''.join(_cells(row, start_tags))}</tr>"
-        for row in table.paginated_rows
-    ]
+    columns = [ColumnCells(column) for column in table.columns]
+    row_tags = _row_start_tags(table)
+    rows = []
+    for row in table.paginated_rows:
+        start = row_tags[row.row_counter % 2] if row_tags else f"<tr {row.attrs.as_html()}>"
+        rows.append(f"{start}{''.join(column.td(row) for column in columns)}</tr>")
     if not rows:
         empty = table.empty_text or "Ingen rækker."
         return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), empty)
     return mark_safe("".join(rows))  # every cell is escaped above, attributes by as_html()
+
+
+class DateColumn(tables.DateColumn):
+    """django-tables2's date column, formatted in Python: its own parses a template per cell.
+    Dates and date-times show as ``{{ value|date:format }}`` would show them (local time)."""
+
+    empty_values = (None, "")  # the column's default, as the template's ``|default:default``
+
+    def __init__(self, format: str | None = None, short: bool = True, **kwargs: Any) -> None:
+        super().__init__(format=format, short=short, **kwargs)
+        self.format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
+
+    def render(self, value: Any) -> str:
+        return date_format(template_localtime(value), self.format)
+
+
+class DateTimeColumn(DateColumn):
+    """A date-time column (``SHORT_DATETIME_FORMAT`` unless told), formatted as ``DateColumn``."""
+
+    def __init__(self, format: str | None = None, short: bool = True, **kwargs: Any) -> None:
+        format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
+        super().__init__(format=format, short=short, **kwargs)
+
+    def value(self, value: Any, **kwargs: Any) -> Any:  # exports: as django-tables2's
+        if isinstance(value, datetime):
+            return value.isoformat(sep=" ")
+        return super().value(value=value, **kwargs)
 
 
 class FixedSizePaginator(Paginator):

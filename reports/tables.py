@@ -5,6 +5,8 @@ from typing import Any
 
 import django_tables2 as tables
 
+from ppr.tables import DateColumn
+
 from .formatting import number
 
 NUM = {"td": {"class": "ppr-num"}, "th": {"class": "ppr-num"}}
@@ -154,8 +156,8 @@ class RunningCourseTable(ReportTable):
         verbose_name="Distrikt", accessor="place_district", default="–", orderable=False
     )
     responsible = tables.Column(verbose_name="Ansvarlig", order_by=("responsible__first_name",))
-    starts_on = tables.DateColumn(verbose_name="Start", format="d.m.Y")
-    ends_on = tables.DateColumn(verbose_name="Forventet slut", format="d.m.Y", default="–")
+    starts_on = DateColumn(verbose_name="Start", format="d.m.Y")
+    ends_on = DateColumn(verbose_name="Forventet slut", format="d.m.Y", default="–")
     participant_count = NumberColumn(verbose_name="Deltagere")
 
     class Meta(ReportTable.Meta):

@@ -1,11 +1,14 @@
 """The project's table body ({% table_body %}, ppr/tables.py) renders what django-tables2 would."""
 
+from datetime import UTC, date, datetime
+
 import django_tables2 as tables
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
+from ppr.tables import DateColumn, DateTimeColumn
 from tests.cases.case_fixtures import make_case
 
 TEMPLATE = Template("{% load ppr_tables %}{% table_body table %}")
@@ -72,3 +75,33 @@ def test_the_page_size_is_the_views_not_the_addresss(cast, client_as, per_page) 
     )
     assert response.status_code == 200
     assert len(response.context["table"].page.object_list) == 25
+
+
+class Dates(tables.Table):
+    """The same dates through django-tables2's template columns and through the project's."""
+
+    theirs_date = tables.DateColumn(accessor="day", format="d.m.Y", default="–")
+    ours_date = DateColumn(accessor="day", format="d.m.Y", default="–")
+    theirs_time = tables.DateTimeColumn(accessor="at", format="d.m.Y H:i", default="–")
+    ours_time = DateTimeColumn(accessor="at", format="d.m.Y H:i", default="–")
+    theirs_short = tables.DateTimeColumn(accessor="at")
+    ours_short = DateTimeColumn(accessor="at")
+
+
+def test_date_columns_show_what_django_tables2s_template_columns_show() -> None:
+    records = [
+        # 22:30 UTC on 30 June is 1 July in Copenhagen: the date is the local one.
+        {"day": date(2026, 2, 3), "at": datetime(2026, 6, 30, 22, 30, tzinfo=UTC)},
+        {"day": None, "at": None},
+    ]
+    table = Dates(records)
+    tables.RequestConfig(RequestFactory().get("/")).configure(table)
+    for row in table.rows:
+        for kind in ("date", "time", "short"):
+            assert str(row.get_cell(f"ours_{kind}")) == str(row.get_cell(f"theirs_{kind}")).strip()
+    first, empty = table.rows
+    assert first.get_cell("ours_time") == "01.07.2026 00:30"
+    assert empty.get_cell("ours_date") == "–"
+    # Exports keep the ISO values.
+    assert first.get_cell_value("ours_time") == first.get_cell_value("theirs_time")
+    assert first.get_cell_value("ours_date") == "2026-02-03"
