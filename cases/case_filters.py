@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ppr.options import cached_options
 from ppr.organisation.models import District, Institution
 from ppr.widgets import PlainSelect
 
@@ -108,6 +109,12 @@ class CaseFilter(django_filters.FilterSet):
             "ventetid",
         ):
             self.form.fields[name].widget.attrs.setdefault("class", "form-select")
+        for name, options in (
+            ("distrikt", "districts"),
+            ("institution", "institutions"),
+            ("sagsbehandler", "caseworkers"),
+        ):
+            cached_options(self.form.fields[name], options)
 
     def filter_colour(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         if value == "ingen":

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from ppr.options import cached_options
 from ppr.organisation.models import District, Institution
 from ppr.widgets import PlainSelect
 
@@ -100,6 +101,8 @@ class ReferralQueueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", "form-select")
+        cached_options(self.form.fields["distrikt"], "districts")
+        cached_options(self.form.fields["institution"], "institutions")
 
     def filter_age(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         low, high, _ = AGE_BANDS[value]

@@ -20,6 +20,7 @@ from django.test import Client
 
 from ppr.accounts.models import Role, User
 from ppr.celery import app as celery_app
+from ppr.options import forget_options
 from ppr.organisation.models import District, Institution, InstitutionKind, Team
 
 from .factories import InstitutionFactory, TeamFactory, user_with_role
@@ -153,6 +154,13 @@ def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = was_eager
+
+
+@pytest.fixture(autouse=True)
+def _fresh_option_lists() -> None:
+    """Filter selects cached by an earlier test may name rows its rollback removed
+    (ppr/options.py): each test builds them from its own data."""
+    forget_options()
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
+from ppr.options import cached_options
 from ppr.widgets import PlainSelect
 
 from .models import AuditAction, AuditEvent
@@ -61,6 +62,7 @@ class AuditEventFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name in ("bruger", "handling"):
             self.form.fields[name].widget.attrs.setdefault("class", "form-select")
+        cached_options(self.form.fields["bruger"], "users")
 
     def clean_period(self) -> None:
         """Called by the view after validation: a period that ends before it starts is an error."""
