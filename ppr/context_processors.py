@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from ppr.accounts.middleware import activity_precision
 from ppr.organisation.models import Municipality
 
 
@@ -14,6 +15,8 @@ def ppr(request: HttpRequest) -> dict[str, object]:
         request._ppr_municipality = municipality  # type: ignore[attr-defined]
     return {
         "municipality": municipality,
-        "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
+        # The least time the server keeps an idle session (ppr.accounts.middleware): the page's
+        # warning and logout come before the server's, never after.
+        "session_idle_timeout": int(settings.SESSION_IDLE_TIMEOUT - activity_precision()),
         "session_idle_warning": settings.SESSION_IDLE_WARNING,
     }

@@ -11,6 +11,8 @@ from ppr import overview
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 
+from .middleware import note_activity
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,7 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def keep_alive(request: HttpRequest) -> HttpResponse:
-    """The idle-timeout warning's "Forbliv logget ind": any request counts as activity."""
+    """The idle-timeout warning's "Forbliv logget ind": the session's idle time starts again."""
+    note_activity(request)
     return HttpResponse(status=204)
 
 
@@ -55,7 +58,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         except Exception:  # noqa: BLE001
             checks["redis"] = "fejl"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "fejl", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "fejl", **checks}, status=200 if healthy else 503
+    )
 
 
 @login_required
