@@ -37,7 +37,7 @@ from django_tables2.columns.base import BoundColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow
 from django_tables2.tables import Table
-from django_tables2.utils import Accessor, AttributeDict, call_with_appropriate
+from django_tables2.utils import Accessor, AttributeDict
 
 register = template.Library()
 
@@ -67,6 +67,24 @@ def _start_tag(column: BoundColumn) -> str:
     return f"<td {attrs}>" if attrs else "<td>"
 
 
+def _walk(current: Any, bits: tuple[str, ...] | list[str]) -> Any:
+    """``Accessor.resolve`` along ``bits`` from a model instance: an attribute lookup (a model has
+    no ``[key]``), callables called unless they alter data, ``None`` ends the path; a value that
+    is not a model is looked up further by django-tables2's own ``Accessor``."""
+    for index, bit in enumerate(bits):
+        if not isinstance(current, models.Model):
+            return Accessor(Accessor.SEPARATOR.join(bits[index:])).resolve(current)
+        current = getattr(current, bit)
+        if callable(current):
+            if getattr(current, "alters_data", False):
+                raise ValueError(f"{bit}() alters data")
+            if not getattr(current, "do_not_call_in_templates", False):
+                current = current()
+        if current is None:
+            break
+    return current
+
+
 class ColumnCells:
     """The cells of one column: ``BoundRow.get_cell`` of django-tables2, with everything that is
     the same in every row worked out once – the accessor, whether its last part is a field with
@@ -77,10 +95,12 @@ class ColumnCells:
         self.column = column
         self.accessor = Accessor(column.accessor)
         path, _, self.remainder = self.accessor.rpartition(self.accessor.SEPARATOR)
-        self.path = Accessor(path)
+        self.path = Accessor(path).bits
         self.empty_values = column.column.empty_values
         self.default = column.default
         self.render = column.render
+        names, takes_any = _remembered_signature(column.render)
+        self.arguments = None if takes_any else names  # None: all of them
         self.link = column.link
         self.table = column._table
         # Link and many-to-many columns have rules of their own: django-tables2 renders those.
@@ -112,19 +132,25 @@ class ColumnCells:
         return None
 
     def value(self, record: Any) -> Any:
-        penultimate = self.path.resolve(record, quiet=True)
+        """``Accessor.resolve``; a failed lookup is an empty cell, as in django-tables2."""
+        try:
+            penultimate = _walk(record, self.path)
+        except Exception:
+            return None
         if isinstance(penultimate, models.Model):
             display = self._choice_label(record, penultimate)
             if display is not None:
                 return display()
+        if penultimate is None and self.path:
+            return None  # a relation along the way is empty
         try:
-            return self.accessor.resolve(record)
-        except Exception:  # as django-tables2: a failed lookup is an empty cell
+            return _walk(penultimate, (self.remainder,))
+        except Exception:
             return None
 
     def cell(self, row: BoundRow) -> Any:
-        if self.general:
-            return row.get_cell(self.column.name)
+        if self.general or not isinstance(row.record, models.Model):
+            return row.get_cell(self.column.name)  # rows of dicts (reports) keep the general way
         value = self.value(row.record)
         if value in self.empty_values:
             return self.default
@@ -136,7 +162,12 @@ class ColumnCells:
             "bound_row": row,
             "table": self.table,
         }
-        content = call_with_appropriate(self.render, arguments)
+        if self.arguments is None:
+            content = self.render(**arguments)
+        elif all(name in arguments for name in self.arguments):
+            content = self.render(**{name: arguments[name] for name in self.arguments})
+        else:
+            content = None  # as call_with_appropriate: a render method wanting more is not called
         return self.link(content, **arguments) if self.link else content
 
     def td(self, row: BoundRow) -> str:
