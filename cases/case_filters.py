@@ -47,13 +47,18 @@ class CaseFilter(django_filters.FilterSet):
     """The case list's filters; parameter names are the Danish words users see in the URL."""
 
     status = django_filters.ChoiceFilter(
-        field_name="status", label="Status", choices=CaseStatus.choices, empty_label="Alle"
+        field_name="status",
+        label="Status",
+        choices=CaseStatus.choices,
+        empty_label="Alle",
+        widget=PlainSelect,
     )
     distrikt = django_filters.ModelChoiceFilter(
         field_name="child__institution__district",
         label="Distrikt",
         queryset=District.objects.order_by("name"),
         empty_label="Alle distrikter",
+        widget=PlainSelect,
     )
     institution = django_filters.ModelChoiceFilter(
         field_name="child__institution",
@@ -79,12 +84,21 @@ class CaseFilter(django_filters.FilterSet):
         null_label="Ingen vurdering",
         null_value="ingen",
         method="filter_colour",
+        widget=PlainSelect,
     )
     alder = django_filters.ChoiceFilter(
-        label="Alder", choices=AGE_CHOICES, empty_label="Alle aldre", method="filter_age"
+        label="Alder",
+        choices=AGE_CHOICES,
+        empty_label="Alle aldre",
+        method="filter_age",
+        widget=PlainSelect,
     )
     ventetid = django_filters.ChoiceFilter(
-        label="Åben i", choices=WAITING_CHOICES, empty_label="Uanset", method="filter_waiting"
+        label="Åben i",
+        choices=WAITING_CHOICES,
+        empty_label="Uanset",
+        method="filter_waiting",
+        widget=PlainSelect,
     )
     fra = django_filters.DateFilter(
         field_name="opened_at", lookup_expr="date__gte", label="Oprettet fra", widget=_date_input()

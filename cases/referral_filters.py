@@ -54,12 +54,14 @@ class ReferralQueueFilter(django_filters.FilterSet):
         label="Status",
         choices=[(s.value, s.label) for s in WAITING_STATUSES],
         empty_label="Indsendt og modtaget",
+        widget=PlainSelect,
     )
     distrikt = django_filters.ModelChoiceFilter(
         field_name="institution__district",
         label="Distrikt",
         queryset=District.objects.order_by("name"),
         empty_label="Alle distrikter",
+        widget=PlainSelect,
     )
     institution = django_filters.ModelChoiceFilter(
         field_name="institution",
@@ -74,24 +76,28 @@ class ReferralQueueFilter(django_filters.FilterSet):
         choices=[(key, label) for key, (_, _, label) in AGE_BANDS.items()],
         empty_label="Alle aldre",
         method="filter_age",
+        widget=PlainSelect,
     )
     farve = django_filters.ChoiceFilter(
         field_name="ruler_colour",
         label="Børnelineal",
         choices=RulerColour.choices,
         empty_label="Alle farver",
+        widget=PlainSelect,
     )
     oensker = django_filters.ChoiceFilter(
         label="Ønsker af PPR",
         choices=ReferralRequest.choices,
         empty_label="Alle ønsker",
         method="filter_request",
+        widget=PlainSelect,
     )
     ventetid = django_filters.ChoiceFilter(
         label="Ventetid",
         choices=[(key, f"Mere end {days} dage") for key, days in WAITING.items()],
         empty_label="Alle",
         method="filter_waiting",
+        widget=PlainSelect,
     )
 
     class Meta:
@@ -125,7 +131,10 @@ class ReferralListFilter(django_filters.FilterSet):
     """The institutions' (and PPR's) list of referrals, by status."""
 
     status = django_filters.ChoiceFilter(
-        label="Status", choices=ReferralStatus.choices, empty_label="Alle statusser"
+        label="Status",
+        choices=ReferralStatus.choices,
+        empty_label="Alle statusser",
+        widget=PlainSelect,
     )
     aktive = django_filters.BooleanFilter(
         label="Kun igangværende",

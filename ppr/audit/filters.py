@@ -40,6 +40,7 @@ class AuditEventFilter(django_filters.FilterSet):
         label="Handling",
         choices=AuditAction.choices,
         empty_label="Alle handlinger",
+        widget=PlainSelect,
     )
     fra = django_filters.DateFilter(
         field_name="at",
