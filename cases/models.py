@@ -789,6 +789,10 @@ class RulerRating(models.Model):
         indexes = [
             models.Index(fields=["child", "-rated_on"]),
             models.Index(fields=["institution", "rated_on", "colour"]),
+            # The Børnelineal report: a period's ratings counted by institution and colour.
+            models.Index(
+                fields=["rated_on", "institution", "colour"], name="rating_period_counts_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from cases.models import Case, CaseOutcome, Referral
@@ -54,20 +54,25 @@ def _per_year(rows: object, value: str = "n") -> YearValues:
     return {row["year"]: Decimal(row[value]) for row in rows}  # type: ignore[attr-defined]
 
 
+def _count_per_year(queryset: QuerySet, field: str, first: int, last: int) -> YearValues:
+    """How many rows fall in each year (years without any are left out), one ``COUNT … FILTER``
+    per year on that year's range of ``field``: its index answers it. Grouping by
+    ``EXTRACT(YEAR FROM field AT TIME ZONE …)`` read and converted every row instead (the
+    PPR leader's start page: 39 ms → 7 ms for 34,000 referrals, bench/NOTES.md)."""
+    years = range(first, last + 1)
+    counts = queryset.filter(
+        **{f"{field}__year__gte": first, f"{field}__year__lte": last}
+    ).aggregate(**{f"y{year}": Count("pk", filter=Q(**{f"{field}__year": year})) for year in years})
+    return {year: Decimal(counts[f"y{year}"]) for year in years if counts[f"y{year}"]}
+
+
 @measure(
     "ppr_referrals",
     "Indstillinger til PPR pr. år: alle indsendte indstillinger (ikke kladder), efter indsendelsesdato.",
     cumulative=True,
 )
 def ppr_referrals(first: int, last: int) -> YearValues:
-    rows = (
-        Referral.objects.filter(submitted_at__year__gte=first, submitted_at__year__lte=last)
-        .annotate(year=ExtractYear("submitted_at"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return _per_year(rows)
+    return _count_per_year(Referral.objects.all(), "submitted_at", first, last)
 
 
 @measure(
@@ -77,16 +82,7 @@ def ppr_referrals(first: int, last: int) -> YearValues:
     cumulative=True,
 )
 def bup_referrals(first: int, last: int) -> YearValues:
-    rows = (
-        Case.objects.filter(
-            outcome=CaseOutcome.BUP, closed_at__year__gte=first, closed_at__year__lte=last
-        )
-        .annotate(year=ExtractYear("closed_at"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return _per_year(rows)
+    return _count_per_year(Case.objects.filter(outcome=CaseOutcome.BUP), "closed_at", first, last)
 
 
 @measure(
