@@ -50,8 +50,11 @@ def cached_options(field: forms.ModelChoiceField, name: str) -> None:
     field.widget.choices = [*leading, *options]  # type: ignore[attr-defined]
 
 
-def forget_options(**kwargs: object) -> None:
-    """Every option list is rebuilt on its next use."""
+def forget_options(update_fields: frozenset[str] | None = None, **kwargs: object) -> None:
+    """Every option list is rebuilt on its next use – except after a login, which saves only the
+    user's ``last_login``."""
+    if update_fields == {"last_login"}:
+        return
     cache.set(GENERATION, uuid.uuid4().hex, timeout=None)
 
 

@@ -2,6 +2,7 @@
 after a save, nor accept a value the field's queryset refuses."""
 
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -33,6 +34,13 @@ def option_queries(client) -> list[str]:  # type: ignore[no-untyped-def]
 def test_the_options_are_read_once_and_then_come_from_the_cache(cast, client_as):
     client = client_as(cast.ppr_leader)
     assert len(option_queries(client)) == 1
+    assert option_queries(client) == []
+
+
+def test_a_login_does_not_rebuild_the_options(cast, client_as):
+    client = client_as(cast.ppr_leader)
+    option_queries(client)
+    update_last_login(None, cast.psychologist)  # what every login does
     assert option_queries(client) == []
 
 
