@@ -305,6 +305,8 @@ class ReferralStatus(models.TextChoices):
 
 
 VISITED_STATUSES = (ReferralStatus.ACCEPTED, ReferralStatus.REJECTED, ReferralStatus.REDIRECTED)
+#: Submitted and received: what waits in PPR's intake queue for visitation.
+WAITING_STATUSES = [ReferralStatus.SUBMITTED, ReferralStatus.RECEIVED]
 
 
 class ReferralRequest(models.TextChoices):
@@ -430,7 +432,7 @@ class Referral(models.Model):
             # index above cannot give the order, and the waiting ones are a few percent of all.
             models.Index(
                 fields=["submitted_at", "id"],
-                condition=Q(status__in=["indsendt", "modtaget"]),
+                condition=Q(status__in=WAITING_STATUSES),
                 name="referral_waiting_queue_idx",
             ),
         ]

@@ -10,8 +10,7 @@ from ppr.accounts.models import Role
 from ppr.organisation.models import Municipality
 from ppr.overview import Panel, register
 
-from .models import Referral, ReferralStatus
-from .referral_filters import WAITING_STATUSES
+from .models import WAITING_STATUSES, Referral, ReferralStatus
 
 DRAFT_ROWS = 5
 

@@ -12,7 +12,7 @@ from ppr.options import cached_options
 from ppr.organisation.models import District, Institution
 from ppr.widgets import PlainSelect
 
-from .models import ReferralRequest, ReferralStatus, RulerColour
+from .models import WAITING_STATUSES, ReferralRequest, ReferralStatus, RulerColour
 
 SELECT = {"class": "form-select"}
 
@@ -25,7 +25,6 @@ AGE_BANDS = {
     "13-18": (13, 18, "13–18 år"),
 }
 WAITING = {"7": 7, "14": 14, "30": 30, "60": 60}
-WAITING_STATUSES = [ReferralStatus.SUBMITTED, ReferralStatus.RECEIVED]
 
 
 def birth_dates_for_age(low: int, high: int, today: date) -> tuple[date, date]:

@@ -24,6 +24,7 @@ from ppr.tables import paginate
 
 from . import referral_services as services
 from .models import (
+    WAITING_STATUSES,
     CaseStatus,
     Child,
     EvaluationParty,
@@ -32,7 +33,7 @@ from .models import (
     ReferralRequest,
     ReferralStatus,
 )
-from .referral_filters import WAITING_STATUSES, ReferralListFilter, ReferralQueueFilter
+from .referral_filters import ReferralListFilter, ReferralQueueFilter
 from .referral_forms import (
     AcceptForm,
     AttachmentForm,
