@@ -1,6 +1,16 @@
-"""The administrator's rights in the Django admin: the organisation and its users, nothing else."""
+"""Who may sign in, and the rights that come from a role rather than from a membership.
+
+Rights come from memberships (``rules``), the administrator role (``AdministratorBackend``) and
+the superuser flag – never from Django's stored user or group permissions: the admin offers
+neither, and a second, hidden way to grant rights is one too many. The password backends below
+therefore read none: Django's would read both tables (two queries) on every page where a rule
+says no.
+"""
 
 from typing import Any
+
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth.backends import ModelBackend
 
 ADMINISTRATOR_APPS = frozenset({"organisation", "accounts", "axes", "mfa"})
 
@@ -21,3 +31,21 @@ class AdministratorBackend:
             and getattr(user, "is_administrator", False)
             and app_label in ADMINISTRATOR_APPS
         )
+
+
+class NoStoredPermissions:
+    """A password backend that grants nothing from ``user_permissions`` or ``groups``."""
+
+    def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
+
+    def get_group_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        return set()
+
+
+class PasswordBackend(NoStoredPermissions, ModelBackend):
+    """Django's sign-in with e-mail and password (the admin's login form)."""
+
+
+class AllauthPasswordBackend(NoStoredPermissions, AuthenticationBackend):
+    """allauth's sign-in with e-mail and password (the login page)."""

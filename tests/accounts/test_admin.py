@@ -298,3 +298,26 @@ def test_ppr_staff_with_a_staff_flag_still_get_no_admin_rights(client_as, cast) 
     client = client_as(cast.psychologist)
     assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
     assert client.get(reverse("admin:organisation_institution_changelist")).status_code == 403
+
+
+def test_stored_permissions_grant_nothing_and_cost_no_query(cast) -> None:
+    """Rights come from roles: a permission stored on the user or a group (which the admin does
+    not offer) opens nothing, and asking about one reads neither table."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    psychologist = cast.psychologist
+    audit_log = Permission.objects.get(codename="view_auditevent")
+    psychologist.user_permissions.add(audit_log)
+    group = Group.objects.create(name="Alle sager")
+    group.permissions.add(Permission.objects.get(codename="view_case"))
+    psychologist.groups.add(group)
+    psychologist = User.objects.get(pk=psychologist.pk)  # no permission cache
+    with CaptureQueriesContext(connection) as queries:
+        assert not psychologist.has_perm("audit.view_auditevent")
+        assert not psychologist.has_perm("cases.view_case")
+        assert not psychologist.has_module_perms("audit")
+    assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]
+    superuser = User.objects.create_superuser(email="root@ppr.nordvig.dk", password="x-long-pw-1")
+    assert superuser.has_perm("audit.view_auditevent")
