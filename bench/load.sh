@@ -44,7 +44,9 @@ DJANGO_DEBUG=true EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
 START_SQL=$(psql "$DATABASE_URL" -qAtc "SELECT now()")
 
 echo "== Celery worker and gunicorn on 127.0.0.1:$PORT"
-"$BIN/celery" -A ppr worker -l warning -Q celery,pdf -c 1 >"$OUT/worker.log" 2>&1 &
+# The worker at a lower CPU priority, as docker-compose.yml gives it a smaller CPU share: a PDF
+# or an e-mail may wait a moment, a page should not.
+nice -n "${LOAD_WORKER_NICE:-10}" "$BIN/celery" -A ppr worker -l warning -Q celery,pdf -c 1 >"$OUT/worker.log" 2>&1 &
 PIDS+=($!)
 # The web server as docker-compose.yml runs it (3 sync workers, 60 s timeout).
 "$BIN/gunicorn" ppr.wsgi:application -b "127.0.0.1:$PORT" --workers 3 --timeout 60 --access-logfile /dev/null \
@@ -52,11 +54,31 @@ PIDS+=($!)
 PIDS+=($!)
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
 
+cpu_ticks() {  # CPU time (clock ticks) of the processes matching $1, with their reaped children
+    local total=0 pid stat
+    for pid in $(pgrep -f "$1"); do
+        stat=$(cut -d')' -f2- "/proc/$pid/stat" 2>/dev/null) || continue
+        read -r -a f <<<"$stat"
+        total=$((total + f[11] + f[12] + f[13] + f[14]))  # utime stime cutime cstime
+    done
+    echo "$total"
+}
+cpu_snapshot() { echo "$(cpu_ticks 'gunicorn ppr.wsgi') $(cpu_ticks 'celery -A ppr') $(cpu_ticks '^postgres')"; }
+read -r WEB0 WORKER0 PG0 < <(cpu_snapshot)
+BUSY0=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat) STARTED=$SECONDS
+
 echo "== locust: $USERS users for $TIME"
-"$BIN/locust" -f bench/locustfile.py --headless -u "$USERS" -r "${LOAD_SPAWN:-0.5}" -t "$TIME" \
+/usr/bin/time -f "%U %S" -o "$OUT/locust.cpu" "$BIN/locust" -f bench/locustfile.py --headless -u "$USERS" -r "${LOAD_SPAWN:-0.5}" -t "$TIME" \
     --host "http://127.0.0.1:$PORT" --csv "$OUT/locust" --only-summary --stop-timeout 10 \
     >"$OUT/locust.log" 2>&1 || true
 tail -n 40 "$OUT/locust.log"
+read -r WEB1 WORKER1 PG1 < <(cpu_snapshot)
+BUSY1=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
+HZ=$(getconf CLK_TCK)
+read -r LOCUST_USER LOCUST_SYS < <(tail -n 1 "$OUT/locust.cpu")
+echo "CPU seconds during the run: web $(((WEB1 - WEB0) / HZ)), worker $(((WORKER1 - WORKER0) / HZ)), \
+PostgreSQL $(((PG1 - PG0) / HZ)), locust ${LOCUST_USER%.*}+${LOCUST_SYS%.*}; \
+the machine was busy $(((BUSY1 - BUSY0) / HZ)) s of $(nproc) cores × $((SECONDS - STARTED)) s"
 
 echo "== What the database holds"
 read -r JOURNAL DRAFTS SUBMITTED < <(psql "$DATABASE_URL" -qAt -F ' ' -c "
