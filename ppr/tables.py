@@ -10,6 +10,9 @@ project's table template (``includes/table.html``) therefore renders the body wi
 - the cells follow django-tables2's own rules (``BoundRow.get_cell``): ``render_*`` methods,
   accessors, defaults, choice labels (``get_FOO_display``) and links behave as documented –
   tests/test_tables.py renders every table of the project both ways and compares;
+- the rows of a report (dicts keyed by the accessors) are read by key, as ``Accessor.resolve``
+  reads them first: the Børnelineal report's 236 institutions × 6 columns took 13 ms of CPU
+  through ``get_cell``;
 - what is the same in every row is worked out once per column (``ColumnCells``), and the ``<td>``
   and ``<tr>`` attributes once per table unless they are callables of the record;
 - the signature of each ``render_*`` method is inspected once per process, not once per cell;
@@ -151,14 +154,20 @@ class ColumnCells:
             return None
 
     def cell(self, row: BoundRow) -> Any:
-        if self.general or not isinstance(row.record, models.Model):
-            return row.get_cell(self.column.name)  # rows of dicts (reports) keep the general way
-        value = self.value(row.record)
+        record = row.record
+        if self.general:
+            return row.get_cell(self.column.name)
+        if isinstance(record, models.Model):
+            value = self.value(record)
+        elif type(record) is dict and self.accessor in record:
+            value = record[self.accessor]  # a report's row: Accessor.resolve's own short cut
+        else:
+            return row.get_cell(self.column.name)  # other rows keep the general way
         if value in self.empty_values:
             return self.default
         arguments = {
             "value": value,
-            "record": row.record,
+            "record": record,
             "column": self.column.column,
             "bound_column": self.column,
             "bound_row": row,
