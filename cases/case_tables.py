@@ -3,11 +3,10 @@
 import django_tables2 as tables
 from django.db.models import Case as CaseExpr
 from django.db.models import IntegerField, QuerySet, Value, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from ppr.tables import DateColumn
+from ppr.tables import DateColumn, pk_url
 
 from .models import Case, RulerColour
 from .rating_trend import COLOUR_SHORT
@@ -90,7 +89,7 @@ class CaseTable(tables.Table):
 
     def render_reference(self, record: Case) -> str:
         return format_html(
-            '<a href="{}">{}</a>', reverse("cases:case-detail", args=[record.pk]), record.reference
+            '<a href="{}">{}</a>', pk_url("cases:case-detail", record.pk), record.reference
         )
 
     def render_child(self, record: Case) -> str:
@@ -98,7 +97,7 @@ class CaseTable(tables.Table):
         group = f" ({child.group})" if child.group else ""
         return format_html(
             '<a href="{}">{}</a>{}',
-            reverse("cases:case-detail", args=[record.pk]),
+            pk_url("cases:case-detail", record.pk),
             child.name,
             group,
         )

@@ -4,11 +4,10 @@ from datetime import timedelta
 
 import django_tables2 as tables
 from django.db.models import F, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from ppr.tables import DateTimeColumn
+from ppr.tables import DateTimeColumn, pk_url
 
 from .models import ReferralRequest, ReferralStatus, RulerColour
 
@@ -81,7 +80,7 @@ class ReferralQueueTable(tables.Table):
         )
 
     def render_number(self, record: object) -> str:
-        url = reverse("cases:referral-detail", kwargs={"pk": record.pk})  # type: ignore[attr-defined]
+        url = pk_url("cases:referral-detail", record.pk)  # type: ignore[attr-defined]
         return format_html('<a href="{}">Nr. {}</a>', url, record.pk)  # type: ignore[attr-defined]
 
     def render_child(self, value: object) -> str:
@@ -143,7 +142,7 @@ class ReferralTable(tables.Table):
         self.expiry_days = expiry_days
 
     def render_number(self, record: object) -> str:
-        url = reverse("cases:referral-detail", kwargs={"pk": record.pk})  # type: ignore[attr-defined]
+        url = pk_url("cases:referral-detail", record.pk)  # type: ignore[attr-defined]
         return format_html('<a href="{}">Nr. {}</a>', url, record.pk)  # type: ignore[attr-defined]
 
     def render_child(self, value: object) -> str:

@@ -22,18 +22,22 @@ Views sort and page a table with ``paginate(request, table)``: the page size is 
 a queryset that joins its related rows is paged by a deferred join (``FixedSizePaginator``).
 """
 
+import functools
 from datetime import datetime
 from typing import Any
 
 import django_tables2 as tables
 from django import template
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2 import RequestConfig, utils
@@ -42,6 +46,7 @@ from django_tables2.columns.base import BoundColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.tables import Table
+from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import Accessor, AttributeDict
 
 register = template.Library()
@@ -215,6 +220,91 @@ def table_body(table: Table) -> SafeString:
         empty = table.empty_text or "Ingen rækker."
         return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), empty)
     return mark_safe("".join(rows))  # every cell is escaped above, attributes by as_html()
+
+
+PREVIOUS = 'Forrige<span class="sr-only"> side</span>'
+NEXT = 'Næste<span class="sr-only"> side</span>'
+PAGE_NUMBER = '<span class="sr-only">Side </span>'
+
+
+def _query(request: HttpRequest, field: str, value: Any) -> str:
+    """``{% querystring_replace field=value %}``: the page's query with one parameter set."""
+    params = dict(request.GET)
+    params[field] = value
+    return escape("?" + urlencode(params, doseq=True))
+
+
+def _htmx_link(query: str, css_class: str | None, content: str) -> str:
+    """A sort or page link that also swaps the nearest data-table-region with htmx."""
+    attrs = f' class="{css_class}"' if css_class else ""
+    return (
+        f'<a{attrs} href="{query}" hx-get="{query}" hx-target="closest [data-table-region]" '
+        f'hx-swap="outerHTML" hx-push-url="true">{content}</a>'
+    )
+
+
+@register.simple_tag(takes_context=True)
+def table_head(context: template.Context, table: Table) -> SafeString:
+    """The ``<thead>``: every column's header, the sortable ones as links that sort by them
+    (ascending, then descending), the sorted one marked with ``aria-sort``."""
+    request = context["request"]
+    cells = []
+    for column in table.columns:
+        header = conditional_escape(column.header)
+        sort = ""
+        if column.orderable:
+            if column.is_ordered:
+                direction = "descending" if column.order_by_alias.is_descending else "ascending"
+                sort = f' aria-sort="{direction}"'
+            query = _query(request, table.prefixed_order_by_field, column.order_by_alias.next)
+            header = _htmx_link(query, None, f'{header}<span class="sr-only"> – sortér</span>')
+        cells.append(f'<th scope="col" {column.attrs["th"].as_html()}{sort}>{header}</th>')
+    return mark_safe(f"<thead><tr>{''.join(cells)}</tr></thead>")  # escaped above
+
+
+@register.simple_tag(takes_context=True)
+def table_pagination(context: template.Context, table: Table) -> SafeString:
+    """The page links under a table of more than one page (DKFDS pagination)."""
+    page = getattr(table, "page", None)
+    if not page or table.paginator.num_pages <= 1:
+        return mark_safe("")
+    request, field = context["request"], table.prefixed_page_field
+    items = []
+    if page.has_previous():
+        query = _query(request, field, page.previous_page_number())
+        items.append(_htmx_link(query, "pagination-nav-link", PREVIOUS))
+    for number in table_page_range(page, table.paginator):
+        if number == "...":
+            items.append('<span class="pagination-overflow">…</span>')
+        elif number == page.number:
+            items.append(
+                f'<span class="pagination-number" aria-current="page">{PAGE_NUMBER}{number}</span>'
+            )
+        else:
+            query = _query(request, field, number)
+            items.append(_htmx_link(query, "pagination-number", f"{PAGE_NUMBER}{number}"))
+    if page.has_next():
+        query = _query(request, field, page.next_page_number())
+        items.append(_htmx_link(query, "pagination-nav-link", NEXT))
+    links = "".join(f'<li class="pagination-item">{item}</li>' for item in items)
+    return mark_safe(  # every value in it is a number or escaped by _query
+        f'<nav class="pagination" aria-label="Sider"><ul class="pagination__items">{links}</ul></nav>'
+    )
+
+
+def pk_url(name: str, pk: Any) -> str:
+    """``reverse(name, args=[pk])`` for a row's link, where the URL's one argument is an
+    ``<int:pk>``. Reversed once per URL name: Django reverses every link anew and checks it
+    against its pattern (≈ 30 µs; a page of the case list has 50 such links)."""
+    before, after = _around_pk(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return f"{before}{int(pk)}{after}"
+
+
+@functools.cache
+def _around_pk(name: str, prefix: str, urlconf: str) -> tuple[str, str]:
+    marker = "2147483647"
+    before, after = reverse(name, args=[int(marker)], urlconf=urlconf).split(marker)
+    return before, after
 
 
 class DateColumn(tables.DateColumn):

@@ -6,10 +6,11 @@ import django_tables2 as tables
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.test.html import parse_html
 from django.urls import reverse
 
 from cases.models import Case
-from ppr.tables import DateColumn, DateTimeColumn, paginate
+from ppr.tables import DateColumn, DateTimeColumn, paginate, pk_url
 from tests.cases.case_fixtures import make_case
 
 TEMPLATE = Template("{% load ppr_tables %}{% table_body table %}")
@@ -147,3 +148,103 @@ def test_a_queryset_without_joins_is_sliced_as_django_slices_it(cast) -> None:
     assert [row.record.pk for row in table.paginated_rows] == list(
         Case.objects.order_by("pk").values_list("pk", flat=True)
     )[3:]
+
+
+#: The header and page links as includes/table.html rendered them with template tags, before
+#: ppr.tables.table_head and table_pagination: the reference the Python versions must match.
+TEMPLATE_HEAD_AND_PAGES = Template(
+    """{% load django_tables2 %}
+<thead {{ table.attrs.thead.as_html }}><tr>
+{% for column in table.columns %}
+  <th scope="col" {{ column.attrs.th.as_html }}{% if column.orderable and column.is_ordered %} aria-sort="{% if column.order_by_alias.is_descending %}descending{% else %}ascending{% endif %}"{% endif %}>
+  {% if column.orderable %}
+    {% querystring_replace table.prefixed_order_by_field=column.order_by_alias.next as=sort_query %}
+    <a href="{{ sort_query }}" hx-get="{{ sort_query }}" hx-target="closest [data-table-region]" hx-swap="outerHTML" hx-push-url="true">{{ column.header }}<span class="sr-only"> – sortér</span></a>
+  {% else %}{{ column.header }}{% endif %}
+  </th>
+{% endfor %}
+</tr></thead>
+{% if table.page and table.paginator.num_pages > 1 %}
+<nav class="pagination" aria-label="Sider"><ul class="pagination__items">
+  {% if table.page.has_previous %}
+    <li class="pagination-item">
+    {% querystring_replace table.prefixed_page_field=table.page.previous_page_number as=page_query %}
+    <a class="pagination-nav-link" href="{{ page_query }}" hx-get="{{ page_query }}" hx-target="closest [data-table-region]" hx-swap="outerHTML" hx-push-url="true">Forrige<span class="sr-only"> side</span></a>
+    </li>
+  {% endif %}
+  {% for p in table.page|table_page_range:table.paginator %}
+    <li class="pagination-item">
+    {% if p == "..." %}<span class="pagination-overflow">…</span>
+    {% elif p == table.page.number %}<span class="pagination-number" aria-current="page"><span class="sr-only">Side </span>{{ p }}</span>
+    {% else %}
+      {% querystring_replace table.prefixed_page_field=p as=page_query %}
+      <a class="pagination-number" href="{{ page_query }}" hx-get="{{ page_query }}" hx-target="closest [data-table-region]" hx-swap="outerHTML" hx-push-url="true"><span class="sr-only">Side </span>{{ p }}</a>
+    {% endif %}
+    </li>
+  {% endfor %}
+  {% if table.page.has_next %}
+    <li class="pagination-item">
+    {% querystring_replace table.prefixed_page_field=table.page.next_page_number as=page_query %}
+    <a class="pagination-nav-link" href="{{ page_query }}" hx-get="{{ page_query }}" hx-target="closest [data-table-region]" hx-swap="outerHTML" hx-push-url="true">Næste<span class="sr-only"> side</span></a>
+    </li>
+  {% endif %}
+</ul></nav>
+{% endif %}"""
+)
+PYTHON_HEAD_AND_PAGES = Template(
+    "{% load ppr_tables %}{% table_head table %}{% table_pagination table %}"
+)
+
+
+class Sortable(tables.Table):
+    name = tables.Column(verbose_name="Navn & efternavn")
+    colour = tables.Column(verbose_name="Farve", orderable=False)
+    age = tables.Column(verbose_name="Alder", attrs={"th": {"class": "ppr-number"}})
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "1"},
+        {"page": "6", "sort": "-age", "q": "Åse & Bo", "farve": ["gul", "roed"]},
+        {"page": "12", "sort": "name"},
+        {"sort": "age"},
+    ],
+)
+def test_header_and_page_links_are_what_the_template_tags_rendered(query) -> None:
+    request = RequestFactory().get("/sager/", query)
+    rows = [{"name": f"Barn {n}", "colour": "gul", "age": n % 17} for n in range(60)]
+    table = Sortable(rows)
+    paginate(request, table, per_page=5)
+    context = Context({"table": table, "request": request})
+    ours = parse_html(PYTHON_HEAD_AND_PAGES.render(context))
+    theirs = parse_html(TEMPLATE_HEAD_AND_PAGES.render(context))
+    assert ours == theirs
+
+
+def test_a_table_of_one_page_has_no_page_links() -> None:
+    request = RequestFactory().get("/")
+    table = Sortable([{"name": "Ida", "colour": "gul", "age": 7}])
+    paginate(request, table)
+    html = PYTHON_HEAD_AND_PAGES.render(Context({"table": table, "request": request}))
+    assert "pagination" not in html and 'aria-sort="ascending"' not in html
+
+
+@pytest.mark.parametrize("name", ["cases:case-detail", "cases:referral-detail"])
+def test_row_links_are_the_reversed_urls(name) -> None:
+    for pk in (1, 7, 2147483647, 90210):
+        assert pk_url(name, pk) == reverse(name, args=[pk])
+
+
+def test_row_links_follow_the_script_prefix() -> None:
+    """Behind a path prefix (SCRIPT_NAME) the links carry it, as reverse() gives them."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/ppr/")
+        assert pk_url("cases:case-detail", 5) == reverse("cases:case-detail", args=[5])
+        assert pk_url("cases:case-detail", 5).startswith("/ppr/")
+    finally:
+        set_script_prefix(before)
+    assert pk_url("cases:case-detail", 5) == "/sager/5/"
