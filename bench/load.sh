@@ -3,6 +3,7 @@
 #
 #   bench/load.sh                         # 50 users for 5 minutes (the target run)
 #   LOAD_USERS=10 LOAD_TIME=45s bench/load.sh   # a smoke run
+#   LOAD_WORKER_NICE=0 bench/load.sh      # the Celery worker at the web server's CPU priority
 # Users start at LOAD_SPAWN per second (0.5): every login hashes a password (PBKDF2), so a
 # faster ramp measures the hasher, not the pages.
 #
