@@ -69,16 +69,18 @@ read -r WEB0 WORKER0 PG0 < <(cpu_snapshot)
 BUSY0=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat) STARTED=$SECONDS
 
 echo "== locust: $USERS users for $TIME"
-/usr/bin/time -f "%U %S" -o "$OUT/locust.cpu" "$BIN/locust" -f bench/locustfile.py --headless -u "$USERS" -r "${LOAD_SPAWN:-0.5}" -t "$TIME" \
+TIMER=()  # locust's own CPU, where GNU time is installed
+[ -x /usr/bin/time ] && TIMER=(/usr/bin/time -f "%U+%S" -o "$OUT/locust.cpu")
+"${TIMER[@]}" "$BIN/locust" -f bench/locustfile.py --headless -u "$USERS" -r "${LOAD_SPAWN:-0.5}" -t "$TIME" \
     --host "http://127.0.0.1:$PORT" --csv "$OUT/locust" --only-summary --stop-timeout 10 \
     >"$OUT/locust.log" 2>&1 || true
 tail -n 40 "$OUT/locust.log"
 read -r WEB1 WORKER1 PG1 < <(cpu_snapshot)
 BUSY1=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
 HZ=$(getconf CLK_TCK)
-read -r LOCUST_USER LOCUST_SYS < <(tail -n 1 "$OUT/locust.cpu")
+LOCUST_CPU=$(tail -n 1 "$OUT/locust.cpu" 2>/dev/null || echo "?")
 echo "CPU seconds during the run: web $(((WEB1 - WEB0) / HZ)), worker $(((WORKER1 - WORKER0) / HZ)), \
-PostgreSQL $(((PG1 - PG0) / HZ)), locust ${LOCUST_USER%.*}+${LOCUST_SYS%.*}; \
+PostgreSQL $(((PG1 - PG0) / HZ)), locust $LOCUST_CPU; \
 the machine was busy $(((BUSY1 - BUSY0) / HZ)) s of $(nproc) cores × $((SECONDS - STARTED)) s"
 
 echo "== What the database holds"

@@ -1,4 +1,4 @@
-"""Who may sign in, and the rights that come from a role rather than from a membership.
+"""The sign-in backends, and the administrator's rights in the Django admin.
 
 Rights come from memberships (``rules``), the administrator role (``AdministratorBackend``) and
 the superuser flag – never from Django's stored user or group permissions: the admin offers
