@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.html import parse_html
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from cases.models import Case
 from ppr.tables import DateColumn, DateTimeColumn, paginate, pk_url
@@ -238,8 +238,6 @@ def test_row_links_are_the_reversed_urls(name) -> None:
 
 def test_row_links_follow_the_script_prefix() -> None:
     """Behind a path prefix (SCRIPT_NAME) the links carry it, as reverse() gives them."""
-    from django.urls import get_script_prefix, set_script_prefix
-
     before = get_script_prefix()
     try:
         set_script_prefix("/ppr/")

@@ -5,6 +5,9 @@ from typing import Any
 import pytest
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ppr.accounts.backends import ADMINISTRATOR_APPS
@@ -303,10 +306,6 @@ def test_ppr_staff_with_a_staff_flag_still_get_no_admin_rights(client_as, cast) 
 def test_stored_permissions_grant_nothing_and_cost_no_query(cast) -> None:
     """Rights come from roles: a permission stored on the user or a group (which the admin does
     not offer) opens nothing, and asking about one reads neither table."""
-    from django.contrib.auth.models import Group, Permission
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     psychologist = cast.psychologist
     audit_log = Permission.objects.get(codename="view_auditevent")
     psychologist.user_permissions.add(audit_log)
