@@ -450,7 +450,7 @@ def sizes() -> dict[str, int]:
     }
 
 
-def run(repeat: int) -> dict[str, Any]:
+def run(repeat: int, only: str | None = None) -> dict[str, Any]:
     admin_user, created = User.objects.get_or_create(
         email=ADMIN, defaults={"is_staff": True, "is_superuser": True, "first_name": "Bench"}
     )
@@ -461,6 +461,8 @@ def run(repeat: int) -> dict[str, Any]:
     clients: dict[str, Client] = {}
     rows = []
     for page in pages():
+        if only and only not in page.name:
+            continue
         client = clients.setdefault(page.user, client_for(page.user))
         time_request(client, page, 3)  # warm up
         with CaptureQueriesContext(connection) as queries:
@@ -620,8 +622,14 @@ def main() -> None:
     parser.add_argument(
         "--report-only", action="store_true", help="rewrite RESULTS.md from the JSON files"
     )
+    parser.add_argument(
+        "--only", metavar="TEXT", help="measure the pages whose name holds TEXT; write nothing"
+    )
     args = parser.parse_args()
     out = None
+    if args.only:
+        run(args.repeat, args.only)
+        return
     if not args.report_only:
         assert connection.vendor == "postgresql", "run the benchmark on PostgreSQL (DATABASE_URL)"
         result = run(args.repeat)

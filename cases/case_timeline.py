@@ -1,4 +1,4 @@
-"""The case page's timeline: one list merged from providers (referrals, journal, ratings, …).
+"""The case page's timeline: one list merged from providers (referrals, journal, PPV, …).
 
 Other apps add their own kinds of events (PPV, meetings, interventions) by registering a
 provider in their ``AppConfig.ready()``::
@@ -12,18 +12,20 @@ provider in their ``AppConfig.ready()``::
                                label="PPV", template="cases/ppv_timeline_item.html", obj=ppv)
 
 A provider must start from ``visible_to(user)``: the timeline shows what the user may see.
+The case's Børnelineal ratings are not a provider: the page reads all of the child's ratings for
+its trend (``child_ratings``), and the timeline takes this case's from them.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from ppr.accounts.models import User
 
-from .models import Case, JournalEntry, Referral, RulerRating
+from .models import Case, JournalEntry, JournalRevision, Referral, RulerRating
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,11 @@ def timeline_provider(function: Provider) -> Provider:
     return function
 
 
-def gather_timeline(case: Case, user: User) -> list[TimelineItem]:
-    """Every provider's items for the case, newest first."""
+def gather_timeline(case: Case, user: User, ratings: list[RulerRating]) -> list[TimelineItem]:
+    """Every provider's items for the case and its ratings among the child's ``ratings``
+    (``child_ratings``), newest first."""
     items = [item for provider in _providers for item in provider(case, user)]
+    items += rating_items(case, ratings)
     return sorted(items, key=lambda item: (item.on, item.at), reverse=True)
 
 
@@ -61,6 +65,7 @@ def referral_items(case: Case, user: User) -> Iterable[TimelineItem]:
         Referral.objects.visible_to(user)
         .filter(case=case)
         .select_related("institution", "submitted_by", "decided_by")
+        .order_by()
     )
     for referral in referrals:
         at = referral.submitted_at or referral.created_at
@@ -76,11 +81,13 @@ def referral_items(case: Case, user: User) -> Iterable[TimelineItem]:
 
 @timeline_provider
 def journal_items(case: Case, user: User) -> Iterable[TimelineItem]:
-    entries = (
-        JournalEntry.objects.visible_to(user)
-        .filter(case=case)
-        .select_related("author")
-        .prefetch_related("revisions__corrected_by")
+    entries = list(
+        JournalEntry.objects.visible_to(user).filter(case=case).select_related("author").order_by()
+    )
+    # Only a corrected entry has earlier versions to show.
+    prefetch_related_objects(
+        [entry for entry in entries if entry.is_corrected],
+        Prefetch("revisions", JournalRevision.objects.select_related("corrected_by")),
     )
     for entry in entries:
         yield TimelineItem(
@@ -93,22 +100,29 @@ def journal_items(case: Case, user: User) -> Iterable[TimelineItem]:
         )
 
 
-@timeline_provider
-def rating_items(case: Case, user: User) -> Iterable[TimelineItem]:
-    ratings = (
-        RulerRating.objects.visible_to(user)
-        # The child's own ratings first: this lets PostgreSQL use the (child, rated_on) index
-        # instead of scanning every rating for the OR across the referral join (60 ms at 100k).
-        .filter(child_id=case.child_id)
-        .filter(Q(case=case) | Q(referral__case=case))
+def child_ratings(case: Case) -> list[RulerRating]:
+    """Every Børnelineal rating of the case's child, newest first, with its rater and the case of
+    its referral. The case page shows them all in the trend and this case's on the timeline.
+
+    Whoever may see a case may see its child's ratings (``RulerRating.objects.visible_to``: the
+    child's), so they are read by the child, which the case has authorised: through
+    ``visible_to`` the subquery over every case of the user's teams is slow at scale."""
+    return list(
+        RulerRating.objects.filter(child_id=case.child_id)
         .select_related("rater")
+        .annotate(referral_case_id=F("referral__case_id"))
     )
+
+
+def rating_items(case: Case, ratings: Iterable[RulerRating]) -> Iterable[TimelineItem]:
+    """The ratings made on this case or on a referral that led to it."""
     for rating in ratings:
-        yield TimelineItem(
-            on=rating.rated_on,
-            at=rating.created_at,
-            kind="rating",
-            label="Børnelineal",
-            template="cases/rating_timeline_item.html",
-            obj=rating,
-        )
+        if case.pk in (rating.case_id, rating.referral_case_id):  # type: ignore[attr-defined]
+            yield TimelineItem(
+                on=rating.rated_on,
+                at=rating.created_at,
+                kind="rating",
+                label="Børnelineal",
+                template="cases/rating_timeline_item.html",
+                obj=rating,
+            )

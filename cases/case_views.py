@@ -20,8 +20,8 @@ from . import case_services
 from .case_filters import CaseFilter
 from .case_forms import CaseAssignForm, CaseCloseForm, CaseSearchForm
 from .case_tables import CaseTable, with_colour_rank
-from .case_timeline import gather_timeline
-from .models import Case, RulerRating
+from .case_timeline import child_ratings, gather_timeline
+from .models import Case
 from .rating_trend import COLOUR_SHORT, build_trend
 
 PURPOSE = "sagsbehandling"
@@ -175,15 +175,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case page: the child, guardians, staff, Børnelineal trend and the timeline."""
     user = request.user
     case = get_audited_or_404(request, cases_for(user), purpose=PURPOSE, pk=pk)  # type: ignore[arg-type]
-    # The case is authorised above, and whoever may see a case may see its child's ratings:
-    # filter by the child directly rather than through ``visible_to``, whose subquery over every
-    # case of the user's teams is slow at scale.
-    ratings = list(RulerRating.objects.filter(child_id=case.child_id).select_related("rater"))
+    ratings = child_ratings(case)
     context = {
         "case": case,
         "child": case.child,
         "guardians": list(case.child.guardians.all()),
-        "timeline": gather_timeline(case, user),  # type: ignore[arg-type]
+        "timeline": gather_timeline(case, user, ratings),  # type: ignore[arg-type]
         "ratings": ratings,
         "trend": build_trend(ratings),
         "latest_colour_label": COLOUR_SHORT.get(case.latest_colour, ""),  # type: ignore[call-overload]

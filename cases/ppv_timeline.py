@@ -20,6 +20,7 @@ def ppv_items(case: Case, user: User) -> Iterable[TimelineItem]:
         .prefetch_related(
             Prefetch("dispatches", queryset=PpvDispatch.objects.select_related("sent_by"))
         )
+        .order_by()
     )
     for ppv in finals:
         at = ppv.finalised_at or ppv.updated_at
