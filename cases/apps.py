@@ -6,6 +6,10 @@ class CasesConfig(AppConfig):
     verbose_name = "Indstillinger og sager"
 
     def ready(self) -> None:
+        from ppr import generations
+
+        # The PPR leader's Børnelineal report counts, cached until the next rating.
+        generations.renew_on_change("ratings", "cases.RulerRating")
         # Start-page panels (shared file: one import per feature's overview module).
         from . import (
             overview_cases,  # noqa: F401

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
+from ppr import generations
 from ppr.accounts.models import Role
 from ppr.organisation.models import Institution
 from ppr.tables import keep_known_sort
@@ -63,15 +65,26 @@ COUNTS = {
 }
 
 
-def _institution_counts(ratings: QuerySet[RulerRating]) -> list[dict[str, object]]:
+#: How long a PPR leader's report counts are kept at most; a new rating renews them at once.
+COUNTS_SECONDS = 600
+
+
+def _institution_counts(
+    ratings: QuerySet[RulerRating], cache_key: str | None = None
+) -> list[dict[str, object]]:
     """Counts by colour per institution, in district and institution order. The ratings are
     counted by institution id alone – the index (rated_on, institution, colour) answers that
     without reading the table – and named afterwards: grouping by the joined names took twice
-    as long for a storkommune's year of ratings (bench/NOTES.md)."""
-    counts = {
-        row.pop("institution_id"): row
-        for row in ratings.values("institution_id").annotate(**COUNTS).order_by()
-    }
+    as long for a storkommune's year of ratings (bench/NOTES.md). With a ``cache_key`` the
+    counts come from the cache (the names never do)."""
+    counts = cache.get(cache_key) if cache_key else None
+    if counts is None:
+        counts = {
+            row.pop("institution_id"): row
+            for row in ratings.values("institution_id").annotate(**COUNTS).order_by()
+        }
+        if cache_key:
+            cache.set(cache_key, counts, COUNTS_SECONDS)
     institutions = (
         Institution.objects.filter(pk__in=[pk for pk in counts if pk is not None])
         .select_related("district")
@@ -85,6 +98,13 @@ def _institution_counts(ratings: QuerySet[RulerRating]) -> list[dict[str, object
         }
         for institution in institutions
     ]
+
+
+def _municipality_key(form: RatingReportForm) -> str:
+    """The cache key of the whole municipality's counts in the form's period: the same for
+    every PPR leader, until the next rating (``ppr.generations``)."""
+    period = [form.cleaned_data.get(name) or "" for name in ("fra", "til")]
+    return f"ppr:rating-counts:{generations.current('ratings')}:{period[0]}:{period[1]}"
 
 
 def _district_totals(institution_rows: list[dict[str, object]]) -> list[dict[str, object]]:
@@ -114,7 +134,8 @@ def rating_report(request: HttpRequest) -> HttpResponse:
     if not user.has_perm("cases.view_rating_report"):
         raise PermissionDenied
     ratings = RulerRating.objects.visible_to(user)
-    if not user.is_ppr_leader:  # type: ignore[union-attr]
+    municipality = user.is_ppr_leader  # type: ignore[union-attr]
+    if not municipality:
         ratings = ratings.filter(institution_id__in=user.institution_ids(Role.INSTITUTION_LEADER))  # type: ignore[union-attr]
     data = request.GET.copy()
     if "fra" not in data and "til" not in data:
@@ -122,14 +143,17 @@ def rating_report(request: HttpRequest) -> HttpResponse:
         data["fra"] = date(today.year, 1, 1).isoformat()
         data["til"] = today.isoformat()
     form = RatingReportForm(data)
-    if form.is_bound and not form.is_valid():
+    cache_key = None
+    if not form.is_valid():
         ratings = ratings.none()
-    elif form.is_bound:
+    else:
         if form.cleaned_data.get("fra"):
             ratings = ratings.filter(rated_on__gte=form.cleaned_data["fra"])
         if form.cleaned_data.get("til"):
             ratings = ratings.filter(rated_on__lte=form.cleaned_data["til"])
-    per_institution = _institution_counts(ratings)
+        if municipality:  # every rating (``visible_to``) in the period
+            cache_key = _municipality_key(form)
+    per_institution = _institution_counts(ratings, cache_key)
     institutions = InstitutionColourTable(per_institution, prefix="i-")
     districts = DistrictColourTable(_district_totals(per_institution), prefix="d-")
     config = RequestConfig(request, paginate=False)

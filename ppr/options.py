@@ -4,7 +4,7 @@ the cache between requests.
 A storkommune's case list offers 236 institutions and 196 case workers; building those options
 from model instances on every request cost 5–7 ms of a 30 ms page (bench/NOTES.md). The lists are
 the same for every user, so each is cached until a district, institution, team, user or
-membership is saved or deleted (the receivers below, connected when the organisation app is
+membership is saved or deleted (``ppr.generations``, connected when the organisation app is
 ready), and for at most ``OPTIONS_SECONDS`` in any case: a bulk update sends no signal.
 
 Only what the select shows comes from the cache. The field still validates the submitted value
@@ -12,15 +12,14 @@ against its own queryset, so an option that has gone stale is refused with the f
 message; it can never widen what a user sees.
 """
 
-import uuid
 from typing import Any
 
 from django import forms
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+
+from ppr import generations
 
 OPTIONS_SECONDS = 600
-GENERATION = "ppr:options:generation"
 #: The models whose rows or names appear in an option list.
 SOURCES = (
     "organisation.District",
@@ -31,13 +30,9 @@ SOURCES = (
 )
 
 
-def _generation() -> str:
-    return cache.get_or_set(GENERATION, lambda: uuid.uuid4().hex, timeout=None)
-
-
 def cached_options(field: forms.ModelChoiceField, name: str) -> None:
     """Let ``field``'s select show its queryset's options from the cache, under ``name``."""
-    key = f"ppr:options:{name}:{_generation()}"
+    key = f"ppr:options:{name}:{generations.current('options')}"
     options = cache.get(key)
     if options is None:
         options = [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
@@ -50,15 +45,10 @@ def cached_options(field: forms.ModelChoiceField, name: str) -> None:
     field.widget.choices = [*leading, *options]  # type: ignore[attr-defined]
 
 
-def forget_options(update_fields: frozenset[str] | None = None, **kwargs: object) -> None:
-    """Every option list is rebuilt on its next use – except after a login, which saves only the
-    user's ``last_login``."""
-    if update_fields == {"last_login"}:
-        return
-    cache.set(GENERATION, uuid.uuid4().hex, timeout=None)
+def _login_only(update_fields: frozenset[str] | None = None, **kwargs: object) -> bool:
+    """A login saves only the user's ``last_login``, which no option shows."""
+    return update_fields == {"last_login"}
 
 
 def connect() -> None:
-    for model in SOURCES:
-        post_save.connect(forget_options, sender=model, dispatch_uid=f"options-{model}-save")
-        post_delete.connect(forget_options, sender=model, dispatch_uid=f"options-{model}-delete")
+    generations.renew_on_change("options", *SOURCES, unless=_login_only)

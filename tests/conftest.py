@@ -18,9 +18,9 @@ import pytest
 from django.db import connections
 from django.test import Client
 
+from ppr import generations
 from ppr.accounts.models import Role, User
 from ppr.celery import app as celery_app
-from ppr.options import forget_options
 from ppr.organisation.models import District, Institution, InstitutionKind, Team
 
 from .factories import InstitutionFactory, TeamFactory, user_with_role
@@ -157,10 +157,12 @@ def _tasks_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_option_lists() -> None:
-    """Filter selects cached by an earlier test may name rows its rollback removed
-    (ppr/options.py): each test builds them from its own data."""
-    forget_options()
+def _fresh_cache_generations() -> None:
+    """What an earlier test cached by generation (filter selects, report counts) may come from
+    rows its rollback removed, and a rollback renews nothing (ppr/generations.py): each test
+    builds them from its own data."""
+    for name in generations.WATCHED:
+        generations.renew(name)
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,8 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import RulerRating
@@ -178,3 +180,59 @@ def test_the_institution_leader_sees_only_their_own_institution(cast, client_as,
 @pytest.mark.parametrize("role", ["psychologist", "secretary", "teacher", "administrator"])
 def test_others_may_not_see_the_report(cast, client_as, role):
     assert client_as(getattr(cast, role)).get(REPORT).status_code == 403
+
+
+def rating_queries(client, params) -> list[str]:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(REPORT, params).status_code == 200
+    return [q["sql"] for q in queries.captured_queries if 'FROM "cases_rulerrating"' in q["sql"]]
+
+
+def test_the_leaders_counts_are_counted_once_and_a_new_rating_shows_at_once(
+    cast, client_as, ratings, case
+):
+    """The municipality's counts are kept in the cache until the next rating (ppr/generations.py);
+    the institutions' names are read every time."""
+    client = client_as(cast.ppr_leader)
+    assert len(rating_queries(client, ALL_TIME)) == 1
+    assert rating_queries(client, ALL_TIME) == []  # from the cache
+
+    client_as(cast.psychologist).post(create_url(case), rating_data(colour="gul"))
+    cast.school.name = "Vestervang Skole (ny)"
+    cast.school.save()
+
+    response = client.get(REPORT, ALL_TIME)
+    institutions = {
+        r["institution__name"]: r["gul"] for r in rows(response.context["institutions"])
+    }
+    assert institutions == {"Vestervang Skole (ny)": 2, "Østerbro Skole": 0}
+    # Another period is counted on its own.
+    assert len(rating_queries(client, {"fra": "2026-02-01", "til": "2026-12-31"})) == 1
+
+
+def test_the_institution_leader_never_gets_the_municipalitys_cached_counts(
+    cast, client_as, ratings
+):
+    client_as(cast.ppr_leader).get(REPORT, ALL_TIME)  # the municipality's counts are cached
+    client = client_as(cast.school_leader)
+    assert len(rating_queries(client, ALL_TIME)) == 1
+    assert len(rating_queries(client, ALL_TIME)) == 1  # counted every time: a few rows
+    response = client.get(REPORT, ALL_TIME)
+    assert [r["institution__name"] for r in rows(response.context["institutions"])] == [
+        "Vestervang Skole"
+    ]
+
+
+def test_a_new_generation_waits_for_the_commit_as_well(django_capture_on_commit_callbacks):
+    """A report read between the rating's save and its commit may cache the old counts under
+    the new generation; the commit starts another one."""
+    from ppr import generations
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        before = generations.current("ratings")
+        generations.renew("ratings")
+        during = generations.current("ratings")
+    assert during != before
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert generations.current("ratings") not in (before, during)

@@ -1,0 +1,59 @@
+"""Cache generations: what is cached from some tables carries their generation in its key, and a
+save or delete of a row in them starts a new generation, so the next read builds it afresh.
+
+    from ppr import generations
+
+    key = f"ppr:rating-counts:{generations.current('ratings')}:{period}"
+    generations.renew_on_change("ratings", "cases.RulerRating")  # in AppConfig.ready()
+
+A new generation starts at once, for the saving request itself, and again when its transaction
+commits: a request that read the old rows and cached them under the new generation in between
+would otherwise keep a stale value. A bulk update or insert sends no signal, so whatever is
+cached by generation must also expire.
+"""
+
+import uuid
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+#: The names whose generations a save renews (``renew_on_change``).
+WATCHED: set[str] = set()
+
+
+def _key(name: str) -> str:
+    return f"ppr:generation:{name}"
+
+
+def current(name: str) -> str:
+    """The current generation of ``name``'s tables."""
+    return cache.get_or_set(_key(name), lambda: uuid.uuid4().hex, timeout=None)
+
+
+def renew(name: str) -> None:
+    """Start a new generation of ``name``'s tables: now, and again when the transaction
+    commits if there is one (in autocommit the change is committed already)."""
+    cache.set(_key(name), uuid.uuid4().hex, timeout=None)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.set(_key(name), uuid.uuid4().hex, timeout=None))
+
+
+def renew_on_change(
+    name: str, *models: str, unless: Callable[..., bool] = lambda **kwargs: False
+) -> None:
+    """Renew ``name``'s generation whenever a row of ``models`` ("app.Model") is saved or
+    deleted, except where ``unless(**signal_kwargs)`` says the change shows nowhere."""
+
+    def receiver(**kwargs: object) -> None:
+        if not unless(**kwargs):
+            renew(name)
+
+    receiver.__name__ = f"renew_{name}"
+    WATCHED.add(name)
+    for model in models:
+        for signal, change in ((post_save, "save"), (post_delete, "delete")):
+            # weak=False: nothing else holds the receiver.
+            uid = f"generation-{name}-{model}-{change}"
+            signal.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
