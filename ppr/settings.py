@@ -133,7 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ppr.context_processors.ppr",
             ],
-            "builtins": ["django.templatetags.i18n"],
+            "builtins": ["django.templatetags.i18n", "ppr.urltags"],
             "libraries": {"ppr_tables": "ppr.tables"},
         },
     }
