@@ -41,6 +41,9 @@ os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
 os.environ["DJANGO_SECURE_COOKIES"] = "false"
 os.environ["PPR_MFA_REQUIRED"] = "false"
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+# The cache as in production: Redis holds the sessions, the filter options and the report counts.
+# REDIS_URL= (empty) measures with each process's own memory instead.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/13")
 
 import django  # noqa: E402
 
@@ -435,6 +438,7 @@ def machine() -> dict[str, str]:
         "postgres": pg,
         "python": platform.python_version(),
         "django": django.get_version(),
+        "cache": "Redis" if os.environ["REDIS_URL"] else "each process's own memory",
     }
 
 
@@ -499,12 +503,12 @@ def run(repeat: int, only: str | None = None) -> dict[str, Any]:
         print(
             f"{page.name:<45} p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms  cpu {row['cpu_p50']:6.1f} ms  {row['queries']:3d} queries"
             + (
-                f"  admin {row['admin_p50']:7.1f} ms (×{row['admin_ratio']:.1f})"
+                f"  admin {row['admin_p50']:7.1f} ms (×{row['admin_ratio']:.2f})"
                 if "admin_p50" in row
                 else ""
             )
             + (
-                f"  same-columns admin {row['admin_as_page_p50']:7.1f} ms (×{row['admin_as_page_ratio']:.1f})"
+                f"  same-columns admin {row['admin_as_page_p50']:7.1f} ms (×{row['admin_as_page_ratio']:.2f})"
                 if "admin_as_page_p50" in row
                 else ""
             )
@@ -564,6 +568,7 @@ def write_markdown(results: list[dict[str, Any]]) -> str:
         f"- CPU: {m['cpu']} – {m['cores']} cores",
         f"- Memory: {m['memory']}",
         f"- PostgreSQL {m['postgres']}, Python {m['python']}, Django {m['django']}",
+        f"- Cache: {m.get('cache', 'each process’s own memory')}",
         "",
         "## Targets",
         "",

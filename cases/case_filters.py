@@ -123,12 +123,14 @@ class CaseFilter(django_filters.FilterSet):
             "ventetid",
         ):
             self.form.fields[name].widget.attrs.setdefault("class", "form-select")
-        for name, options in (
-            ("distrikt", "districts"),
-            ("institution", "institutions"),
-            ("sagsbehandler", "caseworkers"),
-        ):
-            cached_options(self.form.fields[name], options)
+        cached_options(
+            self.form,
+            {
+                "distrikt": "districts",
+                "institution": "institutions",
+                "sagsbehandler": "caseworkers",
+            },
+        )
 
     def filter_colour(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         if value == "ingen":

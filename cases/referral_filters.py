@@ -106,8 +106,7 @@ class ReferralQueueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", "form-select")
-        cached_options(self.form.fields["distrikt"], "districts")
-        cached_options(self.form.fields["institution"], "institutions")
+        cached_options(self.form, {"distrikt": "districts", "institution": "institutions"})
 
     def filter_age(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         low, high, _ = AGE_BANDS[value]

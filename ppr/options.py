@@ -30,13 +30,26 @@ SOURCES = (
 )
 
 
-def cached_options(field: forms.ModelChoiceField, name: str) -> None:
-    """Let ``field``'s select show its queryset's options from the cache, under ``name``."""
-    key = f"ppr:options:{name}:{generations.current('options')}"
-    options = cache.get(key)
-    if options is None:
-        options = [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
-        cache.set(key, options, OPTIONS_SECONDS)
+def cached_options(form: forms.Form, names: dict[str, str]) -> None:
+    """Let the form's selects show their querysets' options from the cache. ``names`` maps a
+    field to the name its options are kept under; they are read in one round trip."""
+    generation = generations.current("options")
+    keys = {field: f"ppr:options:{name}:{generation}" for field, name in names.items()}
+    cached = cache.get_many(keys.values())
+    built = {}
+    for field_name, key in keys.items():
+        field = form.fields[field_name]
+        options = cached.get(key)
+        if options is None:
+            options = built[key] = [
+                (obj.pk, field.label_from_instance(obj)) for obj in field.queryset
+            ]
+        _show(field, options)
+    if built:
+        cache.set_many(built, OPTIONS_SECONDS)
+
+
+def _show(field: forms.ModelChoiceField, options: list[tuple[Any, str]]) -> None:
     leading: list[tuple[Any, str]] = []
     if field.empty_label is not None:
         leading.append(("", field.empty_label))

@@ -133,7 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ppr.context_processors.ppr",
             ],
-            "builtins": ["django.templatetags.i18n", "ppr.urltags"],
+            "builtins": ["django.templatetags.i18n", "ppr.urltags", "ppr.dates"],
             "libraries": {"ppr_tables": "ppr.tables"},
         },
     }
@@ -158,7 +158,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache and Celery ---------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "ppr.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -268,7 +268,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Sessions ------------------------------------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# With Redis, sessions are read from it and written through to the database: one query less on
+# every request, and nothing is lost when Redis restarts. Ending a user's sessions works through
+# the user's ``session_stamp``, read from the database on every request. Without Redis each
+# process has its own cache, and a logout in one would not reach the others: database only.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 SESSION_IDLE_TIMEOUT = env_int("PPR_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_TIMEOUT = env_int("PPR_SESSION_ABSOLUTE_HOURS", 10) * 3600
 SESSION_IDLE_WARNING = 120

@@ -35,7 +35,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.formats import date_format
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -48,6 +48,8 @@ from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.tables import Table
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import Accessor, AttributeDict
+
+from ppr.dates import format_date
 
 register = template.Library()
 
@@ -318,7 +320,7 @@ class DateColumn(tables.DateColumn):
         self.format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
 
     def render(self, value: Any) -> str:
-        return date_format(template_localtime(value), self.format)
+        return format_date(template_localtime(value), get_format(self.format))
 
 
 class DateTimeColumn(DateColumn):

@@ -63,7 +63,7 @@ class AuditEventFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for name in ("bruger", "handling"):
             self.form.fields[name].widget.attrs.setdefault("class", "form-select")
-        cached_options(self.form.fields["bruger"], "users")
+        cached_options(self.form, {"bruger": "users"})
 
     def clean_period(self) -> None:
         """Called by the view after validation: a period that ends before it starts is an error."""
