@@ -14,6 +14,7 @@ cached by generation must also expire.
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -30,6 +31,23 @@ def _key(name: str) -> str:
 def current(name: str) -> str:
     """The current generation of ``name``'s tables."""
     return cache.get_or_set(_key(name), lambda: uuid.uuid4().hex, timeout=None)
+
+
+def cached(name: str, build: Callable[[], Any], timeout: int) -> Any:
+    """``build()``, kept in the cache for the current generation of ``name``'s tables and read
+    with it in one round trip."""
+    found = cache.get_many([_key(name), _value_key(name)])
+    generation, kept = found.get(_key(name)), found.get(_value_key(name))
+    if generation is not None and kept is not None and kept[0] == generation:
+        return kept[1]
+    generation = generation or current(name)
+    value = build()
+    cache.set(_value_key(name), (generation, value), timeout)
+    return value
+
+
+def _value_key(name: str) -> str:
+    return f"ppr:generation-value:{name}"
 
 
 def renew(name: str) -> None:

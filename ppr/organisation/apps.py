@@ -7,6 +7,10 @@ class OrganisationConfig(AppConfig):
     verbose_name = "Organisation"
 
     def ready(self) -> None:
-        from ppr import options
+        from ppr import generations, options
 
         options.connect()  # filter selects show institutions, districts, teams and users
+        # A new row (``Municipality.current()`` makes it) has been cached by no one.
+        generations.renew_on_change(
+            "municipality", "organisation.Municipality", unless=lambda created=False, **_: created
+        )

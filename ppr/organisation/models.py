@@ -4,6 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from ppr import generations
+
 
 class Municipality(models.Model):
     """The kommune this deployment serves (one row), with its configurable defaults."""
@@ -13,7 +15,9 @@ class Municipality(models.Model):
     referral_draft_expiry_days = models.PositiveSmallIntegerField(
         "kladder slettes efter (dage)", default=30, validators=[MinValueValidator(7)]
     )
-    receipt_working_days = models.PositiveSmallIntegerField("frist for kvittering (arbejdsdage)", default=3)
+    receipt_working_days = models.PositiveSmallIntegerField(
+        "frist for kvittering (arbejdsdage)", default=3
+    )
     visitation_working_days = models.PositiveSmallIntegerField(
         "frist for visitation (arbejdsdage)", default=10
     )
@@ -30,7 +34,9 @@ class Municipality(models.Model):
         verbose_name_plural = "kommune"
         constraints = [
             models.CheckConstraint(
-                condition=Q(pk=1), name="municipality_singleton", violation_error_message="Der kan kun være én kommune."
+                condition=Q(pk=1),
+                name="municipality_singleton",
+                violation_error_message="Der kan kun være én kommune.",
             )
         ]
 
@@ -43,6 +49,11 @@ class Municipality(models.Model):
 
     @classmethod
     def current(cls) -> "Municipality":
+        """The one row, from the cache until it is saved (every page shows its name)."""
+        return generations.cached("municipality", cls._current_row, timeout=600)
+
+    @classmethod
+    def _current_row(cls) -> "Municipality":
         municipality, _ = cls.objects.get_or_create(pk=1)
         return municipality
 
@@ -86,9 +97,15 @@ class Institution(models.Model):
 
     name = models.CharField("navn", max_length=150, unique=True)
     kind = models.CharField("type", max_length=20, choices=InstitutionKind.choices)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="institutions", verbose_name="distrikt")
-    min_age = models.PositiveSmallIntegerField("fra alder", default=0, validators=[MaxValueValidator(18)])
-    max_age = models.PositiveSmallIntegerField("til alder", default=18, validators=[MaxValueValidator(18)])
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="institutions", verbose_name="distrikt"
+    )
+    min_age = models.PositiveSmallIntegerField(
+        "fra alder", default=0, validators=[MaxValueValidator(18)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        "til alder", default=18, validators=[MaxValueValidator(18)]
+    )
     active = models.BooleanField("aktiv", default=True)
 
     class Meta:
@@ -120,7 +137,12 @@ class Team(models.Model):
 
     name = models.CharField("navn", max_length=100, unique=True)
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="teams", verbose_name="distrikt"
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams",
+        verbose_name="distrikt",
     )
 
     class Meta:
