@@ -39,6 +39,8 @@ trap cleanup EXIT
 echo "== Database $LOAD_DB with the demo municipality"
 psql "$PG/postgres" -qAtc "DROP DATABASE IF EXISTS $LOAD_DB" >/dev/null
 psql "$PG/postgres" -qAtc "CREATE DATABASE $LOAD_DB" >/dev/null
+# Its Redis database too: cached sessions, option lists and counts belong to the old database.
+"$PY" -c "import os, redis; redis.Redis.from_url(os.environ['REDIS_URL']).flushdb()"
 "$PY" manage.py migrate --noinput -v0
 DJANGO_DEBUG=true EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
     "$PY" manage.py seed_demo >/dev/null 2>&1
