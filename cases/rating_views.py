@@ -134,8 +134,8 @@ def rating_report(request: HttpRequest) -> HttpResponse:
     if not user.has_perm("cases.view_rating_report"):
         raise PermissionDenied
     ratings = RulerRating.objects.visible_to(user)
-    municipality = user.is_ppr_leader  # type: ignore[union-attr]
-    if not municipality:
+    whole_municipality = user.is_ppr_leader  # type: ignore[union-attr]
+    if not whole_municipality:
         ratings = ratings.filter(institution_id__in=user.institution_ids(Role.INSTITUTION_LEADER))  # type: ignore[union-attr]
     data = request.GET.copy()
     if "fra" not in data and "til" not in data:
@@ -151,7 +151,7 @@ def rating_report(request: HttpRequest) -> HttpResponse:
             ratings = ratings.filter(rated_on__gte=form.cleaned_data["fra"])
         if form.cleaned_data.get("til"):
             ratings = ratings.filter(rated_on__lte=form.cleaned_data["til"])
-        if municipality:  # every rating (``visible_to``) in the period
+        if whole_municipality:  # every rating (``visible_to``) in the period
             cache_key = _municipality_key(form)
     per_institution = _institution_counts(ratings, cache_key)
     institutions = InstitutionColourTable(per_institution, prefix="i-")

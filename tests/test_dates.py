@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from ppr.dates import format_date
+from ppr.tables import DateTimeColumn
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -67,8 +68,6 @@ def test_format_date_is_djangos_date_format(format: str) -> None:
 
 
 def test_the_table_columns_show_local_time() -> None:
-    from ppr.tables import DateTimeColumn
-
     moment = datetime(2026, 12, 31, 23, 5, tzinfo=UTC)
     assert DateTimeColumn().render(moment) == "01.01.2027 00:05"
 

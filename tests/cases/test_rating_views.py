@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import RulerRating
+from ppr import generations
 from tests.cases.case_fixtures import make_case
 from tests.cases.factories import RulerRatingFactory
 
@@ -226,8 +227,6 @@ def test_the_institution_leader_never_gets_the_municipalitys_cached_counts(
 def test_a_new_generation_waits_for_the_commit_as_well(django_capture_on_commit_callbacks):
     """A report read between the rating's save and its commit may cache the old counts under
     the new generation; the commit starts another one."""
-    from ppr import generations
-
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         before = generations.current("ratings")
         generations.renew("ratings")
