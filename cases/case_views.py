@@ -34,7 +34,7 @@ TAB_LABELS = {"mine": "Mine sager", "team": "Mit team", "alle": "Alle"}
 def cases_for(user: User) -> QuerySet[Case]:
     """The user's cases with what the list and header show, in one query."""
     return Case.objects.visible_to(user).select_related(
-        "child__institution__district", "assigned", "team", "closed_by"
+        "child__institution__district", "assigned", "team"
     )
 
 

@@ -134,7 +134,7 @@ TEMPLATES = [
                 "ppr.context_processors.ppr",
             ],
             "builtins": ["django.templatetags.i18n", "ppr.urltags", "ppr.dates"],
-            "libraries": {"ppr_tables": "ppr.tables"},
+            "libraries": {"ppr_tables": "ppr.tables", "journal": "cases.journal_html"},
         },
     }
 ]

@@ -1,6 +1,6 @@
 """The case page: who sees it, what it shows, that each read is audited once, and assignment."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -162,11 +162,17 @@ def test_the_case_page_query_count_is_constant(cast, client_as, case):
 
 
 def test_a_closed_case_is_read_only(cast, client_as, case):
-    case.status, case.outcome = CaseStatus.CLOSED, "flyttet"
+    client = client_as(cast.psychologist)
+    client.get(url(case))  # the session and the option lists settle
+    open_case_queries = case_page_queries(client, case)
+    case.status, case.outcome, case.closed_by = CaseStatus.CLOSED, "flyttet", cast.ppr_leader
+    case.closed_at = datetime(2026, 11, 20, 12, tzinfo=UTC)
     case.save()
-    content = client_as(cast.psychologist).get(url(case)).content.decode()
-    assert "Sagen er lukket" in content
+    content = client.get(url(case)).content.decode()
+    assert f"Sagen er lukket 20.11.2026 af {cast.ppr_leader}" in content
     assert "Nyt journalnotat" not in content and "Luk sag" not in content
+    # Who closed it is read only for a closed case: the open case's query joins 6 tables, not 7.
+    assert len(case_page_queries(client, case)) == len(open_case_queries) + 1
 
 
 # --- Assignment ---------------------------------------------------------------------------
