@@ -86,11 +86,11 @@ class User(AbstractUser):
 
     @cached_property
     def active_memberships(self) -> list["Membership"]:
+        """The roles and the ids of their scopes, which access is decided on: read on every
+        request, so from the memberships table alone (the scopes' names: ``my_roles``)."""
         if not self.is_active or not self.pk:
             return []
-        return list(
-            self.memberships.filter(active=True).select_related("institution", "district", "team")
-        )
+        return list(self.memberships.filter(active=True))
 
     @cached_property
     def roles(self) -> frozenset[str]:
