@@ -186,9 +186,11 @@ class Child(models.Model):
 
     @property
     def age(self) -> int:
-        today = timezone.localdate()
+        return self.age_on(timezone.localdate())
+
+    def age_on(self, day: date) -> int:
         born = self.birth_date
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     @property
     def audit_child_id(self) -> int:

@@ -1,11 +1,12 @@
 """Tables of referrals: PPR's intake queue and the institutions' list."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import django_tables2 as tables
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from ppr.tables import DateTimeColumn, pk_url
 
@@ -28,10 +29,16 @@ def colour_badge(colour: str) -> str:
     )
 
 
-def waiting_days(submitted_at: object) -> int | None:
+def number_link(pk: int) -> SafeString:
+    """The referral's number as a link to it (``pk_url``; a number needs no escaping)."""
+    return mark_safe(f'<a href="{pk_url("cases:referral-detail", pk)}">Nr. {int(pk)}</a>')
+
+
+def waiting_days(submitted_at: object, today: date | None = None) -> int | None:
     if submitted_at is None:
         return None
-    return (timezone.localdate() - timezone.localtime(submitted_at).date()).days  # type: ignore[arg-type]
+    today = today or timezone.localdate()
+    return (today - timezone.localtime(submitted_at).date()).days  # type: ignore[arg-type]
 
 
 class ReferralQueueTable(tables.Table):
@@ -79,15 +86,18 @@ class ReferralQueueTable(tables.Table):
             "waiting",
         )
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.today = timezone.localdate()  # once, not for each row's age and waiting time
+
     def render_number(self, record: object) -> str:
-        url = pk_url("cases:referral-detail", record.pk)  # type: ignore[attr-defined]
-        return format_html('<a href="{}">Nr. {}</a>', url, record.pk)  # type: ignore[attr-defined]
+        return number_link(record.pk)  # type: ignore[attr-defined]
 
     def render_child(self, value: object) -> str:
         return value.name  # type: ignore[attr-defined]
 
     def render_age(self, record: object) -> str:
-        return f"{record.child.age} år"  # type: ignore[attr-defined]
+        return f"{record.child.age_on(self.today)} år"  # type: ignore[attr-defined]
 
     def render_requests(self, value: list[str]) -> str:
         return format_html_join(", ", "{}", ((REQUEST_LABELS.get(v, v),) for v in value)) or "–"
@@ -96,7 +106,7 @@ class ReferralQueueTable(tables.Table):
         return colour_badge(value)
 
     def render_waiting(self, value: object) -> str:
-        days = waiting_days(value)
+        days = waiting_days(value, self.today)
         return "–" if days is None else f"{days} dag{'e' if days != 1 else ''}"
 
     def order_waiting(self, queryset: QuerySet, is_descending: bool) -> tuple[QuerySet, bool]:
@@ -142,8 +152,7 @@ class ReferralTable(tables.Table):
         self.expiry_days = expiry_days
 
     def render_number(self, record: object) -> str:
-        url = pk_url("cases:referral-detail", record.pk)  # type: ignore[attr-defined]
-        return format_html('<a href="{}">Nr. {}</a>', url, record.pk)  # type: ignore[attr-defined]
+        return number_link(record.pk)  # type: ignore[attr-defined]
 
     def render_child(self, value: object) -> str:
         return value.name  # type: ignore[attr-defined]

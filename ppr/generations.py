@@ -36,18 +36,32 @@ def current(name: str) -> str:
 def cached(name: str, build: Callable[[], Any], timeout: int) -> Any:
     """``build()``, kept in the cache for the current generation of ``name``'s tables and read
     with it in one round trip."""
-    found = cache.get_many([_key(name), _value_key(name)])
-    generation, kept = found.get(_key(name)), found.get(_value_key(name))
-    if generation is not None and kept is not None and kept[0] == generation:
-        return kept[1]
-    generation = generation or current(name)
-    value = build()
-    cache.set(_value_key(name), (generation, value), timeout)
-    return value
+    return cached_many(name, {"": build}, timeout)[""]
 
 
-def _value_key(name: str) -> str:
-    return f"ppr:generation-value:{name}"
+def cached_many(name: str, builds: dict[str, Callable[[], Any]], timeout: int) -> dict[str, Any]:
+    """``{part: build()}`` for each of ``builds``, kept like ``cached``: the generation and all
+    the parts are read in one round trip, and only the parts missing or of an older generation
+    are built."""
+    keys = {part: _value_key(name, part) for part in builds}
+    found = cache.get_many([_key(name), *keys.values()])
+    generation = found.get(_key(name))
+    values, built = {}, {}
+    for part, key in keys.items():
+        kept = found.get(key)
+        if generation is not None and kept is not None and kept[0] == generation:
+            values[part] = kept[1]
+        else:
+            generation = generation or current(name)
+            values[part] = builds[part]()
+            built[key] = (generation, values[part])
+    if built:
+        cache.set_many(built, timeout)
+    return values
+
+
+def _value_key(name: str, part: str) -> str:
+    return f"ppr:generation-value:{name}:{part}"
 
 
 def renew(name: str) -> None:

@@ -12,10 +12,10 @@ against its own queryset, so an option that has gone stale is refused with the f
 message; it can never widen what a user sees.
 """
 
+import functools
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 
 from ppr import generations
 
@@ -33,20 +33,18 @@ SOURCES = (
 def cached_options(form: forms.Form, names: dict[str, str]) -> None:
     """Let the form's selects show their querysets' options from the cache. ``names`` maps a
     field to the name its options are kept under; they are read in one round trip."""
-    generation = generations.current("options")
-    keys = {field: f"ppr:options:{name}:{generation}" for field, name in names.items()}
-    cached = cache.get_many(keys.values())
-    built = {}
-    for field_name, key in keys.items():
-        field = form.fields[field_name]
-        options = cached.get(key)
-        if options is None:
-            options = built[key] = [
-                (obj.pk, field.label_from_instance(obj)) for obj in field.queryset
-            ]
-        _show(field, options)
-    if built:
-        cache.set_many(built, OPTIONS_SECONDS)
+    fields = {name: form.fields[field_name] for field_name, name in names.items()}
+    options = generations.cached_many(
+        "options",
+        {name: functools.partial(_options, field) for name, field in fields.items()},
+        OPTIONS_SECONDS,
+    )
+    for name, field in fields.items():
+        _show(field, options[name])
+
+
+def _options(field: forms.ModelChoiceField) -> list[tuple[Any, str]]:
+    return [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
 
 
 def _show(field: forms.ModelChoiceField, options: list[tuple[Any, str]]) -> None:

@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Referral, ReferralStatus
+from cases.models import Case, Child, Referral, ReferralStatus
 from ppr.audit.models import AuditAction, AuditEvent
 from tests.cases.factories import ChildFactory, ReferralFactory
 from tests.cases.referral_fixtures import draft, in_status, received, submitted
@@ -418,12 +418,19 @@ def test_the_queue_lists_waiting_referrals_oldest_first(cast) -> None:
     newer = submitted(cast)
     older = received(cast)
     Referral.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=20))
+    # Seven years old tomorrow (or the day after, rather than on a 29 February): six today.
+    birthday = timezone.localdate() + timedelta(days=1)
+    if (birthday.month, birthday.day) == (2, 29):
+        birthday += timedelta(days=1)
+    born = birthday.replace(year=birthday.year - 7)
+    Child.objects.filter(pk=older.child_id).update(birth_date=born)
     in_status(cast, "afvist")
     draft(cast)
     page = client_for(cast.secretary).get(url("referral-queue")).text
     assert page.index(f"Nr. {older.pk}<") < page.index(f"Nr. {newer.pk}<")
     assert page.count("Nr. ") == 2
     assert "20 dage" in page
+    assert ">6 år<" in page and ">7 år<" not in page
 
 
 @pytest.mark.parametrize(

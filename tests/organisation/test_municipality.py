@@ -45,3 +45,29 @@ def test_a_value_built_before_a_renewal_is_not_served_after_it() -> None:
     assert generations.cached("test-values", build, timeout=60) == "value 2"
     assert generations.cached("test-values", build, timeout=60) == "value 2"
     assert len(builds) == 2
+
+
+def test_many_values_are_read_with_their_generation_in_one_round_trip(monkeypatch) -> None:
+    """``cached_many`` reads the generation and every part together and builds only the parts
+    it does not hold for the current generation."""
+    builds: list[str] = []
+
+    def build(part: str):  # type: ignore[no-untyped-def]
+        return lambda: builds.append(part) or f"{part} {len(builds)}"
+
+    parts = {"a": build("a"), "b": build("b")}
+    first = generations.cached_many("test-many", parts, timeout=60)
+    assert first == {"a": "a 1", "b": "b 2"}
+
+    reads = []
+    get_many = generations.cache.get_many
+    monkeypatch.setattr(
+        generations.cache, "get_many", lambda keys: reads.append(keys) or get_many(keys)
+    )
+    assert generations.cached_many("test-many", parts, timeout=60) == first
+    assert len(reads) == 1 and builds == ["a", "b"]
+
+    generations.cache.delete("ppr:generation-value:test-many:b")  # evicted
+    assert generations.cached_many("test-many", parts, timeout=60) == {"a": "a 1", "b": "b 3"}
+    generations.renew("test-many")
+    assert generations.cached_many("test-many", parts, timeout=60) == {"a": "a 4", "b": "b 5"}
