@@ -66,7 +66,9 @@ def setup() -> None:
     Municipality.current()
     users = []
     for n in range(USERS):
-        user, created = User.objects.get_or_create(email=f"bench{n}@example.dk", defaults={"first_name": f"Bench {n}"})
+        user, created = User.objects.get_or_create(
+            email=f"bench{n}@example.dk", defaults={"first_name": f"Bench {n}"}
+        )
         if created:
             Membership.objects.create(user=user, role=Role.PSYCHOLOGIST)
         users.append(user)
@@ -107,7 +109,9 @@ def setup() -> None:
 
 def explain() -> None:
     today = calendar.today()
-    query = Deadline.objects.filter(state="open", due__lte=calendar.add_working_days(today, 2), due__gte=today)
+    query = Deadline.objects.filter(
+        state="open", due__lte=calendar.add_working_days(today, 2), due__gte=today
+    )
     print("Plan for the near-deadline query:")
     print("  " + query.explain().replace("\n", "\n  "))
 
@@ -152,7 +156,9 @@ def run() -> None:
         while batch := services.claim_pending_reminders():
             claimed += len(batch)
         claim_time = time.perf_counter() - t0
-        print(f"Sweep queries (mark overdue, find due, insert {near + overdue:,} reminder rows): {create_time:.2f} s")
+        print(
+            f"Sweep queries (mark overdue, find due, insert {near + overdue:,} reminder rows): {create_time:.2f} s"
+        )
         label = "claim + queue" if REDIS else "claim + in-process delivery"
         print(f"{label} of {claimed:,} reminders: {claim_time:.2f} s")
         while Reminder.objects.exclude(state=ReminderState.SENT).exists():

@@ -47,7 +47,9 @@ def get_audited_or_404[T: models.Model](
     return obj
 
 
-def audit(request: HttpRequest, obj: models.Model, *, purpose: str, action: AuditAction = AuditAction.VIEW) -> None:
+def audit(
+    request: HttpRequest, obj: models.Model, *, purpose: str, action: AuditAction = AuditAction.VIEW
+) -> None:
     record(
         request,
         action,

@@ -17,12 +17,20 @@ DEMO_PASSWORD = "demo-ppr-2026"
 VEST_SCHOOLS = ["Vestervang Skole", "Engdalskolen", "Bakkeskolen", "Hjallerup Skole"]
 OEST_SCHOOLS = ["Østerbro Skole", "Søndervangskolen", "Klitskolen", "Havnens Skole"]
 VEST_DAYCARE = [
-    "Børnehuset Mælkebøtten", "Vuggestuen Spiren", "Børnehaven Solsikken",
-    "Dagtilbud Kornmarken", "Børnehuset Regnbuen", "Vuggestuen Myretuen",
+    "Børnehuset Mælkebøtten",
+    "Vuggestuen Spiren",
+    "Børnehaven Solsikken",
+    "Dagtilbud Kornmarken",
+    "Børnehuset Regnbuen",
+    "Vuggestuen Myretuen",
 ]
 OEST_DAYCARE = [
-    "Børnehuset Havblik", "Vuggestuen Muslingen", "Børnehaven Fyrtårnet",
-    "Dagtilbud Strandengen", "Børnehuset Klitrosen", "Vuggestuen Søstjernen",
+    "Børnehuset Havblik",
+    "Vuggestuen Muslingen",
+    "Børnehaven Fyrtårnet",
+    "Dagtilbud Strandengen",
+    "Børnehuset Klitrosen",
+    "Vuggestuen Søstjernen",
 ]
 
 
@@ -36,17 +44,29 @@ class DemoOrganisation:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def _institution(name: str, kind: str, district: District, min_age: int, max_age: int) -> Institution:
+def _institution(
+    name: str, kind: str, district: District, min_age: int, max_age: int
+) -> Institution:
     institution, _ = Institution.objects.update_or_create(
-        name=name, defaults={"kind": kind, "district": district, "min_age": min_age, "max_age": max_age}
+        name=name,
+        defaults={"kind": kind, "district": district, "min_age": min_age, "max_age": max_age},
     )
     return institution
 
 
 def _user(
-    demo: DemoOrganisation, key: str, email: str, first: str, last: str, title: str,
-    role: str, *, institution: Institution | None = None, team: Team | None = None,
-    district: District | None = None, describe: str = "",
+    demo: DemoOrganisation,
+    key: str,
+    email: str,
+    first: str,
+    last: str,
+    title: str,
+    role: str,
+    *,
+    institution: Institution | None = None,
+    team: Team | None = None,
+    district: District | None = None,
+    describe: str = "",
 ) -> User:
     user, created = User.objects.get_or_create(
         email=email, defaults={"first_name": first, "last_name": last, "title": title}
@@ -80,9 +100,11 @@ def seed_organisation() -> DemoOrganisation:
     for names, district in ((VEST_SCHOOLS, vest), (OEST_SCHOOLS, oest)):
         for name in names:
             demo.institutions[name] = _institution(name, InstitutionKind.SKOLE, district, 6, 16)
-        for name in (VEST_DAYCARE if district == vest else OEST_DAYCARE):
+        for name in VEST_DAYCARE if district == vest else OEST_DAYCARE:
             kind = InstitutionKind.VUGGESTUE if "Vuggestuen" in name else InstitutionKind.DAGTILBUD
-            demo.institutions[name] = _institution(name, kind, district, 0, 2 if "Vuggestuen" in name else 5)
+            demo.institutions[name] = _institution(
+                name, kind, district, 0, 2 if "Vuggestuen" in name else 5
+            )
     demo.institutions["Nordvig Specialskole"] = _institution(
         "Nordvig Specialskole", InstitutionKind.SPECIALSKOLE, oest, 6, 17
     )
@@ -102,29 +124,149 @@ def seed_organisation() -> DemoOrganisation:
     school_oest = demo.institutions["Østerbro Skole"]
     daycare_vest = demo.institutions["Børnehuset Mælkebøtten"]
 
-    _user(demo, "ppr_leader", "leder@ppr.nordvig.dk", "Lene", "Holm", "Afdelingsleder, PPR", Role.PPR_LEADER)
-    _user(demo, "psychologist", "psykolog@ppr.nordvig.dk", "Peter", "Lund", "Cand.psych., autoriseret",
-          Role.PSYCHOLOGIST, team=team_vest, describe="PPR-psykolog (Team Vest)")
-    _user(demo, "psychologist_team", "psykolog2@ppr.nordvig.dk", "Mette", "Skov", "Cand.psych.",
-          Role.PSYCHOLOGIST, team=team_vest, describe="PPR-psykolog (Team Vest, kollega)")
-    _user(demo, "psychologist_oest", "psykolog3@ppr.nordvig.dk", "Jonas", "Bak", "Cand.psych.",
-          Role.PSYCHOLOGIST, team=team_oest, describe="PPR-psykolog (Team Øst)")
-    _user(demo, "speech_therapist", "tale@ppr.nordvig.dk", "Sofie", "Dam", "Talepædagog",
-          Role.SPEECH_THERAPIST, team=team_vest)
-    _user(demo, "secretary", "sekretaer@ppr.nordvig.dk", "Hanne", "Krog", "Sekretær, PPR", Role.SECRETARY)
-    _user(demo, "school_leader", "skoleleder.vestervang@nordvig.dk", "Karsten", "Møller", "Skoleleder",
-          Role.INSTITUTION_LEADER, institution=school_vest, describe="Skoleleder (Vestervang Skole)")
-    _user(demo, "school_leader_oest", "skoleleder.oesterbro@nordvig.dk", "Birgitte", "Friis", "Skoleleder",
-          Role.INSTITUTION_LEADER, institution=school_oest, describe="Skoleleder (Østerbro Skole)")
-    _user(demo, "daycare_leader", "leder.maelkeboetten@nordvig.dk", "Anja", "Winther", "Dagtilbudsleder",
-          Role.INSTITUTION_LEADER, institution=daycare_vest, describe="Dagtilbudsleder (Børnehuset Mælkebøtten)")
-    _user(demo, "teacher", "laerer.vestervang@nordvig.dk", "Ole", "Juhl", "Lærer", Role.STAFF,
-          institution=school_vest, describe="Lærer (Vestervang Skole)")
-    _user(demo, "pedagogue", "paedagog.maelkeboetten@nordvig.dk", "Camilla", "Berg", "Pædagog", Role.STAFF,
-          institution=daycare_vest, describe="Pædagog (Børnehuset Mælkebøtten)")
-    _user(demo, "social_worker", "socialraadgiver@nordvig.dk", "Rasmus", "Eriksen", "Socialrådgiver",
-          Role.SOCIAL_WORKER, district=vest)
-    _user(demo, "health_visitor", "sundhedsplejerske@nordvig.dk", "Tina", "Vang", "Sundhedsplejerske",
-          Role.HEALTH_VISITOR, district=vest)
-    _user(demo, "administrator", "admin@nordvig.dk", "Allan", "Iversen", "IT-administrator", Role.ADMINISTRATOR)
+    _user(
+        demo,
+        "ppr_leader",
+        "leder@ppr.nordvig.dk",
+        "Lene",
+        "Holm",
+        "Afdelingsleder, PPR",
+        Role.PPR_LEADER,
+    )
+    _user(
+        demo,
+        "psychologist",
+        "psykolog@ppr.nordvig.dk",
+        "Peter",
+        "Lund",
+        "Cand.psych., autoriseret",
+        Role.PSYCHOLOGIST,
+        team=team_vest,
+        describe="PPR-psykolog (Team Vest)",
+    )
+    _user(
+        demo,
+        "psychologist_team",
+        "psykolog2@ppr.nordvig.dk",
+        "Mette",
+        "Skov",
+        "Cand.psych.",
+        Role.PSYCHOLOGIST,
+        team=team_vest,
+        describe="PPR-psykolog (Team Vest, kollega)",
+    )
+    _user(
+        demo,
+        "psychologist_oest",
+        "psykolog3@ppr.nordvig.dk",
+        "Jonas",
+        "Bak",
+        "Cand.psych.",
+        Role.PSYCHOLOGIST,
+        team=team_oest,
+        describe="PPR-psykolog (Team Øst)",
+    )
+    _user(
+        demo,
+        "speech_therapist",
+        "tale@ppr.nordvig.dk",
+        "Sofie",
+        "Dam",
+        "Talepædagog",
+        Role.SPEECH_THERAPIST,
+        team=team_vest,
+    )
+    _user(
+        demo,
+        "secretary",
+        "sekretaer@ppr.nordvig.dk",
+        "Hanne",
+        "Krog",
+        "Sekretær, PPR",
+        Role.SECRETARY,
+    )
+    _user(
+        demo,
+        "school_leader",
+        "skoleleder.vestervang@nordvig.dk",
+        "Karsten",
+        "Møller",
+        "Skoleleder",
+        Role.INSTITUTION_LEADER,
+        institution=school_vest,
+        describe="Skoleleder (Vestervang Skole)",
+    )
+    _user(
+        demo,
+        "school_leader_oest",
+        "skoleleder.oesterbro@nordvig.dk",
+        "Birgitte",
+        "Friis",
+        "Skoleleder",
+        Role.INSTITUTION_LEADER,
+        institution=school_oest,
+        describe="Skoleleder (Østerbro Skole)",
+    )
+    _user(
+        demo,
+        "daycare_leader",
+        "leder.maelkeboetten@nordvig.dk",
+        "Anja",
+        "Winther",
+        "Dagtilbudsleder",
+        Role.INSTITUTION_LEADER,
+        institution=daycare_vest,
+        describe="Dagtilbudsleder (Børnehuset Mælkebøtten)",
+    )
+    _user(
+        demo,
+        "teacher",
+        "laerer.vestervang@nordvig.dk",
+        "Ole",
+        "Juhl",
+        "Lærer",
+        Role.STAFF,
+        institution=school_vest,
+        describe="Lærer (Vestervang Skole)",
+    )
+    _user(
+        demo,
+        "pedagogue",
+        "paedagog.maelkeboetten@nordvig.dk",
+        "Camilla",
+        "Berg",
+        "Pædagog",
+        Role.STAFF,
+        institution=daycare_vest,
+        describe="Pædagog (Børnehuset Mælkebøtten)",
+    )
+    _user(
+        demo,
+        "social_worker",
+        "socialraadgiver@nordvig.dk",
+        "Rasmus",
+        "Eriksen",
+        "Socialrådgiver",
+        Role.SOCIAL_WORKER,
+        district=vest,
+    )
+    _user(
+        demo,
+        "health_visitor",
+        "sundhedsplejerske@nordvig.dk",
+        "Tina",
+        "Vang",
+        "Sundhedsplejerske",
+        Role.HEALTH_VISITOR,
+        district=vest,
+    )
+    _user(
+        demo,
+        "administrator",
+        "admin@nordvig.dk",
+        "Allan",
+        "Iversen",
+        "IT-administrator",
+        Role.ADMINISTRATOR,
+    )
     return demo

@@ -51,7 +51,9 @@ def env_int(name: str, default: int) -> int:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 if DEBUG:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="demo-only-insecure-secret-key-change-me-0123456789")
+    SECRET_KEY = env.str(
+        "DJANGO_SECRET_KEY", default="demo-only-insecure-secret-key-change-me-0123456789"
+    )
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
     # A fixed demo key: the demo's CPR numbers are fictitious.
     FIELD_ENCRYPTION_KEY = env.str(
@@ -61,7 +63,9 @@ else:
     SECRET_KEY = required("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = [h.strip() for h in required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
     if not ALLOWED_HOSTS:
-        raise ImproperlyConfigured("Miljøvariablen DJANGO_ALLOWED_HOSTS indeholder ingen værtsnavne.")
+        raise ImproperlyConfigured(
+            "Miljøvariablen DJANGO_ALLOWED_HOSTS indeholder ingen værtsnavne."
+        )
     FIELD_ENCRYPTION_KEY = required("PPR_FIELD_KEY")
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -178,12 +182,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ROUTES = {"ppr.documents.tasks.render_document": {"queue": "pdf"}}
 # One static beat schedule; each app's periodic job is listed here so operators see all of them.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "audit-retention-purge": {"task": "ppr.audit.tasks.purge_expired_audit_events", "schedule": 3600.0},
+    "audit-retention-purge": {
+        "task": "ppr.audit.tasks.purge_expired_audit_events",
+        "schedule": 3600.0,
+    },
     # Deadlines: mark overdue, create and send reminders; re-queue claims of dead workers.
     "deadlines-sweep": {"task": "ppr.deadlines.tasks.sweep", "schedule": 300.0},
-    "deadlines-reap-stale-claims": {"task": "ppr.deadlines.tasks.reap_stale_claims", "schedule": 600.0},
+    "deadlines-reap-stale-claims": {
+        "task": "ppr.deadlines.tasks.reap_stale_claims",
+        "schedule": 600.0,
+    },
     # Referral drafts: warn the author a week before expiry, delete expired drafts.
-    "cases-expire-referral-drafts": {"task": "cases.tasks.expire_referral_drafts", "schedule": 3600.0},
+    "cases-expire-referral-drafts": {
+        "task": "cases.tasks.expire_referral_drafts",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Authentication ------------------------------------------------------------------------
@@ -262,7 +275,10 @@ PASSWORD_HASHERS = (
 )
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -273,7 +289,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # the user's ``session_stamp``, read from the database on every request. Without Redis each
 # process has its own cache, and a logout in one would not reach the others: database only.
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
 )
 SESSION_IDLE_TIMEOUT = env_int("PPR_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_ABSOLUTE_TIMEOUT = env_int("PPR_SESSION_ABSOLUTE_HOURS", 10) * 3600
@@ -327,7 +345,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env.str("PPR_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private"))},
+        "OPTIONS": {
+            "location": env.str("PPR_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private"))
+        },
     },
     "staticfiles": {
         "BACKEND": (
@@ -389,7 +409,11 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {

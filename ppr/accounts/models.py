@@ -118,7 +118,11 @@ class User(AbstractUser):
     def institution_ids(self, *roles: str) -> set[int]:
         """Institutions where the user holds one of ``roles`` (any institution role if none given)."""
         wanted = set(roles) or INSTITUTION_ROLES
-        return {m.institution_id for m in self.active_memberships if m.role in wanted and m.institution_id}
+        return {
+            m.institution_id
+            for m in self.active_memberships
+            if m.role in wanted and m.institution_id
+        }
 
     @cached_property
     def team_ids(self) -> set[int]:
@@ -139,18 +143,33 @@ class User(AbstractUser):
 class Membership(models.Model):
     """A role a user holds in a scope: PPR (optionally a team), a district or an institution."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="bruger")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name="bruger"
+    )
     role = models.CharField("rolle", max_length=20, choices=Role.choices)
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships",
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name="institution",
     )
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships",
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
         verbose_name="distrikt",
     )
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name="PPR-team"
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="PPR-team",
     )
     active = models.BooleanField("aktiv", default=True)
 
@@ -159,7 +178,8 @@ class Membership(models.Model):
         verbose_name_plural = "medlemskaber"
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=sorted(r.value for r in INSTITUTION_ROLES)) | Q(institution__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in INSTITUTION_ROLES))
+                | Q(institution__isnull=False),
                 name="membership_institution_role_has_institution",
                 violation_error_message="En institutionsleder eller medarbejder skal høre til en institution.",
             ),

@@ -14,17 +14,24 @@ def test_leader_logs_in_and_lands_on_mit_overblik(client, cast) -> None:
     assert response.status_code == 302
     page = client.get(response["Location"])
     assert "Mit overblik" in page.content.decode()
-    assert AuditEvent.objects.filter(actor=cast.school_leader, action=AuditAction.LOGIN).count() == 1
+    assert (
+        AuditEvent.objects.filter(actor=cast.school_leader, action=AuditAction.LOGIN).count() == 1
+    )
 
 
 def test_wrong_password_gives_a_danish_error_and_is_logged(client, cast) -> None:
     response = login(client, cast.school_leader.email, "forkert")
     assert response.status_code == 200
-    assert "ikke korrekt" in response.content.decode() or "forkert" in response.content.decode().lower()
+    assert (
+        "ikke korrekt" in response.content.decode()
+        or "forkert" in response.content.decode().lower()
+    )
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 1
 
 
-def test_lockout_after_repeated_failures_does_not_reveal_whether_account_exists(client, cast, settings) -> None:
+def test_lockout_after_repeated_failures_does_not_reveal_whether_account_exists(
+    client, cast, settings
+) -> None:
     settings.AXES_FAILURE_LIMIT = 3
     for _ in range(3):
         login(client, cast.school_leader.email, "forkert")

@@ -12,8 +12,17 @@ from typing import Any
 
 LOGIN = "login"
 ROLES = [
-    "anonymous", "psychologist", "colleague", "outsider", "ppr_leader", "secretary",
-    "school_leader", "other_leader", "teacher", "social_worker", "administrator",
+    "anonymous",
+    "psychologist",
+    "colleague",
+    "outsider",
+    "ppr_leader",
+    "secretary",
+    "school_leader",
+    "other_leader",
+    "teacher",
+    "social_worker",
+    "administrator",
 ]
 
 

@@ -11,7 +11,14 @@ from tests.security import matrix
 from tests.security.routes import LOGIN, ROLES, Route
 
 #: Third-party URL namespaces whose access is the library's own; covered by sample routes.
-THIRD_PARTY_PREFIXES = ("admin:", "account_", "mfa_", "socialaccount_", "openid_connect_", "kommune_")
+THIRD_PARTY_PREFIXES = (
+    "admin:",
+    "account_",
+    "mfa_",
+    "socialaccount_",
+    "openid_connect_",
+    "kommune_",
+)
 
 
 def all_routes() -> list[Route]:
