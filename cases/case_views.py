@@ -32,7 +32,8 @@ TAB_LABELS = {"mine": "Mine sager", "team": "Mit team", "alle": "Alle"}
 
 
 def cases_for(user: User) -> QuerySet[Case]:
-    """The user's cases with what the list and header show, in one query."""
+    """The user's cases with what the list and header show, in one query. Who closed a case is
+    read only for a closed case (a seventh table cost the case page 1 ms of planning)."""
     return Case.objects.visible_to(user).select_related(
         "child__institution__district", "assigned", "team"
     )
