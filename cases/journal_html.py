@@ -8,6 +8,7 @@ and escaped with the standard library's ``html.escape``, which gives the same te
 """
 
 import html
+from datetime import datetime
 
 from django import template
 from django.utils.html import linebreaks
@@ -64,6 +65,6 @@ def _revisions(revisions: list[JournalRevision]) -> str:
     )
 
 
-def _local(moment) -> str:  # type: ignore[no-untyped-def]
+def _local(moment: datetime) -> str:
     """A date-time as the templates' ``|date:"d.m.Y H:i"`` shows it: in local time."""
     return format_date(template_localtime(moment), "d.m.Y H:i")

@@ -34,10 +34,9 @@ def number_link(pk: int) -> SafeString:
     return mark_safe(f'<a href="{pk_url("cases:referral-detail", pk)}">Nr. {int(pk)}</a>')
 
 
-def waiting_days(submitted_at: object, today: date | None = None) -> int | None:
+def waiting_days(submitted_at: object, today: date) -> int | None:
     if submitted_at is None:
         return None
-    today = today or timezone.localdate()
     return (today - timezone.localtime(submitted_at).date()).days  # type: ignore[arg-type]
 
 
