@@ -11,7 +11,9 @@ provider in their ``AppConfig.ready()``::
             yield TimelineItem(on=ppv.created_at.date(), at=ppv.created_at, kind="ppv",
                                label="PPV", template="cases/ppv_timeline_item.html", obj=ppv)
 
-A provider must start from ``visible_to(user)``: the timeline shows what the user may see.
+A provider must start from ``visible_to(user)``, or ``visible_on(case, user)`` where the model
+has it (the same rows, decided without a join to the case): the timeline shows what the user may
+see.
 The case's Børnelineal ratings are not a provider: the page reads all of the child's ratings for
 its trend (``child_ratings``), and the timeline takes this case's from them.
 """
@@ -62,8 +64,7 @@ def gather_timeline(case: Case, user: User, ratings: list[RulerRating]) -> list[
 @timeline_provider
 def referral_items(case: Case, user: User) -> Iterable[TimelineItem]:
     referrals = (
-        Referral.objects.visible_to(user)
-        .filter(case=case)
+        Referral.objects.visible_on(case, user)
         .select_related("institution", "submitted_by", "decided_by")
         .order_by()
     )
@@ -81,9 +82,7 @@ def referral_items(case: Case, user: User) -> Iterable[TimelineItem]:
 
 @timeline_provider
 def journal_items(case: Case, user: User) -> Iterable[TimelineItem]:
-    entries = list(
-        JournalEntry.objects.visible_to(user).filter(case=case).select_related("author").order_by()
-    )
+    entries = list(JournalEntry.objects.visible_on(case, user).select_related("author").order_by())
     # Only a corrected entry has earlier versions to show.
     prefetch_related_objects(
         [entry for entry in entries if entry.is_corrected],

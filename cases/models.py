@@ -77,8 +77,34 @@ class ChildQuerySet(VisibleQuerySet):
         return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
 
 
-class ReferralQuerySet(VisibleQuerySet):
+def _on_their_cases(user, case=None) -> Q:  # type: ignore[no-untyped-def]
+    """A case worker's rows: those of cases assigned to them or to one of their teams. Given
+    the one ``case`` the rows belong to, that is decided here from the case, without a join."""
+    if case is None:
+        return Q(case__assigned=user) | Q(case__team_id__in=user.team_ids)
+    if case.assigned_id == user.pk or case.team_id in user.team_ids:
+        return Q()
+    return Q(pk__in=[])
+
+
+class OnCaseQuerySet(VisibleQuerySet):
+    """Rows that belong to a case; the case page reads them for one case at a time.
+    Subclasses say which rows in ``_visible``, with ``_on_their_cases(user, case)``."""
+
     def visible_to(self, user):  # type: ignore[no-untyped-def]
+        return self._visible(user, case=None)
+
+    def visible_on(self, case, user):  # type: ignore[no-untyped-def]
+        """``visible_to(user).filter(case=case)``: the same rows, with the conditions on the case
+        decided from ``case`` itself, so without a join to the case table."""
+        return self._visible(user, case=case).filter(case=case)
+
+    def _visible(self, user, case):  # type: ignore[no-untyped-def]
+        return self.none()
+
+
+class ReferralQuerySet(OnCaseQuerySet):
+    def _visible(self, user, case):  # type: ignore[no-untyped-def]
         """Institutions see their own referrals (staff: drafts too); PPR sees submitted ones
         (case workers: those of their cases). PPR intake also sees the drafts of parents' own
         requests, which it records itself."""
@@ -88,25 +114,24 @@ class ReferralQuerySet(VisibleQuerySet):
         if _sees_all_cases(user):
             condition |= ~Q(status=ReferralStatus.DRAFT) | Q(parent_request=True)
         elif user.has_role(*CASEWORKER_ROLES):
-            condition |= ~Q(status=ReferralStatus.DRAFT) & (
-                Q(case__assigned=user) | Q(case__team_id__in=user.team_ids)
-            )
+            condition |= ~Q(status=ReferralStatus.DRAFT) & _on_their_cases(user, case)
         institutions = user.institution_ids(*INSTITUTION_ROLES)
         if institutions:
             condition |= Q(institution_id__in=institutions)
         return self.filter(condition)
 
 
-class CaseContentQuerySet(VisibleQuerySet):
+class CaseContentQuerySet(OnCaseQuerySet):
     """Journal entries and the like: PPR's professional content, not for the secretary."""
 
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
+    def _visible(self, user, case):  # type: ignore[no-untyped-def]
+        """The PPR leader, and case workers on the case (assigned or team)."""
         if not user.is_authenticated:
             return self.none()
         if user.has_role(Role.PPR_LEADER):
             return self.all()
         if user.has_role(*CASEWORKER_ROLES):
-            return self.filter(Q(case__assigned=user) | Q(case__team_id__in=user.team_ids))
+            return self.filter(_on_their_cases(user, case))
         return self.none()
 
 
@@ -842,16 +867,8 @@ PPV_SECTION_FIELDS = tuple(name for name, _label, _required in PPV_SECTIONS)
 PPV_SECTION_LABELS = {name: label for name, label, _required in PPV_SECTIONS}
 
 
-class PpvQuerySet(VisibleQuerySet):
-    def visible_to(self, user):  # type: ignore[no-untyped-def]
-        """The content: the PPR leader, and case workers on the case (assigned or team)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_role(Role.PPR_LEADER):
-            return self.all()
-        if user.has_role(*CASEWORKER_ROLES):
-            return self.filter(Q(case__assigned=user) | Q(case__team_id__in=user.team_ids))
-        return self.none()
+class PpvQuerySet(CaseContentQuerySet):
+    """The PPV is case content: the PPR leader and case workers on the case."""
 
     def printable_for(self, user):  # type: ignore[no-untyped-def]
         """Final PPVs ``user`` may print: PPR readers, and leaders of the child's institution."""

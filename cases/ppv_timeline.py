@@ -14,8 +14,8 @@ from .models import Case, Ppv, PpvDispatch, PpvStatus
 @timeline_provider
 def ppv_items(case: Case, user: User) -> Iterable[TimelineItem]:
     finals = (
-        Ppv.objects.visible_to(user)
-        .filter(case=case, status=PpvStatus.FINAL)
+        Ppv.objects.visible_on(case, user)
+        .filter(status=PpvStatus.FINAL)
         .select_related("replaces")
         .prefetch_related(
             Prefetch("dispatches", queryset=PpvDispatch.objects.select_related("sent_by"))
