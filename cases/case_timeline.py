@@ -7,9 +7,9 @@ provider in their ``AppConfig.ready()``::
 
     @timeline_provider
     def ppv_items(case, user):
-        for ppv in Ppv.objects.visible_to(user).filter(case=case):
+        for ppv in Ppv.objects.visible_on(case, user):
             yield TimelineItem(on=ppv.created_at.date(), at=ppv.created_at, kind="ppv",
-                               label="PPV", template="cases/ppv_timeline_item.html", obj=ppv)
+                               template="cases/ppv/timeline_item.html", obj=ppv)
 
 A provider must start from ``visible_to(user)``, or ``visible_on(case, user)`` where the model
 has it (the same rows, decided without a join to the case): the timeline shows what the user may
@@ -37,7 +37,6 @@ class TimelineItem:
     on: date
     at: datetime  # tie-break within a day: when it was recorded
     kind: str
-    label: str
     template: str
     obj: object
 
@@ -74,7 +73,6 @@ def referral_items(case: Case, user: User) -> Iterable[TimelineItem]:
             on=timezone.localtime(at).date(),
             at=at,
             kind="referral",
-            label="Indstilling",
             template="cases/case_timeline_referral.html",
             obj=referral,
         )
@@ -93,7 +91,6 @@ def journal_items(case: Case, user: User) -> Iterable[TimelineItem]:
             on=entry.occurred_on,
             at=entry.created_at,
             kind="journal",
-            label=f"Journalnotat – {entry.get_kind_display()}",
             template="cases/journal_timeline_item.html",
             obj=entry,
         )
@@ -121,7 +118,6 @@ def rating_items(case: Case, ratings: Iterable[RulerRating]) -> Iterable[Timelin
                 on=rating.rated_on,
                 at=rating.created_at,
                 kind="rating",
-                label="Børnelineal",
                 template="cases/rating_timeline_item.html",
                 obj=rating,
             )

@@ -28,7 +28,6 @@ def ppv_items(case: Case, user: User) -> Iterable[TimelineItem]:
             on=timezone.localtime(at).date(),
             at=at,
             kind="ppv",
-            label="PPV",
             template="cases/ppv/timeline_item.html",
             obj=ppv,
         )
