@@ -51,10 +51,14 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib import admin  # noqa: E402
+from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.http import HttpRequest, HttpResponse  # noqa: E402
+from django.shortcuts import render  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import clear_url_caches, path  # noqa: E402
 
 from cases.models import Case, Child, JournalEntry, Referral, RulerRating  # noqa: E402
 from ppr.accounts.models import User  # noqa: E402
@@ -145,6 +149,32 @@ for model, model_admin in (
 ):
     if not admin.site.is_registered(model):
         admin.site.register(model, model_admin)
+
+
+# --- The floor: what a signed-in request costs before a page reads or shows anything ------------
+@login_required
+def floor_nothing(request: HttpRequest) -> HttpResponse:
+    """Signed in, through the whole middleware stack (session, user, CSRF, headers), and nothing."""
+    return HttpResponse("")
+
+
+@login_required
+def floor_shell(request: HttpRequest) -> HttpResponse:
+    """The same, rendering the shell every page shares (base.html: header, menu, footer)."""
+    return render(request, "base.html")
+
+
+FLOORS = {
+    "Tom side (logget ind, intet indhold)": "/bench/floor/nothing/",
+    "Sidens ramme (base.html, uden indhold)": "/bench/floor/shell/",
+}
+from ppr.urls import urlpatterns  # noqa: E402  (after the admins above: it builds the admin's URLs)
+
+urlpatterns += [
+    path("bench/floor/nothing/", floor_nothing),
+    path("bench/floor/shell/", floor_shell),
+]
+clear_url_caches()
 
 
 # --- Measuring --------------------------------------------------------------------------------
@@ -523,7 +553,27 @@ def run(repeat: int, only: str | None = None) -> dict[str, Any]:
             ),
             flush=True,
         )
+    floors = []
+    if not only:
+        client = clients.setdefault(PSYCHOLOGIST, client_for(PSYCHOLOGIST))
+        for name, url in FLOORS.items():
+            floor = Page(name, PSYCHOLOGIST, url)
+            time_request(client, floor, 3)
+            with CaptureQueriesContext(connection) as queries:
+                time_request(client, floor, 1)
+            query_count = len(queries)  # now, before the next request empties the log
+            times, _ = time_request(client, floor, repeat)
+            floors.append(
+                {
+                    "name": name,
+                    "p50": statistics.median(times),
+                    "cpu_p50": statistics.median(CPU_TIMES),
+                    "queries": query_count,
+                }
+            )
+            print(f"{name:<45} p50 {floors[-1]['p50']:7.1f} ms  {query_count} queries", flush=True)
     return {
+        "floors": floors,
         "sizes": sizes(),
         "machine": machine(),
         "repeat": repeat,
@@ -541,6 +591,28 @@ def ratio(value: float | None, judged: bool) -> str:
     if value is None:
         return "–"
     return f"{value:.1f}×" + (" **(<2)**" if judged and value < 2 else "")
+
+
+def floor_lines(result: dict[str, Any]) -> list[str]:
+    """The floor of a signed-in request beside 3× each page's bare SQL: where 3× the SQL is below
+    the floor, no page on this stack can meet that target."""
+    floors = result.get("floors")
+    if not floors:
+        return []
+    nothing, shell = floors[0], floors[1]
+    with_sql = [row for row in result["pages"] if "sql_p50" in row]
+    below = [row["name"] for row in with_sql if 3 * row["sql_p50"] < nothing["p50"]]
+    return [
+        f"**The floor** (the psychologist, signed in; two views the benchmark adds): a request that "
+        f"reads and shows nothing, through the whole middleware stack, takes "
+        f"**{fmt(nothing['p50'])} ms** (p50; {nothing['queries']} queries; Python CPU "
+        f"{fmt(nothing['cpu_p50'])} ms). The same request rendering only the shell every page "
+        f"shares (base.html: header, menu, footer) takes **{fmt(shell['p50'])} ms** "
+        f"({shell['queries']} queries). 3× the bare SQL is below the empty request on "
+        f"{len(below)} of the {len(with_sql)} pages with a bare SQL figure"
+        + (f": {', '.join(below)}." if below else "."),
+        "",
+    ]
 
 
 def write_markdown(results: list[dict[str, Any]]) -> str:
@@ -603,6 +675,7 @@ def write_markdown(results: list[dict[str, Any]]) -> str:
                 f"{fmt(row.get('sql_p50'), 2)} | {fmt(sql_ratio)}{'' if sql_ratio is None else '×'} |"
             )
         lines.append("")
+        lines += floor_lines(result)
     if len(results) > 1:
         small = results[0]
         counts_small = {r["name"].split(", side")[0]: r["queries"] for r in small["pages"]}
