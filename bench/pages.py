@@ -593,6 +593,10 @@ def ratio(value: float | None, judged: bool) -> str:
     return f"{value:.1f}×" + (" **(<2)**" if judged and value < 2 else "")
 
 
+def queries(row: dict[str, Any]) -> str:
+    return f"{row['queries']} {'query' if row['queries'] == 1 else 'queries'}"
+
+
 def floor_lines(result: dict[str, Any]) -> list[str]:
     """The floor of a signed-in request beside 3× each page's bare SQL: where 3× the SQL is below
     the floor, no page on this stack can meet that target."""
@@ -601,16 +605,24 @@ def floor_lines(result: dict[str, Any]) -> list[str]:
         return []
     nothing, shell = floors[0], floors[1]
     with_sql = [row for row in result["pages"] if "sql_p50" in row]
-    below = [row["name"] for row in with_sql if 3 * row["sql_p50"] < nothing["p50"]]
+    below_nothing = [row["name"] for row in with_sql if 3 * row["sql_p50"] < nothing["p50"]]
+    below_shell = [row["name"] for row in with_sql if 3 * row["sql_p50"] < shell["p50"]]
     return [
         f"**The floor** (the psychologist, signed in; two views the benchmark adds): a request that "
         f"reads and shows nothing, through the whole middleware stack, takes "
-        f"**{fmt(nothing['p50'])} ms** (p50; {nothing['queries']} queries; Python CPU "
+        f"**{fmt(nothing['p50'])} ms** (p50; {queries(nothing)}; Python CPU "
         f"{fmt(nothing['cpu_p50'])} ms). The same request rendering only the shell every page "
         f"shares (base.html: header, menu, footer) takes **{fmt(shell['p50'])} ms** "
-        f"({shell['queries']} queries). 3× the bare SQL is below the empty request on "
-        f"{len(below)} of the {len(with_sql)} pages with a bare SQL figure"
-        + (f": {', '.join(below)}." if below else "."),
+        f"({queries(shell)}). Of the {len(with_sql)} pages with a bare SQL figure, 3× "
+        f"the SQL is less than the empty request on {len(below_nothing)}"
+        + (f" ({', '.join(below_nothing)})" if below_nothing else "")
+        + f" and less than the shell on {len(below_shell)}"
+        + (
+            f" (all but {', '.join(sorted({r['name'] for r in with_sql} - set(below_shell)))})"
+            if 0 < len(below_shell) < len(with_sql)
+            else ""
+        )
+        + ".",
         "",
     ]
 
