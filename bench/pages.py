@@ -560,8 +560,9 @@ def run(repeat: int, only: str | None = None) -> dict[str, Any]:
             floor = Page(name, PSYCHOLOGIST, url)
             time_request(client, floor, 3)
             with CaptureQueriesContext(connection) as queries:
-                time_request(client, floor, 1)
+                _, status = time_request(client, floor, 1)
             query_count = len(queries)  # now, before the next request empties the log
+            assert status == 200, (name, status)
             times, _ = time_request(client, floor, repeat)
             floors.append(
                 {
