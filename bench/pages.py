@@ -616,10 +616,10 @@ def floor_lines(result: dict[str, Any]) -> list[str]:
         f"shares (base.html: header, menu, footer) takes **{fmt(shell['p50'])} ms** "
         f"({queries(shell)}). Of the {len(with_sql)} pages with a bare SQL figure, 3× "
         f"the SQL is less than the empty request on {len(below_nothing)}"
-        + (f" ({', '.join(below_nothing)})" if below_nothing else "")
+        + (f" ({'; '.join(below_nothing)})" if below_nothing else "")
         + f" and less than the shell on {len(below_shell)}"
         + (
-            f" (all but {', '.join(sorted({r['name'] for r in with_sql} - set(below_shell)))})"
+            f" (all but {'; '.join(sorted({r['name'] for r in with_sql} - set(below_shell)))})"
             if 0 < len(below_shell) < len(with_sql)
             else ""
         )
