@@ -75,5 +75,5 @@ def test_visible_on_does_not_join_the_case_table(cast, cases) -> None:
         sql = str(model.objects.visible_on(case, cast.psychologist).order_by().query)
         assert '"cases_case"' not in sql, model
         assert '"cases_case"' in str(
-            model.objects.visible_to(cast.psychologist).filter(case=case).query
+            model.objects.visible_to(cast.psychologist).filter(case=case).order_by().query
         )
