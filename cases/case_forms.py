@@ -62,8 +62,9 @@ class CaseSearchForm(forms.Form):
     def is_cpr(self) -> bool:
         return bool(getattr(self, "cpr", ""))
 
-    def cpr_hash(self) -> str:
-        return Child.hash_for(self.cpr)
+    def cpr_hashes(self) -> list[str]:
+        """The term's hash under every configured key (rows may predate a key rotation)."""
+        return Child.hashes_for(self.cpr)
 
     def audit_term(self) -> str:
         """The term as written to the audit log: a CPR number masked (ddmmåå-xxxx)."""

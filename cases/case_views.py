@@ -132,7 +132,7 @@ def case_search(request: HttpRequest) -> HttpResponse:
     more = False
     if form.is_valid():
         if form.is_cpr:
-            matches = Case.objects.visible_to(user).filter(child__cpr_hash=form.cpr_hash())
+            matches = Case.objects.visible_to(user).filter(child__cpr_hash__in=form.cpr_hashes())
             # The open case first, then the most recent closed one.
             found = matches.order_by(F("closed_at").desc(nulls_first=True), "-opened_at").first()
             record(

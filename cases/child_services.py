@@ -64,7 +64,8 @@ def register_child(
         group=group.strip(),
     )
     child.set_cpr(cpr)
-    existing = Child.objects.filter(cpr_hash=child.cpr_hash).first()
+    # Under every configured key: a child registered before a key rotation is the same child.
+    existing = Child.objects.with_cpr(cpr).first()
     if existing is not None:
         raise DuplicateChild(existing)
     try:
@@ -72,7 +73,7 @@ def register_child(
         with transaction.atomic():
             child.save()
     except IntegrityError as exc:
-        raise DuplicateChild(Child.objects.get(cpr_hash=child.cpr_hash)) from exc
+        raise DuplicateChild(Child.objects.with_cpr(cpr).get()) from exc
     _audit(AuditAction.CREATE, child, child, by)
     return child
 

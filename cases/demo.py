@@ -665,7 +665,7 @@ def seed_children(organisation) -> list[Child]:  # type: ignore[no-untyped-def]
     for serial, spec in enumerate(CHILDREN):
         institution = organisation.institutions[spec.institution]
         cpr = _cpr(spec, serial)
-        existing = Child.objects.filter(cpr_hash=Child.hash_for(cpr)).first()
+        existing = Child.objects.with_cpr(cpr).first()
         if existing is not None:
             children.append(existing)
             continue

@@ -76,6 +76,10 @@ class ChildQuerySet(VisibleQuerySet):
             condition |= Q(institution_id__in=institutions)
         return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
 
+    def with_cpr(self, value: str):  # type: ignore[no-untyped-def]
+        """The child with this CPR number, hashed under any configured key (see ppr/crypto.py)."""
+        return self.filter(cpr_hash__in=Child.hashes_for(value))
+
 
 def _on_their_cases(user, case=None) -> Q:  # type: ignore[no-untyped-def]
     """A case worker's rows: those of cases assigned to them or to one of their teams. Given
@@ -207,7 +211,20 @@ class Child(models.Model):
 
     @classmethod
     def hash_for(cls, value: str) -> str:
+        """The hash a child with this CPR number is stored with (the newest key's)."""
         return crypto.lookup_hash(normalise_cpr(value))
+
+    @classmethod
+    def hashes_for(cls, value: str) -> list[str]:
+        """The hashes a child with this CPR number may be stored with, one per configured key."""
+        return crypto.lookup_hashes(normalise_cpr(value))
+
+    def rekey(self) -> bool:
+        """Encrypt and hash the CPR number with the newest key; False if it already was."""
+        if crypto.is_current(self.cpr_encrypted):
+            return False
+        self.set_cpr(crypto.decrypt(self.cpr_encrypted))
+        return True
 
     @property
     def age(self) -> int:

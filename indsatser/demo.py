@@ -134,9 +134,10 @@ def _children(schools: list[Any], *, count: int, skip: int = 0) -> list[Child]:
             fictitious=True,
         )
         # 7th digit 4: born in the 2000s; serials 800–899 are the indsatser demo's.
-        child.set_cpr(f"{born:%d%m%y}4{800 + n:03d}")
+        cpr = f"{born:%d%m%y}4{800 + n:03d}"
+        child.set_cpr(cpr)
         n += 1
-        if Child.objects.filter(cpr_hash=child.cpr_hash).exists():
+        if Child.objects.with_cpr(cpr).exists():
             continue
         child.save()
         children.append(child)

@@ -394,11 +394,7 @@ class EnrolForm(forms.Form):
             raise forms.ValidationError("Vælg et barn eller skriv barnets CPR-nummer.")
         if child is None:
             try:
-                found = (
-                    Child.objects.filter(cpr_hash=Child.hash_for(cpr))
-                    .select_related("institution")
-                    .first()
-                )
+                found = Child.objects.with_cpr(cpr).select_related("institution").first()
             except forms.ValidationError as exc:
                 self.add_error("cpr", exc)
                 return data

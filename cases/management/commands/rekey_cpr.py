@@ -1,0 +1,86 @@
+"""Move every child's CPR number to the newest ``PPR_FIELD_KEY`` (step 2 of a key rotation).
+
+Re-encrypts and re-hashes in batches by id, each batch in its own transaction with its rows
+locked, so the app keeps running. A row already on the newest key is skipped, which makes the
+command safe to stop and run again; ``--after`` resumes after the last id it printed.
+``--check`` only counts the rows still on an older key: 0 means the old key can be removed.
+"""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError, transaction
+
+from cases.models import Child
+from ppr import crypto
+
+
+class Command(BaseCommand):
+    help = "Krypterer og hasher alle CPR-numre med den nyeste PPR_FIELD_KEY (nøglerotation)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--after", type=int, default=0, help="Fortsæt efter dette barn-id.")
+        parser.add_argument(
+            "--check", action="store_true", help="Tæl kun børn der mangler at blive flyttet."
+        )
+
+    def handle(self, *args: Any, batch_size: int, after: int, check: bool, **options: Any) -> None:
+        if batch_size < 1:
+            raise CommandError("--batch-size skal være mindst 1.")
+        if check:
+            self._check()
+            return
+        total = Child.objects.filter(pk__gt=after).count()
+        done = moved = 0
+        duplicates: list[tuple[int, int]] = []
+        last = after
+        while True:
+            ids = list(
+                Child.objects.filter(pk__gt=last)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            batch_moved, batch_duplicates = self._rekey(ids)
+            moved += batch_moved
+            duplicates += batch_duplicates
+            done += len(ids)
+            last = ids[-1]
+            self.stdout.write(f"{done}/{total} børn gennemgået, {moved} flyttet (til id {last})")
+        for child_id, other_id in duplicates:
+            self.stderr.write(
+                f"Barn-id {child_id} har samme CPR-nummer som barn-id {other_id} og er ikke "
+                "flyttet: læg de to sammen, og kør kommandoen igen."
+            )
+        self.stdout.write(f"Færdig: {moved} af {done} børn flyttet til den nyeste nøgle.")
+        if duplicates:
+            raise CommandError(f"{len(duplicates)} børn mangler (dubletter, se ovenfor).")
+
+    def _rekey(self, ids: list[int]) -> tuple[int, list[tuple[int, int]]]:
+        moved, duplicates = 0, []
+        with transaction.atomic():
+            for child in Child.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+                if not child.rekey():
+                    continue
+                try:
+                    # A savepoint: two rows with one CPR number (registered on both sides of
+                    # a rotation) collide on the unique hash; the rest of the batch goes on.
+                    with transaction.atomic():
+                        child.save(update_fields=["cpr_encrypted", "cpr_hash"])
+                except IntegrityError:
+                    other = Child.objects.only("pk").get(cpr_hash=child.cpr_hash)
+                    duplicates.append((child.pk, other.pk))
+                    continue
+                moved += 1
+        return moved, duplicates
+
+    def _check(self) -> None:
+        behind = sum(
+            not crypto.is_current(token)
+            for token in Child.objects.values_list("cpr_encrypted", flat=True).iterator(2000)
+        )
+        self.stdout.write(f"{behind} børn er krypteret med en ældre nøgle.")
+        if behind:
+            raise CommandError("Den gamle nøgle kan ikke fjernes endnu: kør rekey_cpr.")
