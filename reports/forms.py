@@ -1,6 +1,7 @@
 """Forms of the reports app: a manual measurement, a goal's baseline and target, a plan step."""
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,10 +9,20 @@ from django.utils import timezone
 
 from ppr.accounts.models import PPR_ROLES, User
 
-from .models import EffectGoal, GoalMeasurement, PlanActivity
+from .models import EffectGoal, GoalMeasurement, GoalUnit, PlanActivity
 
 INPUT = {"class": "form-input"}
 SELECT = {"class": "form-select"}
+# A text input: type="number" refuses the Danish "48,5" in some browsers and reads "90,8" as 908
+# in others.
+DECIMAL_INPUT = {**INPUT, "inputmode": "decimal"}
+
+#: What the PPR leader types for a goal of each unit (the limits are models.UNIT_RANGES).
+UNIT_HINTS = {
+    GoalUnit.PERCENT: "I procent, mellem 0 og 100. Decimaler med komma, fx 90,8.",
+    GoalUnit.COUNT: "Et antal, 0 eller derover.",
+    GoalUnit.MIO_DKK: "I mio. kr. Decimaler med komma, fx 48,5.",
+}
 
 #: "1.100" or "12.500.000": points as Danish thousands separators, no decimals.
 THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
@@ -25,9 +36,16 @@ class DanishDecimalField(forms.DecimalField):
     any other point ("48.5") is a decimal point.
     """
 
+    def prepare_value(self, value: Any) -> Any:
+        # A stored Decimal("90.80") is shown as the user would type it: "90,8".
+        if isinstance(value, Decimal):
+            return f"{value.normalize():f}".replace(".", ",")
+        return value
+
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
-            text = value.strip().replace(" ", "").replace("\u00a0", "")
+            # A typographic minus ("−20", as the reports print it) is a minus.
+            text = value.strip().replace(" ", "").replace("\u00a0", "").replace("\u2212", "-")
             if "," in text:
                 text = text.replace(".", "").replace(",", ".")
             elif THOUSANDS.fullmatch(text):
@@ -45,8 +63,7 @@ class MeasurementForm(forms.ModelForm):
         help_texts = {"note": "Fx “Økonomiafdelingen, regnskab 2025”."}
         widgets = {
             "year": forms.NumberInput(attrs={**INPUT, "inputmode": "numeric"}),
-            # A text input: type="number" refuses the Danish "48,5" in some browsers.
-            "value": forms.TextInput(attrs={**INPUT, "inputmode": "decimal"}),
+            "value": forms.TextInput(attrs=DECIMAL_INPUT),
             "note": forms.TextInput(attrs=INPUT),
         }
         error_messages = {
@@ -57,6 +74,9 @@ class MeasurementForm(forms.ModelForm):
     def __init__(self, *args: Any, goal: EffectGoal, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.goal = goal
+        # The goal's unit decides which values are possible (GoalMeasurement.clean).
+        self.instance.goal = goal
+        self.fields["value"].help_text = UNIT_HINTS.get(goal.unit, "")
         self.fields["year"].initial = timezone.localdate().year - 1
 
     def clean_year(self) -> int:
@@ -92,14 +112,25 @@ class GoalForm(forms.ModelForm):
             "target_year": "Målår",
             "active": "Vis på oversigten",
         }
+        field_classes = {"baseline_value": DanishDecimalField, "target_value": DanishDecimalField}
         widgets = {
             "name": forms.TextInput(attrs=INPUT),
             "direction": forms.Select(attrs=SELECT),
-            "baseline_value": forms.NumberInput(attrs={**INPUT, "step": "0.01"}),
-            "baseline_year": forms.NumberInput(attrs=INPUT),
-            "target_value": forms.NumberInput(attrs={**INPUT, "step": "0.01"}),
-            "target_year": forms.NumberInput(attrs=INPUT),
+            "baseline_value": forms.TextInput(attrs=DECIMAL_INPUT),
+            "baseline_year": forms.NumberInput(attrs={**INPUT, "inputmode": "numeric"}),
+            "target_value": forms.TextInput(attrs=DECIMAL_INPUT),
+            "target_year": forms.NumberInput(attrs={**INPUT, "inputmode": "numeric"}),
         }
+        error_messages = {
+            "baseline_value": {"invalid": "Angiv baseline som et tal, fx 90,8."},
+            "target_value": {"invalid": "Angiv måltallet som et tal, fx 95."},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hint = UNIT_HINTS.get(self.instance.unit, "")
+        for name in ("baseline_value", "target_value"):
+            self.fields[name].help_text = hint
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,8 +2,10 @@
 (udviklingsplan): initiatives with activities, milestones and sub-goals."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,6 +19,25 @@ class GoalUnit(models.TextChoices):
     COUNT = "antal", "antal"
     PERCENT = "procent", "%"
     MIO_DKK = "mio_kr", "mio. kr."
+
+
+#: The values a goal of each unit can take (lowest, highest or None) and the Danish error when
+#: a value lies outside: a share above 100 % or a negative count is a typing error, not a goal.
+UNIT_RANGES: dict[str, tuple[Decimal, Decimal | None, str]] = {
+    GoalUnit.COUNT: (Decimal(0), None, "Et antal kan ikke være negativt."),
+    GoalUnit.PERCENT: (Decimal(0), Decimal(100), "En procent skal være mellem 0 og 100."),
+    GoalUnit.MIO_DKK: (Decimal(0), None, "Et beløb kan ikke være negativt."),
+}
+
+
+def unit_range_error(unit: str, value: Decimal | None) -> str | None:
+    """The Danish error when ``value`` cannot be a value of a goal measured in ``unit``."""
+    if value is None or unit not in UNIT_RANGES:
+        return None
+    lowest, highest, message = UNIT_RANGES[unit]
+    if value < lowest or (highest is not None and value > highest):
+        return message
+    return None
 
 
 class GoalDirection(models.TextChoices):
@@ -99,6 +120,15 @@ class EffectGoal(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("reports:goal-detail", kwargs={"pk": self.pk})
 
+    def clean(self) -> None:
+        errors = {
+            name: message
+            for name in ("baseline_value", "target_value")
+            if (message := unit_range_error(self.unit, getattr(self, name)))
+        }
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_automatic(self) -> bool:
         return self.measurement == Measurement.AUTOMATIC
@@ -142,6 +172,10 @@ class GoalMeasurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal}: {self.year}"
+
+    def clean(self) -> None:
+        if self.goal_id and (message := unit_range_error(self.goal.unit, self.value)):
+            raise ValidationError({"value": message})
 
 
 # --- Development plan ----------------------------------------------------------------------

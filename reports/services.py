@@ -20,8 +20,8 @@ from .models import (
     DevelopmentPlan,
     EffectGoal,
     GoalMeasurement,
-    GoalUnit,
     PlanActivity,
+    unit_range_error,
 )
 
 PURPOSE_GOALS = "effektmål"
@@ -54,8 +54,8 @@ def record_measurement(
     _require_leader(by)
     if goal.is_automatic:
         raise ValidationError("Målet måles automatisk; der kan ikke indtastes værdier.")
-    if goal.unit == GoalUnit.PERCENT and not (0 <= value <= 100):
-        raise ValidationError({"value": "En procent skal være mellem 0 og 100."})
+    if message := unit_range_error(goal.unit, value):
+        raise ValidationError({"value": message})
     existing = GoalMeasurement.objects.select_for_update().filter(goal=goal, year=year).first()
     previous = existing.value if existing else None
     measurement, created = GoalMeasurement.objects.update_or_create(

@@ -399,6 +399,89 @@ def test_a_target_without_a_year_is_refused(cast, client_as) -> None:
     assert goal.target_year == 2028
 
 
+def goal_data(goal: EffectGoal, **values: str) -> dict[str, str]:
+    return {
+        "name": goal.name,
+        "direction": goal.direction,
+        "baseline_value": "",
+        "baseline_year": "",
+        "target_value": "95",
+        "target_year": "2028",
+        "active": "on",
+        **values,
+    }
+
+
+def field_error(html: str, field: str) -> str:
+    """The error text shown at one field (its ``…_error`` element), or ""."""
+    found = re.search(rf'id="id_{field}_error"><span class="sr-only">Fejl: </span>([^<]*)<', html)
+    return found.group(1) if found else ""
+
+
+def test_a_percentage_goal_refuses_908_percent_and_minus_20_percent_at_their_fields(
+    cast, client_as
+) -> None:
+    goal = EffectGoal.objects.get(key="afgangsproeve")
+    response = client_as(cast.ppr_leader).post(
+        reverse("reports:goal-update", kwargs={"pk": goal.pk}),
+        goal_data(goal, baseline_value="908", baseline_year="2025", target_value="-20"),
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert field_error(html, "baseline_value") == "En procent skal være mellem 0 og 100."
+    assert field_error(html, "target_value") == "En procent skal være mellem 0 og 100."
+    goal.refresh_from_db()
+    assert (goal.baseline_value, goal.target_value) == (None, Decimal(95))
+    assert not AuditEvent.objects.filter(object_type="reports.EffectGoal").exists()
+
+
+def test_a_count_goal_refuses_a_negative_target_but_takes_more_than_100(cast, client_as) -> None:
+    goal = EffectGoal.objects.get(key="stoette-serviceloven")
+    url = reverse("reports:goal-update", kwargs={"pk": goal.pk})
+    data = goal_data(goal, baseline_value="1.100", baseline_year="2025", target_value="\u22125")
+    response = client_as(cast.ppr_leader).post(url, data)
+    assert response.status_code == 400
+    assert (
+        field_error(response.content.decode(), "target_value") == "Et antal kan ikke være negativt."
+    )
+    assert field_error(response.content.decode(), "baseline_value") == ""
+    data["target_value"] = "1000"
+    assert client_as(cast.ppr_leader).post(url, data).status_code == 302
+    goal.refresh_from_db()
+    assert (goal.baseline_value, goal.target_value) == (Decimal(1100), Decimal(1000))
+
+
+def test_a_danish_decimal_comma_in_the_goal_form_is_a_decimal_not_a_thousand(
+    cast, client_as
+) -> None:
+    goal = EffectGoal.objects.get(key="afgangsproeve")
+    url = reverse("reports:goal-update", kwargs={"pk": goal.pk})
+    response = client_as(cast.ppr_leader).post(
+        url, goal_data(goal, baseline_value="90,8", baseline_year="2025", target_value="95,5")
+    )
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert (goal.baseline_value, goal.target_value) == (Decimal("90.8"), Decimal("95.5"))
+    # The form shows the values as they were typed, in text inputs that take a comma.
+    html = client_as(cast.ppr_leader).get(url).content.decode()
+    assert re.search(
+        r'<input type="text" name="baseline_value" value="90,8"[^>]*inputmode="decimal"', html
+    )
+    assert 'name="target_value" value="95,5"' in html
+    assert 'type="number" name="baseline_value"' not in html
+
+
+def test_a_measured_amount_cannot_be_negative(cast, client_as) -> None:
+    goal = EffectGoal.objects.get(key="udgift-specialtilbud")
+    response = client_as(cast.ppr_leader).post(
+        reverse("reports:goal-measurement", kwargs={"pk": goal.pk}),
+        {"year": "2025", "value": "-48,5"},
+    )
+    assert response.status_code == 400
+    assert field_error(response.content.decode(), "value") == "Et beløb kan ikke være negativt."
+    assert not GoalMeasurement.objects.exists()
+
+
 def test_the_goal_export_is_audited(cast, client_as) -> None:
     response = client_as(cast.secretary).get(reverse("reports:goal-export", kwargs={"fmt": "xlsx"}))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
