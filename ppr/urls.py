@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from ppr.accounts import views as account_views
@@ -12,6 +14,9 @@ admin.site.index_title = "Organisation og brugere"
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", account_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says; the static file
+    # has a hashed name in production, so the fixed address redirects to it.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
     path("min-konto/", account_views.account_settings, name="account-settings"),
     path("session/forny/", account_views.keep_alive, name="session-keep-alive"),
     path("session/log-ud-alle-steder/", account_views.logout_everywhere, name="logout-everywhere"),
