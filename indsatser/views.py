@@ -814,6 +814,24 @@ def absence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=ABSENCE_PURPOSE,
         pk=pk,
     )
+    return _absence_page(request, absence_case)
+
+
+def _step_form(record_row: AbsenceStepRecord, data: Any = None) -> StepCompleteForm:
+    """One step's "udført" form; ids carry the step so several forms on the page stay apart."""
+    return StepCompleteForm(data, auto_id=f"step-{record_row.pk}-%s")
+
+
+def _absence_page(
+    request: HttpRequest,
+    absence_case: AbsenceCase,
+    *,
+    refused_step: StepCompleteForm | None = None,
+    refused_step_pk: int | None = None,
+    record_form: AbsenceRecordForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The absence case's page; a refused form comes back with what was typed and its errors."""
     today = calendar.today()
     steps = list(absence_case.steps.select_related("step", "responsible", "done_by"))
     applied = {r.step_id for r in steps}
@@ -826,6 +844,7 @@ def absence_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "can_complete": not r.is_done
                 and absence_case.is_open
                 and request.user.has_perm("indsatser.complete_absence_step", r),
+                "form": refused_step if r.pk == refused_step_pk else _step_form(r),
             }
             for r in steps
         ],
@@ -835,8 +854,8 @@ def absence_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "registrations": list(absence_case.registrations.select_related("recorded_by")[:10]),
         "can_edit": absence_case.is_open
         and request.user.has_perm("indsatser.edit_absence_case", absence_case),
-        "record_form": AbsenceRecordForm(initial={"percent": absence_case.absence_percent}),
-        "complete_form": StepCompleteForm(),
+        "record_form": record_form
+        or AbsenceRecordForm(initial={"percent": absence_case.absence_percent}),
         "crumbs": _crumbs(
             (
                 "Bekymrende fravær",
@@ -847,7 +866,7 @@ def absence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             (absence_case.period_label, None),
         ),
     }
-    return render(request, "indsatser/absence_detail.html", context)
+    return render(request, "indsatser/absence_detail.html", context, status=status)
 
 
 def _absence_case_for_edit(request: HttpRequest, pk: int) -> AbsenceCase:
@@ -862,15 +881,14 @@ def absence_record(request: HttpRequest, pk: int) -> HttpResponse:
     absence_case = _absence_case_for_edit(request, pk)
     form = AbsenceRecordForm(request.POST)
     if not form.is_valid():
-        for error in form.errors.get("percent", []):
-            messages.error(request, error)
-        return redirect(absence_case)
+        return _absence_page(request, absence_case, record_form=form, status=400)
     try:
         new = services.record_absence(
             absence_case=absence_case, percent=form.cleaned_data["percent"], by=request.user
         )
     except ValidationError as exc:
-        _flash(request, exc)
+        _errors(form, exc)
+        return _absence_page(request, absence_case, record_form=form, status=400)
     else:
         if new:
             names = ", ".join(r.step.title for r in new)
@@ -897,7 +915,7 @@ def absence_step_complete(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     _require(request, "indsatser.complete_absence_step", record_row)
-    form = StepCompleteForm(request.POST)
+    form = _step_form(record_row, request.POST)
     if form.is_valid():
         try:
             services.complete_absence_step(
@@ -907,16 +925,20 @@ def absence_step_complete(request: HttpRequest, pk: int) -> HttpResponse:
                 done_on=form.cleaned_data["done_on"],
             )
         except ValidationError as exc:
-            _flash(request, exc)
+            _errors(form, exc)
         else:
             messages.success(
                 request, f"Trinnet „{record_row.step.title}“ er registreret som udført."
             )
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(record_row.absence_case)
+            return redirect(record_row.absence_case)
+    # Refused: the page again, with the note and date as typed and the errors at this step.
+    return _absence_page(
+        request,
+        record_row.absence_case,
+        refused_step=form,
+        refused_step_pk=record_row.pk,
+        status=400,
+    )
 
 
 # --- The procedure template ----------------------------------------------------------------

@@ -308,3 +308,37 @@ def test_a_school_leader_cannot_edit_the_procedure(cast, client_as) -> None:
 def test_a_retired_step_no_longer_applies(cast, child, today) -> None:
     AbsenceProcedureStep.objects.filter(order=4).update(active=False)
     assert steps_of(open_case(cast, child, "18")) == [1, 2, 3]
+
+
+def test_a_refused_step_keeps_the_note_and_puts_the_error_at_the_date_naming_the_step(
+    cast, client_as, child, today
+) -> None:
+    absence_case = open_case(cast, child, "10")
+    warning = absence_case.steps.get(step__order=2)
+    note = "Ringet til mor; møde aftalt."
+    response = client_as(cast.school_leader).post(
+        reverse("indsatser:absence-step-complete", args=[warning.pk]),
+        {"note": note, "done_on": "2099-01-01"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f"{note}</textarea>" in html
+    assert 'value="2099-01-01"' in html
+    date_error = html[html.index(f'id="step-{warning.pk}-done_on_error"') :]
+    assert date_error.split("</span>", 2)[1].strip() == "Datoen kan ikke ligge i fremtiden."
+    assert f"Trinnet „{warning.step}“ er ikke registreret som udført" in html
+    warning.refresh_from_db()
+    assert not warning.is_done
+
+
+def test_a_refused_percentage_is_shown_at_its_field_with_what_was_typed(
+    cast, client_as, child, today
+) -> None:
+    absence_case = open_case(cast, child, "10")
+    response = client_as(cast.teacher).post(
+        reverse("indsatser:absence-record", args=[absence_case.pk]), {"percent": "140"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="140"' in html and "Fraværet skal være mellem 0 og 100 %." in html
+    assert absence_case.registrations.count() == 1
