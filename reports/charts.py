@@ -72,6 +72,7 @@ class Bar:
     label_x: float
     label_y: float
     label_inside: bool
+    missing: bool = False  # no value (e.g. a month where nobody was visited yet): no bar
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,14 @@ def _short(label: str, limit: int = 30) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+#: The label of a bar without a value.
+NO_DATA = "ingen data"
+
+
+def _total_label(total: float, suffix: str, any_value: bool) -> str:
+    return smart(total) + suffix if any_value else NO_DATA
+
+
 def bar_chart(
     *,
     title: str,
@@ -131,10 +140,12 @@ def bar_chart(
     styles: Sequence[str] = SERIES_STYLES,
     max_categories: int = 25,
 ) -> BarChart:
-    """Horizontal bars, one group (or one stack) per category, one bar per series."""
+    """Horizontal bars, one group (or one stack) per category, one bar per series. A value of
+    ``None`` has no bar and reads "ingen data": a month without data is not 0 days."""
     shown = list(categories)[:max_categories]
     omitted = len(categories) - len(shown)
     suffix = f" {unit}" if unit else ""
+    given = [[v is not None for v in list(vals)[: len(shown)]] for _, vals in series]
     values = [
         [float(v) if v is not None else 0.0 for v in list(vals)[: len(shown)]] for _, vals in series
     ]
@@ -161,7 +172,8 @@ def bar_chart(
             width = value * scale
             style = styles[s % len(styles)]
             bar_y = y + (0 if stacked else s * bar_height)
-            text = smart(value) + suffix
+            missing = not given[s][index]
+            text = NO_DATA if missing else smart(value) + suffix
             if stacked:
                 inside = width >= 8 * len(text) + 6
                 bars.append(
@@ -175,7 +187,8 @@ def bar_chart(
                         name,
                         x + width / 2,
                         bar_y + bar_height / 2 + 4,
-                        inside,
+                        inside and not missing,
+                        missing,
                     )
                 )
                 x += width
@@ -193,6 +206,7 @@ def bar_chart(
                         plot_left + width + 4,
                         bar_y + bar_height / 2 + 4,
                         False,
+                        missing,
                     )
                 )
         out.append(
@@ -200,7 +214,9 @@ def bar_chart(
                 label=_short(label),
                 y=r(y + (row_height - (0 if stacked else 2 * BAR_GAP)) / 2 + 4),
                 bars=bars,
-                total_label=(smart(total) + suffix) if stacked else "",
+                total_label=_total_label(total, suffix, any(g[index] for g in given))
+                if stacked
+                else "",
                 total_x=r(x + 4),
             )
         )
@@ -245,6 +261,25 @@ LINE_LEFT = 56
 LINE_RIGHT = 24
 LINE_TOP = 24
 LINE_BOTTOM = 40
+#: Room between the value axis and the first year (and the last year and the edge), so a
+#: point's label never sits on the axis or its tick labels.
+LINE_INSET = 36
+#: Rough width of one character of a 12 px label, to keep a label inside the plot.
+CHAR_WIDTH = 7.0
+#: The most steps on the value axis.
+MAX_Y_STEPS = 5
+
+
+def value_axis(peak: float, ceiling: float | None = None) -> tuple[float, int]:
+    """A nice step and the number of steps for a value axis that shows ``peak`` with some head
+    room, never above ``ceiling`` (a share stops at 100 %)."""
+    top = peak * 1.1
+    if ceiling is not None:
+        top = min(top, ceiling)
+    if top <= 0:
+        return 1.0, 4
+    step = nice_ceiling(top / MAX_Y_STEPS)
+    return step, max(math.ceil(top / step - 1e-9), 1)
 
 
 @dataclass(frozen=True)
@@ -254,6 +289,8 @@ class Point:
     label: str
     hollow: bool = False
     title: str = ""
+    label_x: float = 0.0
+    label_y: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -302,11 +339,15 @@ def line_chart(
     description: str,
     years: Sequence[int],
     series: Sequence[tuple[str, str, str, Sequence[tuple[int, Number, str, bool]]]],
+    ceiling: float | None = None,
 ) -> LineChart:
-    """Years along x, values up y from 0. ``series``: (name, style, marker, points) where a
-    point is (year, value, label, hollow)."""
+    """Years along x, values up y from 0 (to at most ``ceiling``). ``series``: (name, style,
+    marker, points) where a point is (year, value, label, hollow). Measured (round) points are
+    labelled above, planned (square) ones below – each on the other side when the plot's edge
+    is near – and every label stays inside the plot."""
     peak = max((float(p[1]) for _, _, _, points in series for p in points), default=0.0)
-    maximum = nice_ceiling(peak * 1.15)
+    step, steps = value_axis(peak, ceiling)
+    maximum = step * steps
     left, right = float(LINE_LEFT), float(LINE_WIDTH - LINE_RIGHT)
     top, bottom = float(LINE_TOP), float(LINE_HEIGHT - LINE_BOTTOM)
     first, last = (min(years), max(years)) if years else (0, 0)
@@ -315,10 +356,21 @@ def line_chart(
     def x_of(year: int) -> float:
         if first == last:
             return (left + right) / 2
-        return left + (year - first) * (right - left) / span
+        return left + LINE_INSET + (year - first) * (right - left - 2 * LINE_INSET) / span
 
     def y_of(value: float) -> float:
-        return bottom - value * (bottom - top) / maximum
+        return bottom - min(value, maximum) * (bottom - top) / maximum
+
+    def point(year: int, value: Number, label: str, hollow: bool, above: bool) -> Point:
+        x, y = x_of(year), y_of(float(value))
+        half = CHAR_WIDTH * len(label) / 2
+        label_x = min(max(x, left + half + 4), right - half)
+        if above and y - 10 - 12 < top - 16:
+            above = False
+        elif not above and y + 20 > bottom - 4:
+            above = True
+        label_y = y - 10 if above else y + 20
+        return Point(r(x), r(y), label, hollow, f"{year}: {label}", r(label_x), r(label_y))
 
     lines = [
         LineSeries(
@@ -326,7 +378,7 @@ def line_chart(
             style=style,
             marker=marker,
             points=[
-                Point(r(x_of(year)), r(y_of(float(value))), label, hollow, f"{year}: {label}")
+                point(year, value, label, hollow, above=marker != "square")
                 for year, value, label, hollow in points
             ],
         )
@@ -347,7 +399,7 @@ def line_chart(
         plot_top=top,
         plot_bottom=bottom,
         x_ticks=[Tick(r(x_of(year)), str(year)) for year in years],
-        y_ticks=[Tick(r(y_of(maximum * step / 4)), smart(maximum * step / 4)) for step in range(5)],
+        y_ticks=[Tick(r(y_of(step * n)), smart(step * n)) for n in range(steps + 1)],
         series=lines,
         legend=legend,
     )

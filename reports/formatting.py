@@ -32,13 +32,18 @@ def smart(value: Decimal | float | int | None, max_decimals: int = 1) -> str:
     return number(rounded, min(places, max_decimals))
 
 
-def signed_percent(value: Decimal | None) -> str:
-    """A change in percent with its sign: "−28,6 %", "+5,0 %"."""
+def signed_percent(value: Decimal | None, unit: str = "%") -> str:
+    """A change in percent with its sign: "−28,6 %", "+5,0 %" (or in another ``unit``)."""
     if value is None:
         return "–"
     text = number(abs(value), 1)
     if value > 0:
-        return f"+{text} %"
+        return f"+{text} {unit}"
     if value < 0:
-        return f"\u2212{text} %"
-    return f"{text} %"
+        return f"\u2212{text} {unit}"
+    return f"{text} {unit}"
+
+
+def signed_points(value: Decimal | None) -> str:
+    """A change between two percentages in percentage points: "+1,1 procentpoint"."""
+    return signed_percent(value, "procentpoint")

@@ -4,6 +4,8 @@ The planned path is a straight line from the baseline (value, year) to the targe
 and flat at the target afterwards (a goal without a baseline is measured against its target). A goal is on track when its latest complete year is at least
 as good as the path says for that year. For a count over the year (referrals, BUP referrals) the
 current year is shown "år til dato" but not judged: half a year of referrals is not a year.
+A change between two percentages is told in percentage points (90,8 % → 91,9 % is
++1,1 procentpoint), any other change in percent of the value before.
 """
 
 import enum
@@ -16,12 +18,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from .charts import LineChart, line_chart
-from .formatting import signed_percent, smart
+from .formatting import signed_percent, signed_points, smart
 from .measures import MEASURES
 from .models import EffectGoal, GoalMeasurement, GoalUnit
 
 #: How many years before the baseline an automatic measure looks back.
 LOOK_BACK_YEARS = 4
+#: The highest a chart's value axis goes for a unit: a share never passes 100 %.
+AXIS_CEILINGS = {GoalUnit.PERCENT: 100.0}
 
 
 class Track(enum.Enum):
@@ -45,11 +49,13 @@ class YearPoint:
     value: Decimal | None
     expected: Decimal | None
     partial: bool
-    change: Decimal | None  # in percent from the year before
+    change: Decimal | None  # from the year before: in percent, or percentage points (in_points)
+    running: bool = False  # the current year, measured so far
+    in_points: bool = False
 
     @property
     def change_label(self) -> str:
-        return signed_percent(self.change)
+        return signed_points(self.change) if self.in_points else signed_percent(self.change)
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,18 @@ class GoalProgress:
     track: Track
     measure_label: str
     chart: LineChart | None
+    this_year: int = 0
+
+    @property
+    def in_points(self) -> bool:
+        return self.goal.unit == GoalUnit.PERCENT
+
+    @property
+    def assessed_title(self) -> str:
+        """What the assessed year is: the latest whole year, or the running year so far."""
+        if self.assessed is not None and self.assessed.year >= self.this_year:
+            return f"{self.assessed.year} til dato"
+        return "Seneste hele år"
 
     @property
     def unit_label(self) -> str:
@@ -94,6 +112,8 @@ class GoalProgress:
 
     @property
     def change_from_baseline_label(self) -> str:
+        if self.in_points:
+            return signed_points(self.change_from_baseline)
         return signed_percent(self.change_from_baseline)
 
     @property
@@ -103,12 +123,15 @@ class GoalProgress:
     @property
     def change_from_baseline(self) -> Decimal | None:
         base = self.goal.baseline_value
-        if self.assessed is None or self.assessed.value is None or not base:
+        if self.assessed is None or self.assessed.value is None or base is None:
             return None
-        return _percent_change(self.assessed.value, base)
+        return _change(self.assessed.value, base, in_points=self.in_points)
 
 
-def _percent_change(new: Decimal, old: Decimal) -> Decimal | None:
+def _change(new: Decimal, old: Decimal, *, in_points: bool) -> Decimal | None:
+    """From ``old`` to ``new``: percentage points between two percentages, else percent of old."""
+    if in_points:
+        return (new - old).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     if not old:
         return None
     return (Decimal(100) * (new - old) / old).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
@@ -173,6 +196,7 @@ def _points(
         years.add(goal.target_year)
     if not years:
         return []
+    in_points = goal.unit == GoalUnit.PERCENT
     points: list[YearPoint] = []
     previous: Decimal | None = None
     for year in range(min(years), max(years) + 1):
@@ -181,7 +205,11 @@ def _points(
             value = Decimal(0)
         if year > this_year:
             value = None
-        change = _percent_change(value, previous) if value is not None and previous else None
+        change = (
+            _change(value, previous, in_points=in_points)
+            if value is not None and previous is not None
+            else None
+        )
         points.append(
             YearPoint(
                 year=year,
@@ -189,6 +217,8 @@ def _points(
                 expected=expected_value(goal, year),
                 partial=cumulative and year == this_year and value is not None,
                 change=change,
+                running=year == this_year and value is not None,
+                in_points=in_points,
             )
         )
         previous = value
@@ -214,10 +244,10 @@ def _assess(goal: EffectGoal, points: list[YearPoint]) -> tuple[YearPoint | None
 def _chart(goal: EffectGoal, points: list[YearPoint], unit: str) -> LineChart | None:
     measured = [p for p in points if p.value is not None]
     planned = [
-        (year, value)
-        for year, value in (
-            (goal.baseline_year, goal.baseline_value),
-            (goal.target_year, goal.target_value),
+        (name, year, value)
+        for name, year, value in (
+            ("Baseline", goal.baseline_year, goal.baseline_value),
+            ("Mål", goal.target_year, goal.target_value),
         )
         if year is not None and value is not None
     ]
@@ -226,15 +256,14 @@ def _chart(goal: EffectGoal, points: list[YearPoint], unit: str) -> LineChart | 
     suffix = f" {unit}" if unit != "antal" else ""
     series = []
     if planned:
-        names = ("Baseline", "Mål")
         series.append(
             (
                 "Planlagt forløb (baseline → mål)",
                 "planned",
                 "square",
                 [
-                    (year, value, f"{names[i]} {smart(value)}{suffix}", False)
-                    for i, (year, value) in enumerate(planned)
+                    (year, value, f"{name} {smart(value)}{suffix}", False)
+                    for name, year, value in planned
                 ],
             )
         )
@@ -248,8 +277,8 @@ def _chart(goal: EffectGoal, points: list[YearPoint], unit: str) -> LineChart | 
                     (
                         p.year,
                         p.value,
-                        smart(p.value) + suffix + (" (år til dato)" if p.partial else ""),
-                        p.partial,
+                        smart(p.value) + suffix + (" (år til dato)" if p.running else ""),
+                        p.running,
                     )
                     for p in measured
                 ],
@@ -264,6 +293,7 @@ def _chart(goal: EffectGoal, points: list[YearPoint], unit: str) -> LineChart | 
         description=f"Målte værdier: {described}.",
         years=years,
         series=series,  # type: ignore[arg-type]
+        ceiling=AXIS_CEILINGS.get(goal.unit),
     )
 
 
@@ -295,6 +325,7 @@ def progress(goals: Iterable[EffectGoal], *, today: date | None = None) -> list[
                 if measure
                 else "Manuel måling: indtastes af PPR-lederen for hvert år.",
                 chart=_chart(goal, points, unit),
+                this_year=this_year,
             )
         )
     return result

@@ -193,7 +193,8 @@ GOAL_EXPORT_HEADER = [
     "Målt",
     "Forventet efter planen",
     "År til dato",
-    "Ændring fra året før (%)",
+    "Ændring fra året før",
+    "Ændringens enhed",
 ]
 
 
@@ -212,6 +213,7 @@ def goal_export(request: HttpRequest, fmt: str) -> HttpResponse:
             point.expected,
             point.partial,
             point.change,
+            "procentpoint" if point.in_points else "%",
         ]
         for item in progress(goals)
         for point in item.points
