@@ -6,7 +6,7 @@ from django.db.models import IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
 
-from ppr.tables import DateColumn, pk_url
+from ppr.tables import pk_url
 
 from .models import Case, RulerColour
 from .rating_trend import COLOUR_SHORT
@@ -62,7 +62,7 @@ class CaseTable(tables.Table):
     colour = tables.Column(
         verbose_name="Børnelineal", accessor="latest_colour", order_by=("colour_rank",)
     )
-    opened_at = DateColumn(verbose_name="Oprettet", format="d.m.Y")
+    opened_at = tables.DateColumn(verbose_name="Oprettet", format="d.m.Y")
     open_days = tables.Column(
         verbose_name="Åben i", accessor="opened_at", order_by=("-opened_at",), empty_values=()
     )

@@ -11,11 +11,11 @@ import html
 from datetime import datetime
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 
-from ppr.dates import format_date
 from ppr.tables import pk_url
 
 from .models import JournalEntry, JournalRevision
@@ -28,7 +28,7 @@ def journal_entry(entry: JournalEntry, can_edit: bool) -> SafeString:
     """The entry as an ``<article>``: date, kind and title, author, text, earlier versions if it
     was corrected, and the link to correct it for those who may."""
     pk = entry.pk
-    date = format_date(entry.occurred_on, "d.m.Y")
+    date = date_format(entry.occurred_on, "SHORT_DATE_FORMAT")
     title = f": {html.escape(entry.title)}" if entry.title else ""
     badge = '<span class="ppr-badge">Rettet</span>' if entry.is_corrected else ""
     parts = [
@@ -66,5 +66,5 @@ def _revisions(revisions: list[JournalRevision]) -> str:
 
 
 def _local(moment: datetime) -> str:
-    """A date-time as the templates' ``|date:"d.m.Y H:i"`` shows it: in local time."""
-    return format_date(template_localtime(moment), "d.m.Y H:i")
+    """A date-time as the templates' ``|date:"SHORT_DATETIME_FORMAT"`` shows it: in local time."""
+    return date_format(template_localtime(moment), "SHORT_DATETIME_FORMAT")

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
@@ -48,11 +49,6 @@ PURPOSE = "ppv"
 PDF_TEMPLATE = "cases/ppv/pdf.html"
 #: Autosaves by the same person within this window are one entry in the version history.
 AUTOSAVE_WINDOW = timedelta(minutes=10)
-
-MONTHS = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
-)  # fmt: skip
 
 
 class NotADraft(Exception):
@@ -105,7 +101,8 @@ def _check_writer(ppv_or_case: Ppv | Case, by: User) -> None:
 
 
 def danish_date(value: date) -> str:
-    return f"{value.day}. {MONTHS[value.month - 1]} {value.year}"
+    """The date written out as the PPV prints it: "6. december 2026" (Danish DATE_FORMAT)."""
+    return date_format(value, "DATE_FORMAT")
 
 
 def identity_for(case: Case) -> dict[str, str]:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from ppr.tables import DateTimeColumn, pk_url
+from ppr.tables import pk_url
 
 from .models import ReferralRequest, ReferralStatus, RulerColour
 
@@ -61,7 +61,7 @@ class ReferralQueueTable(tables.Table):
     requests = tables.Column(verbose_name="Ønsker", orderable=False)
     ruler_colour = tables.Column(verbose_name="Børnelineal")
     status = tables.Column(verbose_name="Status")
-    submitted_at = DateTimeColumn(verbose_name="Indsendt", format="d.m.Y")
+    submitted_at = tables.DateTimeColumn(verbose_name="Indsendt", format="d.m.Y")
     waiting = tables.Column(
         verbose_name="Ventetid",
         accessor="submitted_at",
@@ -129,8 +129,8 @@ class ReferralTable(tables.Table):
     )
     status = tables.Column(verbose_name="Status")
     author = tables.Column(verbose_name="Oprettet af", order_by=("author__first_name",))
-    updated_at = DateTimeColumn(verbose_name="Senest ændret", format="d.m.Y H:i")
-    submitted_at = DateTimeColumn(verbose_name="Indsendt", format="d.m.Y", default="–")
+    updated_at = tables.DateTimeColumn(verbose_name="Senest ændret", format="d.m.Y H:i")
+    submitted_at = tables.DateTimeColumn(verbose_name="Indsendt", format="d.m.Y", default="–")
 
     class Meta:
         order_by = "-updated_at"

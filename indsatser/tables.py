@@ -3,8 +3,6 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from ppr.tables import DateColumn
-
 from .models import AbsenceCase, Course
 
 
@@ -18,7 +16,7 @@ class CourseTable(tables.Table):
         verbose_name="Ansvarlig", order_by=("responsible__first_name", "responsible__last_name")
     )
     participant_count = tables.Column(verbose_name="Deltagere", orderable=True)
-    starts_on = DateColumn(verbose_name="Start", format="d.m.Y")
+    starts_on = tables.DateColumn(verbose_name="Start", format="d.m.Y")
     status = tables.Column(verbose_name="Status")
 
     class Meta:

@@ -3,20 +3,18 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from ppr.tables import DateColumn
-
 from .models import ForumReferral
 
 
 class ForumReferralTable(tables.Table):
     """Henvisninger: when, from where, to which forum, about whom (or anonymous), colour."""
 
-    referred_on = DateColumn(verbose_name="Dato", format="d.m.Y")
+    referred_on = tables.DateColumn(verbose_name="Dato", format="d.m.Y")
     institution = tables.Column(verbose_name="Institution", order_by=("institution__name",))
     forum = tables.Column(verbose_name="Forum", order_by=("forum__position",))
     subject = tables.Column(verbose_name="Barn", accessor="pk", orderable=False)
     ruler_colour = tables.Column(verbose_name="Børnelineal")
-    follow_up_on = DateColumn(verbose_name="Opfølgning", format="d.m.Y")
+    follow_up_on = tables.DateColumn(verbose_name="Opfølgning", format="d.m.Y")
 
     class Meta:
         model = ForumReferral

@@ -137,7 +137,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ppr.context_processors.ppr",
             ],
-            "builtins": ["django.templatetags.i18n", "ppr.urltags", "ppr.dates"],
+            "builtins": ["django.templatetags.i18n", "ppr.urltags"],
             "libraries": {"ppr_tables": "ppr.tables", "journal": "cases.journal_html"},
         },
     }

@@ -15,8 +15,7 @@ project's table template (``includes/table.html``) therefore renders the body wi
   through ``get_cell``;
 - what is the same in every row is worked out once per column (``ColumnCells``), and the ``<td>``
   and ``<tr>`` attributes once per table unless they are callables of the record;
-- the signature of each ``render_*`` method is inspected once per process, not once per cell;
-- ``DateColumn`` and ``DateTimeColumn`` format in Python.
+- the signature of each ``render_*`` method is inspected once per process, not once per cell.
 
 Views sort and page a table with ``paginate(request, table)``: the page size is the view's, and
 a queryset that joins its related rows is paged by a deferred join (``FixedSizePaginator``).
@@ -24,10 +23,8 @@ a queryset that joins its related rows is paged by a deferred join (``FixedSizeP
 
 import functools
 import html
-from datetime import datetime
 from typing import Any
 
-import django_tables2 as tables
 from django import template
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -36,12 +33,10 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.formats import get_format
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 from django_tables2 import RequestConfig, utils
 from django_tables2.columns import ManyToManyColumn
 from django_tables2.columns.base import BoundColumn
@@ -50,8 +45,6 @@ from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.tables import Table
 from django_tables2.templatetags.django_tables2 import table_page_range
 from django_tables2.utils import Accessor, AttributeDict
-
-from ppr.dates import format_date
 
 register = template.Library()
 
@@ -320,33 +313,6 @@ def _around_pk(name: str, prefix: str, urlconf: str) -> tuple[str, str]:
     marker = "2147483647"
     before, after = reverse(name, args=[int(marker)], urlconf=urlconf).split(marker)
     return before, after
-
-
-class DateColumn(tables.DateColumn):
-    """django-tables2's date column, formatted in Python: its own parses a template per cell.
-    Dates and date-times show as ``{{ value|date:format }}`` would show them (local time)."""
-
-    empty_values = (None, "")  # the column's default, as the template's ``|default:default``
-
-    def __init__(self, format: str | None = None, short: bool = True, **kwargs: Any) -> None:
-        super().__init__(format=format, short=short, **kwargs)
-        self.format = format or ("SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
-
-    def render(self, value: Any) -> str:
-        return format_date(template_localtime(value), get_format(self.format))
-
-
-class DateTimeColumn(DateColumn):
-    """A date-time column (``SHORT_DATETIME_FORMAT`` unless told), formatted as ``DateColumn``."""
-
-    def __init__(self, format: str | None = None, short: bool = True, **kwargs: Any) -> None:
-        format = format or ("SHORT_DATETIME_FORMAT" if short else "DATETIME_FORMAT")
-        super().__init__(format=format, short=short, **kwargs)
-
-    def value(self, value: Any, **kwargs: Any) -> Any:  # exports: as django-tables2's
-        if isinstance(value, datetime):
-            return value.isoformat(sep=" ")
-        return super().value(value=value, **kwargs)
 
 
 class FixedSizePaginator(Paginator):

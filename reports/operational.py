@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cases.models import Case as PprCase
 from cases.models import CaseStatus, Child, Referral, ReferralStatus, RulerColour, RulerRating
@@ -56,20 +57,6 @@ from .filters import day_start
 from .scope import Scope
 from .stats import DaysBetween, PercentileCont, percentile
 
-MONTHS = [
-    "jan.",
-    "feb.",
-    "mar.",
-    "apr.",
-    "maj",
-    "jun.",
-    "jul.",
-    "aug.",
-    "sep.",
-    "okt.",
-    "nov.",
-    "dec.",
-]
 COLOUR_NAMES = {RulerColour.GROEN: "Grøn", RulerColour.GUL: "Gul", RulerColour.ROED: "Rød"}
 COLOUR_LEVEL = {RulerColour.GROEN: 0, RulerColour.GUL: 1, RulerColour.ROED: 2}
 COLOUR_STYLES = ("groen", "gul", "roed")
@@ -209,7 +196,7 @@ class WaitingTimeReport(Report):
             result = list(counts.order_by(*group))
             self._percentiles_in_python(queryset, group, result, with_ppv=source is not None)
         for row in result:
-            row["month_label"] = f"{MONTHS[row['month'] - 1]} {row['year']}"
+            row["month_label"] = date_format(date(row["year"], row["month"], 1), "N Y")
             row["month"] = f"{row['year']}-{row['month']:02d}"
             row["district"] = row.pop("district_name")
             for key in ("visit_median", "visit_p90", "ppv_median", "ppv_p90"):

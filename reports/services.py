@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
@@ -145,7 +146,7 @@ def plan_context(plan: DevelopmentPlan, *, today: Any) -> dict[str, Any]:
         "title": f"{plan.name} – status",
         "plan_name": plan.name,
         "plan_description": plan.description,
-        "printed_on": today.strftime("%d.%m.%Y"),
+        "printed_on": date_format(today, "SHORT_DATE_FORMAT"),
         "summary": [[label, count] for label, count in overview.summary],
         "late_count": overview.late_count,
         "initiatives": [
@@ -160,8 +161,8 @@ def plan_context(plan: DevelopmentPlan, *, today: Any) -> dict[str, Any]:
                         "label": a.label,
                         "group": a.group,
                         "title": a.title,
-                        "due": a.due_label or a.due_on.strftime("%d.%m.%Y"),
-                        "due_on": a.due_on.strftime("%d.%m.%Y"),
+                        "due": a.due_label or date_format(a.due_on, "SHORT_DATE_FORMAT"),
+                        "due_on": date_format(a.due_on, "SHORT_DATE_FORMAT"),
                         "owner": a.owner_name,
                         "status": a.get_status_display(),
                         "late": a.is_late(today),

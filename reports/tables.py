@@ -1,11 +1,10 @@
 """django-tables2 tables for the reports. Rows are dicts from aggregate queries (not models),
 except the running courses. Numbers render the Danish way; exports take the raw values."""
 
+from datetime import date
 from typing import Any
 
 import django_tables2 as tables
-
-from ppr.tables import DateColumn
 
 from .formatting import number
 
@@ -156,8 +155,8 @@ class RunningCourseTable(ReportTable):
         verbose_name="Distrikt", accessor="place_district", default="–", orderable=False
     )
     responsible = tables.Column(verbose_name="Ansvarlig", order_by=("responsible__first_name",))
-    starts_on = DateColumn(verbose_name="Start", format="d.m.Y")
-    ends_on = DateColumn(verbose_name="Forventet slut", format="d.m.Y", default="–")
+    starts_on = tables.DateColumn(verbose_name="Start", format="d.m.Y")
+    ends_on = tables.DateColumn(verbose_name="Forventet slut", format="d.m.Y", default="–")
     participant_count = NumberColumn(verbose_name="Deltagere")
 
     class Meta(ReportTable.Meta):
@@ -175,6 +174,14 @@ class RunningCourseTable(ReportTable):
 
     def value_institution(self, record: Any) -> str:
         return str(record.institution) if record.institution_id else ""
+
+    # Exports get the dates themselves (django-tables2's default is ISO text): the CSV writes
+    # them the Danish way, the XLSX keeps them dates that sort and show as dd.mm.åååå.
+    def value_starts_on(self, value: date) -> date:
+        return value
+
+    def value_ends_on(self, value: date | None) -> date | None:
+        return value
 
 
 class AbsenceTable(ReportTable):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from ppr.client_ip import client_ip
 
@@ -90,7 +91,7 @@ def child_access_rows(*, child_id: int) -> list[tuple[str, str, str, str]]:
     )
     return [
         (
-            timezone.localtime(at).strftime("%d.%m.%Y %H:%M"),
+            date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT"),
             str(labels.get(action, action)),
             purpose,
             _object_label(object_type),

@@ -1,7 +1,5 @@
 import django_tables2 as tables
 
-from ppr.tables import DateTimeColumn
-
 from .models import AuditEvent
 
 
@@ -12,7 +10,7 @@ class AuditEventTable(tables.Table):
     log of millions of rows never needs a full sort.
     """
 
-    at = DateTimeColumn(verbose_name="Tidspunkt", format="d.m.Y H:i:s")
+    at = tables.DateTimeColumn(verbose_name="Tidspunkt", format="d.m.Y H:i:s")
     actor_name = tables.Column(verbose_name="Bruger", orderable=False, default="–")
     role = tables.Column(verbose_name="Rolle", orderable=False, default="–")
     action = tables.Column(verbose_name="Handling", orderable=False)

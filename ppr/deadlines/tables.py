@@ -4,8 +4,6 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from ppr.tables import DateColumn, DateTimeColumn
-
 from .models import Deadline, Reminder
 
 
@@ -16,7 +14,7 @@ def _row_class(record: Deadline) -> str:
 class DeadlineTable(tables.Table):
     """A user's own deadlines: when, what, where, state. The order is the queryset's (overdue first)."""
 
-    due = DateColumn(verbose_name="Frist", format="d.m.Y", orderable=False)
+    due = tables.DateColumn(verbose_name="Frist", format="d.m.Y", orderable=False)
     title = tables.Column(verbose_name="Opgave", orderable=False)
     kind = tables.Column(verbose_name="Type", orderable=False)
     link = tables.Column(verbose_name="Hvor", orderable=False, empty_values=())
@@ -99,7 +97,7 @@ class FailedReminderTable(tables.Table):
     """Reminders whose e-mail failed after the last retry (the in-app notification was shown)."""
 
     deadline = tables.Column(verbose_name="Frist", accessor="deadline__title", orderable=False)
-    due = DateColumn(
+    due = tables.DateColumn(
         verbose_name="Forfald", accessor="deadline__due", format="d.m.Y", orderable=False
     )
     responsible = tables.Column(
@@ -108,7 +106,7 @@ class FailedReminderTable(tables.Table):
     kind = tables.Column(verbose_name="Påmindelse", orderable=False)
     attempts = tables.Column(verbose_name="Forsøg", orderable=False)
     last_error = tables.Column(verbose_name="Fejl", orderable=False, default="–")
-    created_at = DateTimeColumn(verbose_name="Oprettet", format="d.m.Y H:i", orderable=False)
+    created_at = tables.DateTimeColumn(verbose_name="Oprettet", format="d.m.Y H:i", orderable=False)
 
     class Meta:
         model = Reminder

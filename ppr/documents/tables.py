@@ -2,8 +2,6 @@
 
 import django_tables2 as tables
 
-from ppr.tables import DateColumn
-
 from .models import Document
 
 
@@ -23,7 +21,7 @@ class DocumentTable(tables.Table):
     title = tables.Column(verbose_name="Titel")
     kind = tables.Column(verbose_name="Type")
     child = tables.Column(verbose_name="Barn", accessor="pk", empty_values=(), default="–")
-    created_at = DateColumn(verbose_name="Gjort endelig", format="j. M Y")
+    created_at = tables.DateColumn(verbose_name="Gjort endelig", format="j. N Y")
     pdf = tables.TemplateColumn(
         verbose_name="PDF",
         template_code='{% include "documents/_status.html" with document=record %}',

@@ -102,7 +102,7 @@ def test_waiting_time_median_and_90th_percentile_per_month_and_district(cast) ->
         ("2026-03", "Øst", 1, 0, 1, Decimal("3.0"), Decimal("3.0")),
         ("2026-04", "Vest", 1, 0, 1, Decimal("1.0"), Decimal("1.0")),
     ]
-    assert rows[0]["month_label"] == "mar. 2026"
+    assert rows[0]["month_label"] == "marts 2026"
     if ppv_source() is None:
         # No PPV model: the PPV columns are empty, not zero.
         assert rows[0]["ppv"] is None and rows[0]["ppv_median"] is None

@@ -208,10 +208,23 @@ def test_the_export_holds_the_same_figures_as_the_table(cast, client_as) -> None
     client = client_as(cast.ppr_leader)
     csv = client.get(export_url("ventetid", "csv")).content.decode("utf-8-sig").splitlines()
     assert csv[0].startswith("Måned (indsendt);Distrikt;Indsendt")
-    assert csv[1].split(";")[:7] == ["mar. 2026", "Vest", "5", "0", "5", "6", "9,2"]
+    assert csv[1].split(";")[:7] == ["marts 2026", "Vest", "5", "0", "5", "6", "9,2"]
     workbook = load_workbook(io.BytesIO(client.get(export_url("ventetid", "xlsx")).content))
     rows = list(workbook.active.iter_rows(values_only=True))
-    assert rows[1][:7] == ("mar. 2026", "Vest", 5, 0, 5, 6.0, 9.2)
+    assert rows[1][:7] == ("marts 2026", "Vest", 5, 0, 5, 6.0, 9.2)
+
+
+@time_machine.travel(TODAY)
+def test_the_export_writes_dates_the_danish_way(cast, client_as) -> None:
+    participant(course(starts_on=date(2026, 2, 1), institution=cast.school), cast.school)
+    client = client_as(cast.ppr_leader)
+    csv = client.get(export_url("forloeb", "csv")).content.decode("utf-8-sig").splitlines()
+    header = csv[0].split(";")
+    assert csv[1].split(";")[header.index("Start")] == "01.02.2026"
+    sheet = load_workbook(io.BytesIO(client.get(export_url("forloeb", "xlsx")).content)).active
+    start = sheet.cell(row=2, column=header.index("Start") + 1)
+    assert start.is_date and start.value.date() == date(2026, 2, 1)
+    assert start.number_format == "dd.mm.yyyy"
 
 
 @time_machine.travel(TODAY)
