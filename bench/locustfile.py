@@ -26,7 +26,7 @@ RUN = os.environ.get("LOAD_RUN", uuid.uuid4().hex[:8])
 COUNTS_FILE = Path(os.environ.get("LOAD_COUNTS", "/tmp/ppr-load-counts.json"))
 COUNTS = {"journal": 0, "drafts": 0, "submitted": 0}
 CASE_LINK = re.compile(r'href="/sager/(\d+)/"')
-CHILD_OPTION = re.compile(r'<option value="(\d+)"')
+CHILD_OPTION = re.compile(r'name="child" id="id_child_\d+" value="(\d+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 DOCUMENT_LINK = re.compile(r'href="(/dokumenter/\d+/hent/)"')
 #: A complete referral: every required section, a school's evaluated handleplan (seed 001).
@@ -145,7 +145,11 @@ class SchoolLeader(PprUser):
     def draft_and_submit(self) -> None:
         """Start a draft, fill it in and submit it (the form's "Indsend" button)."""
         path = "/sager/indstillinger/ny/"
-        children = CHILD_OPTION.findall(self.client.get(path, name="referral start").text)
+        self.client.get(path, name="referral start")
+        # The picker's search, as the browser sends it while the user types ("en": Hansen, …).
+        with self.submit(path, {"find": "1", "q": "en"}, "referral child search") as found:
+            found.success()
+            children = CHILD_OPTION.findall(found.text)
         if not children:
             return
         with self.submit(path, {"child": random.choice(children)}, "referral draft") as response:

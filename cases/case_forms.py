@@ -4,10 +4,12 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from ppr.accounts.models import CASEWORKER_ROLES, User
+from ppr.accounts.models import CASEWORKER_ROLES, Membership, User
 
-from .models import CaseOutcome, Child, normalise_cpr
+from .models import Case, CaseOutcome, CaseStatus, Child, normalise_cpr
 
 #: Something that is meant to be a CPR number: ten digits, optionally with a dash or space.
 CPR_LIKE = re.compile(r"^\d{6}[- ]?\d{4}$")
@@ -26,9 +28,39 @@ def caseworkers() -> "forms.models.QuerySet[User]":
     )
 
 
+def caseworkers_with_caseload() -> "forms.models.QuerySet[User]":
+    """The case workers with their team's name and their caseload (open cases), in one query."""
+    open_cases = (
+        Case.objects.filter(assigned=OuterRef("pk"), status=CaseStatus.OPEN)
+        .order_by()
+        .values("assigned")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    team = (
+        Membership.objects.filter(
+            user=OuterRef("pk"),
+            active=True,
+            role__in=[role.value for role in CASEWORKER_ROLES],
+            team__isnull=False,
+        )
+        .order_by("team__name")
+        .values("team__name")[:1]
+    )
+    return caseworkers().annotate(
+        open_cases=Coalesce(Subquery(open_cases), 0), team_name=Subquery(team)
+    )
+
+
 class CaseworkerChoiceField(forms.ModelChoiceField):
+    """A case worker by name and title, and, from ``caseworkers_with_caseload``, team and caseload."""
+
     def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
-        return f"{obj} ({obj.title})" if obj.title else str(obj)
+        label = f"{obj} ({obj.title})" if obj.title else str(obj)
+        if hasattr(obj, "open_cases"):
+            cases = "1 åben sag" if obj.open_cases == 1 else f"{obj.open_cases} åbne sager"
+            label += f" · {obj.team_name or 'intet team'} · {cases}"
+        return label
 
 
 class CaseSearchForm(forms.Form):
@@ -76,6 +108,7 @@ class CaseSearchForm(forms.Form):
 class CaseAssignForm(forms.Form):
     assignee = CaseworkerChoiceField(
         label="Sagsbehandler",
+        help_text="Med team og antal åbne sager, så sagerne kan fordeles jævnt.",
         queryset=User.objects.none(),
         empty_label="Vælg sagsbehandler",
         error_messages={
@@ -87,7 +120,7 @@ class CaseAssignForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["assignee"].queryset = caseworkers()  # type: ignore[attr-defined]
+        self.fields["assignee"].queryset = caseworkers_with_caseload()  # type: ignore[attr-defined]
 
 
 class CaseCloseForm(forms.Form):

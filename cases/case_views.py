@@ -187,6 +187,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "latest_colour_label": COLOUR_SHORT.get(case.latest_colour, ""),  # type: ignore[call-overload]
         "can_edit": user.has_perm("cases.edit_case", case),
         "can_assign": user.has_perm("cases.assign_case", case),
+        # A course for one child starts from the child's open case (indsatser:case-course-create).
+        "can_start_course": case.is_open and user.has_perm("indsatser.start_course"),
         "can_view_journal": user.has_perm("cases.view_journal", case),
         "crumbs": [("Sager", reverse("cases:case-list")), (f"Sag {case.reference}", None)],
     }

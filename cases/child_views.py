@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ppr.access import audit, get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.returns import safe_next, with_next
 
 from . import child_services as services
 from .child_forms import ChildForm, ConsentRecordForm, GuardianForm
@@ -140,16 +141,25 @@ def guardian_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("cases.edit_child", child):
         raise PermissionDenied
     form = GuardianForm(_posted(request))
+    back = safe_next(request)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_guardian(child=child, by=request.user, **form.cleaned_data)
+            guardian = services.add_guardian(child=child, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if back and guardian.has_custody:
+                # On the way from a referral draft: the consent is the next step, then back.
+                messages.success(request, "Forælderen er tilføjet. Registrér samtykket nu.")
+                consent_url = reverse("cases:consent-create", kwargs={"pk": guardian.pk})
+                return redirect(with_next(consent_url, back))
             messages.success(request, "Forælderen er tilføjet. Registrér samtykket herunder.")
-            return redirect(reverse("cases:child-detail", kwargs={"pk": child.pk}) + "#foraeldre")
+            return redirect(
+                back or reverse("cases:child-detail", kwargs={"pk": child.pk}) + "#foraeldre"
+            )
     context = {
         "child": child,
+        "back": back,
         "form": form,
         "crumbs": [
             (child.name, reverse("cases:child-detail", kwargs={"pk": child.pk})),
@@ -178,6 +188,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("cases.edit_child", child):
         raise PermissionDenied
     form = ConsentRecordForm(_posted(request))
+    back = safe_next(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_consent(guardian=guardian, by=request.user, **form.cleaned_data)
@@ -185,10 +196,13 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, f"Samtykket fra {guardian.name} er registreret.")
-            return redirect(reverse("cases:child-detail", kwargs={"pk": child.pk}) + "#foraeldre")
+            return redirect(
+                back or reverse("cases:child-detail", kwargs={"pk": child.pk}) + "#foraeldre"
+            )
     context = {
         "child": child,
         "guardian": guardian,
+        "back": back,
         "form": form,
         "crumbs": [
             (child.name, reverse("cases:child-detail", kwargs={"pk": child.pk})),

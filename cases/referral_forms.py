@@ -4,6 +4,7 @@ from django import forms
 
 from ppr.accounts.models import User
 
+from .case_forms import CaseworkerChoiceField, caseworkers_with_caseload
 from .models import Child, EvaluationParty, RedirectForum, ReferralRequest, RulerColour
 from .referral_services import DRAFT_FIELDS, PARENT_REQUEST_FIELDS
 from .uploads import ALLOWED_LABEL, validate_attachment
@@ -167,8 +168,9 @@ class AttachmentForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = CaseworkerChoiceField(
         label="Sagsbehandler",
+        help_text="Med team og antal åbne sager, så sagerne kan fordeles jævnt.",
         queryset=User.objects.none(),
         empty_label="Vælg psykolog, talepædagog eller konsulent",
         widget=forms.Select({"class": "form-select"}),
@@ -178,14 +180,9 @@ class AcceptForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: object, caseworkers: list[User], **kwargs: object) -> None:
+    def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["assignee"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[u.pk for u in caseworkers]
-        ).order_by("first_name", "last_name")
-        self.fields["assignee"].label_from_instance = lambda u: (  # type: ignore[attr-defined]
-            f"{u} – {u.title}" if u.title else str(u)
-        )
+        self.fields["assignee"].queryset = caseworkers_with_caseload()  # type: ignore[attr-defined]
 
 
 class RejectForm(forms.Form):

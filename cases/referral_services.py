@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ppr.accounts.models import CASEWORKER_ROLES, Role, User
+from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 from ppr.deadlines.models import DeadlineKind
@@ -391,19 +391,6 @@ def _prepare_visitation(referral: Referral, by: User) -> Referral:
         # Deciding on a referral nobody marked received receives it first: the receipt is owed.
         _receive(referral, by)
     return referral
-
-
-def assignable_caseworkers() -> list[User]:
-    """PPR psychologists, speech therapists and consultants who can take a case."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__active=True,
-            memberships__role__in=list(CASEWORKER_ROLES),
-        )
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
 
 
 @transaction.atomic

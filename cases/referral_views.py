@@ -20,14 +20,17 @@ from ppr.access import get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 from ppr.organisation.models import Municipality
+from ppr.returns import with_next
 from ppr.tables import paginate
 
 from . import referral_services as services
+from .child_search import chosen_child, search_children
 from .models import (
     WAITING_STATUSES,
     CaseStatus,
     Child,
     EvaluationParty,
+    Guardian,
     Referral,
     ReferralAttachment,
     ReferralRequest,
@@ -136,14 +139,16 @@ def _own_children(request: HttpRequest):  # type: ignore[no-untyped-def]
 @login_required
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest) -> HttpResponse:
-    """Start a draft: institution users choose one of their children; PPR intake records a
-    parents' own request for a child (from the child's page)."""
+    """Start a draft for a child found by searching: institution users search their own
+    children; PPR intake records a parents' own request for any child it can see."""
     user = request.user
     if not user.has_perm("cases.draft_referral"):
         raise PermissionDenied
     is_intake = user.has_perm("cases.record_parent_request")
     children = _own_children(request) if not is_intake else Child.objects.visible_to(user)
-    form = ReferralStartForm(_posted(request), children=children, initial=request.GET)
+    if request.method == "POST" and "find" in request.POST:
+        return _find_child(request, children, is_intake=is_intake)
+    form = ReferralStartForm(_posted(request), children=children)
     note_form = ParentRequestStartForm(_posted(request)) if is_intake else None
     if request.method == "POST" and form.is_valid() and (note_form is None or note_form.is_valid()):
         child = form.cleaned_data["child"]
@@ -163,14 +168,32 @@ def referral_create(request: HttpRequest) -> HttpResponse:
                 request, "Kladden er oprettet. Den gemmes automatisk, mens du skriver."
             )
             return redirect("cases:referral-update", pk=referral.pk)
-    context = {
+    chosen = form["child"].value() or request.GET.get("child")
+    picker = chosen_child(request, children, chosen, purpose=PURPOSE)
+    invalid = bool(form.errors or (note_form is not None and note_form.errors))
+    context = _start_context(form, note_form, picker, is_intake=is_intake)
+    return _page(request, "cases/referral_start.html", context, status=400 if invalid else 200)
+
+
+def _find_child(request: HttpRequest, children, *, is_intake: bool) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """The picker's search: the results for HTMX, else the whole page with them."""
+    picker = search_children(request, children, purpose=PURPOSE)
+    if request.htmx:
+        return _page(request, "cases/_child_picker_found.html", {"picker": picker})
+    form = ReferralStartForm(children=children)
+    note_form = ParentRequestStartForm(initial=request.POST) if is_intake else None
+    context = _start_context(form, note_form, picker, is_intake=is_intake)
+    return _page(request, "cases/referral_start.html", context)
+
+
+def _start_context(form, note_form, picker, *, is_intake: bool) -> dict:  # type: ignore[no-untyped-def]
+    return {
         "form": form,
         "note_form": note_form,
+        "picker": picker,
         "is_intake": is_intake,
         "crumbs": [("Indstillinger", reverse("cases:referral-list")), ("Ny indstilling", None)],
     }
-    invalid = bool(form.errors or (note_form is not None and note_form.errors))
-    return _page(request, "cases/referral_start.html", context, status=400 if invalid else 200)
 
 
 # --- One referral ----------------------------------------------------------------------------
@@ -211,12 +234,14 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     can = _permissions(request, referral)
+    problems = services.submission_problems(referral) if can["submit"] else {}
     context = {
         **_content(request, referral),
         "events": referral.events.select_related("by"),
         "attachments": referral.attachments.all(),
         "can": can,
-        "problems": services.submission_problems(referral) if can["submit"] else {},
+        "problems": problems,
+        "consent_steps": _consent_steps(request, referral) if problems else [],
         "expires_on": _expires_on(request, referral),
         "close_form": CloseForm() if can["close"] else None,
         "forum_referral": _forum_referral(referral),
@@ -233,6 +258,27 @@ def _forum_referral(referral: Referral):  # type: ignore[no-untyped-def]
         return referral.forum_referral  # type: ignore[attr-defined]
     except ObjectDoesNotExist:
         return None
+
+
+def _consent_steps(request: HttpRequest, referral: Referral) -> list[tuple[str, str]]:
+    """Links from a consent error straight to where the missing consent is registered; each
+    comes back to the page the user is on (``next``)."""
+    if referral.parent_request or not request.user.has_perm("cases.edit_child", referral.child):
+        return []
+    back = request.path
+    lacking = services.custody_holders_without_consent(referral)
+    if lacking:
+        return [
+            (
+                f"Registrér samtykke fra {guardian.name}",
+                with_next(reverse("cases:consent-create", kwargs={"pk": guardian.pk}), back),
+            )
+            for guardian in lacking
+        ]
+    if not Guardian.objects.filter(child_id=referral.child_id, has_custody=True).exists():
+        guardian_url = reverse("cases:guardian-create", kwargs={"pk": referral.child_id})
+        return [("Tilføj forælder med forældremyndighed", with_next(guardian_url, back))]
+    return []
 
 
 def _content(request: HttpRequest, referral: Referral) -> dict:
@@ -285,6 +331,7 @@ def _edit_page(
         "attachment_form": attachment_form or AttachmentForm(),
         "attachments": referral.attachments.all(),
         "can": _permissions(request, referral),
+        "consent_steps": _consent_steps(request, referral) if form.non_field_errors() else [],
         "expires_on": _expires_on(request, referral),
         "saved_at": referral.updated_at,
         "crumbs": _crumbs(request, referral, ("Rediger", None)),
@@ -524,11 +571,9 @@ def referral_visitate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "Indstillingen er allerede visiteret.")
         return redirect(referral)
 
-    caseworkers = services.assignable_caseworkers()
     decision = request.POST.get("decision") if request.method == "POST" else None
     accept = AcceptForm(
         request.POST if decision == "accept" else None,
-        caseworkers=caseworkers,
         initial={"assignee": _current_assignee(referral)},
         prefix="accept",
     )

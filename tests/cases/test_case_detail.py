@@ -175,6 +175,34 @@ def test_a_closed_case_is_read_only(cast, client_as, case):
     assert len(case_page_queries(client, case)) == len(open_case_queries) + 1
 
 
+# --- Starting a course from the case ------------------------------------------------------
+
+
+def course_url(case) -> str:  # type: ignore[no-untyped-def]
+    return reverse("indsatser:case-course-create", kwargs={"case_pk": case.pk})
+
+
+@pytest.mark.parametrize("role", ["psychologist", "colleague", "ppr_leader"])
+def test_course_runners_find_the_start_of_a_course_on_the_case_page(cast, client_as, case, role):
+    client = client_as(getattr(cast, role))
+    content = client.get(url(case)).content.decode()
+    assert f'href="{course_url(case)}"' in content and ">Start forløb</a>" in content
+    assert client.get(course_url(case)).status_code == 200
+
+
+def test_the_secretary_sees_no_course_start_and_may_not_start_one(cast, client_as, case):
+    client = client_as(cast.secretary)
+    assert course_url(case) not in client.get(url(case)).content.decode()
+    assert client.get(course_url(case)).status_code == 403
+
+
+def test_a_closed_case_offers_no_course_start(cast, client_as, case):
+    case.status, case.outcome, case.closed_by = CaseStatus.CLOSED, "flyttet", cast.ppr_leader
+    case.closed_at = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    case.save()
+    assert course_url(case) not in client_as(cast.psychologist).get(url(case)).content.decode()
+
+
 # --- Assignment ---------------------------------------------------------------------------
 
 

@@ -30,9 +30,12 @@ def test_a_course_from_start_to_follow_up(browser: Browser, site: str, cast: Any
         rater=cast.psychologist,
     )
 
-    # The psychologist starts the course on the case.
+    # The psychologist starts the course from the Forløb page's hint: on the child's case page.
     page = logged_in(browser, site, cast.psychologist.email)
-    page.goto(f"{site}/indsatser/sag/{case.pk}/nyt-forloeb/")
+    page.goto(f"{site}/indsatser/forloeb/")
+    expect(page.get_by_text("startes fra barnets sag")).to_be_visible()
+    page.goto(f"{site}{case.get_absolute_url()}")
+    page.get_by_role("link", name="Start forløb").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nyt forløb for Alma Vestergaard")
     page.get_by_label("Indsats").select_option(label=SHORT_TALKS)
     page.get_by_label("Mål (ét pr. linje)").fill(
