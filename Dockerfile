@@ -38,7 +38,7 @@ COPY --from=assets /src/static/vendor static/vendor
 
 # Static files are collected (hashed and compressed for whitenoise) at build time; the
 # values below only satisfy the settings' start-up checks and are not kept in the image.
-RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost PPR_FIELD_KEY=collectstatic-only \
+RUN DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost PPR_FIELD_KEY=collectstatic-only PPR_SITE_URL=http://localhost \
     python manage.py collectstatic --noinput -v0
 
 RUN useradd --system --uid 10001 --no-create-home --home-dir /app ppr \

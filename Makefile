@@ -27,7 +27,7 @@ assets:
 install: python-deps assets
 
 static: install
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost PPR_FIELD_KEY=collectstatic-only \
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost PPR_FIELD_KEY=collectstatic-only PPR_SITE_URL=http://localhost \
 		$(RUN) python manage.py collectstatic --noinput -v0
 
 demo: install

@@ -27,6 +27,7 @@ export DATABASE_URL="$PG/$LOAD_DB" REDIS_URL=${LOAD_REDIS:-redis://127.0.0.1:637
 export DJANGO_DEBUG=false DJANGO_SECRET_KEY=load-test-only-secret-key-0123456789abcdefghijkl
 export PPR_FIELD_KEY=${PPR_FIELD_KEY:-ZGVtby1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=}
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=false
+export PPR_SITE_URL=http://127.0.0.1:8000
 export DJANGO_SECURE_COOKIES=false PPR_MFA_REQUIRED=false DJANGO_LOG_LEVEL=WARNING
 # As behind the municipality's proxy: each simulated user sends its own X-Forwarded-For address.
 export PPR_PROXY_COUNT=1

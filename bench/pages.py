@@ -37,6 +37,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ppr.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("PPR_FIELD_KEY", "ZGVtby1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost")
+os.environ.setdefault("PPR_SITE_URL", "http://testserver")
 os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "false"
 os.environ["DJANGO_SECURE_COOKIES"] = "false"
 os.environ["PPR_MFA_REQUIRED"] = "false"

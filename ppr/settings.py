@@ -6,6 +6,7 @@ production settings and refuse to start when a secret is missing.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -69,6 +70,30 @@ else:
     FIELD_ENCRYPTION_KEY = required("PPR_FIELD_KEY")
 
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+
+def site_url(name: str, value: str) -> str:
+    """The site's address (scheme and host) without a trailing slash; refuse anything else."""
+    parts = urlsplit(value.strip())
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path.strip("/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"Miljøvariablen {name} skal være sidens adresse, fx https://ppr.kommune.example, "
+            f"ikke {value!r}."
+        )
+    return value.strip().rstrip("/")
+
+
+# Links in e-mails are built on this address (ppr/site.py), never on the request's Host header.
+PPR_SITE_URL = site_url(
+    "PPR_SITE_URL",
+    env.str("PPR_SITE_URL", default="http://127.0.0.1:8000") if DEBUG else required("PPR_SITE_URL"),
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -220,6 +245,9 @@ SOCIALACCOUNT_ADAPTER = "ppr.accounts.adapters.SocialAccountAdapter"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Nobody can sign up: an unknown address asking for a password reset gets no e-mail (allauth's
+# would invite it to sign up, on a page that only says it cannot).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("PPR_MFA_ISSUER", default="PPR Sag")

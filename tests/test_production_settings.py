@@ -18,6 +18,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
     "DJANGO_ALLOWED_HOSTS": "ppr.kommune.example",
+    "PPR_SITE_URL": "https://ppr.kommune.example",
     "PPR_FIELD_KEY": "cHJvZHVjdGlvbi10ZXN0LWZpZWxkLWtleS0wMTIzNDU=",
     "DJANGO_SECURE_SSL_REDIRECT": "true",
     "DJANGO_SECURE_COOKIES": "true",
@@ -61,7 +62,9 @@ def test_no_security_check_is_silenced() -> None:
     assert not [check for check in settings.SILENCED_SYSTEM_CHECKS if check.startswith("security.")]
 
 
-@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "PPR_FIELD_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "variable", ["DJANGO_SECRET_KEY", "PPR_FIELD_KEY", "DJANGO_ALLOWED_HOSTS", "PPR_SITE_URL"]
+)
 def test_production_refuses_to_start_without_a_required_variable(variable: str) -> None:
     env = clean_environment(**PRODUCTION_ENV)
     del env[variable]
@@ -69,6 +72,25 @@ def test_production_refuses_to_start_without_a_required_variable(variable: str) 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert f"Miljøvariablen {variable} mangler" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "address", ["ppr.kommune.example", "ftp://ppr.kommune.example", "https://", "https://x/sager"]
+)
+def test_production_refuses_a_site_address_that_is_not_one(address: str) -> None:
+    result = manage("check", env=clean_environment(**(PRODUCTION_ENV | {"PPR_SITE_URL": address})))
+    assert result.returncode != 0
+    assert "Miljøvariablen PPR_SITE_URL skal være sidens adresse" in result.stderr
+
+
+def test_the_demo_links_to_the_local_server() -> None:
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.PPR_SITE_URL)",
+        env=clean_environment(DJANGO_DEBUG="true"),
+    )
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8000", result.stderr
 
 
 def test_production_refuses_an_empty_list_of_hosts() -> None:

@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
@@ -31,6 +30,7 @@ from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 from ppr.organisation.models import Municipality
+from ppr.site import absolute_url
 
 from . import calendar
 from .models import (
@@ -296,11 +296,6 @@ def notify(*, recipients: Iterable[User], message: str, link: str = "", email: b
             transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
 
 
-def absolute(link: str) -> str:
-    base = getattr(settings, "PPR_SITE_URL", "").rstrip("/")
-    return f"{base}{link}" if link else base
-
-
 def email_notification(notification_id: int) -> bool:
     """Send one notification's e-mail unless already sent. Returns whether it sent now."""
     with transaction.atomic():
@@ -314,7 +309,7 @@ def email_notification(notification_id: int) -> bool:
             return False
         body = notification.message
         if notification.link:
-            body += f"\n\nSe mere i PPR Sag: {absolute(notification.link)}"
+            body += f"\n\nSe mere i PPR Sag: {absolute_url(notification.link)}"
         EmailMessage(
             subject="PPR Sag: ny notifikation",
             body=body,
@@ -507,7 +502,7 @@ def deliver_reminder(reminder_id: int, *, max_attempts: int = REMINDER_MAX_ATTEM
         try:
             if addresses:
                 body = message + (
-                    f"\n\nSe mere i PPR Sag: {absolute(deadline.link)}" if deadline.link else ""
+                    f"\n\nSe mere i PPR Sag: {absolute_url(deadline.link)}" if deadline.link else ""
                 )
                 EmailMessage(
                     subject=f"PPR Sag: {ReminderKind(reminder.kind).label.lower()}",

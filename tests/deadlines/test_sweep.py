@@ -284,5 +284,5 @@ def test_reminder_emails_and_notifications_name_the_task_never_the_child(
     message = mail.outbox[0]
     assert message.subject == "PPR Sag: frist nærmer sig"
     assert message.body == (
-        "Frist nærmer sig: Kvittering for indstilling – frist 07.04.2026.\n\nSe mere i PPR Sag: /sager/henvisninger/9/"
+        "Frist nærmer sig: Kvittering for indstilling – frist 07.04.2026.\n\nSe mere i PPR Sag: http://testserver/sager/henvisninger/9/"
     )
