@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from ppr.filters import PeriodDateFilter
 from ppr.options import cached_options
 from ppr.organisation.models import District, Institution
 from ppr.widgets import PlainSelect
@@ -100,10 +101,10 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_waiting",
         widget=PlainSelect,
     )
-    fra = django_filters.DateFilter(
+    fra = PeriodDateFilter(
         field_name="opened_at", lookup_expr="date__gte", label="Oprettet fra", widget=_date_input()
     )
-    til = django_filters.DateFilter(
+    til = PeriodDateFilter(
         field_name="opened_at", lookup_expr="date__lte", label="Oprettet til", widget=_date_input()
     )
 

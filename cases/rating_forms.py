@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ppr.forms import PeriodDateField
+
 from .journal_forms import DateInput, not_in_future
 from .models import RatingContext, RulerColour
 
@@ -80,13 +82,13 @@ class RatingForm(forms.Form):
 class RatingReportForm(forms.Form):
     """The period of the Børnelineal report (both ends optional)."""
 
-    fra = forms.DateField(
+    fra = PeriodDateField(
         label="Fra dato",
         required=False,
         widget=DateInput(),
         error_messages={"invalid": "Skriv en gyldig dato."},
     )
-    til = forms.DateField(
+    til = PeriodDateField(
         label="Til dato",
         required=False,
         widget=DateInput(),

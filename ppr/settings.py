@@ -427,6 +427,9 @@ DJANGO_TABLES2_PAGE_RANGE = 5
 
 # --- Audit ---------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("PPR_AUDIT_RETENTION_DAYS", 183)
+#: The model whose rows the log's ``child_id`` names (ppr/ imports no domain app; cf.
+#: AUTH_USER_MODEL). The family's export exists only for a child of this model.
+AUDIT_CHILD_MODEL = "cases.Child"
 
 # --- Logging: no personal data in logs; the request id ties a line to the audit log. --------
 LOGGING = {

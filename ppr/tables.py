@@ -302,7 +302,7 @@ def table_pagination(context: template.Context, table: Table) -> SafeString:
 
 def pk_url(name: str, pk: Any) -> str:
     """``reverse(name, args=[pk])`` for a row's link, where the URL's one argument is an
-    ``<int:pk>``. Reversed once per URL name: Django reverses every link anew and checks it
+    ``<id:pk>``. Reversed once per URL name: Django reverses every link anew and checks it
     against its pattern (≈ 30 µs; a page of the case list has 50 such links)."""
     before, after = _around_pk(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     return f"{before}{int(pk)}{after}"

@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from ppr.filters import PeriodDateFilter
 from ppr.organisation.models import District, Institution
 
 from .scope import Scope
@@ -35,12 +36,12 @@ def day_start(day: date) -> datetime:
 
 
 class ReportFilter(django_filters.FilterSet):
-    fra = django_filters.DateFilter(
+    fra = PeriodDateFilter(
         label="Fra dato",
         method="filter_from",
         widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
     )
-    til = django_filters.DateFilter(
+    til = PeriodDateFilter(
         label="Til dato",
         method="filter_to",
         widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),

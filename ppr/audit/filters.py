@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
+from ppr.filters import PeriodDateFilter
 from ppr.options import cached_options
 from ppr.widgets import PlainSelect
 
@@ -42,13 +43,13 @@ class AuditEventFilter(django_filters.FilterSet):
         empty_label="Alle handlinger",
         widget=PlainSelect,
     )
-    fra = django_filters.DateFilter(
+    fra = PeriodDateFilter(
         field_name="at",
         lookup_expr="date__gte",
         label="Fra dato",
         widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d"),
     )
-    til = django_filters.DateFilter(
+    til = PeriodDateFilter(
         field_name="at",
         lookup_expr="date__lte",
         label="Til dato",

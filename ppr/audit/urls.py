@@ -6,5 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.event_list, name="event-list"),
-    path("barn/<int:child_id>/indsigt.csv", views.child_export, name="child-export"),
+    path("barn/<id:child_id>/indsigt.csv", views.child_export, name="child-export"),
 ]

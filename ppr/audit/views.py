@@ -2,10 +2,12 @@
 
 import csv
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from ppr.tables import paginate
@@ -66,6 +68,9 @@ def child_export(request: HttpRequest, child_id: int) -> HttpResponse:
     """GDPR art. 15: the child's access log as CSV for the family, without employee names."""
     if not request.user.has_perm("audit.export_child_log"):
         raise PermissionDenied
+    # An unknown id is a 404 that logs nothing, not an empty export "of" a child.
+    children = apps.get_model(settings.AUDIT_CHILD_MODEL).objects.visible_to(request.user)
+    get_object_or_404(children.only("pk"), pk=child_id)
     rows = child_access_rows(child_id=child_id)
     record(
         request,

@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from ppr.filters import PeriodDateFilter
+
 from .models import Document, DocumentKind
 
 #: The kinds on the "Dokumenter" page: what PPR sends to institutions and staff print.
@@ -26,10 +28,10 @@ class DocumentFilter(django_filters.FilterSet):
         empty_label="Alle",
     )
     barn = django_filters.CharFilter(label="Barnets navn", method="filter_child", max_length=100)
-    fra = django_filters.DateFilter(
+    fra = PeriodDateFilter(
         field_name="created_at", lookup_expr="date__gte", label="Endelig fra", widget=_date_input()
     )
-    til = django_filters.DateFilter(
+    til = PeriodDateFilter(
         field_name="created_at", lookup_expr="date__lte", label="Endelig til", widget=_date_input()
     )
 

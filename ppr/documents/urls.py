@@ -6,7 +6,7 @@ app_name = "documents"
 
 urlpatterns = [
     path("", views.document_list, name="document-list"),
-    path("<int:pk>/status/", views.document_status, name="document-status"),
-    path("<int:pk>/hent/", views.document_download, name="document-download"),
-    path("<int:pk>/proev-igen/", views.document_retry, name="document-retry"),
+    path("<id:pk>/status/", views.document_status, name="document-status"),
+    path("<id:pk>/hent/", views.document_download, name="document-download"),
+    path("<id:pk>/proev-igen/", views.document_retry, name="document-retry"),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ppr.audit.models import AuditAction, AuditEvent
 from ppr.audit.services import child_access_rows, record
+from tests.cases.factories import ChildFactory
 
 LOG_URL = reverse("audit:event-list")
 
@@ -26,6 +27,32 @@ def events(cast):  # type: ignore[no-untyped-def]
     record(None, AuditAction.PRINT, user=cast.psychologist, child_id=7, purpose="udskrift af PPV")
     record(None, AuditAction.VIEW, user=cast.school_leader, child_id=8, purpose="indstilling")
     record(None, AuditAction.LOGIN, user=cast.teacher, purpose="login")
+    return cast
+
+
+@pytest.fixture
+def child(cast):  # type: ignore[no-untyped-def]
+    """A registered child whose log the family asks for."""
+    return ChildFactory(institution=cast.school)
+
+
+@pytest.fixture
+def child_events(cast, child):  # type: ignore[no-untyped-def]
+    """Two reads of the child and one of another child."""
+    other = ChildFactory(institution=cast.school)
+    record(
+        None, AuditAction.VIEW, user=cast.psychologist, child_id=child.pk, purpose="sagsbehandling"
+    )
+    record(
+        None,
+        AuditAction.PRINT,
+        user=cast.psychologist,
+        child_id=child.pk,
+        purpose="udskrift af PPV",
+    )
+    record(
+        None, AuditAction.VIEW, user=cast.school_leader, child_id=other.pk, purpose="indstilling"
+    )
     return cast
 
 
@@ -135,7 +162,7 @@ def test_only_the_ppr_leader_may_read_the_log(client_as, events, role) -> None:
     client = client_as(getattr(events, role))
     before = AuditEvent.objects.count()
     assert client.get(LOG_URL).status_code == 403
-    assert client.get(export_url(7)).status_code == 403
+    assert client.get(export_url(ChildFactory(institution=events.school).pk)).status_code == 403
     assert AuditEvent.objects.count() == before
 
 
@@ -156,9 +183,9 @@ def parse_csv(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
 
 
 def test_child_export_lists_dates_purposes_and_actions_of_that_child_only(
-    client_as, events
+    client_as, child_events, child
 ) -> None:
-    response = client_as(events.ppr_leader).get(export_url(7))
+    response = client_as(child_events.ppr_leader).get(export_url(child.pk))
     assert response.status_code == 200
     table = parse_csv(response)
     assert table[0] == ["Tidspunkt", "Handling", "Formål", "Oplysning"]
@@ -169,9 +196,10 @@ def test_child_export_lists_dates_purposes_and_actions_of_that_child_only(
     assert "indstilling" not in response.content.decode()
 
 
-def test_child_export_names_no_employee(client_as, events) -> None:
-    text = client_as(events.ppr_leader).get(export_url(7)).content.decode("utf-8-sig")
-    psychologist = events.psychologist
+def test_child_export_names_no_employee(client_as, child_events, child) -> None:
+    response = client_as(child_events.ppr_leader).get(export_url(child.pk))
+    text = response.content.decode("utf-8-sig")
+    psychologist = child_events.psychologist
     for identifying in (
         psychologist.first_name,
         psychologist.last_name,
@@ -181,44 +209,67 @@ def test_child_export_names_no_employee(client_as, events) -> None:
         assert identifying not in text
 
 
-def test_child_export_is_a_download_that_is_not_sniffed_or_cached(client_as, events) -> None:
-    response = client_as(events.ppr_leader).get(export_url(7))
+def test_child_export_is_a_download_that_is_not_sniffed_or_cached(
+    client_as, child_events, child
+) -> None:
+    response = client_as(child_events.ppr_leader).get(export_url(child.pk))
     assert response["Content-Type"].startswith("text/csv")
-    assert response["Content-Disposition"] == 'attachment; filename="adgangslog-barn-7.csv"'
+    assert (
+        response["Content-Disposition"] == f'attachment; filename="adgangslog-barn-{child.pk}.csv"'
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
 
 
-def test_child_export_is_logged_once_as_an_export(client_as, events) -> None:
-    client = client_as(events.ppr_leader)
+def test_child_export_is_logged_once_as_an_export(client_as, child_events, child) -> None:
+    client = client_as(child_events.ppr_leader)
     before = AuditEvent.objects.count()
-    client.get(export_url(7))
+    client.get(export_url(child.pk))
     assert AuditEvent.objects.count() == before + 1
     export = AuditEvent.objects.latest("id")
     assert (export.action, export.child_id, export.actor) == (
         AuditAction.EXPORT,
-        7,
-        events.ppr_leader,
+        child.pk,
+        child_events.ppr_leader,
     )
 
 
-def test_child_export_defuses_spreadsheet_formulas(client_as, cast) -> None:
-    record(None, AuditAction.VIEW, user=cast.psychologist, child_id=9, purpose='=HYPERLINK("x")')
-    table = parse_csv(client_as(cast.ppr_leader).get(export_url(9)))
+def test_child_export_defuses_spreadsheet_formulas(client_as, cast, child) -> None:
+    record(
+        None, AuditAction.VIEW, user=cast.psychologist, child_id=child.pk, purpose='=HYPERLINK("x")'
+    )
+    table = parse_csv(client_as(cast.ppr_leader).get(export_url(child.pk)))
     assert table[1][2] == '\'=HYPERLINK("x")'
 
 
-def test_child_export_shows_local_danish_time(client_as, cast) -> None:
+def test_child_export_shows_local_danish_time(client_as, cast, child) -> None:
     with time_machine.travel("2026-06-01 08:30 +0000"):
-        record(None, AuditAction.VIEW, user=cast.psychologist, child_id=4, purpose="sagsbehandling")
-    table = parse_csv(client_as(cast.ppr_leader).get(export_url(4)))
+        record(
+            None,
+            AuditAction.VIEW,
+            user=cast.psychologist,
+            child_id=child.pk,
+            purpose="sagsbehandling",
+        )
+    table = parse_csv(client_as(cast.ppr_leader).get(export_url(child.pk)))
     assert table[1][0] == "01.06.2026 10:30"
 
 
-def test_child_export_of_a_child_without_log_rows_is_just_the_header(client_as, cast) -> None:
-    assert parse_csv(client_as(cast.ppr_leader).get(export_url(123456))) == [
+def test_child_export_of_a_child_without_log_rows_is_just_the_header(
+    client_as, cast, child
+) -> None:
+    assert parse_csv(client_as(cast.ppr_leader).get(export_url(child.pk))) == [
         ["Tidspunkt", "Handling", "Formål", "Oplysning"]
     ]
+
+
+def test_child_export_of_an_unknown_child_is_404_and_logs_nothing(client_as, cast, child) -> None:
+    record(None, AuditAction.VIEW, user=cast.psychologist, child_id=child.pk + 1000)
+    client = client_as(cast.ppr_leader)
+    before = AuditEvent.objects.count()
+    for unknown in (child.pk + 1000, 987654, 2**63 - 1):
+        assert client.get(export_url(unknown)).status_code == 404
+    assert AuditEvent.objects.count() == before
 
 
 def test_child_export_includes_rows_from_months_ago_inside_the_retention(cast) -> None:

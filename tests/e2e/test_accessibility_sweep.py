@@ -181,13 +181,13 @@ def test_every_page_every_demo_role_reaches_has_no_serious_axe_violations(
     everyone = set().union(*covered.values())
     assert len(everyone) >= 80, report
     assert {
-        "/sager/<int:pk>/",
-        "/sager/indstillinger/<int:pk>/",
-        "/sager/ppv/<int:pk>/rediger/",
-        "/moeder/konferencer/moeder/<int:pk>/",
-        "/moeder/forummoeder/<int:pk>/",
-        "/moeder/tirsdagsmoeder/<int:pk>/",
-        "/indsatser/forloeb/<int:pk>/",
+        "/sager/<id:pk>/",
+        "/sager/indstillinger/<id:pk>/",
+        "/sager/ppv/<id:pk>/rediger/",
+        "/moeder/konferencer/moeder/<id:pk>/",
+        "/moeder/forummoeder/<id:pk>/",
+        "/moeder/tirsdagsmoeder/<id:pk>/",
+        "/indsatser/forloeb/<id:pk>/",
         "/rapporter/",
         "/konto/password/change/",
     } <= everyone, report
