@@ -12,6 +12,7 @@ class CasesConfig(AppConfig):
         generations.renew_on_change("ratings", "cases.RulerRating")
         # Start-page panels (shared file: one import per feature's overview module).
         from . import (
+            menu,  # noqa: F401  (main-menu entries)
             overview_cases,  # noqa: F401
             overview_referrals,  # noqa: F401
             ppv_timeline,  # noqa: F401  (the PPV on the case timeline)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
+from ppr import menu
 from ppr.accounts.middleware import activity_precision
 from ppr.organisation.models import Municipality
 
@@ -19,4 +21,6 @@ def ppr(request: HttpRequest) -> dict[str, object]:
         # warning and logout come before the server's, never after.
         "session_idle_timeout": int(settings.SESSION_IDLE_TIMEOUT - activity_precision()),
         "session_idle_warning": settings.SESSION_IDLE_WARNING,
+        # Built once, and only by a page that shows it (not by table fragments or e-mails).
+        "main_menu": SimpleLazyObject(lambda: menu.main_menu(request)),
     }

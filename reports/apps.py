@@ -6,4 +6,4 @@ class ReportsConfig(AppConfig):
     verbose_name = "Rapporter"
 
     def ready(self) -> None:
-        from . import overview  # noqa: F401  (registers the start-page panel)
+        from . import menu, overview  # noqa: F401  (main-menu entries, the start-page panel)

@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = "Adgangslog"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (login events from django.contrib.auth and allauth)
+        from . import menu, receivers  # noqa: F401  (main-menu entry; login events from auth and allauth)

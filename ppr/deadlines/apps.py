@@ -7,4 +7,4 @@ class DeadlinesConfig(AppConfig):
     verbose_name = "Frister"
 
     def ready(self) -> None:
-        from . import overview  # noqa: F401  (registers the start-page panel)
+        from . import menu, overview  # noqa: F401  (main-menu entries, the start-page panel)
