@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from ppr.accounts.models import Role, User
@@ -309,7 +310,9 @@ def email_notification(notification_id: int) -> bool:
             return False
         body = notification.message
         if notification.link:
-            body += f"\n\nSe mere i PPR Sag: {absolute_url(notification.link)}"
+            # Through the notification's own link, so that opening it from the e-mail reads it.
+            opened = reverse("deadlines:notification-open", args=[notification.pk])
+            body += f"\n\nSe mere i PPR Sag: {absolute_url(opened)}"
         EmailMessage(
             subject="PPR Sag: ny notifikation",
             body=body,

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ppr.organisation.models import Municipality
@@ -204,24 +205,45 @@ def failed_reminder_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    """The user's notifications, newest first. Showing a page marks its unread ones read."""
+    """The user's notifications, newest first, the unread ones marked new. Showing the list
+    reads nothing: a notification is read when its target is opened or it is marked read."""
     page = Paginator(Notification.objects.visible_to(request.user), PER_PAGE).get_page(
         request.GET.get("side")
     )
-    notifications = list(page.object_list)
-    unread = [n.pk for n in notifications if n.read_at is None]
-    if unread:
-        services.mark_notifications_read(user=request.user, ids=unread)
     return render(
         request,
         "deadlines/notification_list.html",
         {
             "page": page,
-            "notifications": notifications,
-            "new_ids": set(unread),
+            "notifications": list(page.object_list),
+            "unread": Notification.objects.visible_to(request.user).unread().count(),
             "crumbs": [("Notifikationer", None)],
         },
     )
+
+
+@login_required
+@require_GET
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open what the notification is about (the list's and the e-mail's link): marks it read."""
+    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    services.mark_notifications_read(user=request.user, ids=[notification.pk])
+    if notification.link and url_has_allowed_host_and_scheme(
+        notification.link, allowed_hosts=None, require_https=request.is_secure()
+    ):
+        return redirect(notification.link)
+    return redirect("deadlines:notification-list")
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read without opening it; back to the same page of the list."""
+    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    services.mark_notifications_read(user=request.user, ids=[notification.pk])
+    page = request.POST.get("side", "")
+    query = f"?side={page}" if page.isdigit() else ""
+    return redirect(reverse("deadlines:notification-list") + query)
 
 
 @login_required

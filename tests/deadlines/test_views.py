@@ -312,27 +312,6 @@ def test_impossible_default_deadlines_are_refused_in_danish_and_nothing_is_saved
 # --- Notifications and the bell ----------------------------------------------------------
 
 
-def test_the_notification_list_shows_my_notifications_and_marks_them_read(client_as, cast) -> None:
-    Notification.objects.create(
-        recipient=cast.psychologist, message="Frist nærmer sig: PPV", link="/sager/1/"
-    )
-    Notification.objects.create(recipient=cast.colleague, message="Kollegas besked")
-    page = html(client_as(cast.psychologist).get(NOTIFICATIONS_URL))
-    assert "Frist nærmer sig: PPV" in page and "Kollegas besked" not in page
-    assert "Ny" in page
-    assert not Notification.objects.filter(
-        recipient=cast.psychologist, read_at__isnull=True
-    ).exists()
-    assert Notification.objects.filter(recipient=cast.colleague, read_at__isnull=True).exists()
-
-
-def test_mark_all_read(client_as, cast) -> None:
-    Notification.objects.create(recipient=cast.psychologist, message="En")
-    response = client_as(cast.psychologist).post(reverse("deadlines:notification-read-all"))
-    assert response.status_code == 302
-    assert not Notification.objects.filter(read_at__isnull=True).exists()
-
-
 def test_the_bell_counts_unread_notifications_without_keeping_the_session_alive(
     client_as, cast
 ) -> None:

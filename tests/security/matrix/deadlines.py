@@ -19,6 +19,21 @@ reassign = {role: 404 for role in ROLES} | {
     "ppr_leader": 200,
 }
 
+
+def _psychologists_notification(cast: object) -> dict[str, int]:
+    from ppr.deadlines.models import Notification
+
+    notification = Notification.objects.create(
+        recipient=cast.psychologist,  # type: ignore[attr-defined]
+        message="Frist nærmer sig",
+        link="/frister/",
+    )
+    return {"pk": notification.pk}
+
+
+#: A notification is its recipient's alone: everyone else gets 404.
+own_notification = {role: 404 for role in ROLES} | {"anonymous": LOGIN, "psychologist": 302}
+
 complete = {role: 404 for role in ROLES} | {
     "anonymous": LOGIN,
     "psychologist": 200,
@@ -64,4 +79,17 @@ ROUTES = [
     Route("deadlines:notification-count", everyone(200)),
     Route("deadlines:notification-read-all", everyone(302), method="post"),
     Route("deadlines:notification-read-all", everyone(405), method="get"),
+    Route("deadlines:notification-open", own_notification, kwargs=_psychologists_notification),
+    Route(
+        "deadlines:notification-read",
+        own_notification,
+        kwargs=_psychologists_notification,
+        method="post",
+    ),
+    Route(
+        "deadlines:notification-read",
+        everyone(405),
+        kwargs=_psychologists_notification,
+        method="get",
+    ),
 ]
