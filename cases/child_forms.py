@@ -4,9 +4,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ppr.forms import EventDateField
 from ppr.organisation.models import Institution
 
-from .models import ConsentForm, ConsentScope, Guardian, GuardianRelation, normalise_cpr
+from .models import (
+    ConsentForm,
+    ConsentScope,
+    Guardian,
+    GuardianRelation,
+    check_plausible_child,
+    normalise_cpr,
+)
 
 TEXT = {"class": "form-input"}
 SELECT = {"class": "form-select"}
@@ -42,7 +50,9 @@ class ChildForm(forms.Form):
             field.initial = institutions[0].pk
 
     def clean_cpr(self) -> str:
-        return normalise_cpr(self.cleaned_data["cpr"])
+        number = normalise_cpr(self.cleaned_data["cpr"])
+        check_plausible_child(number)
+        return number
 
 
 class GuardianForm(forms.ModelForm):
@@ -89,7 +99,8 @@ class ConsentRecordForm(forms.Form):
         required=False,
         widget=forms.TextInput(TEXT),
     )
-    given_on = forms.DateField(
+    given_on = EventDateField(
+        happened=True,
         label="Givet den",
         widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
         error_messages={

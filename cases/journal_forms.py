@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ppr.forms import EventDateField
+
 from .models import JournalKind
 
 
@@ -16,19 +18,13 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={"class": "form-input"}, format="%Y-%m-%d")
 
 
-def not_in_future(value):  # type: ignore[no-untyped-def]
-    if value and value > timezone.localdate():
-        raise ValidationError("Datoen kan ikke ligge i fremtiden.", code="future")
-    return value
-
-
 class JournalEntryForm(forms.Form):
     """A new dated, typed journal entry. ``client_token`` makes a double submit save one row."""
 
-    occurred_on = forms.DateField(
+    occurred_on = EventDateField(
+        happened=True,
         label="Dato",
         widget=DateInput(),
-        validators=[not_in_future],
         error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},
     )
     kind = forms.ChoiceField(
@@ -68,8 +64,22 @@ class JournalEntryForm(forms.Form):
 
 
 class JournalCorrectionForm(forms.Form):
-    """Correct an entry's text. ``version`` is the version the user started from (optimistic lock)."""
+    """Correct an entry's date, title or text. ``version`` is the version the user started from
+    (optimistic lock)."""
 
+    occurred_on = EventDateField(
+        happened=True,
+        label="Dato",
+        widget=DateInput(),
+        error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},
+    )
+    title = forms.CharField(
+        label="Overskrift",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-input"}),
+        error_messages={"max_length": "Overskriften må højst være %(limit_value)d tegn."},
+    )
     text = forms.CharField(
         label="Rettet tekst",
         max_length=50000,

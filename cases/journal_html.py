@@ -56,6 +56,7 @@ def _revisions(revisions: list[JournalRevision]) -> str:
         '<li class="ppr-revision">'
         f"<p><strong>Version {revision.version}</strong> – rettet {_local(revision.corrected_at)}"
         f" af {html.escape(str(revision.corrected_by))}. Begrundelse: {html.escape(revision.reason)}</p>"
+        f"{_dated(revision)}"
         f'<div class="ppr-revision__text">{linebreaks(revision.text, autoescape=True)}</div></li>'
         for revision in revisions
     )
@@ -63,6 +64,15 @@ def _revisions(revisions: list[JournalRevision]) -> str:
         f'<details class="ppr-details"><summary>Vis rettelser ({len(revisions)})</summary>'
         f'<ol class="ppr-plain-list">{items}</ol></details>'
     )
+
+
+def _dated(revision: JournalRevision) -> str:
+    """The date and title the entry had in that version (rows from before a correction could
+    change them have none)."""
+    if revision.occurred_on is None:
+        return ""
+    title = f": {html.escape(revision.title)}" if revision.title else ""
+    return f"<p>Dato {date_format(revision.occurred_on, 'SHORT_DATE_FORMAT')}{title}</p>"
 
 
 def _local(moment: datetime) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.forms import check_not_before
 
 from .models import Case, JournalEntry, JournalKind, JournalRevision
 
@@ -37,6 +38,21 @@ def _audit(action: AuditAction, entry: JournalEntry, case: Case, by: User, purpo
     )
 
 
+def check_event_date(occurred_on: date, case: Case) -> None:
+    """A journal entry is about something that happened to the child: not in the future, not
+    before the child was born."""
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": "Datoen kan ikke ligge i fremtiden."}, code="future")
+    try:
+        check_not_before(
+            occurred_on,
+            case.child.birth_date,
+            "Datoen %(value)s ligger før barnets fødsel (%(earliest)s). Tjek årstallet.",
+        )
+    except ValidationError as error:
+        raise ValidationError({"occurred_on": error}) from None
+
+
 @transaction.atomic
 def add_journal_entry(
     *,
@@ -60,8 +76,7 @@ def add_journal_entry(
         raise ValidationError("Vælg en type.", code="kind")
     if not text.strip():
         raise ValidationError("Skriv notatets tekst.", code="text")
-    if occurred_on > timezone.localdate():
-        raise ValidationError("Datoen kan ikke ligge i fremtiden.", code="future")
+    check_event_date(occurred_on, case)
     entry = JournalEntry(
         case=case,
         author=by,
@@ -85,9 +100,17 @@ def add_journal_entry(
 
 @transaction.atomic
 def correct_journal_entry(
-    *, entry: JournalEntry, by: User, expected_version: int, text: str, reason: str
+    *,
+    entry: JournalEntry,
+    by: User,
+    expected_version: int,
+    text: str,
+    reason: str,
+    title: str | None = None,
+    occurred_on: date | None = None,
 ) -> JournalEntry:
-    """Replace an entry's text, keeping the old text as a revision; a stale version is a conflict."""
+    """Correct an entry's text, title or date, keeping the old ones as a revision; a stale
+    version is a conflict. A title or date left as None stays as it is."""
     text, reason = text.strip(), reason.strip()
     if not text:
         raise ValidationError("Skriv notatets tekst.", code="text")
@@ -98,18 +121,29 @@ def correct_journal_entry(
         raise ValidationError("Sagen er lukket. Notatet kan ikke rettes.", code="closed")
     if current.version != expected_version:
         raise JournalConflict(current)
-    if current.text == text:
-        raise ValidationError("Teksten er uændret.", code="unchanged")
+    title = current.title if title is None else title.strip()
+    occurred_on = current.occurred_on if occurred_on is None else occurred_on
+    check_event_date(occurred_on, current.case)
+    if (current.text, current.title, current.occurred_on) == (text, title, occurred_on):
+        raise ValidationError(
+            "Notatet er uændret: ret teksten, overskriften eller datoen.", code="unchanged"
+        )
     # The conditional UPDATE is the lock: of two corrections from the same version only one
-    # changes a row; the other sees 0 rows and becomes a conflict. The text read above belongs
-    # to expected_version, because every change of the text bumps the version.
+    # changes a row; the other sees 0 rows and becomes a conflict. The values read above belong
+    # to expected_version, because every correction bumps the version.
     updated = JournalEntry.objects.filter(pk=current.pk, version=expected_version).update(
-        text=text, version=F("version") + 1
+        text=text, title=title, occurred_on=occurred_on, version=F("version") + 1
     )
     if updated != 1:
         raise JournalConflict(JournalEntry.objects.get(pk=current.pk))
     JournalRevision.objects.create(
-        entry=current, version=expected_version, text=current.text, corrected_by=by, reason=reason
+        entry=current,
+        version=expected_version,
+        text=current.text,
+        title=current.title,
+        occurred_on=current.occurred_on,
+        corrected_by=by,
+        reason=reason,
     )
     current.refresh_from_db()
     _audit(AuditAction.UPDATE, current, current.case, by, "rettelse af journalnotat")

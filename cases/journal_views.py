@@ -49,7 +49,8 @@ def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def journal_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct an entry's text; the old text stays as a revision. A stale form is a conflict."""
+    """Correct an entry's date, title or text; the old ones stay as a revision. A stale form is a
+    conflict."""
     user = request.user
     entry = get_object_or_404(
         JournalEntry.objects.visible_to(user).select_related(
@@ -73,23 +74,30 @@ def journal_correct(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_version=data["version"],
                     text=data["text"],
                     reason=data["reason"],
+                    title=data["title"],
+                    occurred_on=data["occurred_on"],
                 )
             except JournalConflict as exc:
                 conflict = exc.current
                 # Keep what the user wrote, but from the current version: saving again is then
                 # a deliberate choice made after reading the other person's correction.
-                form = JournalCorrectionForm(
-                    {"text": data["text"], "reason": data["reason"], "version": conflict.version}
-                )
+                form = JournalCorrectionForm({**request.POST.dict(), "version": conflict.version})
                 form.is_valid()
                 form.add_error(None, conflict_message(conflict))
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, "Rettelsen er gemt. Den oprindelige tekst er bevaret.")
+                messages.success(request, "Rettelsen er gemt. Den oprindelige version er bevaret.")
                 return redirect(f"{case.get_absolute_url()}#journal-{entry.pk}")
     else:
-        form = JournalCorrectionForm(initial={"text": entry.text, "version": entry.version})
+        form = JournalCorrectionForm(
+            initial={
+                "occurred_on": entry.occurred_on,
+                "title": entry.title,
+                "text": entry.text,
+                "version": entry.version,
+            }
+        )
     context = {
         "case": case,
         "entry": entry,

@@ -19,6 +19,10 @@ from ppr.organisation.models import Institution, Team
 
 # --- CPR -----------------------------------------------------------------------------------
 
+#: PPR serves children and young people 0-18 (DOMAIN.md); a CPR number that makes a new child
+#: older than this is a typo (or the wrong century), not a child for PPR.
+OLDEST_AGE = 18
+
 
 def normalise_cpr(value: str) -> str:
     """Validate a CPR number (format and birth date; no modulus-11 check) and return 10 digits."""
@@ -32,6 +36,27 @@ def normalise_cpr(value: str) -> str:
             "Ugyldigt CPR-nummer. Skriv det som ddmmåå-xxxx.", code="invalid_cpr"
         ) from exc
     return number
+
+
+def check_plausible_child(number: str, today: date | None = None) -> None:
+    """Refuse a CPR number whose birth date makes a child PPR does not serve: not yet born, or
+    older than PPR's oldest age. The message says what is odd."""
+    today = today or timezone.localdate()
+    born = stdnum_cpr.get_birth_date(number)
+    if born > today:
+        raise ValidationError(
+            "CPR-nummeret giver en fødselsdato i fremtiden (%(born)s). Tjek CPR-nummeret.",
+            code="unborn",
+            params={"born": f"{born:%d.%m.%Y}"},
+        )
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age > OLDEST_AGE:
+        raise ValidationError(
+            "CPR-nummeret giver et barn på %(age)d år (født %(born)s). PPR arbejder med børn og "
+            "unge op til %(oldest)d år. Tjek CPR-nummeret.",
+            code="too_old",
+            params={"age": age, "born": f"{born:%d.%m.%Y}", "oldest": OLDEST_AGE},
+        )
 
 
 def mask_cpr(number: str) -> str:
@@ -318,6 +343,18 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()} – {self.guardian.name}"
+
+    def clean(self) -> None:
+        born = self.guardian.child.birth_date if self.guardian_id else None
+        if born and self.given_on and self.given_on < born:
+            raise ValidationError(
+                {
+                    "given_on": (
+                        f"Samtykket er dateret {self.given_on:%d.%m.%Y}, før barnet blev født "
+                        f"({born:%d.%m.%Y}). Tjek datoen."
+                    )
+                }
+            )
 
     @property
     def is_active(self) -> bool:
@@ -770,11 +807,15 @@ class JournalEntry(models.Model):
 
 
 class JournalRevision(models.Model):
-    """The text an entry had before a correction: kept forever, shown as corrected."""
+    """The text, title and date an entry had before a correction: kept forever, shown as corrected."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
     text = models.TextField()
+    # The title and date the entry had before the correction (empty on rows from before a
+    # correction could change them).
+    title = models.CharField("overskrift", max_length=200, blank=True)
+    occurred_on = models.DateField("dato", null=True, blank=True)
     corrected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -7,7 +7,7 @@ from django.forms.models import fields_for_model
 from django.utils import timezone
 
 from ppr.accounts.models import User
-from ppr.forms import ModelMultipleChoiceField
+from ppr.forms import EventDateField, ModelMultipleChoiceField
 
 from .models import PPV_SECTION_FIELDS, PPV_SECTION_LABELS, Guardian, Ppv
 from .ppv_services import cpr_problems
@@ -93,7 +93,8 @@ class FinaliseForm(forms.Form):
         widget=forms.TextInput({"class": "form-input"}),
         error_messages={"required": "Skriv underskriverens titel."},
     )
-    signed_on = forms.DateField(
+    signed_on = EventDateField(
+        happened=True,
         label="Dato",
         widget=forms.DateInput({"class": "form-input", "type": "date"}, format="%Y-%m-%d"),
         error_messages={

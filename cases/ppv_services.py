@@ -300,7 +300,9 @@ def finalisation_problems(ppv: Ppv) -> dict[str, list[str]]:
     return problems
 
 
-def _signature_problems(signed_name: str, signed_title: str, signed_on: date | None) -> dict:
+def _signature_problems(
+    signed_name: str, signed_title: str, signed_on: date | None, *, case_opened: date
+) -> dict:
     problems: dict[str, list[str]] = {}
     if not signed_name.strip():
         problems["signed_name"] = ["Skriv navnet på den, der underskriver."]
@@ -310,6 +312,12 @@ def _signature_problems(signed_name: str, signed_title: str, signed_on: date | N
         problems["signed_on"] = ["Angiv datoen for underskriften."]
     elif signed_on > timezone.localdate():
         problems["signed_on"] = ["Underskriftens dato kan ikke ligge i fremtiden."]
+    elif signed_on < case_opened:
+        # A PPV assesses the case it belongs to; a signature from before the case is a typo.
+        problems["signed_on"] = [
+            f"Underskriften er dateret {signed_on:%d.%m.%Y}, før sagen blev oprettet "
+            f"({case_opened:%d.%m.%Y}). Tjek datoen."
+        ]
     return problems
 
 
@@ -338,7 +346,12 @@ def finalise_ppv(
         raise _stale(locked)
     problems = {
         **finalisation_problems(locked),
-        **_signature_problems(signed_name, signed_title, signed_on),
+        **_signature_problems(
+            signed_name,
+            signed_title,
+            signed_on,
+            case_opened=timezone.localdate(locked.case.opened_at),
+        ),
     }
     if problems:
         raise FinalisationBlocked(problems)

@@ -6,9 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ppr.forms import PeriodDateField
+from ppr.forms import EventDateField, PeriodDateField
 
-from .journal_forms import DateInput, not_in_future
+from .journal_forms import DateInput
 from .models import RatingContext, RulerColour
 
 #: What each colour means, shown beside the choice so the colour is never the only information.
@@ -33,10 +33,10 @@ class RatingForm(forms.Form):
             "invalid_choice": "Vælg grøn, gul eller rød.",
         },
     )
-    rated_on = forms.DateField(
+    rated_on = EventDateField(
+        happened=True,
         label="Dato",
         widget=DateInput(),
-        validators=[not_in_future],
         error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},
     )
     context = forms.ChoiceField(

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from cases.models import Child, RulerColour
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.deadlines import calendar
-from ppr.forms import ModelMultipleChoiceField
+from ppr.forms import EventDateField, ModelMultipleChoiceField
 
 from .models import (
     AbsenceProcedureStep,
@@ -135,12 +135,12 @@ class CourseStartForm(forms.Form):
         required=False,
         empty_label="Ingen bestemt institution",
     )
-    starts_on = forms.DateField(
+    starts_on = EventDateField(
         label="Start",
         widget=_date_input(),
         error_messages={"required": "Angiv startdatoen.", "invalid": "Skriv en gyldig dato."},
     )
-    ends_on = forms.DateField(
+    ends_on = EventDateField(
         label="Forventet slut",
         required=False,
         widget=_date_input(),
@@ -152,13 +152,13 @@ class CourseStartForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Skriv målene, så de kan vurderes: hvad er anderledes, og hvordan ses det?",
     )
-    follow_up_1 = forms.DateField(
+    follow_up_1 = EventDateField(
         label="Første opfølgning",
         required=False,
         widget=_date_input(),
         error_messages={"invalid": "Skriv en gyldig dato."},
     )
-    follow_up_2 = forms.DateField(
+    follow_up_2 = EventDateField(
         label="Anden opfølgning",
         required=False,
         widget=_date_input(),
@@ -223,6 +223,7 @@ class CourseUpdateForm(forms.ModelForm):
         model = Course
         fields = ["title", "responsible", "ends_on"]
         widgets = {"ends_on": _date_input()}
+        field_classes = {"ends_on": EventDateField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -251,7 +252,7 @@ class GoalForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    held_on = forms.DateField(
+    held_on = EventDateField(
         label="Dato for gangen",
         widget=_date_input(),
         error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},
@@ -264,7 +265,7 @@ class SessionForm(forms.Form):
 
 
 class FollowUpPlanForm(forms.Form):
-    planned_on = forms.DateField(
+    planned_on = EventDateField(
         label="Dato for opfølgning",
         widget=_date_input(),
         error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},
@@ -287,7 +288,8 @@ COLOUR_CHOICES = [("", "Ingen vurdering"), *RulerColour.choices]
 class FollowUpRecordForm(forms.Form):
     """The follow-up: date, note, a status per goal and a Børnelineal rating per child."""
 
-    held_on = forms.DateField(
+    held_on = EventDateField(
+        happened=True,
         label="Afholdt den",
         widget=_date_input(),
         error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},
@@ -494,7 +496,8 @@ class StepCompleteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Skriv kort, hvad der er gjort."},
     )
-    done_on = forms.DateField(
+    done_on = EventDateField(
+        happened=True,
         label="Udført den",
         widget=_date_input(),
         error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},

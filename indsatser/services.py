@@ -443,6 +443,11 @@ def record_follow_up(
         errors["note"] = "Skriv et notat fra opfølgningen."
     if held_on > calendar.today():
         errors["held_on"] = "Datoen kan ikke ligge i fremtiden."
+    elif held_on < course.starts_on:
+        errors["held_on"] = (
+            f"Opfølgningen er dateret {held_on:%d.%m.%Y}, før forløbet startede "
+            f"({course.starts_on:%d.%m.%Y}). Tjek datoen."
+        )
     goals = list(course.goals.all())
     if any(goal_statuses.get(goal.pk) not in GoalStatus.values for goal in goals):
         errors["goals"] = "Vurdér hvert mål: opfyldt, delvist opfyldt eller ikke opfyldt."

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cases.models import Child, RulerColour
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
 from ppr.deadlines import calendar
-from ppr.forms import ModelMultipleChoiceField
+from ppr.forms import EventDateField, ModelMultipleChoiceField
 from ppr.organisation.models import District, Institution
 from ppr.sensitive import reject_cpr_like
 
@@ -91,7 +91,7 @@ def _combine(day: date, at: time) -> datetime:
 class MeetingTimeMixin(forms.Form):
     """A date with a start and an end time, the way people book a meeting."""
 
-    day = forms.DateField(label="Dato", widget=DATE_INPUT)
+    day = EventDateField(label="Dato", widget=DATE_INPUT)
     start = forms.TimeField(label="Fra kl.", widget=TIME_INPUT, initial=time(13, 0))
     end = forms.TimeField(label="Til kl.", widget=TIME_INPUT, initial=time(14, 30))
 
@@ -163,14 +163,14 @@ class ForumReferralForm(StyledForm):
         help_text="Kun ved anonym henvisning, fx “dreng, 3. klasse”. Ingen navne eller CPR-numre.",
         validators=[reject_cpr_like],
     )
-    referred_on = forms.DateField(label="Dato", widget=DATE_INPUT)
+    referred_on = EventDateField(label="Dato", widget=DATE_INPUT)
     rationale = forms.CharField(
         label="Begrundelse", widget=forms.Textarea(attrs={"rows": 4}), validators=[reject_cpr_like]
     )
     ruler_colour = forms.ChoiceField(
         label="Børnelineal", choices=RulerColour.choices, widget=forms.RadioSelect
     )
-    follow_up_on = forms.DateField(label="Opfølgning senest", widget=DATE_INPUT)
+    follow_up_on = EventDateField(label="Opfølgning senest", widget=DATE_INPUT)
 
     def __init__(self, *args: Any, institution: Institution, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -358,7 +358,7 @@ class DecisionForm(StyledForm):
     responsible = UserChoiceField(
         label="Ansvarlig", queryset=User.objects.none(), required=False, empty_label="–"
     )
-    follow_up_on = forms.DateField(label="Opfølgning senest", widget=DATE_INPUT, required=False)
+    follow_up_on = EventDateField(label="Opfølgning senest", widget=DATE_INPUT, required=False)
     decision_note = forms.CharField(
         label="Uddybning",
         required=False,

@@ -63,3 +63,77 @@ class PeriodDateField(forms.DateField):
                 code="out_of_range",
                 params={"first": date_format(first), "last": date_format(last)},
             )
+
+
+#: The plausible range of a date typed into a form, in years around today. PPR serves children
+#: 0-18, so no event in a case lies further back than a child's life with room for an old
+#: case's history, and nothing is planned more than a few school years ahead. A date outside
+#: is a typo (0001-01-01, 9999-12-31), refused before it reaches a deadline or a report.
+YEARS_BACK = 25
+YEARS_AHEAD = 5
+
+
+def years_from(day: date, years: int) -> date:
+    """The same day ``years`` later (or earlier); 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _shown(day: date) -> str:
+    """dd.mm.åååå, also for year 1 (strftime would write "1")."""
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+
+
+def plausible_range(today: date | None = None) -> tuple[date, date]:
+    """The earliest and latest date a form accepts."""
+    today = today or timezone.localdate()
+    return years_from(today, -YEARS_BACK), years_from(today, YEARS_AHEAD)
+
+
+def check_plausible_date(value: date, *, happened: bool = False) -> None:
+    """Refuse a date outside the plausible range, or in the future for an event that happened."""
+    today = timezone.localdate()
+    earliest, latest = plausible_range(today)
+    if value < earliest:
+        raise ValidationError(
+            "Datoen %(value)s ligger mere end %(years)d år tilbage. Tjek årstallet.",
+            code="too_early",
+            params={"value": _shown(value), "years": YEARS_BACK},
+        )
+    if happened and value > today:
+        raise ValidationError("Datoen kan ikke ligge i fremtiden.", code="future")
+    if value > latest:
+        raise ValidationError(
+            "Datoen %(value)s ligger mere end %(years)d år ude i fremtiden. Tjek årstallet.",
+            code="too_late",
+            params={"value": _shown(value), "years": YEARS_AHEAD},
+        )
+
+
+def check_not_before(value: date, earliest: date, message: str) -> None:
+    """Refuse a date before ``earliest`` (a child's birth, a course's start) with ``message``,
+    which may name both dates as %(value)s and %(earliest)s."""
+    if value < earliest:
+        raise ValidationError(
+            message,
+            code="before",
+            params={"value": _shown(value), "earliest": _shown(earliest)},
+        )
+
+
+class EventDateField(forms.DateField):
+    """A date of something that happened or is planned, within the plausible range.
+
+    ``happened=True`` for events that have taken place (a conversation, a consent, a signature):
+    not after today. Every date field of the apps' forms is one of these."""
+
+    def __init__(self, *, happened: bool = False, **kwargs: Any) -> None:
+        self.happened = happened
+        super().__init__(**kwargs)
+
+    def validate(self, value: date | None) -> None:
+        super().validate(value)
+        if value is not None:
+            check_plausible_date(value, happened=self.happened)

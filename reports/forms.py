@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from ppr.accounts.models import PPR_ROLES, User
+from ppr.forms import EventDateField
 
 from .models import EffectGoal, GoalMeasurement, GoalUnit, PlanActivity
 
@@ -177,6 +178,7 @@ class ActivityForm(forms.ModelForm):
         error_messages = {
             "due_on": {"required": "Angiv en dato.", "invalid": "Angiv en gyldig dato."}
         }
+        field_classes = {"due_on": EventDateField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -13,7 +13,8 @@ from tests.cases.factories import JournalEntryFactory
 
 pytestmark = pytest.mark.django_db
 
-#: templates/cases/journal_timeline_item.html before ``{% journal_entry %}`` replaced it.
+#: templates/cases/journal_timeline_item.html before ``{% journal_entry %}`` replaced it (with
+#: the date and title of each earlier version, since a correction can change them).
 TEMPLATE = engines["django"].from_string("""
 <article id="journal-{{ obj.pk }}" aria-labelledby="journal-{{ obj.pk }}-title">
   <h3 id="journal-{{ obj.pk }}-title" class="h5 ppr-timeline__title">
@@ -30,6 +31,7 @@ TEMPLATE = engines["django"].from_string("""
         {% for revision in obj.revisions.all %}
           <li class="ppr-revision">
             <p><strong>Version {{ revision.version }}</strong> – rettet {{ revision.corrected_at|date:"d.m.Y H:i" }} af {{ revision.corrected_by }}. Begrundelse: {{ revision.reason }}</p>
+            {% if revision.occurred_on %}<p>Dato {{ revision.occurred_on|date:"d.m.Y" }}{% if revision.title %}: {{ revision.title }}{% endif %}</p>{% endif %}
             <div class="ppr-revision__text">{{ revision.text|linebreaks }}</div>
           </li>
         {% endfor %}

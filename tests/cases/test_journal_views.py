@@ -27,6 +27,12 @@ def correct_url(entry) -> str:  # type: ignore[no-untyped-def]
     return reverse("cases:journal-correct", kwargs={"pk": entry.pk})
 
 
+def correction(**fields):  # type: ignore[no-untyped-def]
+    """A correction form as the page sends it: the entry's date (today, as the factory makes it)
+    and title come along unless changed."""
+    return {"occurred_on": date.today().isoformat(), "title": ""} | fields
+
+
 def entry_data(**changes):  # type: ignore[no-untyped-def]
     return {
         "occurred_on": date.today().isoformat(),
@@ -74,6 +80,8 @@ def test_a_double_submit_saves_one_entry(cast, client_as, case):
             "Datoen kan ikke ligge i fremtiden.",
         ),
         ({"title": "x" * 201}, "Overskriften må højst være 200 tegn."),
+        ({"occurred_on": "0001-01-01"}, "Datoen 01.01.0001 ligger mere end 25 år tilbage."),
+        ({"occurred_on": "2009-06-01"}, "ligger før barnets fødsel"),
     ],
 )
 def test_bad_input_gives_a_danish_message_and_saves_nothing(
@@ -110,7 +118,7 @@ def test_a_correction_keeps_the_original_and_shows_it_as_corrected(cast, client_
     form = client.get(correct_url(entry))
     assert 'name="version" value="1"' in form.content.decode()
     response = client.post(
-        correct_url(entry), {"text": "Far deltog.", "reason": "Forkert forælder", "version": 1}
+        correct_url(entry), correction(text="Far deltog.", reason="Forkert forælder", version=1)
     )
     assert response.status_code == 302
     page = client.get(reverse("cases:case-detail", kwargs={"pk": case.pk})).content.decode()
@@ -130,7 +138,7 @@ def test_a_stale_correction_shows_the_current_text_and_overwrites_nothing(cast, 
         reason="Præcisering",
     )
     response = client_as(cast.psychologist).post(
-        correct_url(entry), {"text": "Min tekst.", "reason": "Stavefejl", "version": 1}
+        correct_url(entry), correction(text="Min tekst.", reason="Stavefejl", version=1)
     )
     content = response.content.decode()
     assert response.status_code == 200
@@ -146,10 +154,12 @@ def test_a_stale_correction_shows_the_current_text_and_overwrites_nothing(cast, 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"text": "Ny.", "reason": "", "version": 1}, "Skriv hvorfor notatet rettes."),
-        ({"text": "", "reason": "x", "version": 1}, "Skriv notatets tekst."),
-        ({"text": "Original.", "reason": "x", "version": 1}, "Teksten er uændret."),
-        ({"text": "Ny.", "reason": "x"}, "Formularen er udløbet."),
+        (correction(text="Ny.", reason="", version=1), "Skriv hvorfor notatet rettes."),
+        (correction(text="", reason="x", version=1), "Skriv notatets tekst."),
+        (correction(text="Original.", reason="x", version=1), "Notatet er uændret"),
+        (correction(text="Ny.", reason="x"), "Formularen er udløbet."),
+        (correction(text="Ny.", reason="x", version=1, occurred_on="0001-01-01"), "Tjek årstallet"),
+        (correction(text="Ny.", reason="x", version=1, occurred_on=""), "Angiv datoen."),
     ],
 )
 def test_bad_corrections_give_danish_messages_and_change_nothing(
@@ -173,3 +183,41 @@ def test_entries_of_a_closed_case_cannot_be_corrected(cast, client_as, case):
     case.status, case.outcome = CaseStatus.CLOSED, "flyttet"
     case.save()
     assert client_as(cast.psychologist).get(correct_url(entry)).status_code == 403
+
+
+def test_a_correction_can_change_the_date_and_title_and_keeps_the_earlier_ones(
+    cast, client_as, case
+):
+    entry = JournalEntryFactory(
+        case=case, author=cast.psychologist, title="Samtale", text="Samtale med mor."
+    )
+    earlier = date.today() - timedelta(days=7)
+    client = client_as(cast.colleague)
+    page = client.get(correct_url(entry)).content.decode()
+    assert 'name="occurred_on"' in page and 'name="title"' in page
+    response = client.post(
+        correct_url(entry),
+        correction(
+            occurred_on=earlier.isoformat(),
+            title="Samtale med mor og far",
+            text="Samtale med mor.",
+            reason="Forkert dato for samtalen",
+            version=1,
+        ),
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.occurred_on, entry.title, entry.version) == (
+        earlier,
+        "Samtale med mor og far",
+        2,
+    )
+    revision = entry.revisions.get()
+    assert (revision.occurred_on, revision.title, revision.text) == (
+        date.today(),
+        "Samtale",
+        "Samtale med mor.",
+    )
+    case_page = client.get(reverse("cases:case-detail", kwargs={"pk": case.pk})).content.decode()
+    assert f"Dato {date.today():%d.%m.%Y}: Samtale</p>" in case_page
+    assert "Forkert dato for samtalen" in case_page

@@ -46,6 +46,7 @@ def group_course(cast, child) -> Course:  # type: ignore[no-untyped-def]
     from another school enrolled."""
     course = CourseFactory(
         title="Skilsmissegruppe Vest",
+        starts_on=date(2026, 2, 2),
         responsible=cast.colleague,
         institution=cast.school,
         district=cast.vest,

@@ -184,3 +184,20 @@ def test_a_rating_without_rationale_is_refused_in_danish(
     )
     assert "Skriv en kort begrundelse for vurderingen." in response.content.decode()
     assert not RulerRating.objects.exists()
+
+
+def test_a_follow_up_cannot_be_dated_before_its_course_started(cast, case, goals, planned) -> None:
+    with pytest.raises(ValidationError) as error:
+        services.record_follow_up(
+            follow_up=planned,
+            by=cast.psychologist,
+            held_on=date(2026, 1, 15),
+            note="Notat",
+            goal_statuses={goals[0].pk: "opfyldt", goals[1].pk: "ikke"},
+            ratings={case.child.pk: ("groen", "Trives")},
+        )
+    assert error.value.error_dict["held_on"][0].message == (
+        "Opfølgningen er dateret 15.01.2026, før forløbet startede (02.02.2026). Tjek datoen."
+    )
+    planned.refresh_from_db()
+    assert planned.is_planned
