@@ -121,12 +121,25 @@ admin.site.unregister(Authenticator)
 class AuthenticatorAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """MFA reset for a user who lost their phone: the administrator may delete, never read secrets."""
 
-    list_display = ["user", "type", "created_at", "last_used_at"]
+    # allauth gives these fields no verbose names (English "user", "created at"): Danish labels.
+    list_display = ["owner", "type", "created", "last_used"]
     list_filter = ["type"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
-    fields = ["user", "type", "created_at", "last_used_at"]
+    fields = ["owner", "type", "created", "last_used"]
     readonly_fields = fields
+
+    @admin.display(description="Bruger", ordering="user__email")
+    def owner(self, obj: Authenticator) -> Any:
+        return obj.user
+
+    @admin.display(description="Oprettet", ordering="created_at")
+    def created(self, obj: Authenticator) -> Any:
+        return obj.created_at
+
+    @admin.display(description="Senest brugt", ordering="last_used_at")
+    def last_used(self, obj: Authenticator) -> Any:
+        return obj.last_used_at
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
