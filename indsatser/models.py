@@ -758,8 +758,9 @@ class AbsenceStepRecord(models.Model):
     objects = AbsenceStepRecordQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "udført trin"
-        verbose_name_plural = "udførte trin"
+        # A record exists from the step's start: open or done ("udført trin" named open ones wrongly).
+        verbose_name = "trin i fraværsproceduren"
+        verbose_name_plural = "trin i fraværsproceduren"
         ordering = ["step__order", "pk"]
         indexes = [models.Index(fields=["done_on", "due"], name="absence_step_done_due")]
         constraints = [

@@ -241,6 +241,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "ppr.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "ppr.accounts.forms.LoginForm"}
 SOCIALACCOUNT_ADAPTER = "ppr.accounts.adapters.SocialAccountAdapter"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
