@@ -8,8 +8,8 @@ from django.utils.html import format_html
 
 from ppr.tables import pk_url
 
+from .colours import colour_badge
 from .models import Case, RulerColour
-from .rating_trend import COLOUR_SHORT
 
 #: Sort order of the Børnelineal colours: by seriousness, not alphabetically.
 COLOUR_RANK = CaseExpr(
@@ -23,11 +23,6 @@ COLOUR_RANK = CaseExpr(
 
 def with_colour_rank(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.annotate(colour_rank=COLOUR_RANK)
-
-
-def colour_badge(colour: str, label: str) -> str:
-    """The colour as a labelled badge: the text says the colour, so it is never colour-only."""
-    return format_html('<span class="ppr-badge ppr-colour-{}">{}</span>', colour, label)
 
 
 class CaseTable(tables.Table):
@@ -109,11 +104,7 @@ class CaseTable(tables.Table):
         return record.get_status_display()
 
     def render_colour(self, record: Case) -> str:
-        if not record.latest_colour:
-            return "Ingen vurdering"
-        return colour_badge(
-            record.latest_colour, COLOUR_SHORT.get(record.latest_colour, record.latest_colour)
-        )
+        return colour_badge(record.latest_colour, empty="Ingen vurdering")
 
     def render_open_days(self, record: Case) -> str:
         end = record.closed_at or timezone.now()

@@ -22,7 +22,7 @@ from .case_forms import CaseAssignForm, CaseCloseForm, CaseSearchForm
 from .case_tables import CaseTable, with_colour_rank
 from .case_timeline import child_ratings, gather_timeline
 from .models import Case
-from .rating_trend import COLOUR_SHORT, build_trend
+from .rating_trend import build_trend
 
 PURPOSE = "sagsbehandling"
 #: At most this many rows answer a name search (a POST result has no paging).
@@ -184,7 +184,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": gather_timeline(case, user, ratings),  # type: ignore[arg-type]
         "ratings": ratings,
         "trend": build_trend(ratings),
-        "latest_colour_label": COLOUR_SHORT.get(case.latest_colour, ""),  # type: ignore[call-overload]
         "can_edit": user.has_perm("cases.edit_case", case),
         "can_assign": user.has_perm("cases.assign_case", case),
         # A course for one child starts from the child's open case (indsatser:case-course-create).

@@ -71,7 +71,11 @@ def child_create(request: HttpRequest) -> HttpResponse:
             if _children(request).filter(pk=duplicate.existing.pk).exists():
                 existing_url = reverse("cases:child-detail", kwargs={"pk": duplicate.existing.pk})
         else:
-            messages.success(request, f"{child.name} er registreret.")
+            messages.success(
+                request,
+                f"{child.name} er registreret. Tilføj forældrene og deres samtykke herunder, "
+                "før I starter en indstilling.",
+            )
             return redirect("cases:child-detail", pk=child.pk)
     context = {
         "form": form,

@@ -544,6 +544,11 @@ class Referral(models.Model):
     def audit_institution_id(self) -> int:
         return self.institution_id
 
+    def can_download(self, user) -> bool:  # type: ignore[no-untyped-def]
+        """The receipt PDF: for whoever sees the referral once it has been submitted."""
+        visible = Referral.objects.visible_to(user).filter(pk=self.pk)
+        return visible.exclude(status=ReferralStatus.DRAFT).exists()
+
     @property
     def deadline_link(self) -> str:
         return self.get_absolute_url()

@@ -128,8 +128,14 @@ def referral_for(case: Case) -> Referral | None:
     )
 
 
+def _perspective(text: str) -> str:
+    """A perspective from the referral, marked as such: the psychologist adds their own."""
+    return f"Ifølge indstillingen: {text.strip()}" if text.strip() else ""
+
+
 def prefill(case: Case) -> dict[str, str]:
-    """Commissioner, commission and background from the referral (editable in the draft)."""
+    """Commissioner, commission, background and the child's and parents' perspectives from the
+    referral, for a new draft only (editable there; a draft is never filled again)."""
     referral = referral_for(case)
     if referral is None:
         return {}
@@ -162,6 +168,8 @@ def prefill(case: Case) -> dict[str, str]:
         "commissioned_by": commissioned_by,
         "commission": "\n\n".join(commission_parts),
         "background": "\n\n".join(background_parts),
+        "child_perspective": _perspective(referral.child_perspective),
+        "parents_perspective": _perspective(referral.parents_perspective),
     }
 
 

@@ -3,11 +3,13 @@
 from django import forms
 
 from ppr.accounts.models import User
+from ppr.organisation.models import Institution
 
 from .case_forms import CaseworkerChoiceField, caseworkers_with_caseload
 from .models import Child, EvaluationParty, RedirectForum, ReferralRequest, RulerColour
 from .referral_services import DRAFT_FIELDS, PARENT_REQUEST_FIELDS
 from .uploads import ALLOWED_LABEL, validate_attachment
+from .wording import wording_for
 
 TEXT = {"class": "form-input"}
 AREA = {"class": "form-input", "rows": 5}
@@ -93,8 +95,19 @@ class ReferralForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args: object, can_record_parent_request: bool = False, **kwargs: object):
+    def __init__(
+        self,
+        *args: object,
+        can_record_parent_request: bool = False,
+        institution: Institution | None = None,
+        **kwargs: object,
+    ):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # A daycare's referral speaks of the child, the stue and its pædagoger, not pupils.
+        self.wording = wording_for(institution)
+        self.fields["plan_evaluated_with"].choices = list(  # type: ignore[attr-defined]
+            self.wording.evaluation_parties.items()
+        )
         if not can_record_parent_request:
             for name in PARENT_REQUEST_FIELDS:
                 del self.fields[name]

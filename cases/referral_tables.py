@@ -10,23 +10,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ppr.tables import pk_url
 
-from .models import ReferralRequest, ReferralStatus, RulerColour
+from .colours import colour_badge
+from .models import ReferralRequest, ReferralStatus
 
 REQUEST_LABELS = dict(ReferralRequest.choices)
-COLOUR_NAMES = {
-    RulerColour.GROEN: "Grøn",
-    RulerColour.GUL: "Gul",
-    RulerColour.ROED: "Rød",
-}
-
-
-def colour_badge(colour: str) -> str:
-    if not colour:
-        return "–"
-    # The colour's name is always written out: colour is never the only carrier of meaning.
-    return format_html(
-        '<span class="ppr-badge ppr-colour-{}">{}</span>', colour, COLOUR_NAMES.get(colour, colour)
-    )
 
 
 def number_link(pk: int) -> SafeString:
@@ -101,8 +88,9 @@ class ReferralQueueTable(tables.Table):
     def render_requests(self, value: list[str]) -> str:
         return format_html_join(", ", "{}", ((REQUEST_LABELS.get(v, v),) for v in value)) or "–"
 
-    def render_ruler_colour(self, value: str) -> str:
-        return colour_badge(value)
+    def render_ruler_colour(self, record: object) -> str:
+        # The stored value, not ``value``: django-tables2 passes a choice field's display text.
+        return colour_badge(record.ruler_colour)  # type: ignore[attr-defined]
 
     def render_waiting(self, value: object) -> str:
         days = waiting_days(value, self.today)

@@ -23,13 +23,13 @@ from ppr.organisation.models import Municipality
 from ppr.returns import with_next
 from ppr.tables import paginate
 
+from . import referral_receipt
 from . import referral_services as services
 from .child_search import chosen_child, search_children
 from .models import (
     WAITING_STATUSES,
     CaseStatus,
     Child,
-    EvaluationParty,
     Guardian,
     Referral,
     ReferralAttachment,
@@ -49,11 +49,11 @@ from .referral_forms import (
 )
 from .referral_tables import ReferralQueueTable, ReferralTable
 from .uploads import EXTENSIONS, safe_download_name
+from .wording import evaluation_labels, wording_for
 
 PURPOSE = "indstilling"
 PURPOSE_INTAKE = "visitation"
 REQUEST_LABELS = dict(ReferralRequest.choices)
-EVALUATION_LABELS = dict(EvaluationParty.choices)
 
 
 def _visible(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -244,10 +244,27 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consent_steps": _consent_steps(request, referral) if problems else [],
         "expires_on": _expires_on(request, referral),
         "close_form": CloseForm() if can["close"] else None,
+        "receipt": referral_receipt.receipt_for(referral)
+        if referral.status != ReferralStatus.DRAFT
+        else None,
         "forum_referral": _forum_referral(referral),
         "crumbs": _crumbs(request, referral),
     }
     return _page(request, "cases/referral_detail.html", context)
+
+
+@login_required
+@require_POST
+def referral_receipt_order(request: HttpRequest, pk: int) -> HttpResponse:
+    """Order the printable receipt (PDF) of a submitted referral; it is made in the background."""
+    referral = get_object_or_404(_visible(request).select_related("child", "institution"), pk=pk)
+    try:
+        referral_receipt.order_receipt(referral, by=request.user)
+    except referral_receipt.NotSubmitted:
+        messages.info(request, "Der er først en kvittering, når indstillingen er sendt.")
+    else:
+        messages.success(request, "Kvitteringen dannes nu. Du kan hente den her på siden.")
+    return redirect(referral.get_absolute_url() + "#kvittering")
 
 
 def _forum_referral(referral: Referral):  # type: ignore[no-untyped-def]
@@ -286,9 +303,10 @@ def _content(request: HttpRequest, referral: Referral) -> dict:
     return {
         "referral": referral,
         "request_labels": [REQUEST_LABELS.get(v, v) for v in referral.requests or []],
-        "evaluated_with_labels": [
-            EVALUATION_LABELS.get(v, v) for v in referral.plan_evaluated_with or []
-        ],
+        "evaluated_with_labels": evaluation_labels(
+            referral.institution, referral.plan_evaluated_with
+        ),
+        "wording": wording_for(referral.institution),
         "child_visible": Child.objects.visible_to(request.user)
         .filter(pk=referral.child_id)
         .exists(),
@@ -323,7 +341,9 @@ def _edit_page(
     can_parent = request.user.has_perm("cases.record_parent_request")
     if form is None:
         form = ReferralForm(
-            initial=ReferralForm.initial_from(referral), can_record_parent_request=can_parent
+            initial=ReferralForm.initial_from(referral),
+            can_record_parent_request=can_parent,
+            institution=referral.institution,
         )
     context = {
         "referral": referral,
@@ -370,7 +390,9 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     if (response := _edit_or_explain(request, referral)) is not None:
         return response
     can_parent = request.user.has_perm("cases.record_parent_request")
-    form = ReferralForm(request.POST, can_record_parent_request=can_parent)
+    form = ReferralForm(
+        request.POST, can_record_parent_request=can_parent, institution=referral.institution
+    )
     if not form.is_valid():
         return _edit_page(request, referral, form=form, status=400)
     try:
@@ -395,13 +417,17 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     except services.SubmissionBlocked as blocked:
         data = request.POST.copy()
         data["version"] = str(referral.version)
-        form = ReferralForm(data, can_record_parent_request=can_parent)
+        form = ReferralForm(
+            data, can_record_parent_request=can_parent, institution=referral.institution
+        )
         form.is_valid()
         form.add_error(None, blocked)
         messages.warning(request, "Kladden er gemt, men indstillingen er ikke sendt endnu.")
         return _edit_page(request, referral, form=form, status=400)
     messages.success(
-        request, "Indstillingen er sendt til PPR. I får besked, når PPR har modtaget den."
+        request,
+        "Indstillingen er sendt til PPR. I får besked, når PPR har modtaget den. "
+        "Hent en kvittering til jeres egne papirer under “Kvittering”.",
     )
     return redirect(referral)
 
@@ -464,7 +490,9 @@ def referral_submit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
         return redirect("cases:referral-update", pk=referral.pk)
     messages.success(
-        request, "Indstillingen er sendt til PPR. I får besked, når PPR har modtaget den."
+        request,
+        "Indstillingen er sendt til PPR. I får besked, når PPR har modtaget den. "
+        "Hent en kvittering til jeres egne papirer under “Kvittering”.",
     )
     return redirect(referral)
 

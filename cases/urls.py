@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("indstillinger/<id:pk>/indsend/", referral_views.referral_submit, name="referral-submit"),
     path(
+        "indstillinger/<id:pk>/kvittering/",
+        referral_views.referral_receipt_order,
+        name="referral-receipt",
+    ),
+    path(
         "indstillinger/<id:pk>/bilag/", referral_views.attachment_upload, name="attachment-upload"
     ),
     path(

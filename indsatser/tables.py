@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from cases.colours import colour_badge
+
 from .models import AbsenceCase, Course
 
 
@@ -37,12 +39,7 @@ class CourseTable(tables.Table):
         attrs = {"id": "course-table"}
 
     def render_level(self, record: Course) -> str:
-        level = record.intervention.level
-        return format_html(
-            '<span class="ppr-badge ppr-colour-{}">{}</span>',
-            level,
-            record.intervention.get_level_display(),
-        )
+        return colour_badge(record.intervention.level, record.intervention.get_level_display())
 
 
 class AbsenceCaseTable(tables.Table):

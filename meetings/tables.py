@@ -3,6 +3,8 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from cases.colours import colour_badge
+
 from .models import ForumReferral
 
 
@@ -27,8 +29,4 @@ class ForumReferralTable(tables.Table):
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.subject_label)
 
     def render_ruler_colour(self, record: ForumReferral) -> str:
-        return format_html(
-            '<span class="ppr-badge ppr-colour-{}">{}</span>',
-            record.ruler_colour,
-            record.get_ruler_colour_display(),
-        )
+        return colour_badge(record.ruler_colour, record.get_ruler_colour_display())

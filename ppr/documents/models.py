@@ -19,6 +19,7 @@ class DocumentKind(models.TextChoices):
     NOTAT = "notat", "Notat"
     REFERAT = "referat", "Referat"
     UDVIKLINGSPLAN = "udviklingsplan", "Udviklingsplan"
+    KVITTERING = "kvittering", "Kvittering"
     ANDET = "andet", "Andet"
 
 

@@ -37,6 +37,16 @@ def test_staff_register_a_child_of_their_institution(cast) -> None:
     assert row.child_id == child.pk and "4234" not in row.term
 
 
+def test_registering_confirms_on_the_childs_page_with_the_next_step(cast) -> None:
+    response = client_for(cast.teacher).post(reverse(CREATE), registration(cast), follow=True)
+    child = Child.objects.get()
+    assert response.redirect_chain[-1][0] == child_url("child-detail", child)
+    html = response.text
+    assert "Alma Nørgaard er registreret." in html and "Tilføj forældrene" in html
+    assert "<h1>Alma Nørgaard</h1>" in html and child.cpr_masked in html
+    assert child_url("guardian-create", child) in html and "140316-4234" not in html
+
+
 @pytest.mark.parametrize("bad", ["123", "320116-1234", "14031612", "abcdef-ghij"])
 def test_an_invalid_cpr_is_refused_in_danish(cast, bad: str) -> None:
     response = client_for(cast.teacher).post(reverse(CREATE), registration(cast, cpr=bad))

@@ -282,3 +282,37 @@ def test_a_draft_cannot_be_sent_and_only_custody_holders_may_receive(cast: Any) 
             batch=uuid.uuid4(),
         )
     assert not PpvDispatch.objects.exists()
+
+
+# --- The perspectives from the referral --------------------------------------------------
+
+
+def test_a_new_ppv_brings_the_childs_and_parents_perspectives_from_the_referral(
+    cast: Any,
+) -> None:
+    case = ppv_case(cast)
+    case.referrals.update(
+        child_perspective="Åse siger, at frikvartererne er svære.",
+        parents_perspective="Mor og far oplever en glad pige derhjemme.",
+    )
+    ppv = services.start_ppv(case=case, by=cast.psychologist)
+    assert ppv.child_perspective == "Ifølge indstillingen: Åse siger, at frikvartererne er svære."
+    assert ppv.parents_perspective.endswith("Mor og far oplever en glad pige derhjemme.")
+
+
+def test_the_perspectives_never_overwrite_what_the_psychologist_wrote(cast: Any) -> None:
+    case = ppv_case(cast)
+    case.referrals.update(child_perspective="Fra skolen.", parents_perspective="")
+    ppv = services.start_ppv(case=case, by=cast.psychologist)
+    Ppv.objects.filter(pk=ppv.pk).update(child_perspective="Min samtale med Åse.")
+    case.referrals.update(child_perspective="Ændret i indstillingen.")
+    again = services.start_ppv(case=case, by=cast.psychologist)
+    assert again.pk == ppv.pk and again.child_perspective == "Min samtale med Åse."
+    assert again.parents_perspective == ""
+
+
+def test_a_case_without_a_referral_starts_with_empty_perspectives(cast: Any) -> None:
+    case = ppv_case(cast)
+    case.referrals.all().delete()
+    ppv = services.start_ppv(case=case, by=cast.psychologist)
+    assert ppv.child_perspective == "" and ppv.parents_perspective == ""

@@ -138,6 +138,14 @@ ROUTES = [
         method="post",
     ),
     Route("cases:referral-submit", everyone(405), kwargs=_pk(draft)),
+    # The receipt of a submitted referral (a PDF ordered for whoever sees the referral).
+    Route(
+        "cases:referral-receipt",
+        _as(accepted_readers, 302),
+        kwargs=_pk(accepted),
+        method="post",
+    ),
+    Route("cases:referral-receipt", everyone(405), kwargs=_pk(accepted)),
     # Attachments.
     Route("cases:attachment-upload", _as(draft_editors, 400), kwargs=_pk(draft), method="post"),
     Route("cases:attachment-download", accepted_readers, kwargs=_accepted_attachment_pk),
