@@ -537,6 +537,11 @@ class Referral(models.Model):
         return reverse("cases:referral-detail", kwargs={"pk": self.pk})
 
     @property
+    def audit_label(self) -> str:
+        """The referral as the audit log names it (ppr/audit/labels.py)."""
+        return f"Indstilling nr. {self.pk}"
+
+    @property
     def audit_child_id(self) -> int:
         return self.child_id
 
@@ -727,6 +732,11 @@ class Case(models.Model):
     @property
     def reference(self) -> str:
         return f"{self.opened_at:%Y}-{self.pk:05d}"
+
+    @property
+    def audit_label(self) -> str:
+        """The case as the audit log names it (ppr/audit/labels.py)."""
+        return f"Sag {self.reference}"
 
     @property
     def is_open(self) -> bool:
@@ -1051,6 +1061,14 @@ class Ppv(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:ppv-detail", kwargs={"pk": self.pk})
+
+    #: What ``audit_label`` reads besides the PPV (ppr/audit/labels.py).
+    audit_label_related = ("case",)
+
+    @property
+    def audit_label(self) -> str:
+        """The PPV as the audit log names it: its version and its case."""
+        return f"PPV version {self.number}, sag {self.case.reference}"
 
     @property
     def is_final(self) -> bool:

@@ -1,5 +1,6 @@
 import django_tables2 as tables
 
+from .labels import Key, object_labels
 from .models import AuditEvent
 
 
@@ -23,6 +24,8 @@ class AuditEventTable(tables.Table):
     ip = tables.Column(verbose_name="IP-adresse", orderable=False, default="–")
     request_id = tables.Column(verbose_name="Request-id", orderable=False, default="–")
 
+    object_labels: dict[Key, str] | None = None
+
     class Meta:
         model = AuditEvent
         fields = (
@@ -42,4 +45,6 @@ class AuditEventTable(tables.Table):
         attrs = {"id": "audit-table"}
 
     def render_object(self, record: AuditEvent) -> str:
-        return f"{record.object_type} #{record.object_id}"
+        if self.object_labels is None:  # read once for the page, on its first row
+            self.object_labels = object_labels(row.record for row in self.paginated_rows)
+        return self.object_labels.get((record.object_type, record.object_id), "–")

@@ -276,3 +276,31 @@ def test_child_export_includes_rows_from_months_ago_inside_the_retention(cast) -
     with time_machine.travel(timezone.now() - timedelta(days=100)):
         record(None, AuditAction.VIEW, user=cast.psychologist, child_id=5, purpose="gammel læsning")
     assert [row[2] for row in child_access_rows(child_id=5)] == ["gammel læsning"]
+
+
+def test_the_log_names_records_as_people_do_without_cpr(
+    client_as, cast, django_assert_max_num_queries
+) -> None:
+    from ppr.accounts.models import User
+    from tests.cases.case_fixtures import make_case
+    from tests.cases.ppv_fixtures import draft, ppv_case
+
+    case = make_case(cast, assigned=cast.psychologist)
+    record(None, AuditAction.VIEW, obj=case, user=cast.psychologist, purpose="sagsbehandling")
+    record(None, AuditAction.VIEW, obj=case.child, user=cast.psychologist, purpose="sagsbehandling")
+    record(None, AuditAction.UPDATE, obj=cast.colleague, user=cast.ppr_leader, purpose="admin")
+    ppv = draft(cast, ppv_case(cast))
+    record(None, AuditAction.VIEW, obj=ppv, user=cast.psychologist, purpose="sagsbehandling")
+    AuditEvent.objects.create(action=AuditAction.VIEW, object_type="cases.Case", object_id="999999")
+    client = client_as(cast.ppr_leader)
+    page = client.get(LOG_URL).content.decode()
+    assert f"Sag {case.reference}" in page
+    assert f"Barn #{case.child.pk}" in page and f"Bruger #{cast.colleague.pk}" in page
+    assert f"PPV version {ppv.number}, sag {ppv.case.reference}" in page
+    assert "Sag #999999" in page  # a record gone since is named by its kind
+    assert "cases.Case #" not in page and "cases.Child" not in page
+    assert case.child.cpr not in page and User._meta.label not in page
+    for n in range(30):
+        record(None, AuditAction.VIEW, obj=case, user=cast.psychologist, purpose=f"læsning-{n}")
+    with django_assert_max_num_queries(12):
+        assert client.get(LOG_URL).status_code == 200
