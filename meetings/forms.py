@@ -446,6 +446,14 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class FinaliseNoteForm(VersionForm):
+    """Make a notat final; before its meeting has begun only with an explicit confirmation."""
+
+    confirm_before_meeting = forms.BooleanField(
+        label="Mødet er ikke holdt endnu. Gør notatet endeligt alligevel.", required=False
+    )
+
+
 # --- Tværfaglige tirsdagsmøder -----------------------------------------------------------------
 
 

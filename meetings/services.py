@@ -730,9 +730,22 @@ def _journal(note: Note, *, by: User) -> list[JournalEntry]:
     return entries
 
 
+def early_note_message(starts_at: datetime) -> str:
+    """Why a notat for a meeting not yet held is not made final without a confirmation."""
+    return (
+        f"Mødet er først {timezone.localtime(starts_at):%d.%m.%Y kl. %H.%M}. Et notat gøres "
+        "normalt endeligt, når mødet er holdt. Bekræft, hvis det skal gøres endeligt nu."
+    )
+
+
 @transaction.atomic
-def finalise_note(*, note: Note, by: User, version: int) -> Note:
-    """Lock the notat, order its PDF, send it to the participants and journal it on the cases."""
+def finalise_note(
+    *, note: Note, by: User, version: int, confirm_before_meeting: bool = False
+) -> Note:
+    """Lock the notat, order its PDF, send it to the participants and journal it on the cases.
+
+    A notat records a meeting that was held: finalising it before the meeting has begun is
+    refused unless the writer confirms it (a notat written ahead, say, from an agenda)."""
     if not rules.can_edit_note(by, note):
         raise PermissionDenied
     locked = Note.objects.select_for_update().get(pk=note.pk)
@@ -745,6 +758,11 @@ def finalise_note(*, note: Note, by: User, version: int) -> Note:
         )
     if not locked.text.strip():
         raise ValidationError({"text": "Skriv notatet, før det gøres endeligt."})
+    starts_at = locked.meeting.starts_at
+    if starts_at > timezone.now() and not confirm_before_meeting:
+        raise ValidationError(
+            {"confirm_before_meeting": early_note_message(starts_at)}, code="before_meeting"
+        )
     locked.status = NoteStatus.FINAL
     locked.finalised_at = timezone.now()
     locked.finalised_by = by

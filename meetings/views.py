@@ -34,11 +34,11 @@ from .forms import (
     ConferenceSeriesForm,
     DecisionForm,
     DecisionOptions,
+    FinaliseNoteForm,
     ForumMeetingForm,
     ForumReferralForm,
     NoteForm,
     SupportForumForm,
-    VersionForm,
 )
 from .models import (
     AgendaItem,
@@ -863,6 +863,7 @@ def note_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "document": document,
         "participants": note.participants.all(),
         "children": Child.objects.filter(pk__in=note.named_child_ids()),
+        "before_meeting": meeting.starts_at > timezone.now(),
         "crumbs": [
             ("Møder", reverse("meetings:index")),
             (str(meeting), meeting.get_absolute_url()),
@@ -879,12 +880,17 @@ def note_finalise(request: AuthedRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(_note_queryset(request.user), pk=pk)
     if not rules.can_edit_note(request.user, note):
         raise PermissionDenied
-    form = VersionForm(request.POST)
+    form = FinaliseNoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Siden var forældet. Se notatet igennem og prøv igen.")
         return redirect(note)
     try:
-        services.finalise_note(note=note, version=form.cleaned_data["version"], by=request.user)
+        services.finalise_note(
+            note=note,
+            version=form.cleaned_data["version"],
+            by=request.user,
+            confirm_before_meeting=form.cleaned_data["confirm_before_meeting"],
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

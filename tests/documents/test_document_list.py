@@ -67,7 +67,9 @@ def final_notat(cast: Any, institution: Any = None, leader: Any = None) -> Any:
         version=note.version,
         by=cast.psychologist,
     )
-    return meeting_services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    return meeting_services.finalise_note(
+        note=note, version=note.version, by=cast.psychologist, confirm_before_meeting=True
+    )
 
 
 def doc(subject: Any) -> Document:

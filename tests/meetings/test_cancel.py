@@ -68,7 +68,9 @@ def test_a_meeting_with_a_final_notat_cannot_be_called_off(cast, booked) -> None
         version=note.version,
         by=cast.psychologist,
     )
-    services.finalise_note(note=note, by=cast.psychologist, version=note.version)
+    services.finalise_note(
+        note=note, by=cast.psychologist, version=note.version, confirm_before_meeting=True
+    )
     with pytest.raises(ValidationError, match="endeligt notat"):
         services.cancel_meeting(meeting=booked, by=cast.school_leader)
 

@@ -56,7 +56,9 @@ def final_notat(cast: Any, django_capture_on_commit_callbacks: Any) -> tuple[Any
         by=cast.psychologist,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        final = services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+        final = services.finalise_note(
+            note=note, version=note.version, by=cast.psychologist, confirm_before_meeting=True
+        )
     document = Document.objects.for_subject(final).get()
     return final, document
 

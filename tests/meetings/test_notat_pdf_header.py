@@ -54,7 +54,9 @@ def _finalise(note: Any, by: Any, capture: Any) -> Document:
         by=by,
     )
     with capture(execute=True):
-        final = services.finalise_note(note=note, version=note.version, by=by)
+        final = services.finalise_note(
+            note=note, version=note.version, by=by, confirm_before_meeting=True
+        )
     document = Document.objects.for_subject(final).get()
     assert document.status == DocumentStatus.READY
     return document

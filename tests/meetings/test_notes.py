@@ -4,6 +4,7 @@ journaled on each named child's open case, and the notat deadline met."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import CaseStatus, JournalEntry, JournalKind
 from meetings import services
@@ -56,7 +57,9 @@ def test_finalising_the_notat_meets_the_deadline_journals_notifies_and_orders_a_
     meeting, case = booked
     deadline = Deadline.objects.for_subject(meeting).get(kind=DeadlineKind.NOTAT)
     note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
-    final = services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    final = services.finalise_note(
+        note=note, version=note.version, by=cast.psychologist, confirm_before_meeting=True
+    )
 
     assert final.status == NoteStatus.FINAL and final.finalised_by == cast.psychologist
     deadline.refresh_from_db()
@@ -83,8 +86,12 @@ def test_finalising_the_notat_meets_the_deadline_journals_notifies_and_orders_a_
 def test_a_final_notat_is_locked_and_a_second_finalise_does_nothing_twice(cast, booked) -> None:  # type: ignore[no-untyped-def]
     meeting, case = booked
     note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
-    final = services.finalise_note(note=note, version=note.version, by=cast.psychologist)
-    again = services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    final = services.finalise_note(
+        note=note, version=note.version, by=cast.psychologist, confirm_before_meeting=True
+    )
+    again = services.finalise_note(
+        note=note, version=note.version, by=cast.psychologist, confirm_before_meeting=True
+    )
     assert again.finalised_at == final.finalised_at
     assert JournalEntry.objects.filter(case=case).count() == 1
     with pytest.raises(ValidationError, match="endeligt"):
@@ -97,7 +104,9 @@ def test_a_notat_is_not_journaled_on_a_closed_case(cast, booked) -> None:  # typ
         status=CaseStatus.CLOSED, outcome="afsluttet_uden_videre"
     )
     note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
-    services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    services.finalise_note(
+        note=note, version=note.version, by=cast.psychologist, confirm_before_meeting=True
+    )
     assert not JournalEntry.objects.exists()
 
 
@@ -105,7 +114,9 @@ def test_an_empty_notat_cannot_be_finalised(cast, booked) -> None:  # type: igno
     meeting, _ = booked
     note = services.start_note(meeting=meeting, by=cast.psychologist)
     with pytest.raises(ValidationError):
-        services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+        services.finalise_note(
+            note=note, version=note.version, by=cast.psychologist, confirm_before_meeting=True
+        )
     note.refresh_from_db()
     assert note.status == NoteStatus.DRAFT
 
@@ -153,7 +164,9 @@ def test_conference_notat_is_journaled_on_every_named_childs_case(cast, conferen
     note = services.start_note(meeting=conference, by=cast.psychologist)
     assert "Punkt" not in note.decisions and "1. Trivsel" in note.decisions  # items are prefilled
     note = _write(note, cast.psychologist)
-    services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    services.finalise_note(
+        note=note, version=note.version, by=cast.psychologist, confirm_before_meeting=True
+    )
     assert sorted(JournalEntry.objects.values_list("case_id", flat=True)) == sorted(
         case.pk for case in cases
     )
@@ -177,7 +190,8 @@ def test_the_notat_pages_write_and_finalise_without_javascript(cast, booked, cli
     note.refresh_from_db()
     assert (
         client.post(
-            reverse("meetings:note-finalise", args=[note.pk]), {"version": note.version}
+            reverse("meetings:note-finalise", args=[note.pk]),
+            {"version": note.version, "confirm_before_meeting": "on"},
         ).status_code
         == 302
     )
@@ -198,7 +212,9 @@ def test_the_notat_pdf_renders_with_its_text(cast, booked) -> None:  # type: ign
 
     meeting, case = booked
     note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
-    final = services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    final = services.finalise_note(
+        note=note, version=note.version, by=cast.psychologist, confirm_before_meeting=True
+    )
     document = Document.objects.for_subject(final).get()
     pdf = rendering.render(document.template_name, document.context)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
@@ -226,7 +242,9 @@ def test_a_scheduled_konference_gives_ppr_a_notat_deadline_that_the_final_notat_
         at(3, 13).date(), Municipality.current().notat_working_days
     )
     note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
-    services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    services.finalise_note(
+        note=note, version=note.version, by=cast.psychologist, confirm_before_meeting=True
+    )
     deadline.refresh_from_db()
     assert deadline.state == DeadlineState.MET
 
@@ -242,3 +260,29 @@ def test_a_konference_entered_afterwards_owes_its_notat_from_today(cast, series)
         by=cast.school_leader,
     )
     assert Deadline.objects.for_subject(meeting).get().due == calendar.today()
+
+
+def test_a_notat_is_not_made_final_before_its_meeting_without_a_confirmation(
+    cast, booked, client_as
+) -> None:  # type: ignore[no-untyped-def]
+    meeting, case = booked  # the meeting is tomorrow
+    note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
+    with pytest.raises(ValidationError) as refused:
+        services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+    starts = timezone.localtime(meeting.starts_at)
+    assert refused.value.message_dict["confirm_before_meeting"] == [
+        f"Mødet er først {starts:%d.%m.%Y kl. %H.%M}. Et notat gøres normalt endeligt, når "
+        "mødet er holdt. Bekræft, hvis det skal gøres endeligt nu."
+    ]
+    note.refresh_from_db()
+    assert not note.is_final
+
+    client = client_as(cast.psychologist)
+    page = client.get(note.get_absolute_url()).content.decode()
+    assert 'name="confirm_before_meeting"' in page
+    response = client.post(
+        reverse("meetings:note-finalise", args=[note.pk]), {"version": note.version}, follow=True
+    )
+    assert "Mødet er først" in response.content.decode()
+    note.refresh_from_db()
+    assert not note.is_final

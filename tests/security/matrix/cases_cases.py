@@ -8,6 +8,8 @@ the administrator see no case at all (404).
 
 from datetime import date
 
+from django.utils import timezone
+
 from cases.models import Case, JournalEntry
 from tests.cases.factories import CaseFactory, ChildFactory, JournalEntryFactory
 from tests.security.routes import Route, everyone
@@ -89,7 +91,12 @@ ROUTES = [
         _redirected(journal_readers),
         kwargs=_entry_pk,
         method="post",
-        data=lambda cast: {"text": "Rettet tekst.", "reason": "Stavefejl", "version": 1},
+        data=lambda cast: {
+            "occurred_on": timezone.localdate().isoformat(),
+            "text": "Rettet tekst.",
+            "reason": "Stavefejl",
+            "version": 1,
+        },
     ),
     Route("cases:rating-create", case_workers, kwargs=_case_pk),
     Route(
