@@ -554,6 +554,12 @@ def cancel_meeting(
 # --- Notater -----------------------------------------------------------------------------------
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending in one full stop: a note typed as "Følges op." keeps its own."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def _conference_decisions(meeting: ConferenceMeeting) -> str:
     lines = []
     for item in meeting.items.select_related("child", "responsible", "forum"):
@@ -570,7 +576,7 @@ def _conference_decisions(meeting: ConferenceMeeting) -> str:
                 line += f". {item.decision_note}"
         else:
             line += ": ingen beslutning"
-        lines.append(line + ".")
+        lines.append(_sentence(line))
     return "\n".join(lines)
 
 

@@ -91,6 +91,10 @@ def seed_organisation() -> DemoOrganisation:
     municipality = Municipality.current()
     municipality.name = "Nordvig Kommune"
     municipality.logo_text = "Nordvig PPR"
+    municipality.ppr_name = "PPR Nordvig"
+    municipality.ppr_address = "Rådhusvej 1, 9990 Nordvig"
+    municipality.ppr_phone = "72 00 00 00"
+    municipality.ppr_email = "ppr@nordvig.dk"
     municipality.save()
 
     for name in ("Vest", "Øst"):

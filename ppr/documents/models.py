@@ -1,5 +1,6 @@
 """Stored documents: a PDF rendered from a domain template, kept in private storage."""
 
+import re
 import uuid
 from collections.abc import Iterable
 from typing import Any, Self, cast
@@ -10,6 +11,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 
 from ppr.access import VisibleQuerySet
 
@@ -158,6 +160,15 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (version {self.version})"
+
+    @property
+    def filename(self) -> str:
+        """The download's file name: the title, and the version unless the title names it
+        ("ppv-sag-2026-00018-version-1.pdf", not "…-version-1-v1.pdf")."""
+        stem = slugify(self.title, allow_unicode=True) or "dokument"
+        if not re.search(rf"(^|-)version-{self.version}($|-)", stem):
+            stem = f"{stem}-v{self.version}"
+        return f"{stem}.pdf"
 
     @property
     def is_ready(self) -> bool:

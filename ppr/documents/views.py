@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
@@ -102,13 +101,10 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not document.is_ready:
         return redirect("documents:document-status", pk=document.pk)
     _print_audit(request, document, purpose="udskrift")
-    filename = (
-        f"{slugify(document.title, allow_unicode=True) or 'dokument'}-v{document.version}.pdf"
-    )
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=filename,
+        filename=document.filename,
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -28,6 +28,15 @@ class Municipality(models.Model):
     reminder_lead_working_days = models.PositiveSmallIntegerField(
         "påmindelse før frist (arbejdsdage)", default=2
     )
+    # The sender on every PDF: who the family or school writes to or calls about a document.
+    ppr_name = models.CharField(
+        "PPR's navn", max_length=100, blank=True, help_text="Fx “PPR Nordvig”."
+    )
+    ppr_address = models.CharField(
+        "PPR's adresse", max_length=200, blank=True, help_text="Fx “Rådhusvej 1, 9990 Nordvig”."
+    )
+    ppr_phone = models.CharField("PPR's telefon", max_length=30, blank=True)
+    ppr_email = models.EmailField("PPR's e-mail", blank=True)
 
     class Meta:
         verbose_name = "kommune"
@@ -46,6 +55,21 @@ class Municipality(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.pk = 1
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def ppr_sender(self) -> str:
+        """PPR's name as a sender: its own name, else "PPR, <kommune>"."""
+        return self.ppr_name or f"PPR, {self.name}"
+
+    @property
+    def ppr_contact(self) -> str:
+        """PPR's address, telephone and e-mail on one line (the parts that are filled in)."""
+        parts = [
+            self.ppr_address,
+            f"Tlf. {self.ppr_phone}" if self.ppr_phone else "",
+            self.ppr_email,
+        ]
+        return " · ".join(part for part in parts if part)
 
     @classmethod
     def current(cls) -> "Municipality":

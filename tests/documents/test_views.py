@@ -266,3 +266,27 @@ def test_visible_to_asks_each_subject(allowed: set[int], cast: Any) -> None:
 def test_visible_to_is_empty_when_the_subject_has_no_rule(cast: Any) -> None:
     waiting(cast)
     assert list(Document.objects.all().visible_to(cast.psychologist)) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "version", "filename"),
+    [
+        ("PPV sag 2026-00018, version 1", 1, "ppv-sag-2026-00018-version-1.pdf"),
+        ("PPV sag 2026-00018, version 2", 2, "ppv-sag-2026-00018-version-2.pdf"),
+        ("Notat fra mødet", 1, "notat-fra-mødet-v1.pdf"),
+        ("Udviklingsplanen, status", 3, "udviklingsplanen-status-v3.pdf"),
+        ("", 1, "dokument-v1.pdf"),
+    ],
+)
+def test_the_file_name_says_the_version_once(title: str, version: int, filename: str) -> None:
+    assert Document(title=title, version=version).filename == filename
+
+
+def test_a_ppv_download_is_named_by_its_title_without_repeating_the_version(
+    document: Document, client_as: Any, cast: Any
+) -> None:
+    document.title = "PPV sag 2026-00018, version 1"
+    document.save(update_fields=["title"])
+    response = client_as(cast.school_leader).get(download_url(document))
+    response.close()  # the file stays unread
+    assert 'filename="ppv-sag-2026-00018-version-1.pdf"' in response["Content-Disposition"]

@@ -4,8 +4,10 @@ change shows at once."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from ppr import generations
+from ppr.demo import seed_organisation
 from ppr.organisation.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +73,25 @@ def test_many_values_are_read_with_their_generation_in_one_round_trip(monkeypatc
     assert generations.cached_many("test-many", parts, timeout=60) == {"a": "a 1", "b": "b 3"}
     generations.renew("test-many")
     assert generations.cached_many("test-many", parts, timeout=60) == {"a": "a 4", "b": "b 5"}
+
+
+def test_the_administrator_edits_pprs_contact_details_where_the_municipality_is_edited(
+    cast, client_as
+):
+    municipality = Municipality.current()
+    html = (
+        client_as(cast.administrator)
+        .get(reverse("admin:organisation_municipality_change", args=[municipality.pk]))
+        .content.decode()
+    )
+    for field in ("ppr_name", "ppr_address", "ppr_phone", "ppr_email"):
+        assert f'name="{field}"' in html
+
+
+def test_the_demo_municipality_has_pprs_name_address_and_contact_details():
+    seed_organisation()
+    municipality = Municipality.current()
+    assert municipality.ppr_sender == "PPR Nordvig"
+    assert (
+        municipality.ppr_contact == "Rådhusvej 1, 9990 Nordvig · Tlf. 72 00 00 00 · ppr@nordvig.dk"
+    )
