@@ -1,7 +1,7 @@
 """Forms for meetings. Danish labels and messages; the services re-check every rule."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
@@ -455,6 +455,42 @@ class FinaliseNoteForm(VersionForm):
 
 
 # --- Tværfaglige tirsdagsmøder -----------------------------------------------------------------
+
+
+class SchoolHolidayForm(StyledForm):
+    """One school holiday: its name and its first and last day."""
+
+    #: Longer than the summer holiday is a typing error (a wrong year), not a holiday.
+    LONGEST = timedelta(days=70)
+
+    name = forms.CharField(
+        label="Ferie",
+        max_length=100,
+        help_text="Fx “Sommerferie”, “Efterårsferie” eller “Juleferie”.",
+        error_messages={"required": "Skriv hvilken ferie det er."},
+    )
+    starts_on = forms.DateField(
+        label="Første feriedag",
+        widget=DATE_INPUT,
+        error_messages={"required": "Angiv første feriedag.", "invalid": "Angiv en gyldig dato."},
+    )
+    ends_on = forms.DateField(
+        label="Sidste feriedag",
+        widget=DATE_INPUT,
+        error_messages={"required": "Angiv sidste feriedag.", "invalid": "Angiv en gyldig dato."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on:
+            if ends_on < starts_on:
+                self.add_error(
+                    "ends_on", "Den sidste feriedag skal ligge på eller efter den første."
+                )
+            elif ends_on - starts_on > self.LONGEST:
+                self.add_error("ends_on", "En ferie kan højst vare 10 uger. Tjek årstallet.")
+        return data
 
 
 class PlanForm(StyledForm):

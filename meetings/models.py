@@ -746,6 +746,60 @@ SEATS_PER_MEETING = {
 }
 
 
+#: A school year starts on 1 August ("skoleåret 2026/27" runs from August 2026 to July 2027).
+SCHOOL_YEAR_STARTS = 8
+
+
+def school_year_of(day: date) -> str:
+    """The school year a day belongs to, as Danes write it: "2026/27"."""
+    first = day.year if day.month >= SCHOOL_YEAR_STARTS else day.year - 1
+    return f"{first}/{(first + 1) % 100:02d}"
+
+
+class SchoolHoliday(models.Model):
+    """A school holiday (skoleferie) the PPR leader marks, e.g. the summer holiday or Christmas
+    week: the year plan of tirsdagsmøder places no meeting in it."""
+
+    name = models.CharField(
+        "ferie", max_length=100, help_text="Fx “Sommerferie” eller “Juleferie”."
+    )
+    starts_on = models.DateField("første feriedag")
+    ends_on = models.DateField("sidste feriedag")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="oprettet af",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "skoleferie"
+        verbose_name_plural = "skoleferier"
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="school_holiday_ends_after_start",
+                violation_error_message="Den sidste feriedag skal ligge på eller efter den første.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y}"
+
+    @property
+    def school_year(self) -> str:
+        return school_year_of(self.starts_on)
+
+    @property
+    def audit_child_id(self) -> None:
+        return None
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
 class TuesdayMeeting(models.Model):
     """A tværfagligt tirsdagsmøde: always anonymous, so it links no child record at all."""
 
@@ -813,6 +867,18 @@ class TuesdayMeeting(models.Model):
     @property
     def is_past(self) -> bool:
         return self.ends_at < timezone.now()
+
+    @property
+    def status_label(self) -> str:
+        """What the plan says about the meeting: derived from its time, so a held meeting never
+        stays "Planlagt" (nobody has to mark it)."""
+        if self.is_cancelled:
+            return "Aflyst"
+        if self.is_past:
+            return "Afholdt"
+        if self.starts_at <= timezone.now():
+            return "I gang"
+        return "Planlagt"
 
     @property
     def local_date(self) -> date:

@@ -20,8 +20,15 @@ from ppr.accounts.models import Role, User
 from ppr.deadlines import calendar
 
 from . import rules, tuesdays
-from .forms import DiscussionFormSet, PlanForm, SubstituteForm, SwapForm, TuesdayAgendaForm
-from .models import SeatState, SwapRequest, TuesdayMeeting, TuesdaySeat
+from .forms import (
+    DiscussionFormSet,
+    PlanForm,
+    SchoolHolidayForm,
+    SubstituteForm,
+    SwapForm,
+    TuesdayAgendaForm,
+)
+from .models import SchoolHoliday, SeatState, SwapRequest, TuesdayMeeting, TuesdaySeat
 from .views import AuthedRequest, apply_errors
 
 
@@ -108,11 +115,11 @@ def tuesday_plan(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            skipped = tuesdays.tuesday_dates(year).skipped
-            note = (
-                f" Springer over helligdage: {', '.join(f'{d:%d.%m.}' for d in skipped)}."
-                if skipped
-                else ""
+            plan = tuesdays.tuesday_dates(year, tuesdays.holidays_in(year))
+            note = "".join(
+                f" Springer over {what}: {', '.join(f'{d:%d.%m.}' for d in days)}."
+                for what, days in (("helligdage", plan.skipped), ("skoleferier", plan.in_holidays))
+                if days
             )
             messages.success(
                 request,
@@ -122,6 +129,49 @@ def tuesday_plan(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "meetings/tuesday_plan.html", {"form": form, "crumbs": _crumbs(("Ny plan", None))}
     )
+
+
+@tuesday_user_required
+@require_http_methods(["GET", "POST"])
+def school_holidays(request: AuthedRequest) -> HttpResponse:
+    """The PPR leader marks the school holidays, school year by school year; the year plan
+    places no tirsdagsmøde in them."""
+    if not rules.can_plan_tuesdays(request.user):
+        raise PermissionDenied
+    form = SchoolHolidayForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            holiday = tuesdays.add_school_holiday(**form.cleaned_data, by=request.user)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"{holiday} er tilføjet.")
+            return redirect("meetings:school-holidays")
+    years: dict[str, list[SchoolHoliday]] = defaultdict(list)
+    for holiday in SchoolHoliday.objects.all():
+        years[holiday.school_year].append(holiday)
+    return render(
+        request,
+        "meetings/school_holidays.html",
+        {
+            "form": form,
+            "years": sorted(years.items()),
+            "crumbs": _crumbs(("Skoleferier", None)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@tuesday_user_required
+@require_POST
+def school_holiday_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Take a school holiday off the list."""
+    if not rules.can_plan_tuesdays(request.user):
+        raise PermissionDenied
+    holiday = get_object_or_404(SchoolHoliday, pk=pk)
+    tuesdays.remove_school_holiday(holiday=holiday, by=request.user)
+    messages.success(request, f"{holiday} er fjernet.")
+    return redirect("meetings:school-holidays")
 
 
 def _meeting(request: AuthedRequest, pk: int) -> TuesdayMeeting:

@@ -9,7 +9,7 @@ anonymous: nothing here links a child, and all free text refuses CPR-shaped numb
 import secrets
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -35,6 +35,7 @@ from .models import (
     Discussion,
     ForumMeeting,
     Profession,
+    SchoolHoliday,
     SeatState,
     SwapRequest,
     SwapState,
@@ -75,21 +76,64 @@ def iso_weeks_in_year(year: int) -> int:
 class PlanDates:
     dates: list[date]
     skipped: list[date]  # even-week Tuesdays that are days off (e.g. 24 December)
+    in_holidays: list[date] = field(default_factory=list)  # in a school holiday
 
 
-def tuesday_dates(year: int) -> PlanDates:
-    """The Tuesdays of ISO ``year``'s even weeks, without Danish days off.
+def tuesday_dates(year: int, holidays: Iterable[SchoolHoliday] = ()) -> PlanDates:
+    """The Tuesdays of ISO ``year``'s even weeks, without Danish days off and school holidays.
 
     In a 53-week year (e.g. 2026) the last meeting is in week 52 and the next year starts in
     week 2, three weeks later: "even weeks" is the rule people keep, not "every 14th day".
     Every even-week Tuesday of an ISO year lies in the calendar year of the same number.
     """
+    holidays = list(holidays)
     dates: list[date] = []
     skipped: list[date] = []
+    in_holidays: list[date] = []
     for week in range(2, iso_weeks_in_year(year) + 1, 2):
         day = date.fromisocalendar(year, week, 2)
-        (dates if calendar.is_working_day(day) else skipped).append(day)
-    return PlanDates(dates, skipped)
+        if not calendar.is_working_day(day):
+            skipped.append(day)
+        elif any(holiday.covers(day) for holiday in holidays):
+            in_holidays.append(day)
+        else:
+            dates.append(day)
+    return PlanDates(dates, skipped, in_holidays)
+
+
+def holidays_in(year: int) -> list[SchoolHoliday]:
+    """The school holidays that touch calendar ``year`` (a Christmas holiday can span two)."""
+    return list(
+        SchoolHoliday.objects.filter(
+            starts_on__lte=date(year, 12, 31), ends_on__gte=date(year, 1, 1)
+        )
+    )
+
+
+@transaction.atomic
+def add_school_holiday(*, name: str, starts_on: date, ends_on: date, by: User) -> SchoolHoliday:
+    """Mark a school holiday; plans made afterwards place no tirsdagsmøde in it."""
+    if not rules.can_plan_tuesdays(by):
+        raise PermissionDenied
+    holiday = SchoolHoliday(name=name.strip(), starts_on=starts_on, ends_on=ends_on, created_by=by)
+    holiday.full_clean()
+    overlapping = SchoolHoliday.objects.filter(starts_on__lte=ends_on, ends_on__gte=starts_on)
+    if overlapping.exists():
+        raise ValidationError(
+            {"starts_on": f"Perioden overlapper {overlapping.first()}. Ret den ferie i stedet."}
+        )
+    holiday.save()
+    record(None, AuditAction.CREATE, obj=holiday, purpose=PURPOSE, user=by)
+    return holiday
+
+
+@transaction.atomic
+def remove_school_holiday(*, holiday: SchoolHoliday, by: User) -> None:
+    """Take a school holiday off the list (plans already made keep their meetings)."""
+    if not rules.can_plan_tuesdays(by):
+        raise PermissionDenied
+    record(None, AuditAction.DELETE, obj=holiday, purpose=PURPOSE, user=by)
+    holiday.delete()
 
 
 def pool(district: District, profession: str, *, exclude: Iterable[int] = ()) -> list[User]:
@@ -128,7 +172,7 @@ def generate_plan(
         raise PermissionDenied
     if not rooms:
         raise ValidationError("Vælg mindst ét distrikt med et lokale.")
-    plan = tuesday_dates(year)
+    plan = tuesday_dates(year, holidays_in(year))
     first = timezone.make_aware(datetime.combine(plan.dates[0], time.min))
     last = timezone.make_aware(datetime.combine(plan.dates[-1], time.max))
     existing = TuesdayMeeting.objects.filter(

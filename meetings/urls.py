@@ -32,6 +32,12 @@ urlpatterns = [
     # Tværfaglige tirsdagsmøder
     path("tirsdagsmoeder/", tuesday_views.tuesday_list, name="tuesday-list"),
     path("tirsdagsmoeder/ny-plan/", tuesday_views.tuesday_plan, name="tuesday-plan"),
+    path("tirsdagsmoeder/skoleferier/", tuesday_views.school_holidays, name="school-holidays"),
+    path(
+        "tirsdagsmoeder/skoleferier/<id:pk>/slet/",
+        tuesday_views.school_holiday_delete,
+        name="school-holiday-delete",
+    ),
     path("tirsdagsmoeder/<id:pk>/", tuesday_views.tuesday_detail, name="tuesday-detail"),
     path("tirsdagsmoeder/<id:pk>/dagsorden/", tuesday_views.tuesday_agenda, name="tuesday-agenda"),
     path("tirsdagsmoeder/<id:pk>/aflys/", tuesday_views.tuesday_cancel, name="tuesday-cancel"),

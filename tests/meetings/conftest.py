@@ -1,6 +1,10 @@
 import pytest
 
+from meetings import tuesdays
+from meetings.models import Profession
+from ppr.accounts.models import Role
 from tests.cases.factories import ChildFactory
+from tests.factories import user_with_role
 
 from .factories import ConferenceFactory, SeriesFactory
 
@@ -27,3 +31,16 @@ def conference(cast, series):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def child(cast):  # type: ignore[no-untyped-def]
     return ChildFactory(institution=cast.school, first_name="Freja", last_name="Testesen")
+
+
+@pytest.fixture
+def staffed(cast):  # type: ignore[no-untyped-def]
+    """Vest and Øst each with three social workers, two health visitors and two psychologists."""
+    for district, team in ((cast.vest, cast.team_vest), (cast.oest, cast.team_oest)):
+        while len(tuesdays.pool(district, Profession.SOCIAL_WORKER)) < 3:
+            user_with_role(Role.SOCIAL_WORKER, district=district)
+        while len(tuesdays.pool(district, Profession.HEALTH_VISITOR)) < 2:
+            user_with_role(Role.HEALTH_VISITOR, district=district)
+        while len(tuesdays.pool(district, Profession.PSYCHOLOGIST)) < 2:
+            user_with_role(Role.PSYCHOLOGIST, team=team)
+    return cast

@@ -17,19 +17,6 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staffed(cast):  # type: ignore[no-untyped-def]
-    """Vest and Øst each with three social workers, two health visitors and two psychologists."""
-    for district, team in ((cast.vest, cast.team_vest), (cast.oest, cast.team_oest)):
-        while len(tuesdays.pool(district, Profession.SOCIAL_WORKER)) < 3:
-            user_with_role(Role.SOCIAL_WORKER, district=district)
-        while len(tuesdays.pool(district, Profession.HEALTH_VISITOR)) < 2:
-            user_with_role(Role.HEALTH_VISITOR, district=district)
-        while len(tuesdays.pool(district, Profession.PSYCHOLOGIST)) < 2:
-            user_with_role(Role.PSYCHOLOGIST, team=team)
-    return cast
-
-
 def _rooms(cast):  # type: ignore[no-untyped-def]
     return {cast.vest: "Rådhuset, lokale 1", cast.oest: "Sundhedshuset, lokale 2"}
 

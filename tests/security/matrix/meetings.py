@@ -35,6 +35,20 @@ def _future(days: int = 7):  # type: ignore[no-untyped-def]
     return timezone.now() + timedelta(days=days)
 
 
+def school_holiday(cast) -> dict:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from meetings.models import SchoolHoliday
+
+    holiday = SchoolHoliday.objects.create(
+        name="Vinterferie",
+        starts_on=date(2027, 2, 15),
+        ends_on=date(2027, 2, 19),
+        created_by=cast.ppr_leader,
+    )
+    return {"pk": holiday.pk}
+
+
 def forum_referral(cast) -> dict:  # type: ignore[no-untyped-def]
     referral = ForumReferral.objects.create(
         institution=cast.school,
@@ -293,6 +307,13 @@ ROUTES = [
     ),
     Route("meetings:tuesday-list", tuesday_users),
     Route("meetings:tuesday-plan", tuesday_leader_only),
+    Route("meetings:school-holidays", tuesday_leader_only),
+    Route(
+        "meetings:school-holiday-delete",
+        everyone(403, ppr_leader=302),
+        kwargs=school_holiday,
+        method="post",
+    ),
     Route("meetings:tuesday-detail", tuesday_users, kwargs=tuesday),
     Route(
         "meetings:tuesday-agenda",
