@@ -7,7 +7,7 @@ Idempotent: each part is only made when its natural key finds nothing, so runnin
 command again on a later day adds no duplicates.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -109,6 +109,10 @@ def _local(days: int, hour: int, minute: int = 0) -> datetime:
     )
 
 
+def _on(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
 def _partners(organisation: DemoOrganisation) -> None:
     for email, first, last, title, role, district in PARTNERS:
         user, created = User.objects.get_or_create(
@@ -182,8 +186,10 @@ def _conferences(organisation: DemoOrganisation) -> None:
             ],
             by=leader,
         )
+        # The series meets on its rule's days: the last and the next first Tuesday of a month.
+        last = tuesdays.previous_first_weekday(timezone.localdate())
         held = services.schedule_conference(
-            series=series, starts_at=_local(-10, 13), ends_at=_local(-10, 15), room=room, by=leader
+            series=series, starts_at=_on(last, 13), ends_at=_on(last, 15), room=room, by=leader
         )
         item = services.add_agenda_item(
             meeting=held,
@@ -201,8 +207,13 @@ def _conferences(organisation: DemoOrganisation) -> None:
             version=item.version,
             by=psychologist,
         )
+        following = tuesdays.next_first_weekday(timezone.localdate() + timedelta(days=1))
         upcoming = services.schedule_conference(
-            series=series, starts_at=_local(7, 13), ends_at=_local(7, 15), room=room, by=leader
+            series=series,
+            starts_at=_on(following, 13),
+            ends_at=_on(following, 15),
+            room=room,
+            by=leader,
         )
         services.add_agenda_item(
             meeting=upcoming,

@@ -136,6 +136,30 @@ def remove_school_holiday(*, holiday: SchoolHoliday, by: User) -> None:
     holiday.delete()
 
 
+def first_weekday_of_month(year: int, month: int, weekday: int = 1) -> date:
+    """The first ``weekday`` (Monday 0, Tuesday 1) of a month: "første tirsdag i måneden"."""
+    first = date(year, month, 1)
+    return first + timedelta(days=(weekday - first.weekday()) % 7)
+
+
+def next_first_weekday(after: date, weekday: int = 1) -> date:
+    """The next "first <weekday> of the month" on or after ``after``, across months and years."""
+    day = first_weekday_of_month(after.year, after.month, weekday)
+    if day >= after:
+        return day
+    year, month = (after.year + 1, 1) if after.month == 12 else (after.year, after.month + 1)
+    return first_weekday_of_month(year, month, weekday)
+
+
+def previous_first_weekday(before: date, weekday: int = 1) -> date:
+    """The last "first <weekday> of the month" before ``before``."""
+    day = first_weekday_of_month(before.year, before.month, weekday)
+    if day < before:
+        return day
+    year, month = (before.year - 1, 12) if before.month == 1 else (before.year, before.month - 1)
+    return first_weekday_of_month(year, month, weekday)
+
+
 def pool(district: District, profession: str, *, exclude: Iterable[int] = ()) -> list[User]:
     """The people of one profession who take part in the district's meetings, in a stable order."""
     role = PROFESSION_ROLE[Profession(profession)]

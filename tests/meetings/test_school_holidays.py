@@ -121,3 +121,39 @@ def test_a_held_tirsdagsmoede_reads_afholdt_not_planlagt(staffed, client_as) -> 
     assert past and future
     assert html.count("<td>Afholdt</td>") == past
     assert html.count("<td>Planlagt</td>") == future
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        (date(2026, 12, 6), date(2027, 1, 5)),  # past December's: January's, next year
+        (date(2026, 11, 30), date(2026, 12, 1)),
+        (date(2026, 12, 1), date(2026, 12, 1)),  # the day itself
+        (date(2027, 2, 3), date(2027, 3, 2)),
+        (date(2028, 2, 8), date(2028, 3, 7)),  # a leap year
+        (date(2027, 12, 8), date(2028, 1, 4)),
+    ],
+)
+def test_the_next_first_tuesday_of_the_month_is_a_tuesday_across_months_and_years(
+    after: date, expected: date
+) -> None:
+    day = tuesdays.next_first_weekday(after)
+    assert day == expected and day.weekday() == 1 and day.day <= 7
+
+
+def test_the_previous_first_tuesday_goes_back_across_the_new_year() -> None:
+    assert tuesdays.previous_first_weekday(date(2027, 1, 5)) == date(2026, 12, 1)
+    assert tuesdays.previous_first_weekday(date(2026, 12, 6)) == date(2026, 12, 1)
+
+
+@time_machine.travel(date(2026, 12, 6))
+def test_the_demo_conference_series_meets_on_first_tuesdays_not_on_a_sunday(cast) -> None:  # type: ignore[no-untyped-def]
+    from meetings import demo
+    from meetings.models import ConferenceMeeting
+    from ppr.demo import seed_organisation
+
+    organisation = seed_organisation()
+    demo.seed(organisation)
+    days = {timezone.localtime(m.starts_at).date() for m in ConferenceMeeting.objects.all()}
+    assert days and all(day.weekday() == 1 and day.day <= 7 for day in days)
+    assert date(2027, 1, 5) in days and date(2026, 12, 13) not in days
