@@ -33,11 +33,12 @@ def style(form: forms.BaseForm) -> None:
     """Give every widget its DKFDS class."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(
-            widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.CheckboxInput
-        ):
-            continue
-        if isinstance(widget, forms.Select):
+        # CheckboxSelectMultiple is a RadioSelect to Python: test for it first.
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-checkbox")
+        elif isinstance(widget, forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-radio")
+        elif isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "form-select")
         else:
             widget.attrs.setdefault("class", "form-input")

@@ -42,10 +42,13 @@ class StyledForm(forms.Form):
 def style(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect | forms.HiddenInput):
+        if isinstance(widget, forms.HiddenInput):
             continue
-        if isinstance(widget, forms.CheckboxInput):
+        # CheckboxSelectMultiple is a RadioSelect to Python: test for it first.
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
             widget.attrs.setdefault("class", "form-checkbox")
+        elif isinstance(widget, forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-radio")
         elif isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "form-select")
         else:

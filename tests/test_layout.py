@@ -119,3 +119,65 @@ def test_the_header_has_dkfds_mobile_menu_button_and_drawer(cast: Cast) -> None:
 def test_anonymous_pages_have_no_menu() -> None:
     html = client_for(None).get(reverse("account_login")).content.decode()
     assert main_menu(html) == [] and "js-menu-open" not in html
+
+
+class _Choices(HTMLParser):
+    """Every checkbox and radio button of a page: its id, class, and the tag right after it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inputs: list[dict[str, str | None]] = []
+        self._last: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if self._last is not None:
+            self._last["next"] = (
+                f"{tag} for={attributes.get('for')} class={attributes.get('class')}"
+            )
+            self._last = None
+        if tag == "input" and attributes.get("type") in ("checkbox", "radio"):
+            self._last = {
+                "id": attributes.get("id"),
+                "class": attributes.get("class"),
+                "type": attributes.get("type"),
+                "next": None,
+            }
+            self.inputs.append(self._last)
+
+
+def choices_not_in_dkfds_markup(html: str) -> list[dict[str, str | None]]:
+    """The checkboxes and radios DKFDS cannot draw: without their DKFDS class, or not followed
+    by their own label (DKFDS draws the box with ``.form-checkbox + label``)."""
+    parser = _Choices()
+    parser.feed(html)
+    return [
+        found
+        for found in parser.inputs
+        if found["class"] is None
+        or f"form-{found['type']}" not in found["class"].split()
+        or found["next"] != f"label for={found['id']} class=form-label"
+    ]
+
+
+def test_the_kun_igangvaerende_filter_checkbox_comes_before_its_label(cast: Cast) -> None:
+    html = client_for(cast.ppr_leader).get(reverse("cases:referral-list")).content.decode()
+    assert "Kun igangværende" in html
+    assert choices_not_in_dkfds_markup(html) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "url_name"),
+    [
+        ("psychologist", "indsatser:course-list"),
+        ("psychologist", "indsatser:absence-list"),
+        ("ppr_leader", "indsatser:intervention-create"),
+        ("ppr_leader", "cases:case-list"),
+        ("school_leader", "cases:referral-create"),
+        ("school_leader", "meetings:series-create"),
+    ],
+)
+def test_checkboxes_and_radios_are_in_dkfds_markup(cast: Cast, role: str, url_name: str) -> None:
+    response = client_for(getattr(cast, role)).get(reverse(url_name), follow=True)
+    assert response.status_code == 200
+    assert choices_not_in_dkfds_markup(response.content.decode()) == []
