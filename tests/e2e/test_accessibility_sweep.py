@@ -1,10 +1,14 @@
-"""axe-core over every page of the demo municipality, as every demo role.
+"""Every page of the demo municipality, as every demo role, on a desktop and on a phone.
 
 One test seeds the demo once (``manage.py seed_demo``'s steps; tens of seconds) and then, role
 by role, logs in through the real form and walks the app breadth-first by following same-site
 links (GET only), opening one URL per URL pattern (``resolve(path).route``) so the sweep stays
-fast. Every page opened is scanned; the problems of all roles are collected and reported
-together. Pages a role's own links lead to must also answer 200 with HTML.
+fast. Every page opened is checked at 1366×900 and, resized in place (no second request), at
+390×844: axe-core finds no serious or critical violation, the page never scrolls sideways
+(``scrollWidth`` within the viewport) and the main menu is reachable (the navigation bar on the
+desktop; on the phone the header's Menu button opens DKFDS's drawer with the menu's links). The
+problems of all roles are collected and reported together. Pages a role's own links lead to
+must also answer 200 with HTML.
 
 A second test walks a koordineringskonference with the keyboard alone (the referral form's
 walk is in test_referral_to_case.py).
@@ -55,6 +59,13 @@ SKIPPED_NAMES = {
 SKIPPED_PREFIXES = ("/admin/", settings.STATIC_URL)
 SKIPPED_SUFFIXES = (".pdf", ".ics", ".csv", ".xlsx", ".zip")
 ACCOUNT_PAGES = "/konto/"
+
+#: The two screens every page must work on: a desktop and a phone (DKFDS's drawer below 992 px).
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+#: Pages without the site's header by design: the participant list printed from the browser.
+PAGES_WITHOUT_MENU = ("/indsatser/forloeb/<id:pk>/deltagerliste/",)
 
 #: Upper bound of pages per role (the app has about 130 URL patterns; a role reaches fewer).
 MAX_PAGES_PER_ROLE = 150
@@ -112,6 +123,33 @@ def extra_pages(email: str) -> list[str]:
     return [reverse("cases:ppv-update", args=[draft.pk])] if draft else []
 
 
+def screen_problems(page: Page, url: str, screen: dict[str, int], *, menu: bool) -> list[str]:
+    """What keeps the page from working on ``screen``: it scrolls sideways, or its main menu
+    cannot be reached (on a phone: the Menu button does not open the drawer with its links)."""
+    width = screen["width"]
+    problems = []
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    if scroll_width > width:
+        problems.append(f"{url} at {width} px: the page is {scroll_width} px wide")
+    if not menu:
+        return problems
+    if width == DESKTOP["width"]:
+        if not page.get_by_role("navigation", name="Hovedmenu").is_visible():
+            problems.append(f"{url} at {width} px: no main menu")
+        return problems
+    button = page.get_by_role("button", name="Menu", exact=True)
+    if not button.is_visible():
+        return [*problems, f"{url} at {width} px: no Menu button"]
+    button.click()
+    drawer = page.get_by_role("dialog", name="Menu")
+    links = drawer.get_by_role("navigation", name="Hovedmenu").get_by_role("link")
+    if not links.first.is_visible():
+        problems.append(f"{url} at {width} px: the Menu button shows no menu links")
+    page.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+    return problems
+
+
 def sweep(
     page: Page, site: str, skip: set[str], extra: list[str]
 ) -> tuple[dict[str, str], list[str]]:
@@ -136,6 +174,11 @@ def sweep(
         # Folded content (a decided opgave's "Ret beslutningen", filters) is scanned opened.
         page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
         problems.extend(f"{url}: {violation}" for violation in serious_violations(page))
+        problems.extend(screen_problems(page, url, DESKTOP, menu=route not in PAGES_WITHOUT_MENU))
+        page.set_viewport_size(PHONE)
+        problems.extend(f"{url} at 390 px: {violation}" for violation in serious_violations(page))
+        problems.extend(screen_problems(page, url, PHONE, menu=route not in PAGES_WITHOUT_MENU))
+        page.set_viewport_size(DESKTOP)
         links = page.evaluate(_LINKS)
         for href in links:
             href, _fragment = urldefrag(href)
@@ -150,7 +193,7 @@ def sweep(
     return opened, problems
 
 
-def test_every_page_every_demo_role_reaches_has_no_serious_axe_violations(
+def test_every_page_every_demo_role_reaches_works_on_a_desktop_and_a_phone(
     browser: Browser, site: str
 ) -> None:
     started = time.monotonic()
@@ -161,7 +204,7 @@ def test_every_page_every_demo_role_reaches_has_no_serious_axe_violations(
     # The account pages (allauth: password, two-factor) are the same for everyone: once is enough.
     account_pages: set[str] = set()
     for role, email, password in one_login_per_role(demo):
-        context = browser.new_context()
+        context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
         page = context.new_page()
         log_in(page, site, email, password)
         expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
