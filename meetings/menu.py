@@ -6,7 +6,7 @@ from django.urls import reverse
 from meetings.templatetags.meetings_tags import meeting_user, tuesday_user
 from ppr import menu
 
-TUESDAY_PAGES = ("tuesday-", "seat-", "swap-")
+TUESDAY_PAGES = ("tuesday-", "seat-", "swap-", "school-holiday")
 
 
 @menu.register(20)
