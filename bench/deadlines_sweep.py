@@ -45,6 +45,7 @@ django.setup()
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from ppr.accounts.models import Membership, Role, User  # noqa: E402
 from ppr.deadlines import calendar, services  # noqa: E402
@@ -70,7 +71,7 @@ def setup() -> None:
             email=f"bench{n}@example.dk", defaults={"first_name": f"Bench {n}"}
         )
         if created:
-            Membership.objects.create(user=user, role=Role.PSYCHOLOGIST)
+            Membership.objects.create(user=user, role=Role.PSYCHOLOGIST, approved_at=timezone.now())
         users.append(user)
     district, _ = District.objects.get_or_create(name="Benchmark")
     content_type = ContentType.objects.get_for_model(District)

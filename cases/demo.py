@@ -500,7 +500,10 @@ def _leader_for(institution: Institution, organisation) -> User:  # type: ignore
         user.set_unusable_password()
         user.save(update_fields=["password"])
     Membership.objects.get_or_create(
-        user=user, role=Role.INSTITUTION_LEADER, institution=institution
+        user=user,
+        role=Role.INSTITUTION_LEADER,
+        institution=institution,
+        defaults={"approved_at": timezone.now()},
     )
     return user
 

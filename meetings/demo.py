@@ -122,7 +122,9 @@ def _partners(organisation: DemoOrganisation) -> None:
             user.set_password(DEMO_PASSWORD)
             user.save()
         Membership.objects.get_or_create(
-            user=user, role=role, defaults={"district": organisation.districts[district]}
+            user=user,
+            role=role,
+            defaults={"district": organisation.districts[district], "approved_at": timezone.now()},
         )
 
 

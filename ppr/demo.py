@@ -8,6 +8,7 @@ natural key) so the command can run again on an existing database.
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from ppr.accounts.models import Membership, Role, User
 from ppr.organisation.models import District, Institution, InstitutionKind, Municipality, Team
@@ -74,8 +75,13 @@ def _user(
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
+    # The demo's memberships are approved as if by a PPR leader (no approver recorded).
     Membership.objects.get_or_create(
-        user=user, role=role, institution=institution, team=team, defaults={"district": district}
+        user=user,
+        role=role,
+        institution=institution,
+        team=team,
+        defaults={"district": district, "approved_at": timezone.now()},
     )
     if role == Role.ADMINISTRATOR and not user.is_staff:
         user.is_staff = True

@@ -217,6 +217,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ppr.deadlines.tasks.reap_stale_claims",
         "schedule": 600.0,
     },
+    # Rights: the PPR leaders' monthly review (daily; one review and deadline per month).
+    "accounts-monthly-rights-review": {
+        "task": "ppr.accounts.tasks.open_monthly_review",
+        "schedule": 86400.0,
+    },
     # Referral drafts: warn the author a week before expiry, delete expired drafts.
     "cases-expire-referral-drafts": {
         "task": "cases.tasks.expire_referral_drafts",
@@ -288,6 +293,8 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# axes' own admin deletes rows; ppr/accounts/admin.py registers read-only ones instead.
+AXES_ENABLE_ADMIN = False
 # Trusted reverse proxies in front of the app: the client's IP for axes and the audit log.
 PPR_PROXY_COUNT = env_int("PPR_PROXY_COUNT", 0)
 if PPR_PROXY_COUNT < 0:

@@ -1,6 +1,7 @@
 """factory-boy factories for the shared core. Domain apps add theirs in tests/<app>/factories.py."""
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from ppr.accounts.models import Membership, Role, User
@@ -59,6 +60,8 @@ class MembershipFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Role.PSYCHOLOGIST
+    # Approved, as the cast's roles are: the approval itself is tested in tests/accounts.
+    approved_at = factory.LazyFunction(timezone.now)
 
 
 def user_with_role(role: str, **scope: object) -> User:

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Brugere og roller"
 
     def ready(self) -> None:
-        from . import overview  # noqa: F401  (registers the start-page panels)
+        from . import menu, overview  # noqa: F401  (main-menu entry, start-page panels)

@@ -5,7 +5,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.crypto import salted_hmac
 
 from ppr.organisation.models import District, Institution, Team
@@ -33,6 +33,9 @@ PPR_ROLES = CASEWORKER_ROLES | {Role.PPR_LEADER, Role.SECRETARY}
 INSTITUTION_ROLES = frozenset({Role.INSTITUTION_LEADER, Role.STAFF})
 #: Roles that must use two-factor authentication.
 MFA_ROLES = PPR_ROLES | {Role.INSTITUTION_LEADER, Role.ADMINISTRATOR}
+#: Roles that open children's data: a grant of one takes effect only when a PPR leader approves
+#: it (separation of duties: the administrator who proposes it reads no case content).
+CONTENT_ROLES = frozenset(Role) - {Role.ADMINISTRATOR, Role.PARENT}
 
 
 class UserManager(BaseUserManager["User"]):
@@ -90,7 +93,7 @@ class User(AbstractUser):
         request, so from the memberships table alone (the scopes' names: ``my_roles``)."""
         if not self.is_active or not self.pk:
             return []
-        return list(self.memberships.filter(active=True))
+        return list(self.memberships.in_force())
 
     @cached_property
     def roles(self) -> frozenset[str]:
@@ -140,8 +143,23 @@ class User(AbstractUser):
         return ""
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def in_force(self) -> "MembershipQuerySet":
+        """Memberships that grant access: switched on and approved. The one filter every
+        access decision reads (``User.active_memberships``)."""
+        return self.filter(active=True, approved_at__isnull=False)
+
+    def pending(self) -> "MembershipQuerySet":
+        """Proposed grants waiting for a PPR leader's approval."""
+        return self.filter(approved_at__isnull=True)
+
+
 class Membership(models.Model):
-    """A role a user holds in a scope: PPR (optionally a team), a district or an institution."""
+    """A role a user holds in a scope: PPR (optionally a team), a district or an institution.
+
+    A grant of a content role is proposed (by the administrator) and takes effect when a PPR
+    leader approves it; until then it is switched off and grants nothing.
+    """
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name="bruger"
@@ -172,6 +190,30 @@ class Membership(models.Model):
         verbose_name="PPR-team",
     )
     active = models.BooleanField("aktiv", default=True)
+    proposed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="foreslået af",
+    )
+    proposed_at = models.DateTimeField("foreslået", null=True, blank=True)
+    # Empty while the grant waits for a PPR leader. Set with no approver by the first-leader
+    # command and for memberships that existed before approval did (migration 0002).
+    approved_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="godkendt af",
+    )
+    approved_at = models.DateTimeField("godkendt", null=True, blank=True)
+    #: When a PPR leader last confirmed the grant in the monthly review.
+    reviewed_at = models.DateTimeField("sidst gennemgået", null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = "medlemskab"
@@ -183,9 +225,99 @@ class Membership(models.Model):
                 name="membership_institution_role_has_institution",
                 violation_error_message="En institutionsleder eller medarbejder skal høre til en institution.",
             ),
+            models.CheckConstraint(
+                condition=Q(active=False) | Q(approved_at__isnull=False),
+                name="membership_in_force_is_approved",
+                violation_error_message="En rolle kan først være aktiv, når den er godkendt.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(proposed_by=F("user")),
+                name="membership_not_proposed_by_its_user",
+                violation_error_message="Du kan ikke give dig selv en rolle.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(approved_by=F("user")),
+                name="membership_not_approved_by_its_user",
+                violation_error_message="Du kan ikke godkende en rolle til dig selv.",
+            ),
         ]
         indexes = [models.Index(fields=["user", "active"])]
 
     def __str__(self) -> str:
         scope = self.institution or self.team or self.district
         return f"{self.get_role_display()}" + (f" – {scope}" if scope else "")
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.role in CONTENT_ROLES
+
+    @property
+    def is_pending(self) -> bool:
+        return self.approved_at is None
+
+
+class RightsReview(models.Model):
+    """The PPR leaders' monthly review of who holds which role: one row per month."""
+
+    month = models.DateField("måned", unique=True)
+    confirmed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="bekræftet af",
+    )
+    confirmed_at = models.DateTimeField("bekræftet", null=True, blank=True)
+
+    deadline_link = "/rettigheder/"
+
+    class Meta:
+        verbose_name = "gennemgang af rettigheder"
+        verbose_name_plural = "gennemgange af rettigheder"
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"Gennemgang af rettigheder {self.month:%m.%Y}"
+
+
+class SecondFactorRemoval(models.Model):
+    """A request to remove a user's second factor (a lost phone): the administrator asks, a PPR
+    leader other than the user decides, and the user is told."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name="bruger"
+    )
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="anmodet af",
+    )
+    requested_at = models.DateTimeField("anmodet", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="besluttet af",
+    )
+    decided_at = models.DateTimeField("besluttet", null=True, blank=True)
+    approved = models.BooleanField("godkendt", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fjernelse af totrinsbekræftelse"
+        verbose_name_plural = "fjernelser af totrinsbekræftelse"
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decided_by=F("user")),
+                name="second_factor_removal_not_decided_by_its_user",
+                violation_error_message="Du kan ikke godkende fjernelse af din egen totrinsbekræftelse.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Fjern totrinsbekræftelse for {self.user}"

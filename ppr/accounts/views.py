@@ -1,17 +1,25 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from ppr import overview
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.deadlines import calendar
+from ppr.tables import paginate
 
+from . import services
 from .middleware import note_activity
+from .models import Membership, RightsReview, SecondFactorRemoval
+from .tables import GrantTable, ProposalTable
 
 
 @login_required
@@ -68,3 +76,108 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     from allauth.mfa.utils import is_mfa_enabled
 
     return render(request, "accounts/settings.html", {"mfa_enabled": is_mfa_enabled(request.user)})
+
+
+def _rights_manager(request: HttpRequest) -> None:
+    if not request.user.has_perm("rights.manage"):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def rights(request: HttpRequest) -> HttpResponse:
+    """Rettigheder: who holds which role, what waits for approval, and the monthly review."""
+    _rights_manager(request)
+    with_people = Membership.objects.select_related(
+        "user", "institution", "district", "team", "proposed_by", "approved_by"
+    )
+    proposals = ProposalTable(
+        with_people.pending().filter(user__is_active=True).order_by("proposed_at", "pk")
+    )
+    grants = GrantTable(with_people.in_force().filter(user__is_active=True))
+    paginate(request, grants)
+    removals = SecondFactorRemoval.objects.filter(decided_at__isnull=True).select_related(
+        "user", "requested_by"
+    )
+    review = RightsReview.objects.filter(month=calendar.today().replace(day=1)).first()
+    record(request, AuditAction.VIEW, purpose=f"{services.PURPOSE}: oversigt")
+    context = {
+        "proposals": proposals,
+        "grants": grants,
+        "removals": removals,
+        "review": review,
+        "crumbs": [("Rettigheder", None)],
+    }
+    template = "accounts/rights.html#grants" if request.htmx else "accounts/rights.html"
+    return render(request, template, context)
+
+
+def _decide(request: HttpRequest, action: Callable[[], object], done: str) -> HttpResponse:
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, done)
+    return redirect("accounts:rights")
+
+
+@login_required
+@require_POST
+def membership_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    _rights_manager(request)
+    membership = get_object_or_404(Membership.objects.pending(), pk=pk)
+    return _decide(
+        request,
+        lambda: services.approve_membership(membership, by=request.user),
+        f"Rollen er godkendt: {membership} for {membership.user}.",
+    )
+
+
+@login_required
+@require_POST
+def membership_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    _rights_manager(request)
+    membership = get_object_or_404(Membership.objects.pending(), pk=pk)
+    return _decide(
+        request,
+        lambda: services.refuse_membership(membership, by=request.user),
+        f"Forslaget er afvist: {membership} for {membership.user}.",
+    )
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    _rights_manager(request)
+    membership = get_object_or_404(Membership.objects.in_force(), pk=pk)
+    return _decide(
+        request,
+        lambda: services.remove_membership(membership, by=request.user),
+        f"Rollen er fjernet: {membership} for {membership.user}.",
+    )
+
+
+@login_required
+@require_POST
+def second_factor_decide(request: HttpRequest, pk: int, approve: bool) -> HttpResponse:
+    _rights_manager(request)
+    removal = get_object_or_404(SecondFactorRemoval.objects.filter(decided_at__isnull=True), pk=pk)
+    return _decide(
+        request,
+        lambda: services.decide_second_factor_removal(removal, approve=approve, by=request.user),
+        f"Totrinsbekræftelsen for {removal.user} er fjernet, og brugeren har fået besked."
+        if approve
+        else f"Anmodningen for {removal.user} er afvist, og brugeren har fået besked.",
+    )
+
+
+@login_required
+@require_POST
+def review_confirm(request: HttpRequest) -> HttpResponse:
+    _rights_manager(request)
+    return _decide(
+        request,
+        lambda: services.confirm_review(by=request.user),
+        "Gennemgangen af rettighederne er bekræftet for denne måned.",
+    )

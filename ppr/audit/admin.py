@@ -1,4 +1,5 @@
-"""Changes made in the Django admin are written to the audit log.
+"""The Django admin's shared rules: changes are written to the audit log, and nothing that
+holds case content is deleted (or named) through it.
 
 No model is registered here: the PPR leader reads the log in the application, and the
 administrator does not read it at all.
@@ -36,3 +37,37 @@ class AuditedAdminMixin:
         for obj in queryset:
             record(request, AuditAction.DELETE, obj=obj, purpose=ADMIN_PURPOSE)
         super().delete_queryset(request, queryset)  # type: ignore[misc]
+
+
+#: Apps whose rows the admin's delete page may list: the organisation and its users.
+ORGANISATION_APPS = frozenset(
+    {"organisation", "accounts", "axes", "mfa", "account", "socialaccount"}
+)
+
+
+def holds_case_content(model: type[Model], rows: QuerySet[Any], depth: int = 3) -> bool:
+    """Does deleting ``rows`` reach a row of a domain app (a child, referral, case, document …),
+    directly or through other organisation rows (a district's institutions' children)?"""
+    for relation in model._meta.related_objects:
+        related = relation.related_model
+        linked = related._default_manager.filter(**{f"{relation.field.name}__in": rows})
+        if related._meta.app_label not in ORGANISATION_APPS:
+            if linked.exists():
+                return True
+        elif depth > 1 and related is not model and holds_case_content(related, linked, depth - 1):
+            return True
+    return False
+
+
+class RetireNotDeleteMixin:
+    """Rows that case content hangs on (an institution with children, a user who wrote a
+    journal) are retired, never deleted: the delete page would list that content by name and
+    the delete would take it along. Only an unused row can be deleted, one at a time (the bulk
+    delete action is switched off for the whole site in ``ppr/urls.py``)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if obj is not None and holds_case_content(
+            type(obj), type(obj)._default_manager.filter(pk=obj.pk)
+        ):
+            return False
+        return super().has_delete_permission(request, obj)  # type: ignore[misc]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from ppr.audit.admin import AuditedAdminMixin
+from ppr.audit.admin import AuditedAdminMixin, RetireNotDeleteMixin
 
 from .models import District, Institution, Municipality, Team
 
@@ -18,12 +18,14 @@ class MunicipalityAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DistrictAdmin(RetireNotDeleteMixin, AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
 @admin.register(Institution)
-class InstitutionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class InstitutionAdmin(RetireNotDeleteMixin, AuditedAdminMixin, admin.ModelAdmin):
+    """An institution with children, referrals or cases is retired (\"aktiv\" off), not deleted."""
+
     list_display = ["name", "kind", "district", "min_age", "max_age", "active"]
     list_filter = ["kind", "district", "active"]
     search_fields = ["name"]
@@ -31,6 +33,6 @@ class InstitutionAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class TeamAdmin(RetireNotDeleteMixin, AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "district"]
     list_select_related = ["district"]

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ppr.accounts.models import Membership, Role
+from ppr.accounts.models import Role
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +28,8 @@ def test_every_page_reads_the_memberships_alone_without_their_scopes(cast, clien
 def test_the_start_page_names_each_role_and_its_place(cast, client_as):
     user = cast.psychologist
     for school in (cast.school, cast.other_school):
-        Membership.objects.create(user=user, role=Role.STAFF, institution=school)
-    Membership.objects.create(user=user, role=Role.SOCIAL_WORKER, district=cast.vest)
+        MembershipFactory(user=user, role=Role.STAFF, institution=school)
+    MembershipFactory(user=user, role=Role.SOCIAL_WORKER, district=cast.vest)
     client = client_as(user)
     client.get("/")
     with CaptureQueriesContext(connection) as queries:

@@ -12,7 +12,7 @@ from meetings import tuesdays
 from meetings.models import Profession, TuesdayMeeting, TuesdaySeat
 from ppr.accounts.models import Role
 from ppr.deadlines.models import Notification
-from tests.factories import user_with_role
+from tests.factories import MembershipFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +90,7 @@ def test_roster_is_balanced_across_the_year(staffed) -> None:  # type: ignore[no
 def test_nobody_sits_in_both_parallel_meetings_on_one_day(staffed) -> None:  # type: ignore[no-untyped-def]
     # A psychologist with memberships in both districts is still only in one pool.
     both = user_with_role(Role.PSYCHOLOGIST, team=staffed.team_vest)
-    both.memberships.create(role=Role.PSYCHOLOGIST, team=staffed.team_oest)
+    MembershipFactory(user=both, role=Role.PSYCHOLOGIST, team=staffed.team_oest)
     tuesdays.generate_plan(year=2026, rooms=_rooms(staffed), by=staffed.ppr_leader)
     days = Counter(
         TuesdaySeat.objects.filter(user=both).values_list("meeting__starts_at", flat=True)

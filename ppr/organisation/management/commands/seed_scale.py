@@ -303,16 +303,26 @@ class Command(BaseCommand):
             if i < n_caseworkers:
                 team = self.teams[i % len(self.teams)]
                 role, email = roles[i % len(roles)], f"sagsbehandler{i:04d}@ppr.storkommune.dk"
-                memberships.append((uid, role, None, None, team.pk, True))
+                memberships.append((uid, role, None, None, team.pk, True, self.loader.now))
                 self.caseworkers.append((uid, team.pk))
             elif i < n_caseworkers + n_secretaries:
                 email = f"sekretaer{i:04d}@ppr.storkommune.dk"
-                memberships.append((uid, Role.SECRETARY, None, None, None, True))
+                memberships.append((uid, Role.SECRETARY, None, None, None, True, self.loader.now))
                 self.secretaries.append(uid)
             else:
                 institution_id = rows[i - n_caseworkers - n_secretaries][0]
                 email = f"leder{i:04d}@storkommune.dk"
-                memberships.append((uid, Role.INSTITUTION_LEADER, institution_id, None, None, True))
+                memberships.append(
+                    (
+                        uid,
+                        Role.INSTITUTION_LEADER,
+                        institution_id,
+                        None,
+                        None,
+                        True,
+                        self.loader.now,
+                    )
+                )
                 self.leader_of[institution_id] = uid
             users.append((uid, password, first, last, email, True, self.loader.now))
         self.loader.copy(
@@ -322,7 +332,15 @@ class Command(BaseCommand):
         )
         self.loader.copy(
             Membership,
-            ["user_id", "role", "institution_id", "district_id", "team_id", "active"],
+            [
+                "user_id",
+                "role",
+                "institution_id",
+                "district_id",
+                "team_id",
+                "active",
+                "approved_at",
+            ],
             memberships,
         )
         # The demo case workers and leaders take part like everybody else.
