@@ -1,7 +1,5 @@
 import django_tables2 as tables
 
-from ppr.tables import DateTimeColumn
-
 from .models import Membership
 
 DECIDE = """
@@ -24,7 +22,9 @@ class ProposalTable(tables.Table):
     user = tables.Column(verbose_name="Bruger", orderable=False)
     grant = tables.Column(verbose_name="Rolle", accessor="pk", orderable=False)
     proposed_by = tables.Column(verbose_name="Foreslået af", orderable=False, default="–")
-    proposed_at = DateTimeColumn(verbose_name="Foreslået", format="d.m.Y H:i", orderable=False)
+    proposed_at = tables.DateTimeColumn(
+        verbose_name="Foreslået", format="d.m.Y H:i", orderable=False
+    )
     decide = tables.TemplateColumn(DECIDE, verbose_name="Beslutning", orderable=False)
 
     class Meta:
@@ -47,10 +47,12 @@ class GrantTable(tables.Table):
         verbose_name="Bruger", order_by=("user__first_name", "user__last_name", "pk")
     )
     grant = tables.Column(verbose_name="Rolle", accessor="role", order_by=("role", "pk"))
-    approved_at = DateTimeColumn(verbose_name="Siden", format="d.m.Y")
+    approved_at = tables.DateTimeColumn(verbose_name="Siden", format="d.m.Y")
     proposed_by = tables.Column(verbose_name="Tildelt af", orderable=False, default="–")
     approved_by = tables.Column(verbose_name="Godkendt af", orderable=False, default="–")
-    reviewed_at = DateTimeColumn(verbose_name="Sidst gennemgået", format="d.m.Y", default="–")
+    reviewed_at = tables.DateTimeColumn(
+        verbose_name="Sidst gennemgået", format="d.m.Y", default="–"
+    )
     remove = tables.TemplateColumn(REMOVE, verbose_name="Fjern", orderable=False)
 
     class Meta:

@@ -383,3 +383,11 @@ def test_the_first_administrator_command_records_the_os_user(db, monkeypatch) ->
     admin = User.objects.get(email="it@kommune.example")
     assert admin.is_administrator and admin.is_staff and not admin.is_superuser
     assert "driftsbruger" in AuditEvent.objects.get(object_type="accounts.Membership").purpose
+
+
+def test_the_start_page_shows_what_waits_for_approval(cast, client_as) -> None:
+    membership = propose(cast, Role.PSYCHOLOGIST, team=cast.team_vest)
+    own = client_as(membership.user).get("/").content.decode()
+    assert "Venter på en PPR-leders godkendelse" in own and "Du har ingen aktive roller" in own
+    leader = client_as(cast.ppr_leader).get("/").content.decode()
+    assert "1 forslag venter på godkendelse under Rettigheder" in leader
