@@ -6,17 +6,17 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.rights, name="rights"),
-    path("<int:pk>/godkend/", views.membership_approve, name="membership-approve"),
-    path("<int:pk>/afvis/", views.membership_refuse, name="membership-refuse"),
-    path("<int:pk>/fjern/", views.membership_remove, name="membership-remove"),
+    path("<id:pk>/godkend/", views.membership_approve, name="membership-approve"),
+    path("<id:pk>/afvis/", views.membership_refuse, name="membership-refuse"),
+    path("<id:pk>/fjern/", views.membership_remove, name="membership-remove"),
     path(
-        "totrin/<int:pk>/godkend/",
+        "totrin/<id:pk>/godkend/",
         views.second_factor_decide,
         {"approve": True},
         name="second-factor-approve",
     ),
     path(
-        "totrin/<int:pk>/afvis/",
+        "totrin/<id:pk>/afvis/",
         views.second_factor_decide,
         {"approve": False},
         name="second-factor-refuse",
