@@ -87,7 +87,7 @@ def test_no_demo_role_sees_more_than_eight_menu_entries() -> None:
                 "Indsatser",
                 "Frister",
                 "Rapporter",
-                "Adgangslog",
+                "Administration",  # Adgangslog, Rettigheder
             ]
 
 
