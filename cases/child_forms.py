@@ -8,6 +8,7 @@ from ppr.forms import EventDateField
 from ppr.organisation.models import Institution
 
 from .models import (
+    Child,
     ConsentForm,
     ConsentScope,
     Guardian,
@@ -84,6 +85,21 @@ class GuardianForm(forms.ModelForm):
         }
 
 
+def named_meeting_choices(child: Child) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The meetings parents can consent to for this child, grouped: the support model's forums
+    for the child's institution and the institution's koordineringskonference. The name is what
+    is stored and compared (``meetings.services.custody_holders_without_meeting_consent``)."""
+    from meetings.models import ConferenceSeries, SupportForum
+
+    forums = SupportForum.objects.for_institution(child.institution)
+    series = ConferenceSeries.objects.filter(institution_id=child.institution_id, active=True)
+    groups = [
+        ("Supportmodellens fora", [(forum.name, forum.name) for forum in forums]),
+        ("Koordineringskonference", [(s.name, s.name) for s in series]),
+    ]
+    return [(label, options) for label, options in groups if options]
+
+
 class ConsentRecordForm(forms.Form):
     """One guardian's consent: for what, when, how (written or oral), and a note."""
 
@@ -93,11 +109,13 @@ class ConsentRecordForm(forms.Form):
         initial=ConsentScope.REFERRAL,
         widget=forms.Select(SELECT),
     )
-    meeting_name = forms.CharField(
+    meeting_name = forms.ChoiceField(
         label="Møde (kun ved samtykke til et navngivet møde)",
-        max_length=200,
         required=False,
-        widget=forms.TextInput(TEXT),
+        widget=forms.Select(SELECT),
+        help_text="Supportmodellens fora og institutionens koordineringskonference. Samtykket "
+        "gælder kun det valgte møde.",
+        error_messages={"invalid_choice": "Vælg et møde fra listen."},
     )
     given_on = EventDateField(
         happened=True,
@@ -115,6 +133,13 @@ class ConsentRecordForm(forms.Form):
         error_messages={"required": "Vælg om samtykket er skriftligt eller mundtligt."},
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea({**TEXT, "rows": 2}))
+
+    def __init__(self, *args: object, child: Child, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["meeting_name"].choices = [  # type: ignore[attr-defined]
+            ("", "Vælg møde"),
+            *named_meeting_choices(child),
+        ]
 
     def clean_given_on(self) -> object:
         given_on = self.cleaned_data["given_on"]

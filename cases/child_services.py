@@ -9,6 +9,7 @@ from django.utils import timezone
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.confirm import can_still_undo
 from ppr.organisation.models import Institution
 
 from .models import Child, Consent, ConsentScope, Guardian
@@ -142,9 +143,29 @@ def withdraw_consent(*, consent: Consent, by: User, on: date | None = None) -> C
     """Mark a consent withdrawn; it stays on record with the date it was withdrawn."""
     on = on or timezone.localdate()
     updated = Consent.objects.filter(pk=consent.pk, withdrawn_on__isnull=True).update(
-        withdrawn_on=on
+        withdrawn_on=on, withdrawn_at=timezone.now()
     )
     consent.refresh_from_db()
     if updated:
         _audit(AuditAction.UPDATE, consent, consent.guardian.child, by)
     return consent
+
+
+@transaction.atomic
+def undo_withdraw_consent(*, consent: Consent, by: User) -> Consent:
+    """Restore a consent withdrawn by mistake, within minutes; the audit log keeps both steps."""
+    locked = (
+        Consent.objects.select_for_update().select_related("guardian__child").get(pk=consent.pk)
+    )
+    if locked.withdrawn_on is None:
+        return locked  # a double click: already restored
+    if not can_still_undo(locked.withdrawn_at):
+        raise ValidationError(
+            "Tilbagetrækningen kan kun fortrydes de første minutter. Registrér samtykket igen.",
+            code="too_late",
+        )
+    locked.withdrawn_on = None
+    locked.withdrawn_at = None
+    locked.save(update_fields=["withdrawn_on", "withdrawn_at"])
+    _audit(AuditAction.UPDATE, locked, locked.guardian.child, by)
+    return locked

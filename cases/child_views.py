@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ppr.access import audit, get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.confirm import confirmation_page
 from ppr.returns import safe_next, with_next
 
 from . import child_services as services
@@ -191,7 +192,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
         audit(request, child, purpose=PURPOSE)
     if not request.user.has_perm("cases.edit_child", child):
         raise PermissionDenied
-    form = ConsentRecordForm(_posted(request))
+    form = ConsentRecordForm(_posted(request), child=child)
     back = safe_next(request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -218,19 +219,52 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark a consent withdrawn today; it stays on record."""
+def _editable_consent(request: HttpRequest, pk: int) -> Consent:
     consent = get_object_or_404(
         Consent.objects.filter(guardian__in=_guardians(request)).select_related("guardian__child"),
         pk=pk,
     )
-    child = consent.guardian.child
-    if not request.user.has_perm("cases.edit_child", child):
+    if not request.user.has_perm("cases.edit_child", consent.guardian.child):
         raise PermissionDenied
+    return consent
+
+
+def _consents_of(child: Child) -> str:
+    return reverse("cases:child-detail", kwargs={"pk": child.pk}) + "#foraeldre"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a consent withdrawn today; it stays on record. GET asks first (without JavaScript)."""
+    consent = _editable_consent(request, pk)
+    child = consent.guardian.child
+    if request.method == "GET":
+        return confirmation_page(
+            request,
+            title="Træk samtykket tilbage?",
+            text=consent.withdraw_question,
+            confirm_label="Træk samtykket tilbage",
+            back=_consents_of(child),
+        )
     services.withdraw_consent(consent=consent, by=request.user)
     messages.success(
-        request, f"Samtykket fra {consent.guardian.name} er registreret som trukket tilbage."
+        request,
+        f"Samtykket fra {consent.guardian.name} er registreret som trukket tilbage. Du kan "
+        "fortryde det de næste minutter ved samtykket.",
     )
-    return redirect(reverse("cases:child-detail", kwargs={"pk": child.pk}) + "#foraeldre")
+    return redirect(_consents_of(child))
+
+
+@login_required
+@require_POST
+def consent_undo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fortryd: restore a consent withdrawn a few minutes ago."""
+    consent = _editable_consent(request, pk)
+    try:
+        services.undo_withdraw_consent(consent=consent, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"Samtykket fra {consent.guardian.name} gælder igen.")
+    return redirect(_consents_of(consent.guardian.child))

@@ -15,6 +15,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from ppr import crypto
 from ppr.access import VisibleQuerySet
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
+from ppr.confirm import can_still_undo
 from ppr.organisation.models import Institution, Team
 
 # --- CPR -----------------------------------------------------------------------------------
@@ -327,6 +328,8 @@ class Consent(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     withdrawn_on = models.DateField("trukket tilbage den", null=True, blank=True)
+    # When the withdrawal was registered: it can be undone for a few minutes (ppr.confirm).
+    withdrawn_at = models.DateTimeField("tilbagetrækning registreret", null=True, blank=True)
     note = models.TextField("note", blank=True)
 
     class Meta:
@@ -359,6 +362,27 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_on is None
+
+    @property
+    def purpose_label(self) -> str:
+        """What the consent is for, and from whom (e.g. for a screen reader's button label)."""
+        purpose = self.get_scope_display()
+        if self.meeting_name:
+            purpose = f"{purpose}: {self.meeting_name}"
+        return f"({purpose}, {self.guardian.name})"
+
+    @property
+    def withdraw_question(self) -> str:
+        """What withdrawing this consent means, said before it is done."""
+        return (
+            f"Samtykket {self.purpose_label} registreres som trukket tilbage i dag. Barnet kan "
+            "derefter ikke nævnes eller indstilles på grundlag af det."
+        )
+
+    @property
+    def withdrawal_undoable(self) -> bool:
+        """A withdrawal registered a few minutes ago can still be undone ("Fortryd")."""
+        return self.withdrawn_on is not None and can_still_undo(self.withdrawn_at)
 
 
 # --- Børnelineal ---------------------------------------------------------------------------

@@ -365,6 +365,8 @@ def ppv_send(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "guardians": guardians,
         "leaders": leaders,
+        "send_question": f"Version {ppv.number} sendes til de valgte modtagere, og forsendelsen "
+        "registreres på sagen. En sendt PPV kan ikke kaldes tilbage.",
         "crumbs": _crumbs(ppv, "Send"),
     }
     return _page(request, "cases/ppv/send.html", context, status=status)

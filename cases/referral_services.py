@@ -187,6 +187,7 @@ def create_draft(
     by: User,
     parent_request: bool = False,
     parent_request_note: str = "",
+    origin: str = "Kladde oprettet",
 ) -> Referral:
     """Start a draft referral for ``child`` at the child's institution."""
     if not by.has_perm("cases.draft_referral_for", child):
@@ -204,7 +205,7 @@ def create_draft(
         parent_request=parent_request,
         parent_request_note=parent_request_note.strip() if parent_request else "",
     )
-    _event(referral, ReferralStatus.DRAFT, by, "Kladde oprettet")
+    _event(referral, ReferralStatus.DRAFT, by, origin)
     _audit(AuditAction.CREATE, referral, by)
     return referral
 

@@ -248,6 +248,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if referral.status != ReferralStatus.DRAFT
         else None,
         "forum_referral": _forum_referral(referral),
+        "origin_item": _origin_item(referral),
         "crumbs": _crumbs(request, referral),
     }
     return _page(request, "cases/referral_detail.html", context)
@@ -296,6 +297,14 @@ def _consent_steps(request: HttpRequest, referral: Referral) -> list[tuple[str, 
         guardian_url = reverse("cases:guardian-create", kwargs={"pk": referral.child_id})
         return [("Tilføj forælder med forældremyndighed", with_next(guardian_url, back))]
     return []
+
+
+def _origin_item(referral: Referral):  # type: ignore[no-untyped-def]
+    """The koordineringskonference opgave whose decision drafted this referral, if any."""
+    try:
+        return referral.agenda_item  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
 
 
 def _content(request: HttpRequest, referral: Referral) -> dict:
@@ -625,17 +634,28 @@ def referral_visitate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Indstillingen er afvist. Institutionen kan se begrundelsen.")
             return redirect(referral)
         if decision == "redirect" and forward.is_valid():
-            services.redirect_referral(
+            # The meetings app drafts the henvisning in the same step (decisions act).
+            from meetings.services import redirect_referral
+
+            redirect_referral(
                 referral,
                 by=request.user,
                 forum=forward.cleaned_data["forum"],
                 note=forward.cleaned_data["note"],
             )
-            messages.success(request, "Indstillingen er henvist til et andet forum.")
+            messages.success(
+                request,
+                "Indstillingen er henvist til et andet forum. Henvisningen er oprettet som "
+                "kladde, som institutionen gør færdig.",
+            )
             return redirect(referral)
     except services.InvalidTransition as exc:
         messages.info(request, exc.messages[0])
         return redirect(referral)
+    except ValidationError as exc:
+        form = {"accept": accept, "reject": reject, "redirect": forward}[decision or "redirect"]
+        for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+            form.add_error(field if field in form.fields else None, errors)
     context = {
         **_content(request, referral),
         "accept_form": accept,

@@ -18,6 +18,11 @@ urlpatterns = [
         child_views.consent_withdraw,
         name="consent-withdraw",
     ),
+    path(
+        "samtykker/<int:pk>/fortryd/",
+        child_views.consent_undo_withdraw,
+        name="consent-undo-withdraw",
+    ),
     path("indstillinger/", referral_views.referral_list, name="referral-list"),
     path("indstillinger/modtagelse/", referral_views.referral_queue, name="referral-queue"),
     path("indstillinger/ny/", referral_views.referral_create, name="referral-create"),

@@ -134,6 +134,8 @@ class CourseKind(models.TextChoices):
 
 
 class CourseStatus(models.TextChoices):
+    # A draft a koordineringskonference's decision made, for PPR to look through and start.
+    DRAFT = "kladde", "Kladde"
     ACTIVE = "aktivt", "Aktivt"
     ENDED = "afsluttet", "Afsluttet"
 
@@ -253,7 +255,8 @@ class Course(models.Model):
                 violation_error_message="Slutdatoen skal ligge på eller efter startdatoen.",
             ),
             models.CheckConstraint(
-                condition=Q(status="aktivt") | (~Q(outcome="") & Q(ended_on__isnull=False)),
+                condition=Q(status__in=["kladde", "aktivt"])
+                | (~Q(outcome="") & Q(ended_on__isnull=False)),
                 name="course_ended_has_outcome",
                 violation_error_message="Et afsluttet forløb skal have et udfald og en dato.",
             ),
@@ -272,6 +275,14 @@ class Course(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == CourseStatus.ACTIVE
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CourseStatus.DRAFT
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status == CourseStatus.ENDED
 
     @property
     def level(self) -> str:

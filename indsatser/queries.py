@@ -31,8 +31,8 @@ ACTIVE_PARTICIPANT = Q(participants__removed_on__isnull=True)
 def courses_started(
     start: date | None = None, end: date | None = None, *, courses: QuerySet[Course] | None = None
 ) -> QuerySet[Course]:
-    """Courses that started within the period (all when no period is given)."""
-    qs = Course.objects.all() if courses is None else courses
+    """Courses that started within the period (all when no period is given); drafts never started."""
+    qs = (Course.objects.all() if courses is None else courses).exclude(status="kladde")
     if start is not None:
         qs = qs.filter(starts_on__gte=start)
     if end is not None:

@@ -232,6 +232,65 @@ def start_course(
 
 
 @transaction.atomic
+def draft_course(
+    *,
+    by: User,
+    case: Case,
+    intervention: Intervention,
+    responsible: User,
+    starts_on: date,
+    goals: Sequence[str] = (),
+) -> Course:
+    """Draft a course for one child from another decision (a koordineringskonference's "Igangsæt
+    en indsats"): prefilled, not started, for PPR to look through and start."""
+    if intervention.is_retired:
+        raise ValidationError(
+            {"intervention": "Indsatsen er udfaset og kan ikke bruges til nye forløb."}
+        )
+    if not case.is_open:
+        raise ValidationError(
+            {"intervention": "Barnets sag er lukket; der kan ikke startes nye forløb på den."}
+        )
+    check_responsible(responsible)
+    course = Course.objects.create(
+        intervention=intervention,
+        kind=CourseKind.CHILD,
+        title=intervention.name,
+        case=case,
+        institution=case.child.institution,
+        district=case.child.institution.district,
+        team=case.team,
+        responsible=responsible,
+        starts_on=starts_on,
+        status=CourseStatus.DRAFT,
+        created_by=by,
+    )
+    CourseParticipant.objects.create(course=course, child=case.child, enrolled_by=by)
+    for order, text in enumerate(t.strip() for t in goals):
+        if text:
+            CourseGoal.objects.create(course=course, text=text[:500], order=order)
+    _audit(AuditAction.CREATE, course, by, COURSE_PURPOSE)
+    return course
+
+
+@transaction.atomic
+def start_drafted_course(*, course: Course, by: User) -> Course:
+    """PPR starts a drafted course; it then counts as running from today at the latest."""
+    if not can_manage_course(by, course):
+        raise PermissionDenied
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if not course.is_draft:
+        return course  # a double click: already started (or ended)
+    course.status = CourseStatus.ACTIVE
+    course.starts_on = max(course.starts_on, calendar.today())
+    if course.ends_on is not None and course.ends_on < course.starts_on:
+        course.ends_on = None
+    course.save(update_fields=["status", "starts_on", "ends_on"])
+    _audit(AuditAction.UPDATE, course, by, COURSE_PURPOSE)
+    return course
+
+
+@transaction.atomic
 def update_course(*, course: Course, by: User, co_leaders: Sequence[User] | None = None) -> Course:
     """Save changed course details (title, responsible, dates); the responsible's follow-up
     deadlines follow the course's responsible only for deadlines opened from now on."""
@@ -248,8 +307,11 @@ def update_course(*, course: Course, by: User, co_leaders: Sequence[User] | None
 
 
 def ensure_active(course: Course) -> None:
-    """An ended course is read-only. Asks the database: the caller's copy may be stale."""
-    if not Course.objects.filter(pk=course.pk, status=CourseStatus.ACTIVE).exists():
+    """An ended course is read-only (a draft may be prepared). Asks the database: the caller's
+    copy may be stale."""
+    if not Course.objects.filter(
+        pk=course.pk, status__in=[CourseStatus.ACTIVE, CourseStatus.DRAFT]
+    ).exists():
         raise ValidationError("Forløbet er afsluttet og kan ikke ændres.", code="ended")
 
 

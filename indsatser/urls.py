@@ -21,6 +21,7 @@ urlpatterns = [
     path("forloeb/<id:pk>/", views.course_detail, name="course-detail"),
     path("forloeb/<id:pk>/rediger/", views.course_update, name="course-update"),
     path("forloeb/<id:pk>/afslut/", views.course_end, name="course-end"),
+    path("forloeb/<id:pk>/start/", views.course_start, name="course-start"),
     path("forloeb/<id:pk>/maal/", views.goal_add, name="goal-add"),
     path("forloeb/<id:pk>/gange/", views.session_add, name="session-add"),
     path("forloeb/<id:pk>/opfoelgninger/", views.follow_up_plan, name="follow-up-plan"),

@@ -349,6 +349,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "course": course,
+        "origin_item": getattr(course, "agenda_item", None) if manage else None,
         "manage": manage,
         "participants": participants,
         "active_participants": active,
@@ -375,7 +376,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_update(request: HttpRequest, pk: int) -> HttpResponse:
     course = _managed_course(request, pk)
-    if not course.is_active:
+    if course.is_ended:
         raise PermissionDenied("Forløbet er afsluttet.")
     form = CourseUpdateForm(request.POST or None, instance=course)
     if request.method == "POST" and form.is_valid():
@@ -401,6 +402,20 @@ def course_update(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }
     return render(request, "indsatser/course_form.html", context)
+
+
+@login_required
+@require_POST
+def course_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """PPR starts a course a koordineringskonference's decision drafted."""
+    course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk)
+    if not can_manage_course(request.user, course):
+        raise PermissionDenied
+    was_draft = course.is_draft
+    course = services.start_drafted_course(course=course, by=request.user)
+    if was_draft:
+        messages.success(request, f"Forløbet er startet {course.starts_on:%d.%m.%Y}.")
+    return redirect(course)
 
 
 @login_required

@@ -209,6 +209,27 @@ def _conferences(organisation: DemoOrganisation) -> None:
             version=item.version,
             by=psychologist,
         )
+        # A decision that acts: the referral to a forum is drafted for the institution to finish.
+        referred = services.add_agenda_item(
+            meeting=held,
+            title="Bekymring for trivsel hjemme",
+            description="Personalet er bekymret for barnets trivsel og ønsker socialrådgiverens råd.",
+            anonymous_description="dreng, 3. klasse" if "Skole" in name else "pige, 5 år",
+            by=staff,
+        )
+        services.decide_item(
+            item=referred,
+            decision=Decision.REFER_FORUM,
+            forum=SupportForum.objects.for_institution(institution)
+            .filter(case_scope="ikke_aktive")
+            .exclude(booked_by="aaben_konsultation")
+            .first(),
+            decision_note="Drøftes anonymt i det tværfaglige team.",
+            responsible=leader,
+            follow_up_on=calendar.add_working_days(timezone.localdate(), 15),
+            version=referred.version,
+            by=psychologist,
+        )
         following = tuesdays.next_first_weekday(timezone.localdate() + timedelta(days=1))
         upcoming = services.schedule_conference(
             series=series,

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cases.anonymity import reject_known_child_name
 from cases.models import Child, RulerColour
+from indsatser.models import Intervention
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
 from ppr.deadlines import calendar
 from ppr.forms import EventDateField, ModelMultipleChoiceField
@@ -335,15 +337,18 @@ class DecisionOptions:
 
     forum_queryset: QuerySet[SupportForum]
     people_queryset: QuerySet[User]
+    intervention_queryset: QuerySet[Intervention]
     forums: list[SupportForum]
     people: list[User]
+    interventions: list[Intervention]
 
     @classmethod
     def for_meeting(cls, meeting: ConferenceMeeting) -> "DecisionOptions":
         institution = meeting.series.institution
         forums = SupportForum.objects.for_institution(institution)
         people = meeting_candidates(institution)
-        return cls(forums, people, list(forums), list(people))
+        interventions = Intervention.objects.available().order_by("name")
+        return cls(forums, people, interventions, list(forums), list(people), list(interventions))
 
 
 class DecisionForm(StyledForm):
@@ -357,6 +362,15 @@ class DecisionForm(StyledForm):
         queryset=SupportForum.objects.none(),
         required=False,
         empty_label="–",
+        help_text="Henvisningen oprettes som kladde, som institutionen gør færdig.",
+    )
+    intervention = forms.ModelChoiceField(
+        label="Indsats fra kataloget",
+        queryset=Intervention.objects.none(),
+        required=False,
+        empty_label="–",
+        help_text="Ved “Igangsæt en indsats” for et barn med en åben sag: forløbet oprettes "
+        "som kladde på sagen, som PPR gør færdig og starter.",
     )
     responsible = UserChoiceField(
         label="Ansvarlig", queryset=User.objects.none(), required=False, empty_label="–"
@@ -378,6 +392,11 @@ class DecisionForm(StyledForm):
         options = options or DecisionOptions.for_meeting(item.meeting)
         model_field(self, "forum").queryset = options.forum_queryset
         model_field(self, "responsible").queryset = options.people_queryset
+        model_field(self, "intervention").queryset = options.intervention_queryset
+        model_field(self, "intervention").choices = [
+            ("", "–"),
+            *((i.pk, str(i)) for i in options.interventions),
+        ]
         # The choices are read once per page, not once per item (a meeting has many items).
         model_field(self, "forum").choices = [("", "–"), *((f.pk, str(f)) for f in options.forums)]
         model_field(self, "responsible").choices = [
@@ -388,6 +407,7 @@ class DecisionForm(StyledForm):
             self.initial.update(
                 decision=item.decision or None,
                 forum=item.forum_id,
+                intervention=item.course.intervention_id if item.course_id else None,
                 responsible=item.responsible_id,
                 follow_up_on=item.follow_up_on,
                 decision_note=item.decision_note,
@@ -614,7 +634,7 @@ class DiscussionForm(forms.Form):
         label="Problemstilling i stikord",
         max_length=300,
         required=False,
-        validators=[reject_cpr_like],
+        validators=[reject_cpr_like, reject_known_child_name],
     )
     presenter = UserChoiceField(
         label="Bragt af", queryset=User.objects.none(), required=False, empty_label="–"
@@ -668,7 +688,7 @@ class TuesdayAgendaForm(StyledForm):
         label="Evt. (15 min.)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[reject_cpr_like],
+        validators=[reject_cpr_like, reject_known_child_name],
     )
 
     def __init__(self, *args: Any, participants: QuerySet[User], **kwargs: Any) -> None:

@@ -120,6 +120,13 @@ class SupportForum(models.Model):
         return [str(labels.get(kind, kind)) for kind in self.institution_kinds]
 
 
+class ForumReferralStatus(models.TextChoices):
+    """A henvisning another decision drafted (kladde) until a person at the institution finishes it."""
+
+    DRAFT = "kladde", "Kladde"
+    REFERRED = "henvist", "Henvist"
+
+
 class ForumReferral(models.Model):
     """A TRIO's henvisning: an institution sends a child (or an anonymous case) to one forum."""
 
@@ -151,8 +158,16 @@ class ForumReferral(models.Model):
         SupportForum, on_delete=models.PROTECT, related_name="referrals", verbose_name="forum"
     )
     rationale = models.TextField("begrundelse")
-    ruler_colour = models.CharField("Børnelineal", max_length=10, choices=RulerColour.choices)
-    follow_up_on = models.DateField("opfølgning senest")
+    ruler_colour = models.CharField(
+        "Børnelineal", max_length=10, choices=RulerColour.choices, blank=True
+    )
+    follow_up_on = models.DateField("opfølgning senest", null=True, blank=True)
+    status = models.CharField(
+        "status",
+        max_length=10,
+        choices=ForumReferralStatus.choices,
+        default=ForumReferralStatus.REFERRED,
+    )
     # The indstilling that visitation redirected here ("henvist til andet forum").
     referral = models.OneToOneField(
         "cases.Referral",
@@ -177,12 +192,24 @@ class ForumReferral(models.Model):
         verbose_name_plural = "henvisninger"
         ordering = ["-referred_on", "-created_at"]
         indexes = [models.Index(fields=["institution", "-referred_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="kladde")
+                | (~Q(ruler_colour="") & Q(follow_up_on__isnull=False)),
+                name="forum_referral_referred_is_complete",
+                violation_error_message="En henvisning skal have en Børnelineal-farve og en opfølgningsdato.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Henvisning til {self.forum}"
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:forumreferral-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ForumReferralStatus.DRAFT
 
     @property
     def is_anonymous(self) -> bool:
@@ -539,6 +566,32 @@ class AgendaItem(models.Model):
         verbose_name="besluttet af",
     )
     decided_at = models.DateTimeField("besluttet", null=True, blank=True)
+    # What the decision created for a person to finish (one of each at most: deciding twice
+    # finds the one already made).
+    forum_referral = models.OneToOneField(
+        ForumReferral,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_item",
+        verbose_name="henvisning",
+    )
+    course = models.OneToOneField(
+        "indsatser.Course",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_item",
+        verbose_name="forløb",
+    )
+    referral = models.OneToOneField(
+        "cases.Referral",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_item",
+        verbose_name="indstilling",
+    )
     # Two laptops in the room may edit the same item: a save from an older version is refused.
     version = models.PositiveIntegerField(default=1)
 

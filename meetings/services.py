@@ -14,23 +14,34 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from cases import referral_services
 from cases.models import (
     Case,
     CaseStatus,
     Child,
     Consent,
     ConsentScope,
+    Guardian,
     JournalEntry,
     JournalKind,
     Referral,
     ReferralStatus,
 )
+from indsatser import services as indsats_services
+from indsatser.models import Intervention
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.confirm import can_still_undo
 from ppr.deadlines import calendar
 from ppr.deadlines.models import DeadlineKind
-from ppr.deadlines.services import cancel_deadlines, meet_deadlines, notify, open_deadline
+from ppr.deadlines.services import (
+    cancel_deadlines,
+    meet_deadlines,
+    notify,
+    open_deadline,
+    reopen_deadlines,
+)
 from ppr.organisation.models import Institution, Municipality
 from ppr.sensitive import reject_cpr_like
 
@@ -45,6 +56,7 @@ from .models import (
     Decision,
     ForumMeeting,
     ForumReferral,
+    ForumReferralStatus,
     MinutesPolicy,
     Note,
     NoteStatus,
@@ -79,20 +91,41 @@ def _when(moment: datetime) -> str:
 # --- Consent ---------------------------------------------------------------------------------
 
 
-def has_meeting_consent(child: Child, meeting_name: str) -> bool:
-    """Whether every custody holder has an active consent to discuss the child at this meeting.
+def custody_holders_without_meeting_consent(child: Child, meeting_name: str) -> list[Guardian]:
+    """Custody holders without an active consent to discussing the child at this named meeting.
 
-    Joint custody needs both. The consent names the meeting (``Consent.meeting_name``); the name
-    is compared without regard to case or surrounding spaces.
+    Joint custody needs both. The consent names the meeting (``Consent.meeting_name``, chosen
+    from the forums and konferencer); the name is compared without regard to case or spaces.
     """
-    custody = child.guardians.filter(has_custody=True)
     consent = Consent.objects.filter(
         guardian=OuterRef("pk"),
         scope=ConsentScope.MEETING,
         withdrawn_on__isnull=True,
         meeting_name__iexact=meeting_name.strip(),
     )
-    return custody.exists() and not custody.filter(~Exists(consent)).exists()
+    return list(child.guardians.filter(has_custody=True).filter(~Exists(consent)).order_by("name"))
+
+
+def meeting_consent_error(child: Child, meeting_name: str) -> str | None:
+    """Why ``child`` may not be named at this meeting (naming who has not consented), or None."""
+    if not child.guardians.filter(has_custody=True).exists():
+        return (
+            "Barnet kan kun nævnes ved navn med samtykke fra alle forældremyndighedsindehavere, "
+            "og der er ikke registreret nogen forældremyndighedsindehaver."
+        )
+    lacking = custody_holders_without_meeting_consent(child, meeting_name)
+    if not lacking:
+        return None
+    names = ", ".join(guardian.name for guardian in lacking)
+    return (
+        "Barnet kan kun nævnes ved navn, når alle forældremyndighedsindehavere har givet samtykke "
+        f"til drøftelse i “{meeting_name}”. Mangler fra: {names}."
+    )
+
+
+def has_meeting_consent(child: Child, meeting_name: str) -> bool:
+    """Whether every custody holder has an active consent to discuss the child at this meeting."""
+    return meeting_consent_error(child, meeting_name) is None
 
 
 # --- The support model -------------------------------------------------------------------------
@@ -114,6 +147,70 @@ def _check_child_at(child: Child, institution: Institution) -> None:
         raise ValidationError({"child": "Barnet går ikke i den valgte institution."})
 
 
+def _henvisning_errors(
+    *,
+    institution: Institution,
+    forum: SupportForum,
+    child: Child | None,
+    anonymous_description: str,
+    rationale: str,
+    follow_up_on: date,
+    referral: Referral | None,
+    draft: ForumReferral | None = None,
+) -> dict[str, str]:
+    """Why this henvisning may not be sent to ``forum`` (field → Danish message); none: it may."""
+    errors: dict[str, str] = {}
+    if not forum.active or not forum.fits(institution):
+        errors["forum"] = (
+            f"{forum.name} er ikke et forum for {institution.get_kind_display().lower()}."
+        )
+    if child is None and forum.requires_named_child:
+        errors["child"] = (
+            f"{forum.name} drøfter aktive sager: vælg barnet. Kun ikke aktive sager kan henvises anonymt."
+        )
+    if child is not None:
+        if child.institution_id != institution.pk:
+            errors["child"] = "Barnet går ikke i den valgte institution."
+        elif not forum.requires_named_child and (
+            reason := meeting_consent_error(child, forum.name)
+        ):
+            errors["child"] = f"{reason} Henvis ellers anonymt."
+    if follow_up_on < calendar.today():
+        errors["follow_up_on"] = "Opfølgningsdatoen kan ikke ligge i fortiden."
+    if referral is not None:
+        linked = ForumReferral.objects.filter(referral=referral)
+        if draft is not None:
+            linked = linked.exclude(pk=draft.pk)
+        if (
+            referral.status != ReferralStatus.REDIRECTED
+            or referral.institution_id != institution.pk
+        ):
+            errors[NON_FIELD_ERRORS] = (
+                "Kun en indstilling, PPR har henvist til et forum, kan knyttes til en henvisning."
+            )
+        elif linked.exists():
+            errors[NON_FIELD_ERRORS] = "Indstillingen er allerede knyttet til en henvisning."
+        elif child is not None and child.pk != referral.child_id:
+            errors["child"] = "Vælg barnet fra indstillingen, eller henvis anonymt."
+    for field, text in (("rationale", rationale), ("anonymous_description", anonymous_description)):
+        try:
+            reject_cpr_like(text)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    return errors
+
+
+def _open_follow_up(forum_referral: ForumReferral, *, by: User) -> None:
+    open_deadline(
+        subject=forum_referral,
+        kind=DeadlineKind.OPFOELGNING,
+        due=forum_referral.follow_up_on,  # type: ignore[arg-type]
+        responsible=by,
+        by=by,
+        title=f"Opfølgning på henvisning til {forum_referral.forum.name}",
+    )
+
+
 @transaction.atomic
 def refer_to_forum(
     *,
@@ -131,42 +228,15 @@ def refer_to_forum(
     """Record a TRIO's henvisning to one forum, with a follow-up deadline for the referrer."""
     if not rules.can_refer_from(by, institution):
         raise PermissionDenied
-    errors: dict[str, str] = {}
-    if not forum.active or not forum.fits(institution):
-        errors["forum"] = (
-            f"{forum.name} er ikke et forum for {institution.get_kind_display().lower()}."
-        )
-    if child is None and forum.requires_named_child:
-        errors["child"] = (
-            f"{forum.name} drøfter aktive sager: vælg barnet. Kun ikke aktive sager kan henvises anonymt."
-        )
-    if child is not None:
-        if child.institution_id != institution.pk:
-            errors["child"] = "Barnet går ikke i den valgte institution."
-        elif not forum.requires_named_child and not has_meeting_consent(child, forum.name):
-            errors["child"] = (
-                "Barnet kan kun nævnes ved navn, når alle forældremyndighedsindehavere har givet "
-                f"samtykke til drøftelse i “{forum.name}”. Henvis ellers anonymt."
-            )
-    if follow_up_on < calendar.today():
-        errors["follow_up_on"] = "Opfølgningsdatoen kan ikke ligge i fortiden."
-    if referral is not None:
-        if (
-            referral.status != ReferralStatus.REDIRECTED
-            or referral.institution_id != institution.pk
-        ):
-            errors[NON_FIELD_ERRORS] = (
-                "Kun en indstilling, PPR har henvist til et forum, kan knyttes til en henvisning."
-            )
-        elif ForumReferral.objects.filter(referral=referral).exists():
-            errors[NON_FIELD_ERRORS] = "Indstillingen er allerede knyttet til en henvisning."
-        elif child is not None and child.pk != referral.child_id:
-            errors["child"] = "Vælg barnet fra indstillingen, eller henvis anonymt."
-    for field, text in (("rationale", rationale), ("anonymous_description", anonymous_description)):
-        try:
-            reject_cpr_like(text)
-        except ValidationError as exc:
-            errors[field] = exc.messages[0]
+    errors = _henvisning_errors(
+        institution=institution,
+        forum=forum,
+        child=child,
+        anonymous_description=anonymous_description,
+        rationale=rationale,
+        follow_up_on=follow_up_on,
+        referral=referral,
+    )
     if errors:
         raise ValidationError(errors)
     forum_referral = ForumReferral.objects.create(
@@ -181,16 +251,127 @@ def refer_to_forum(
         referral=referral,
         created_by=by,
     )
-    open_deadline(
-        subject=forum_referral,
-        kind=DeadlineKind.OPFOELGNING,
-        due=follow_up_on,
-        responsible=by,
-        by=by,
-        title=f"Opfølgning på henvisning til {forum.name}",
+    _open_follow_up(forum_referral, by=by)
+    _audit(AuditAction.CREATE, forum_referral, by=by, purpose=PURPOSE_SUPPORT)
+    return forum_referral
+
+
+def _draft_forum_referral(
+    *,
+    institution: Institution,
+    forum: SupportForum,
+    child: Child | None,
+    anonymous_description: str,
+    rationale: str,
+    by: User,
+    ruler_colour: str = "",
+    follow_up_on: date | None = None,
+    referral: Referral | None = None,
+) -> ForumReferral:
+    """A henvisning another decision prefilled, for the institution to finish. The child is named
+    only where the forum's rules allow it (an active case, or every custody holder's consent to
+    the forum); otherwise the draft is anonymous and says nothing that names the child."""
+    named = child is not None and (
+        forum.requires_named_child or has_meeting_consent(child, forum.name)
+    )
+    forum_referral = ForumReferral.objects.create(
+        institution=institution,
+        forum=forum,
+        child=child if named else None,
+        anonymous_description="" if named else anonymous_description.strip()[:200],
+        referred_on=calendar.today(),
+        rationale=rationale,
+        ruler_colour=ruler_colour,
+        follow_up_on=follow_up_on,
+        referral=referral,
+        status=ForumReferralStatus.DRAFT,
+        created_by=by,
     )
     _audit(AuditAction.CREATE, forum_referral, by=by, purpose=PURPOSE_SUPPORT)
     return forum_referral
+
+
+@transaction.atomic
+def finish_forum_referral(
+    *,
+    forum_referral: ForumReferral,
+    forum: SupportForum,
+    child: Child | None,
+    anonymous_description: str = "",
+    referred_on: date,
+    rationale: str,
+    ruler_colour: str,
+    follow_up_on: date,
+    by: User,
+) -> ForumReferral:
+    """The institution checks a drafted henvisning and sends it; from then it is followed up."""
+    if not rules.can_refer_from(by, forum_referral.institution):
+        raise PermissionDenied
+    locked = (
+        ForumReferral.objects.select_for_update()
+        .select_related("institution", "referral")
+        .get(pk=forum_referral.pk)
+    )
+    if not locked.is_draft:
+        return locked  # a double submit: already sent
+    errors = _henvisning_errors(
+        institution=locked.institution,
+        forum=forum,
+        child=child,
+        anonymous_description=anonymous_description,
+        rationale=rationale,
+        follow_up_on=follow_up_on,
+        referral=locked.referral,
+        draft=locked,
+    )
+    if errors:
+        raise ValidationError(errors)
+    locked.forum = forum
+    locked.child = child
+    locked.anonymous_description = "" if child else anonymous_description.strip()
+    locked.referred_on = referred_on
+    locked.rationale = rationale
+    locked.ruler_colour = ruler_colour
+    locked.follow_up_on = follow_up_on
+    locked.status = ForumReferralStatus.REFERRED
+    locked.created_by = by
+    locked.save()
+    _open_follow_up(locked, by=by)
+    _audit(AuditAction.UPDATE, locked, by=by, purpose=PURPOSE_SUPPORT)
+    return locked
+
+
+@transaction.atomic
+def redirect_referral(referral: Referral, *, by: User, forum: str, note: str = "") -> ForumReferral:
+    """PPR's visitation redirects an indstilling to a forum of the support model: the henvisning
+    is drafted at once, linked to the indstilling, for the institution to finish."""
+    if not by.has_perm("cases.visitate_referral", referral):
+        raise PermissionDenied
+    target = SupportForum.objects.for_institution(referral.institution).filter(code=forum).first()
+    if target is None:
+        raise ValidationError(
+            {
+                "forum": "Forummet findes ikke for "
+                f"{referral.institution.get_kind_display().lower()}. Vælg et andet forum."
+            }
+        )
+    referral = referral_services.redirect_referral(referral, by=by, forum=forum, note=note)
+    existing = ForumReferral.objects.filter(referral=referral).first()
+    if existing is not None:
+        return existing
+    lines = [f"PPR har ved visitationen henvist indstilling nr. {referral.pk} til {target.name}."]
+    if note.strip():
+        lines.append(f"PPR's note: {note.strip()}")
+    return _draft_forum_referral(
+        institution=referral.institution,
+        forum=target,
+        child=referral.child,
+        anonymous_description="",
+        rationale="\n\n".join(lines),
+        ruler_colour=referral.ruler_colour,
+        referral=referral,
+        by=by,
+    )
 
 
 def _is_institution_person(user: User, institution: Institution) -> bool:
@@ -249,6 +430,8 @@ def book_forum_meeting(
         errors["forum"] = (
             f"{forum.name} er ikke et forum for {institution.get_kind_display().lower()}."
         )
+    if forum_referral is not None and forum_referral.is_draft:
+        errors["forum"] = "Henvisningen er en kladde: gør den færdig, før der bookes et møde."
     if forum.booked_by == Booker.OPEN:
         errors["forum"] = (
             f"{forum.name} er en åben konsultation ved en fast mødetid og bookes ikke."
@@ -384,11 +567,8 @@ def named_item_error(child: Child, meeting: ConferenceMeeting) -> str | None:
     """Why ``child`` may not be named on this conference's agenda, or None if it may."""
     if child.institution_id != meeting.series.institution_id:
         return "Barnet går ikke i institutionen, konferencen hører til."
-    if not has_meeting_consent(child, meeting.series.name):
-        return (
-            "Barnet kan kun nævnes ved navn, når alle forældremyndighedsindehavere har givet samtykke "
-            f"til drøftelse på “{meeting.series.name}”. Uden samtykke skal opgaven være anonym."
-        )
+    if reason := meeting_consent_error(child, meeting.series.name):
+        return f"{reason} Uden samtykke skal opgaven være anonym."
     return None
 
 
@@ -458,8 +638,15 @@ def decide_item(
     responsible: User | None = None,
     follow_up_on: date | None = None,
     forum: SupportForum | None = None,
+    intervention: Intervention | None = None,
 ) -> AgendaItem:
-    """Record the conference's decision on one opgave; its follow-up date becomes a deadline."""
+    """Record the conference's decision on one opgave; its follow-up date becomes a deadline.
+
+    A decision that acts creates what it decides, prefilled for a person to finish and linked
+    both ways: "Henvis til et forum" a henvisning (kladde), "Igangsæt en indsats" with a chosen
+    indsats a forløb (kladde) on the child's case, "Indstilling til PPR" a referral draft. Each
+    is created once: deciding again finds the one already made.
+    """
     if not rules.can_decide(by, item.meeting):
         raise PermissionDenied
     item = AgendaItem.objects.select_for_update().select_related("meeting__series").get(pk=item.pk)
@@ -513,8 +700,121 @@ def decide_item(
                 by=by,
                 title=f"Opfølgning på opgave fra {item.meeting.series.name}",
             )
+    _act_on(item, intervention=intervention, by=by)
     _audit(AuditAction.UPDATE, item, by=by, purpose=PURPOSE_CONFERENCE)
     return item
+
+
+def _decision_text(item: AgendaItem) -> str:
+    """What a created draft says about where it comes from (the opgave and the decision)."""
+    held = _local_date(item.meeting.starts_at)
+    lines = [
+        f"Besluttet på {item.meeting.series.name} {held:%d.%m.%Y}, punkt {item.position}: {item.title}."
+    ]
+    if item.description:
+        lines.append(item.description)
+    if item.decision_note:
+        lines.append(item.decision_note)
+    return "\n\n".join(lines)
+
+
+def _act_on(item: AgendaItem, *, intervention: Intervention | None, by: User) -> None:
+    """Create what the decision decides (once); a ValidationError undoes the whole decision."""
+    if item.decision == Decision.REFER_FORUM:
+        _act_refer_forum(item, by=by)
+    elif item.decision == Decision.START_INTERVENTION and intervention is not None:
+        _act_start_intervention(item, intervention=intervention, by=by)
+    elif item.decision == Decision.REFER_PPR and item.child is not None:
+        _act_refer_ppr(item, by=by)
+
+
+def _act_refer_forum(item: AgendaItem, *, by: User) -> None:
+    assert item.forum is not None
+    draft = item.forum_referral
+    if draft is not None:
+        if draft.is_draft and draft.forum_id != item.forum_id:
+            draft.forum = item.forum  # the room changed its mind before anyone finished it
+            draft.save(update_fields=["forum"])
+        return
+    item.forum_referral = _draft_forum_referral(
+        institution=item.meeting.series.institution,
+        forum=item.forum,
+        child=item.child,
+        anonymous_description=item.anonymous_description,
+        rationale=_decision_text(item),
+        follow_up_on=item.follow_up_on,
+        by=by,
+    )
+    item.save(update_fields=["forum_referral"])
+
+
+def _act_start_intervention(item: AgendaItem, *, intervention: Intervention, by: User) -> None:
+    if item.course_id is not None:
+        return
+    case = (
+        Case.objects.filter(child_id=item.child_id, status=CaseStatus.OPEN).first()
+        if item.child_id
+        else None
+    )
+    if case is None:
+        raise ValidationError(
+            {
+                "intervention": "Et forløb fra indsatskataloget hører til barnets åbne sag i PPR, "
+                "og "
+                + ("opgaven er anonym." if item.child_id is None else "barnet har ingen åben sag.")
+                + " Lad feltet stå tomt, eller vælg “Indstilling til PPR”."
+            }
+        )
+    responsible = next(
+        (
+            user
+            for user in (item.responsible, case.assigned, by)
+            if user is not None and (user.is_ppr_leader or user.has_role(*CASEWORKER_ROLES))
+        ),
+        None,
+    )
+    if responsible is None:
+        raise ValidationError(
+            {"responsible": "Forløbet ledes af PPR: vælg en psykolog, talepædagog eller PPR-leder."}
+        )
+    item.course = indsats_services.draft_course(
+        by=by,
+        case=case,
+        intervention=intervention,
+        responsible=responsible,
+        starts_on=calendar.today(),
+        goals=[item.title],
+    )
+    item.save(update_fields=["course"])
+
+
+def _act_refer_ppr(item: AgendaItem, *, by: User) -> None:
+    if item.referral_id is not None:
+        return
+    child = item.child
+    assert child is not None
+    author = next(
+        (
+            user
+            for user in (item.responsible, by)
+            if user is not None and user.has_perm("cases.draft_referral_for", child)
+        ),
+        None,
+    )
+    if author is None:
+        raise ValidationError(
+            {
+                "responsible": "Indstillingen skrives af barnets institution: vælg en ansvarlig "
+                "fra institutionen."
+            }
+        )
+    referral = referral_services.create_draft(
+        child=child, by=author, origin=f"Kladde oprettet fra {item.meeting.series.name}"
+    )
+    item.referral = referral_services.save_draft(
+        referral, by=author, data={"concern": _decision_text(item)}, version=referral.version
+    )
+    item.save(update_fields=["referral"])
 
 
 def can_cancel(user: User, meeting: ForumMeeting | ConferenceMeeting) -> bool:
@@ -546,6 +846,37 @@ def cancel_meeting(
     notify(
         recipients=[user for user in locked.participants.all() if user.pk != by.pk],
         message=f"{name} {_when(locked.starts_at)} er aflyst.",
+        link=locked.get_absolute_url(),
+    )
+    return locked
+
+
+@transaction.atomic
+def undo_cancel_meeting(
+    *, meeting: ForumMeeting | ConferenceMeeting, by: User
+) -> ForumMeeting | ConferenceMeeting:
+    """Fortryd: a meeting called off a few minutes ago is held after all; the notat is owed again
+    and the participants hear that it is not cancelled."""
+    if not can_cancel(by, meeting):
+        raise PermissionDenied
+    locked = type(meeting).objects.select_for_update().get(pk=meeting.pk)
+    cancelled_at = locked.cancelled_at
+    if cancelled_at is None:
+        return locked  # a double click: already restored
+    if not can_still_undo(cancelled_at):
+        raise ValidationError(
+            "Aflysningen kan kun fortrydes de første minutter. Book eller planlæg mødet igen.",
+            code="too_late",
+        )
+    locked.cancelled_at = None
+    locked.save(update_fields=["cancelled_at"])
+    reopen_deadlines(subject=locked, kind=DeadlineKind.NOTAT, since=cancelled_at, by=by)
+    purpose = PURPOSE_SUPPORT if isinstance(locked, ForumMeeting) else PURPOSE_CONFERENCE
+    _audit(AuditAction.UPDATE, locked, by=by, purpose=purpose)
+    name = locked.forum.name if isinstance(locked, ForumMeeting) else locked.series.name
+    notify(
+        recipients=[user for user in locked.participants.all() if user.pk != by.pk],
+        message=f"{name} {_when(locked.starts_at)} er alligevel ikke aflyst.",
         link=locked.get_absolute_url(),
     )
     return locked

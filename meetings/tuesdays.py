@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from cases.anonymity import reject_known_child_name
 from ppr.accounts.models import Membership, Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
@@ -526,6 +527,7 @@ def save_agenda(
     for text in [d.keywords for d in discussions] + [any_other_business]:
         try:
             reject_cpr_like(text)
+            reject_known_child_name(text)
         except ValidationError as exc:
             errors.extend(exc.messages)
             break

@@ -12,9 +12,19 @@ urlpatterns = [
     path("henvisninger/", views.forumreferral_list, name="forumreferral-list"),
     path("henvisninger/ny/", views.forumreferral_create, name="forumreferral-create"),
     path("henvisninger/<id:pk>/", views.forumreferral_detail, name="forumreferral-detail"),
+    path(
+        "henvisninger/<id:pk>/faerdiggoer/",
+        views.forumreferral_finish,
+        name="forumreferral-finish",
+    ),
     path("forummoeder/nyt/", views.forummeeting_create, name="forummeeting-create"),
     path("forummoeder/<id:pk>/", views.forummeeting_detail, name="forummeeting-detail"),
     path("forummoeder/<id:pk>/aflys/", views.forummeeting_cancel, name="forummeeting-cancel"),
+    path(
+        "forummoeder/<id:pk>/fortryd-aflysning/",
+        views.forummeeting_uncancel,
+        name="forummeeting-uncancel",
+    ),
     # Koordineringskonferencer
     path("konferencer/", views.series_list, name="series-list"),
     path("konferencer/ny/", views.series_create, name="series-create"),
@@ -23,6 +33,11 @@ urlpatterns = [
     path("konferencer/<id:pk>/nyt-moede/", views.conference_create, name="conference-create"),
     path("konferencer/moeder/<id:pk>/", views.conference_detail, name="conference-detail"),
     path("konferencer/moeder/<id:pk>/aflys/", views.conference_cancel, name="conference-cancel"),
+    path(
+        "konferencer/moeder/<id:pk>/fortryd-aflysning/",
+        views.conference_uncancel,
+        name="conference-uncancel",
+    ),
     path("konferencer/moeder/<id:pk>/punkter/", views.item_create, name="item-create"),
     path("konferencer/punkter/<id:pk>/beslutning/", views.item_decide, name="item-decide"),
     # Notater

@@ -23,6 +23,7 @@ from django_htmx.middleware import HtmxDetails
 from cases.models import Child, Referral, ReferralStatus
 from ppr.access import get_audited_or_404
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
+from ppr.confirm import can_still_undo, confirmation_page
 from ppr.organisation.models import Institution
 from ppr.tables import paginate
 
@@ -323,11 +324,20 @@ def forumreferral_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         forum_referral.referral_id is not None
         and Referral.objects.visible_to(request.user).filter(pk=forum_referral.referral_id).exists()
     )
+    origin = AgendaItem.objects.filter(forum_referral=forum_referral).select_related(
+        "meeting__series"
+    )
     context = {
         "forum_referral": forum_referral,
         "referral_visible": referral_visible,
+        "origin_item": origin.filter(
+            meeting__in=ConferenceMeeting.objects.visible_to(request.user)
+        ).first(),
         "meetings": meetings,
-        "can_book": forum_referral.forum.booked_by != "aaben_konsultation"
+        "can_finish": forum_referral.is_draft
+        and rules.can_refer_from(request.user, forum_referral.institution),
+        "can_book": not forum_referral.is_draft
+        and forum_referral.forum.booked_by != "aaben_konsultation"
         and rules.can_book(request.user, forum_referral.forum, forum_referral.institution),
         "crumbs": [
             ("Møder", reverse("meetings:index")),
@@ -336,6 +346,65 @@ def forumreferral_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         ],
     }
     return render(request, "meetings/forumreferral_detail.html", context)
+
+
+@meeting_user_required
+@require_http_methods(["GET", "POST"])
+def forumreferral_finish(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The institution goes through a henvisning a decision drafted, and sends it."""
+    forum_referral = get_object_or_404(
+        ForumReferral.objects.visible_to(request.user).select_related("institution", "referral"),
+        pk=pk,
+    )
+    if not rules.can_refer_from(request.user, forum_referral.institution):
+        raise PermissionDenied
+    if not forum_referral.is_draft:
+        return redirect(forum_referral)
+    institution = forum_referral.institution
+    initial = {
+        field: getattr(forum_referral, field)
+        for field in ("anonymous_description", "referred_on", "rationale", "ruler_colour")
+    }
+    initial.update(forum=forum_referral.forum_id, child=forum_referral.child_id)
+    if forum_referral.follow_up_on:
+        initial["follow_up_on"] = forum_referral.follow_up_on
+    form = ForumReferralForm(
+        request.POST if request.method == "POST" else None,
+        institution=institution,
+        user=request.user,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            forum_referral = services.finish_forum_referral(
+                forum_referral=forum_referral,
+                forum=data["forum"],
+                child=data["child"],
+                anonymous_description=data["anonymous_description"],
+                referred_on=data["referred_on"],
+                rationale=data["rationale"],
+                ruler_colour=data["ruler_colour"],
+                follow_up_on=data["follow_up_on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Henvisningen til {forum_referral.forum} er sendt.")
+            return redirect(forum_referral)
+    context = {
+        "form": form,
+        "institution": institution,
+        "draft": forum_referral,
+        "crumbs": [
+            ("Møder", reverse("meetings:index")),
+            ("Henvisninger", reverse("meetings:forumreferral-list")),
+            (str(forum_referral), forum_referral.get_absolute_url()),
+            ("Gør færdig", None),
+        ],
+    }
+    return render(request, "meetings/forumreferral_form.html", context)
 
 
 @meeting_user_required
@@ -429,7 +498,7 @@ def forummeeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "note": note,
         "can_write_note": rules.can_write_note_for(request.user, meeting)
         and meeting.cancelled_at is None,
-        "can_cancel": meeting.cancelled_at is None and services.can_cancel(request.user, meeting),
+        **_cancel_actions(request.user, meeting),
         "crumbs": [("Møder", reverse("meetings:index")), (str(meeting), None)],
     }
     return render(request, "meetings/forummeeting_detail.html", context)
@@ -615,8 +684,35 @@ def _conference_queryset(user: Any) -> Any:
 
 def _items(meeting: ConferenceMeeting) -> Any:
     return meeting.items.select_related(
-        "child", "responsible", "forum", "submitted_by", "decided_by"
+        "child",
+        "responsible",
+        "forum",
+        "submitted_by",
+        "decided_by",
+        "forum_referral",
+        "course",
+        "referral",
     )
+
+
+def created_by_decision(user: User, item: AgendaItem) -> list[tuple[str, str | None]]:
+    """What the item's decision created, as (label, link); no link where the user may not open it."""
+    from indsatser.models import Course
+
+    created: list[tuple[str, str | None]] = []
+    if (henvisning := item.forum_referral) is not None:
+        visible = ForumReferral.objects.visible_to(user).filter(pk=henvisning.pk).exists()
+        label = f"Henvisning til {henvisning.forum} ({henvisning.get_status_display().lower()})"
+        created.append((label, henvisning.get_absolute_url() if visible else None))
+    if (course := item.course) is not None:
+        visible = Course.objects.visible_to(user).filter(pk=course.pk).exists()
+        label = f"Forløb: {course.title} ({course.get_status_display().lower()})"
+        created.append((label, course.get_absolute_url() if visible else None))
+    if (referral := item.referral) is not None:
+        visible = Referral.objects.visible_to(user).filter(pk=referral.pk).exists()
+        label = f"Indstilling nr. {referral.pk} til PPR ({referral.get_status_display().lower()})"
+        created.append((label, referral.get_absolute_url() if visible else None))
+    return created
 
 
 def _conference_page(
@@ -641,6 +737,7 @@ def _conference_page(
             )
             if can_decide
             else None,
+            "created": created_by_decision(user, item),
         }
         for item in items
     ]
@@ -658,7 +755,7 @@ def _conference_page(
         if note and Note.objects.visible_to(user).filter(pk=note.pk).exists()
         else None,
         "can_write_note": rules.can_write_note_for(user, meeting) and meeting.cancelled_at is None,
-        "can_cancel": meeting.cancelled_at is None and services.can_cancel(user, meeting),
+        **_cancel_actions(user, meeting),
         "crumbs": [
             ("Møder", reverse("meetings:index")),
             ("Koordineringskonferencer", reverse("meetings:series-list")),
@@ -679,9 +776,38 @@ def conference_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _conference_page(request, meeting)
 
 
+def cancel_question(meeting: ForumMeeting | ConferenceMeeting) -> str:
+    """What calling the meeting off does, said before it is done."""
+    when = f"{timezone.localtime(meeting.starts_at):%d.%m.%Y kl. %H.%M}"
+    return (
+        f"Mødet {when} aflyses, deltagerne får besked, og der skal ikke skrives notat. "
+        "Du kan fortryde aflysningen de første minutter."
+    )
+
+
+def _cancel_actions(user: User, meeting: ForumMeeting | ConferenceMeeting) -> dict[str, Any]:
+    """The page's cancel button (with its question) or, just after cancelling, its undo."""
+    allowed = services.can_cancel(user, meeting)
+    return {
+        "can_cancel": meeting.cancelled_at is None and allowed,
+        "can_undo_cancel": allowed and can_still_undo(meeting.cancelled_at),
+        "cancel_question": cancel_question(meeting),
+    }
+
+
 def _cancel(request: AuthedRequest, meeting: ForumMeeting | ConferenceMeeting) -> HttpResponse:
     if not services.can_cancel(request.user, meeting):
         raise PermissionDenied
+    if request.method == "GET":
+        if meeting.cancelled_at is not None:
+            return redirect(meeting)
+        return confirmation_page(
+            request,
+            title="Aflys mødet?",
+            text=cancel_question(meeting),
+            confirm_label="Aflys mødet",
+            back=meeting.get_absolute_url(),
+        )
     try:
         services.cancel_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:
@@ -691,22 +817,49 @@ def _cancel(request: AuthedRequest, meeting: ForumMeeting | ConferenceMeeting) -
     return redirect(meeting)
 
 
-@meeting_user_required
-@require_POST
-def forummeeting_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Call off a booked forum meeting (its notat deadline is cancelled)."""
-    meeting = get_object_or_404(
+def _uncancel(request: AuthedRequest, meeting: ForumMeeting | ConferenceMeeting) -> HttpResponse:
+    try:
+        services.undo_cancel_meeting(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, "Aflysningen er fortrudt, og deltagerne har fået besked.")
+    return redirect(meeting)
+
+
+def _forum_meeting(request: AuthedRequest, pk: int) -> ForumMeeting:
+    return get_object_or_404(
         ForumMeeting.objects.visible_to(request.user).select_related("forum", "institution"),
         pk=pk,
     )
-    return _cancel(request, meeting)
+
+
+@meeting_user_required
+@require_http_methods(["GET", "POST"])
+def forummeeting_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Call off a booked forum meeting (its notat deadline is cancelled); GET asks first."""
+    return _cancel(request, _forum_meeting(request, pk))
 
 
 @meeting_user_required
 @require_POST
+def forummeeting_uncancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Fortryd: a forum meeting called off a few minutes ago is held after all."""
+    return _uncancel(request, _forum_meeting(request, pk))
+
+
+@meeting_user_required
+@require_http_methods(["GET", "POST"])
 def conference_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Call off one koordineringskonference (its notat deadline is cancelled)."""
+    """Call off one koordineringskonference (its notat deadline is cancelled); GET asks first."""
     return _cancel(request, get_object_or_404(_conference_queryset(request.user), pk=pk))
+
+
+@meeting_user_required
+@require_POST
+def conference_uncancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Fortryd: a koordineringskonference called off a few minutes ago is held after all."""
+    return _uncancel(request, get_object_or_404(_conference_queryset(request.user), pk=pk))
 
 
 @meeting_user_required
@@ -760,6 +913,7 @@ def item_decide(request: AuthedRequest, pk: int) -> HttpResponse:
                 responsible=data["responsible"],
                 follow_up_on=data["follow_up_on"],
                 forum=data["forum"],
+                intervention=data["intervention"],
                 version=data["version"],
                 by=request.user,
             )
@@ -768,7 +922,12 @@ def item_decide(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             if request.htmx:
                 item = _items(meeting).get(pk=item.pk)
-                row = {"item": item, "form": DecisionForm(item=item), "saved": True}
+                row = {
+                    "item": item,
+                    "form": DecisionForm(item=item),
+                    "saved": True,
+                    "created": created_by_decision(request.user, item),
+                }
                 return render(
                     request,
                     "meetings/conference_detail.html#item",
@@ -778,7 +937,7 @@ def item_decide(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect(f"{meeting.get_absolute_url()}#punkt-{item.pk}")
     if request.htmx:
         item = _items(meeting).get(pk=item.pk)
-        row = {"item": item, "form": form}
+        row = {"item": item, "form": form, "created": created_by_decision(request.user, item)}
         return render(
             request,
             "meetings/conference_detail.html#item",

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from cases.models import Case, CaseOutcome, Referral
-from indsatser.models import PREVENTIVE_LEVELS, AbsenceCase, Course
+from indsatser.models import PREVENTIVE_LEVELS, AbsenceCase, Course, CourseStatus
 
 YearValues = dict[int, Decimal]
 MeasureFunction = Callable[[int, int], YearValues]
@@ -93,7 +93,9 @@ def bup_referrals(first: int, last: int) -> YearValues:
 )
 def prevention_share(first: int, last: int) -> YearValues:
     rows = (
-        Course.objects.filter(starts_on__year__gte=first, starts_on__year__lte=last)
+        # A draft nobody has started yet is not a course that ran.
+        Course.objects.exclude(status=CourseStatus.DRAFT)
+        .filter(starts_on__year__gte=first, starts_on__year__lte=last)
         .annotate(year=ExtractYear("starts_on"))
         .values("year")
         .annotate(

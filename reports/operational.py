@@ -656,7 +656,8 @@ class InterventionReport(Report):
     institution_path = "institution"
 
     def base(self) -> QuerySet[Any]:
-        return Course.objects.all()
+        # A draft nobody has started yet is not a course that ran.
+        return Course.objects.exclude(status=CourseStatus.DRAFT)
 
     def district_condition(self, ids: list[int]) -> Q:
         return Q(district__in=ids) | Q(district__isnull=True, institution__district__in=ids)

@@ -15,7 +15,7 @@ claim and the e-mail (only the e-mail) is sent again.
 
 import logging
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -153,6 +153,32 @@ def cancel_deadlines(
 ) -> int:
     """Cancel the subject's outstanding deadlines (of ``kind``, or all); returns how many."""
     return _close(subject, kind, by, state=DeadlineState.CANCELLED, cancelled_at=timezone.now())
+
+
+@transaction.atomic
+def reopen_deadlines(
+    *, subject: models.Model, kind: str, since: datetime, by: User | None = None
+) -> int:
+    """Reopen the subject's deadlines cancelled since ``since``: the cancelling action was undone."""
+    cancelled = (
+        Deadline.objects.for_subject(subject)
+        .select_for_update()
+        .filter(
+            kind=kind,
+            state=DeadlineState.CANCELLED,
+            cancelled_at__gte=since,
+        )
+    )
+    reopened = 0
+    for deadline in cancelled:
+        deadline.state = (
+            DeadlineState.OVERDUE if deadline.due < calendar.today() else DeadlineState.OPEN
+        )
+        deadline.cancelled_at = None
+        deadline.save(update_fields=["state", "cancelled_at"])
+        record(None, AuditAction.UPDATE, obj=deadline, user=by, purpose=AUDIT_PURPOSE)
+        reopened += 1
+    return reopened
 
 
 def met_by_hand(deadline: Deadline) -> bool:

@@ -230,6 +230,26 @@
     guardNavigation();
   }
 
+  // --- Confirmations (meetfriction): destructive or sending actions open a DKFDS modal ---------
+  // The trigger is a link to the confirmation page (or a form's submit button) and works without
+  // JavaScript; here it opens the modal instead. DKFDS's Modal (set up by DKFDS.init() in
+  // dkfds-init.js, which runs first) shows and hides it, traps focus (everything outside the
+  // modal's container becomes inert, so the container moves to <body>), closes on Escape and
+  // returns focus to the trigger.
+  function setUpConfirmations() {
+    if (!window.DKFDS || !window.DKFDS.Modal) { return; }
+    document.querySelectorAll("[data-ppr-confirm-container]").forEach(function (container) {
+      var modal = container.querySelector(".fds-modal");
+      document.body.appendChild(container);
+      document.querySelectorAll('[data-target="' + modal.id + '"]').forEach(function (trigger) {
+        trigger.setAttribute("aria-haspopup", "dialog");
+        // The link or submit button would leave the page; the modal asks first.
+        trigger.addEventListener("click", function (event) { event.preventDefault(); });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", setUpIdleWarning);
   document.addEventListener("DOMContentLoaded", setUpNothingLost);
+  document.addEventListener("DOMContentLoaded", setUpConfirmations);
 })();

@@ -272,3 +272,17 @@ def test_the_ppv_page_runs_a_constant_number_of_queries(client_as: Any, cast: An
     assert _count(client, url("ppv-detail", final)) == few
     assert _count(client, url("ppv-detail", correction)) <= few
     assert few <= 16
+
+
+def test_sending_asks_in_a_modal_whose_button_submits_the_send_form(
+    client_as: Any, cast: Any
+) -> None:
+    """Issue 18: sending a PPV asks first (the DKFDS modal); without JavaScript the send page
+    itself is the second step, and its own button submits as before."""
+    ppv = finalise(draft(cast), cast.psychologist)
+    page = client_as(cast.psychologist).get(url("ppv-send", ppv)).content.decode()
+    modal = f"bekraeft-send-{ppv.pk}"
+    assert 'id="ppv-send"' in page
+    assert f'data-module="modal" data-target="{modal}">Send og registrér' in page
+    assert f'class="fds-modal" id="{modal}"' in page and "kan ikke kaldes tilbage" in page
+    assert 'type="submit" form="ppv-send"' in page

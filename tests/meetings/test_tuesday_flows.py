@@ -269,3 +269,69 @@ def test_a_tuesday_meeting_has_no_link_to_a_child() -> None:
         if field.related_model
     }
     assert "cases.Child" not in related and "cases.Case" not in related
+
+
+# --- Issue 18: a known child's name is refused, not only a CPR number ---------------------------
+
+
+@pytest.mark.parametrize(
+    "keywords",
+    [
+        "Viggo Thomsen fra 4.B, angst",
+        "viggo thomsen – skolevægring",
+        "Thomsen, Viggo: fravær",
+        "VIGGO THOMSEN",
+    ],
+)
+def test_the_agenda_refuses_a_known_childs_full_name_at_the_field(
+    cast, team, client_as, keywords
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.cases.factories import ChildFactory
+
+    ChildFactory(first_name="Viggo", last_name="Thomsen", institution=cast.other_school)
+    response = client_as(cast.psychologist).post(
+        reverse("meetings:tuesday-agenda", args=[team["first"].pk]), _agenda([(keywords, 1, 90)])
+    )
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    [message] = formset.forms[0].errors["keywords"]
+    assert "for- og efternavn på et barn" in message and "anonym" in message
+    # The message does not say which child (no institution, class or other name).
+    assert "Viggo" not in message and cast.other_school.name not in message
+    assert not Discussion.objects.exists()
+
+
+def test_a_child_with_two_first_names_is_caught_by_the_first_and_the_last_name(cast, team) -> None:  # type: ignore[no-untyped-def]
+    from tests.cases.factories import ChildFactory
+
+    ChildFactory(first_name="Anne Sofie", last_name="Møller Jensen", institution=cast.school)
+    with pytest.raises(ValidationError, match="for- og efternavn"):
+        tuesdays.save_agenda(
+            meeting=team["first"],
+            discussions=[],
+            any_other_business="Kort om Anne fra 2.A – Anne Møller Jensen græder meget",
+            by=cast.psychologist,
+        )
+
+
+def test_a_first_name_alone_or_an_unknown_full_name_is_accepted(cast, team) -> None:  # type: ignore[no-untyped-def]
+    from tests.cases.factories import ChildFactory
+
+    ChildFactory(first_name="Viggo", last_name="Thomsen", institution=cast.school)
+    for text in ("Viggo har svært ved overgange", "Viggo Hansen", "dreng, 4.B, Thomsen-familien"):
+        tuesdays.save_agenda(
+            meeting=team["first"],
+            discussions=[tuesdays.DiscussionInput(keywords=text, priority=1, minutes=90)],
+            by=cast.psychologist,
+        )
+
+
+def test_the_name_check_is_one_query_whatever_the_number_of_children(
+    cast, team, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from cases.anonymity import names_a_known_child
+    from tests.cases.factories import ChildFactory
+
+    ChildFactory.create_batch(20, institution=cast.school)
+    with django_assert_max_num_queries(1):
+        assert not names_a_known_child("Pige fra 3. klasse med ondt i maven om mandagen")

@@ -97,7 +97,12 @@ ROUTES = [
     Route("cases:consent-create", child_keepers, kwargs=_guardian_pk),
     Route("cases:consent-create", _as(child_keepers, 400), kwargs=_guardian_pk, method="post"),
     Route("cases:consent-withdraw", _as(child_keepers, 302), kwargs=_consent_pk, method="post"),
-    Route("cases:consent-withdraw", everyone(405), kwargs=_consent_pk),
+    # GET asks first (the confirmation page without JavaScript); undo is a POST only.
+    Route("cases:consent-withdraw", child_keepers, kwargs=_consent_pk),
+    Route(
+        "cases:consent-undo-withdraw", _as(child_keepers, 302), kwargs=_consent_pk, method="post"
+    ),
+    Route("cases:consent-undo-withdraw", everyone(405), kwargs=_consent_pk),
     # Lists.
     Route(
         "cases:referral-list",

@@ -131,6 +131,8 @@ ROUTES = [
     Route("indsatser:course-detail", GROUP_READ, kwargs=pk("group")),
     Route("indsatser:course-update", CHILD_COURSE_MANAGE, kwargs=pk("course")),
     Route("indsatser:course-end", CHILD_COURSE_MANAGE, kwargs=pk("course")),
+    Route("indsatser:course-start", CHILD_COURSE_ACT, kwargs=pk("course"), method="post"),
+    Route("indsatser:course-start", expect(405), kwargs=pk("course")),
     Route(
         "indsatser:goal-add",
         CHILD_COURSE_ACT,

@@ -62,6 +62,19 @@ def forum_referral(cast) -> dict:  # type: ignore[no-untyped-def]
     return {"pk": referral.pk}
 
 
+def draft_forum_referral(cast) -> dict:  # type: ignore[no-untyped-def]
+    """A henvisning a decision drafted, waiting for the school to finish it."""
+    referral = ForumReferral.objects.create(
+        institution=cast.school,
+        forum=_forum("tvaerfagligt_skoleteam"),
+        anonymous_description="dreng, 3. klasse",
+        rationale="Besluttet på koordineringskonferencen.",
+        status="kladde",
+        created_by=cast.psychologist,
+    )
+    return {"pk": referral.pk}
+
+
 def forum_meeting(cast) -> dict:  # type: ignore[no-untyped-def]
     meeting = ForumMeeting.objects.create(
         forum=_forum("tvaerfagligt_skoleteam"),
@@ -211,6 +224,12 @@ ROUTES = [
         school_object | {"social_worker": 404},
         kwargs=forum_referral,
     ),
+    # Finishing a drafted henvisning: who may refer from the school (its staff, PPR working there).
+    Route(
+        "meetings:forumreferral-finish",
+        school_object | {"secretary": 403, "social_worker": 404},
+        kwargs=draft_forum_referral,
+    ),
     Route(
         "meetings:forummeeting-create",
         school_object | {"psychologist": 403, "colleague": 403, "social_worker": 404},
@@ -233,6 +252,29 @@ ROUTES = [
         kwargs=forum_meeting,
         method="post",
     ),
+    # Without JavaScript, GET is the question before calling off (a page, not the action).
+    Route(
+        "meetings:forummeeting-cancel",
+        school_object | {"psychologist": 403, "colleague": 403, "social_worker": 403},
+        kwargs=forum_meeting,
+    ),
+    # Fortryd: the same people; a meeting that is not cancelled is simply shown again.
+    Route(
+        "meetings:forummeeting-uncancel",
+        school_object
+        | {
+            "psychologist": 403,
+            "colleague": 403,
+            "social_worker": 403,
+            "ppr_leader": 302,
+            "secretary": 302,
+            "school_leader": 302,
+            "teacher": 302,
+        },
+        kwargs=forum_meeting,
+        method="post",
+    ),
+    Route("meetings:forummeeting-uncancel", everyone(405, **ADMIN), kwargs=forum_meeting),
     Route("meetings:series-list", everyone(200, **ADMIN)),
     Route(
         "meetings:series-create",
@@ -265,6 +307,28 @@ ROUTES = [
         kwargs=conference,
         method="post",
     ),
+    Route(
+        "meetings:conference-cancel",
+        school_object
+        | {"psychologist": 403, "colleague": 403, "teacher": 403, "social_worker": 403},
+        kwargs=conference,
+    ),
+    Route(
+        "meetings:conference-uncancel",
+        school_object
+        | {
+            "psychologist": 403,
+            "colleague": 403,
+            "teacher": 403,
+            "social_worker": 403,
+            "ppr_leader": 302,
+            "secretary": 302,
+            "school_leader": 302,
+        },
+        kwargs=conference,
+        method="post",
+    ),
+    Route("meetings:conference-uncancel", everyone(405, **ADMIN), kwargs=conference),
     Route(
         "meetings:item-create", school_object | {"secretary": 403}, kwargs=conference, method="post"
     ),

@@ -1,0 +1,81 @@
+"""Issue 18: consent to a named meeting is a choice of the forums and konferencer (not free text
+that "TSM" missed), and a refusal names the parent who has not consented."""
+
+from importlib import import_module
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Consent
+from meetings import services
+from tests.cases.factories import ChildFactory, ConsentFactory, GuardianFactory
+from tests.conftest import client_for
+
+from .factories import forum
+
+pytestmark = pytest.mark.django_db
+
+
+def _consent_url(guardian) -> str:  # type: ignore[no-untyped-def]
+    return reverse("cases:consent-create", kwargs={"pk": guardian.pk})
+
+
+def test_the_consent_form_offers_the_forums_and_the_konference_as_a_choice(cast, series) -> None:  # type: ignore[no-untyped-def]
+    guardian = GuardianFactory(child=ChildFactory(institution=cast.school))
+    page = client_for(cast.teacher).get(_consent_url(guardian)).content.decode()
+    assert '<select name="meeting_name"' in page
+    assert f'<option value="{forum("tvaerfagligt_skoleteam").name}">' in page
+    assert f'<option value="{series.name}">' in page
+    # A daycare forum is not offered to a school child.
+    assert forum("tvaerfagligt_smaaboernsteam").name not in page
+
+
+def test_a_chosen_forum_counts_for_that_forum(cast) -> None:  # type: ignore[no-untyped-def]
+    child = ChildFactory(institution=cast.school)
+    guardian = GuardianFactory(child=child, has_custody=True)
+    target = forum("tvaerfagligt_skoleteam")
+    response = client_for(cast.teacher).post(
+        _consent_url(guardian),
+        {
+            "scope": "moede",
+            "meeting_name": target.name,
+            "given_on": "2026-01-10",
+            "form": "skriftligt",
+        },
+    )
+    assert response.status_code == 302
+    assert services.has_meeting_consent(child, target.name)
+
+
+def test_free_text_is_no_longer_accepted_as_a_meeting(cast) -> None:  # type: ignore[no-untyped-def]
+    guardian = GuardianFactory(child=ChildFactory(institution=cast.school))
+    response = client_for(cast.teacher).post(
+        _consent_url(guardian),
+        {"scope": "moede", "meeting_name": "TSM", "given_on": "2026-01-10", "form": "skriftligt"},
+    )
+    assert response.status_code == 400 and "Vælg et møde fra listen." in response.text
+    assert not Consent.objects.exists()
+
+
+def test_the_refusal_names_the_parent_who_has_not_consented(cast) -> None:  # type: ignore[no-untyped-def]
+    child = ChildFactory(institution=cast.school)
+    target = forum("tvaerfagligt_skoleteam")
+    mother = GuardianFactory(child=child, name="Karen Holm", relation="mor")
+    GuardianFactory(child=child, name="Peter Holm", relation="far")
+    ConsentFactory(
+        guardian=mother, scope="moede", meeting_name=target.name, recorded_by=cast.teacher
+    )
+    message = services.meeting_consent_error(child, target.name)
+    assert message is not None and "Mangler fra: Peter Holm." in message
+    assert "Karen Holm" not in message
+
+
+def test_existing_free_text_is_matched_to_a_forum_where_it_can_be() -> None:
+    migration = import_module("cases.migrations.0008_consent_meeting_names_matched")
+    names = ["Tværfagligt skoleteam", "Tværfagligt småbørnsteam", "Sparring og vejledning v/PPR"]
+    assert migration._match("tværfagligt  Skoleteam", names) == "Tværfagligt skoleteam"
+    assert migration._match("Tværfagligt skoleteam (TSM)", names) == "Tværfagligt skoleteam"
+    assert migration._match("sparring og vejledning v. PPR", names) == names[2]
+    # Ambiguous or unknown text is left alone rather than guessed.
+    assert migration._match("tværfagligt", names) is None
+    assert migration._match("TSM", names) is None
