@@ -96,6 +96,10 @@ def test_a_school_leaders_referral_becomes_a_case(browser: Browser, site: str, c
     assert serious_violations(ppr) == []
     ppr.get_by_label("Sagsbehandler").select_option(value=str(cast.psychologist.pk))
     ppr.get_by_role("button", name="Acceptér").click()
+    # The decision is sent to the school: a DKFDS modal asks first.
+    ppr.get_by_role("dialog", name="Acceptér indstillingen?").get_by_role(
+        "button", name="Acceptér"
+    ).click()
     expect(ppr.get_by_text("Indstillingen er accepteret")).to_be_visible()
 
     # The psychologist sees the case on Mit overblik, writes a journal entry and a rating.

@@ -144,3 +144,21 @@ def test_only_who_may_cancel_may_undo(cast, conference) -> None:  # type: ignore
     undo = reverse("meetings:conference-uncancel", args=[conference.pk])
     assert client_for(cast.teacher).post(undo).status_code == 403
     assert ConferenceMeeting.objects.get().cancelled_at is not None
+
+
+# --- Visitation decisions ----------------------------------------------------------------------
+
+
+def test_each_visitation_decision_asks_in_a_modal_that_submits_its_form(cast) -> None:  # type: ignore[no-untyped-def]
+    from tests.cases.referral_fixtures import received
+
+    referral = received(cast)
+    page = client_for(cast.ppr_leader).get(
+        reverse("cases:referral-visitate", args=[referral.pk])
+    )
+    html = page.content.decode()
+    for decision in ("accept", "reject", "redirect"):
+        modal = f"bekraeft-{decision}-{referral.pk}"
+        assert f'id="visitation-{decision}"' in html
+        assert f'data-target="{modal}"' in html and f'id="{modal}"' in html
+        assert f'type="submit" form="visitation-{decision}"' in html
