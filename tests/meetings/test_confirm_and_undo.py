@@ -153,9 +153,7 @@ def test_each_visitation_decision_asks_in_a_modal_that_submits_its_form(cast) ->
     from tests.cases.referral_fixtures import received
 
     referral = received(cast)
-    page = client_for(cast.ppr_leader).get(
-        reverse("cases:referral-visitate", args=[referral.pk])
-    )
+    page = client_for(cast.ppr_leader).get(reverse("cases:referral-visitate", args=[referral.pk]))
     html = page.content.decode()
     for decision in ("accept", "reject", "redirect"):
         modal = f"bekraeft-{decision}-{referral.pk}"
