@@ -260,7 +260,8 @@ def _conferences(organisation: DemoOrganisation) -> None:
 def _forum_referrals(organisation: DemoOrganisation) -> None:
     users = organisation.users
     school = organisation.institutions["Vestervang Skole"]
-    if ForumReferral.objects.filter(institution=school).exists():
+    # The konference's decision drafts one of its own (a kladde); these are the TRIO's.
+    if ForumReferral.objects.filter(institution=school, created_by=users["school_leader"]).exists():
         return
     leader = users["school_leader"]
     services.refer_to_forum(

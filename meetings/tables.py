@@ -26,7 +26,10 @@ class ForumReferralTable(tables.Table):
         attrs = {"id": "forumreferral-table"}
 
     def render_subject(self, record: ForumReferral) -> str:
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.subject_label)
+        draft = " (kladde)" if record.is_draft else ""
+        return format_html(
+            '<a href="{}">{}</a>{}', record.get_absolute_url(), record.subject_label, draft
+        )
 
     def render_ruler_colour(self, record: ForumReferral) -> str:
         return colour_badge(record.ruler_colour, record.get_ruler_colour_display())
