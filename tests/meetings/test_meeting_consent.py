@@ -71,7 +71,7 @@ def test_the_refusal_names_the_parent_who_has_not_consented(cast) -> None:  # ty
 
 
 def test_existing_free_text_is_matched_to_a_forum_where_it_can_be() -> None:
-    migration = import_module("cases.migrations.0008_consent_meeting_names_matched")
+    migration = import_module("cases.migrations.0009_consent_meeting_names_matched")
     names = ["Tværfagligt skoleteam", "Tværfagligt småbørnsteam", "Sparring og vejledning v/PPR"]
     assert migration._match("tværfagligt  Skoleteam", names) == "Tværfagligt skoleteam"
     assert migration._match("Tværfagligt skoleteam (TSM)", names) == "Tværfagligt skoleteam"

@@ -46,7 +46,7 @@ def match_meeting_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0007_rating_period_counts_index"),
+        ("cases", "0008_journal_revision_title_date"),
         ("meetings", "0003_decisions_act"),
     ]
 
