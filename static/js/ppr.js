@@ -236,11 +236,26 @@
   // dkfds-init.js, which runs first) shows and hides it, traps focus (everything outside the
   // modal's container becomes inert, so the container moves to <body>), closes on Escape and
   // returns focus to the trigger.
+  // DKFDS makes the rest of the page inert, but Tab from the last button would still leave the
+  // page for the browser's own controls: wrap it round to the first, and Shift+Tab back.
+  function keepTabInside(modal, event) {
+    if (event.key !== "Tab") { return; }
+    var items = Array.prototype.filter.call(
+      modal.querySelectorAll("a[href], button:not([disabled]), input, select, textarea"),
+      function (element) { return element.offsetParent !== null; }
+    );
+    if (!items.length) { return; }
+    var first = items[0], last = items[items.length - 1];
+    if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+    else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+  }
+
   function setUpConfirmations() {
     if (!window.DKFDS || !window.DKFDS.Modal) { return; }
     document.querySelectorAll("[data-ppr-confirm-container]").forEach(function (container) {
       var modal = container.querySelector(".fds-modal");
       document.body.appendChild(container);
+      modal.addEventListener("keydown", function (event) { keepTabInside(modal, event); });
       document.querySelectorAll('[data-target="' + modal.id + '"]').forEach(function (trigger) {
         trigger.setAttribute("aria-haspopup", "dialog");
         // The link or submit button would leave the page; the modal asks first.
