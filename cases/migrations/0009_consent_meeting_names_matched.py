@@ -47,7 +47,7 @@ def match_meeting_names(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0008_journal_revision_title_date"),
-        ("meetings", "0003_decisions_act"),
+        ("meetings", "0004_decisions_act"),
     ]
 
     operations = [migrations.RunPython(match_meeting_names, migrations.RunPython.noop)]

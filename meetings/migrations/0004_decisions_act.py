@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0007_rating_period_counts_index'),
         ('indsatser', '0005_course_draft'),
-        ('meetings', '0002_default_forums'),
+        ('meetings', '0003_school_holiday'),
         ('organisation', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
