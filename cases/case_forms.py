@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from ppr.accounts.models import CASEWORKER_ROLES, Membership, User
+from ppr.forms import Form
 
 from .models import Case, CaseOutcome, CaseStatus, Child, normalise_cpr
 
@@ -63,7 +64,7 @@ class CaseworkerChoiceField(forms.ModelChoiceField):
         return label
 
 
-class CaseSearchForm(forms.Form):
+class CaseSearchForm(Form):
     """Search by name (part of first or last name) or by an exact CPR number. Sent by POST so
     the term never appears in a URL, a browser history or an access log."""
 
@@ -105,7 +106,7 @@ class CaseSearchForm(forms.Form):
         return f"navn={self.cleaned_data['q']}"
 
 
-class CaseAssignForm(forms.Form):
+class CaseAssignForm(Form):
     assignee = CaseworkerChoiceField(
         label="Sagsbehandler",
         help_text="Med team og antal åbne sager, så sagerne kan fordeles jævnt.",
@@ -123,7 +124,7 @@ class CaseAssignForm(forms.Form):
         self.fields["assignee"].queryset = caseworkers_with_caseload()  # type: ignore[attr-defined]
 
 
-class CaseCloseForm(forms.Form):
+class CaseCloseForm(Form):
     outcome = forms.ChoiceField(
         label="Udfald",
         choices=[("", "Vælg udfald"), *CaseOutcome.choices],

@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ppr.forms import EventDateField
+from ppr import text_limits
+from ppr.forms import EventDateField, Form, ModelForm
 from ppr.organisation.models import Institution
 
 from .models import (
@@ -21,7 +22,7 @@ TEXT = {"class": "form-input"}
 SELECT = {"class": "form-select"}
 
 
-class ChildForm(forms.Form):
+class ChildForm(Form):
     """Register a child: CPR number, name, institution and class or group."""
 
     cpr = forms.CharField(
@@ -56,7 +57,7 @@ class ChildForm(forms.Form):
         return number
 
 
-class GuardianForm(forms.ModelForm):
+class GuardianForm(ModelForm):
     """A parent or other adult; custody (forældremyndighed) decides whose consent is needed."""
 
     class Meta:
@@ -100,7 +101,7 @@ def named_meeting_choices(child: Child) -> list[tuple[str, list[tuple[str, str]]
     return [(label, options) for label, options in groups if options]
 
 
-class ConsentRecordForm(forms.Form):
+class ConsentRecordForm(Form):
     """One guardian's consent: for what, when, how (written or oral), and a note."""
 
     scope = forms.ChoiceField(
@@ -132,7 +133,12 @@ class ConsentRecordForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-radio"}),
         error_messages={"required": "Vælg om samtykket er skriftligt eller mundtligt."},
     )
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea({**TEXT, "rows": 2}))
+    note = forms.CharField(
+        max_length=text_limits.NOTE,
+        label="Note",
+        required=False,
+        widget=forms.Textarea({**TEXT, "rows": 2}),
+    )
 
     def __init__(self, *args: object, child: Child, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ppr.forms import EventDateField
+from ppr.forms import EventDateField, Form
 
 from .models import JournalKind
 
@@ -18,7 +18,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={"class": "form-input"}, format="%Y-%m-%d")
 
 
-class JournalEntryForm(forms.Form):
+class JournalEntryForm(Form):
     """A new dated, typed journal entry. ``client_token`` makes a double submit save one row."""
 
     occurred_on = EventDateField(
@@ -63,7 +63,7 @@ class JournalEntryForm(forms.Form):
         return text
 
 
-class JournalCorrectionForm(forms.Form):
+class JournalCorrectionForm(Form):
     """Correct an entry's date, title or text. ``version`` is the version the user started from
     (optimistic lock)."""
 

@@ -12,11 +12,12 @@ from django.utils import timezone
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumError
 
-from ppr import crypto
+from ppr import crypto, text_limits
 from ppr.access import VisibleQuerySet
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
 from ppr.confirm import can_still_undo
 from ppr.organisation.models import Institution, Team
+from ppr.text_limits import limited_text
 
 # --- CPR -----------------------------------------------------------------------------------
 
@@ -330,7 +331,7 @@ class Consent(models.Model):
     withdrawn_on = models.DateField("trukket tilbage den", null=True, blank=True)
     # When the withdrawal was registered: it can be undone for a few minutes (ppr.confirm).
     withdrawn_at = models.DateTimeField("tilbagetrækning registreret", null=True, blank=True)
-    note = models.TextField("note", blank=True)
+    note = limited_text("note", blank=True, limit=text_limits.NOTE)
 
     class Meta:
         verbose_name = "samtykke"
@@ -466,23 +467,31 @@ class Referral(models.Model):
         verbose_name="oprettet af",
     )
     # The sections of the form (DOMAIN.md, "The route of a concern", step 3).
-    concern = models.TextField("bekymringen", blank=True)
-    strengths = models.TextField("barnets styrker og ressourcer", blank=True)
-    child_perspective = models.TextField("barnets eget perspektiv", blank=True)
-    parents_perspective = models.TextField("forældrenes perspektiv", blank=True)
-    plan_goals = models.TextField("handleplan: mål", blank=True)
-    plan_actions = models.TextField("handleplan: hvad er gjort", blank=True)
+    concern = limited_text("bekymringen", blank=True, limit=text_limits.SECTION)
+    strengths = limited_text("barnets styrker og ressourcer", blank=True, limit=text_limits.SECTION)
+    child_perspective = limited_text(
+        "barnets eget perspektiv", blank=True, limit=text_limits.SECTION
+    )
+    parents_perspective = limited_text(
+        "forældrenes perspektiv", blank=True, limit=text_limits.SECTION
+    )
+    plan_goals = limited_text("handleplan: mål", blank=True, limit=text_limits.SECTION)
+    plan_actions = limited_text("handleplan: hvad er gjort", blank=True, limit=text_limits.SECTION)
     plan_period = models.CharField("handleplan: periode", max_length=100, blank=True)
-    plan_evaluation = models.TextField("handleplan: evaluering", blank=True)
+    plan_evaluation = limited_text("handleplan: evaluering", blank=True, limit=text_limits.SECTION)
     plan_evaluated_with = models.JSONField("evalueret med", default=list, blank=True)
-    earlier_interventions = models.TextField("tidligere indsatser", blank=True)
+    earlier_interventions = limited_text(
+        "tidligere indsatser", blank=True, limit=text_limits.SECTION
+    )
     requests = models.JSONField("hvad ønskes af PPR", default=list, blank=True)
-    request_details = models.TextField("uddybning af ønsket", blank=True)
+    request_details = limited_text("uddybning af ønsket", blank=True, limit=text_limits.SECTION)
     ruler_colour = models.CharField(
         "Børnelineal", max_length=10, choices=RulerColour.choices, blank=True
     )
     parent_request = models.BooleanField("forældrenes egen henvendelse", default=False)
-    parent_request_note = models.TextField("note om forældrenes henvendelse", blank=True)
+    parent_request_note = limited_text(
+        "note om forældrenes henvendelse", blank=True, limit=text_limits.NOTE
+    )
     # Flow.
     submitted_at = models.DateTimeField("indsendt", null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -503,7 +512,7 @@ class Referral(models.Model):
         related_name="+",
         verbose_name="visiteret af",
     )
-    rejection_reason = models.TextField("begrundelse for afvisning", blank=True)
+    rejection_reason = limited_text("begrundelse for afvisning", blank=True, limit=text_limits.NOTE)
     redirect_forum = models.CharField(
         "henvist til", max_length=40, choices=RedirectForum.choices, blank=True
     )
@@ -596,7 +605,7 @@ class ReferralEvent(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    note = models.TextField("note", blank=True)
+    note = limited_text("note", blank=True, limit=text_limits.NOTE)
 
     class Meta:
         verbose_name = "hændelse på indstilling"
@@ -690,7 +699,7 @@ class Case(models.Model):
     opened_at = models.DateTimeField("oprettet", default=timezone.now)
     closed_at = models.DateTimeField("lukket", null=True, blank=True)
     outcome = models.CharField("udfald", max_length=30, choices=CaseOutcome.choices, blank=True)
-    closing_note = models.TextField("afslutningsnotat", blank=True)
+    closing_note = limited_text("afslutningsnotat", blank=True, limit=text_limits.NOTE)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -806,7 +815,7 @@ class JournalEntry(models.Model):
     occurred_on = models.DateField("dato")
     kind = models.CharField("type", max_length=20, choices=JournalKind.choices)
     title = models.CharField("overskrift", max_length=200, blank=True)
-    text = models.TextField("tekst")
+    text = limited_text("tekst", limit=text_limits.JOURNAL)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -850,7 +859,7 @@ class JournalRevision(models.Model):
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
-    text = models.TextField()
+    text = limited_text(limit=text_limits.JOURNAL)
     # The title and date the entry had before the correction (empty on rows from before a
     # correction could change them).
     title = models.CharField("overskrift", max_length=200, blank=True)
@@ -998,27 +1007,39 @@ class Ppv(models.Model):
         related_name="replaced_by",
         verbose_name="erstatter",
     )
-    correction_reason = models.TextField("begrundelse for rettelse", blank=True)
+    correction_reason = limited_text("begrundelse for rettelse", blank=True, limit=text_limits.NOTE)
     status = models.CharField(
         "status", max_length=10, choices=PpvStatus.choices, default=PpvStatus.DRAFT
     )
     # The child's identity as printed: filled from the case, frozen when the PPV is finalised.
     identity = models.JSONField("barnets identitet", default=dict, blank=True)
-    commissioned_by = models.TextField("hvem har bestilt vurderingen", blank=True)
-    commission = models.TextField("opdraget", blank=True)
+    commissioned_by = limited_text(
+        "hvem har bestilt vurderingen", blank=True, limit=text_limits.SECTION
+    )
+    commission = limited_text("opdraget", blank=True, limit=text_limits.SECTION)
     examination_period = models.CharField("undersøgelsesperiode", max_length=200, blank=True)
-    sources_methods = models.TextField("kilder og metoder", blank=True)
-    background = models.TextField("baggrund og hvad der er afprøvet", blank=True)
-    child_perspective = models.TextField("barnets perspektiv", blank=True)
-    parents_perspective = models.TextField("forældrenes perspektiv", blank=True)
-    cognitive_development = models.TextField("kognitiv udvikling", blank=True)
-    language_development = models.TextField("sproglig udvikling", blank=True)
-    social_emotional_development = models.TextField("social og emotionel udvikling", blank=True)
-    school = models.TextField("skole og dagtilbud", blank=True)
-    family = models.TextField("familie", blank=True)
-    health_leisure = models.TextField("helbred og fritid", blank=True)
-    summary = models.TextField("sammenfatning og vurdering", blank=True)
-    recommendations = models.TextField("anbefalinger til organisering af støtten", blank=True)
+    sources_methods = limited_text("kilder og metoder", blank=True, limit=text_limits.SECTION)
+    background = limited_text(
+        "baggrund og hvad der er afprøvet", blank=True, limit=text_limits.SECTION
+    )
+    child_perspective = limited_text("barnets perspektiv", blank=True, limit=text_limits.SECTION)
+    parents_perspective = limited_text(
+        "forældrenes perspektiv", blank=True, limit=text_limits.SECTION
+    )
+    cognitive_development = limited_text(
+        "kognitiv udvikling", blank=True, limit=text_limits.SECTION
+    )
+    language_development = limited_text("sproglig udvikling", blank=True, limit=text_limits.SECTION)
+    social_emotional_development = limited_text(
+        "social og emotionel udvikling", blank=True, limit=text_limits.SECTION
+    )
+    school = limited_text("skole og dagtilbud", blank=True, limit=text_limits.SECTION)
+    family = limited_text("familie", blank=True, limit=text_limits.SECTION)
+    health_leisure = limited_text("helbred og fritid", blank=True, limit=text_limits.SECTION)
+    summary = limited_text("sammenfatning og vurdering", blank=True, limit=text_limits.SECTION)
+    recommendations = limited_text(
+        "anbefalinger til organisering af støtten", blank=True, limit=text_limits.SECTION
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -7,7 +7,7 @@ from django.forms.models import fields_for_model
 from django.utils import timezone
 
 from ppr.accounts.models import User
-from ppr.forms import EventDateField, ModelMultipleChoiceField
+from ppr.forms import EventDateField, Form, ModelMultipleChoiceField
 
 from .models import PPV_SECTION_FIELDS, PPV_SECTION_LABELS, Guardian, Ppv
 from .ppv_services import cpr_problems
@@ -23,7 +23,7 @@ HELP = {
 }
 
 
-class PpvForm(forms.Form):
+class PpvForm(Form):
     """The sections of a PPV. All optional while drafting; finalising checks what is required."""
 
     version = forms.IntegerField(
@@ -77,7 +77,7 @@ class PpvForm(forms.Form):
         return {name: self.cleaned_data[name] for name in PPV_SECTION_FIELDS}
 
 
-class FinaliseForm(forms.Form):
+class FinaliseForm(Form):
     """The signature: name, title and date."""
 
     signed_name = forms.CharField(
@@ -114,7 +114,7 @@ class FinaliseForm(forms.Form):
         }
 
 
-class CorrectForm(forms.Form):
+class CorrectForm(Form):
     reason = forms.CharField(
         label="Hvorfor rettes PPV'en?",
         max_length=1000,
@@ -124,7 +124,7 @@ class CorrectForm(forms.Form):
     )
 
 
-class SendForm(forms.Form):
+class SendForm(Form):
     """Choose recipients: each custody holder and the institution's leader(s)."""
 
     guardians = ModelMultipleChoiceField(

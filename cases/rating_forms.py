@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ppr.forms import EventDateField, PeriodDateField
+from ppr.forms import EventDateField, Form, PeriodDateField
 
 from .journal_forms import DateInput
 from .models import RatingContext, RulerColour
@@ -19,7 +19,7 @@ COLOUR_HELP = {
 }
 
 
-class RatingForm(forms.Form):
+class RatingForm(Form):
     """One Børnelineal rating: colour, date, context and a short rationale."""
 
     colour = forms.ChoiceField(
@@ -79,7 +79,7 @@ class RatingForm(forms.Form):
         return rationale
 
 
-class RatingReportForm(forms.Form):
+class RatingReportForm(Form):
     """The period of the Børnelineal report (both ends optional)."""
 
     fra = PeriodDateField(

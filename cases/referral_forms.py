@@ -2,7 +2,9 @@
 
 from django import forms
 
+from ppr import text_limits
 from ppr.accounts.models import User
+from ppr.forms import Form
 from ppr.organisation.models import Institution
 
 from .case_forms import CaseworkerChoiceField, caseworkers_with_caseload
@@ -15,31 +17,44 @@ TEXT = {"class": "form-input"}
 AREA = {"class": "form-input", "rows": 5}
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(Form):
     """The sections of an indstilling til PPR. Everything is optional while drafting; the gates
     that make a referral complete are checked when it is submitted."""
 
     concern = forms.CharField(
+        max_length=text_limits.SECTION,
         label="Bekymringen",
         required=False,
         help_text="Hvad ser I? Hvornår og hvor ofte? Hvad bekymrer jer?",
         widget=forms.Textarea(AREA),
     )
     strengths = forms.CharField(
-        label="Barnets styrker og ressourcer", required=False, widget=forms.Textarea(AREA)
+        max_length=text_limits.SECTION,
+        label="Barnets styrker og ressourcer",
+        required=False,
+        widget=forms.Textarea(AREA),
     )
     child_perspective = forms.CharField(
+        max_length=text_limits.SECTION,
         label="Barnets eget perspektiv",
         required=False,
         help_text="Hvad siger barnet selv?",
         widget=forms.Textarea(AREA),
     )
     parents_perspective = forms.CharField(
-        label="Forældrenes perspektiv", required=False, widget=forms.Textarea(AREA)
+        max_length=text_limits.SECTION,
+        label="Forældrenes perspektiv",
+        required=False,
+        widget=forms.Textarea(AREA),
     )
-    plan_goals = forms.CharField(label="Mål", required=False, widget=forms.Textarea(AREA))
+    plan_goals = forms.CharField(
+        max_length=text_limits.SECTION, label="Mål", required=False, widget=forms.Textarea(AREA)
+    )
     plan_actions = forms.CharField(
-        label="Hvad er gjort", required=False, widget=forms.Textarea(AREA)
+        max_length=text_limits.SECTION,
+        label="Hvad er gjort",
+        required=False,
+        widget=forms.Textarea(AREA),
     )
     plan_period = forms.CharField(
         label="Periode",
@@ -50,6 +65,7 @@ class ReferralForm(forms.Form):
         error_messages={"max_length": "Perioden må højst være %(limit_value)d tegn."},
     )
     plan_evaluation = forms.CharField(
+        max_length=text_limits.SECTION,
         label="Evaluering",
         required=False,
         help_text="Hvordan er handleplanen evalueret, og hvad viste evalueringen?",
@@ -63,7 +79,10 @@ class ReferralForm(forms.Form):
         error_messages={"invalid_choice": "Vælg blandt de viste parter."},
     )
     earlier_interventions = forms.CharField(
-        label="Tidligere indsatser", required=False, widget=forms.Textarea(AREA)
+        max_length=text_limits.SECTION,
+        label="Tidligere indsatser",
+        required=False,
+        widget=forms.Textarea(AREA),
     )
     requests = forms.MultipleChoiceField(
         label="Hvad ønsker I af PPR?",
@@ -73,7 +92,10 @@ class ReferralForm(forms.Form):
         error_messages={"invalid_choice": "Vælg blandt de viste ønsker."},
     )
     request_details = forms.CharField(
-        label="Uddybning af ønsket", required=False, widget=forms.Textarea(AREA)
+        max_length=text_limits.SECTION,
+        label="Uddybning af ønsket",
+        required=False,
+        widget=forms.Textarea(AREA),
     )
     ruler_colour = forms.ChoiceField(
         label="Børnelineal: hvor alvorlige er barnets vanskeligheder lige nu?",
@@ -88,6 +110,7 @@ class ReferralForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
     )
     parent_request_note = forms.CharField(
+        max_length=text_limits.NOTE,
         label="Note om forældrenes henvendelse",
         required=False,
         help_text="Hvem henvendte sig, hvornår og hvordan.",
@@ -131,7 +154,7 @@ class ReferralForm(forms.Form):
         return {name: getattr(referral, name) for name in names}
 
 
-class ReferralStartForm(forms.Form):
+class ReferralStartForm(Form):
     """Choose which child the new referral is about (children of one's own institution)."""
 
     child = forms.ModelChoiceField(
@@ -153,10 +176,11 @@ class ReferralStartForm(forms.Form):
         )
 
 
-class ParentRequestStartForm(forms.Form):
+class ParentRequestStartForm(Form):
     """PPR intake records a referral the parents asked for themselves."""
 
     parent_request_note = forms.CharField(
+        max_length=text_limits.NOTE,
         label="Note om forældrenes henvendelse",
         help_text="Hvem henvendte sig, hvornår og hvordan.",
         widget=forms.Textarea({**AREA, "rows": 3}),
@@ -164,7 +188,7 @@ class ParentRequestStartForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(Form):
     file = forms.FileField(
         label="Vedhæft bilag",
         help_text=f"{ALLOWED_LABEL}, højst 20 MB.",
@@ -180,7 +204,7 @@ class AttachmentForm(forms.Form):
         return file
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(Form):
     assignee = CaseworkerChoiceField(
         label="Sagsbehandler",
         help_text="Med team og antal åbne sager, så sagerne kan fordeles jævnt.",
@@ -198,15 +222,16 @@ class AcceptForm(forms.Form):
         self.fields["assignee"].queryset = caseworkers_with_caseload()  # type: ignore[attr-defined]
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     reason = forms.CharField(
+        max_length=text_limits.NOTE,
         label="Begrundelse (institutionen kan se den)",
         widget=forms.Textarea({**AREA, "rows": 3}),
         error_messages={"required": "Skriv en begrundelse for afvisningen."},
     )
 
 
-class RedirectForm(forms.Form):
+class RedirectForm(Form):
     forum = forms.ChoiceField(
         label="Henvis til forum",
         choices=[("", "Vælg forum"), *RedirectForum.choices],
@@ -217,11 +242,17 @@ class RedirectForm(forms.Form):
         },
     )
     note = forms.CharField(
+        max_length=text_limits.NOTE,
         label="Note til institutionen",
         required=False,
         widget=forms.Textarea({**AREA, "rows": 2}),
     )
 
 
-class CloseForm(forms.Form):
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea({**AREA, "rows": 2}))
+class CloseForm(Form):
+    note = forms.CharField(
+        max_length=text_limits.NOTE,
+        label="Note",
+        required=False,
+        widget=forms.Textarea({**AREA, "rows": 2}),
+    )

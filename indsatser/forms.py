@@ -9,9 +9,10 @@ from django import forms
 from django.db.models import QuerySet
 
 from cases.models import Child, RulerColour
+from ppr import text_limits
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.deadlines import calendar
-from ppr.forms import EventDateField, ModelMultipleChoiceField
+from ppr.forms import EventDateField, Form, ModelForm, ModelMultipleChoiceField
 
 from .models import (
     AbsenceProcedureStep,
@@ -57,7 +58,7 @@ def ppr_runners() -> QuerySet[User]:
     )
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(ModelForm):
     class Meta:
         model = Intervention
         fields = [
@@ -99,7 +100,7 @@ class GoalLinesField(forms.CharField):
         return goals
 
 
-class CourseStartForm(forms.Form):
+class CourseStartForm(Form):
     """Start a course: for a group (hold) or, with a case, for one child."""
 
     token = forms.UUIDField(widget=forms.HiddenInput)
@@ -149,6 +150,7 @@ class CourseStartForm(forms.Form):
     )
     goals = GoalLinesField(
         label="Mål (ét pr. linje)",
+        max_length=text_limits.NOTE,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Skriv målene, så de kan vurderes: hvad er anderledes, og hvordan ses det?",
@@ -212,7 +214,7 @@ class CourseStartForm(forms.Form):
         ]
 
 
-class CourseUpdateForm(forms.ModelForm):
+class CourseUpdateForm(ModelForm):
     co_leaders = ModelMultipleChoiceField(
         label="Medansvarlige",
         queryset=User.objects.none(),
@@ -236,7 +238,7 @@ class CourseUpdateForm(forms.ModelForm):
         style(self)
 
 
-class GoalForm(forms.Form):
+class GoalForm(Form):
     text = forms.CharField(
         label="Nyt mål",
         max_length=500,
@@ -252,7 +254,7 @@ class GoalForm(forms.Form):
         style(self)
 
 
-class SessionForm(forms.Form):
+class SessionForm(Form):
     held_on = EventDateField(
         label="Dato for gangen",
         widget=_date_input(),
@@ -265,7 +267,7 @@ class SessionForm(forms.Form):
         style(self)
 
 
-class FollowUpPlanForm(forms.Form):
+class FollowUpPlanForm(Form):
     planned_on = EventDateField(
         label="Dato for opfølgning",
         widget=_date_input(),
@@ -286,7 +288,7 @@ class FollowUpPlanForm(forms.Form):
 COLOUR_CHOICES = [("", "Ingen vurdering"), *RulerColour.choices]
 
 
-class FollowUpRecordForm(forms.Form):
+class FollowUpRecordForm(Form):
     """The follow-up: date, note, a status per goal and a Børnelineal rating per child."""
 
     held_on = EventDateField(
@@ -296,6 +298,7 @@ class FollowUpRecordForm(forms.Form):
         error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},
     )
     note = forms.CharField(
+        max_length=text_limits.NOTE,
         label="Notat fra opfølgningen",
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Skriv et notat fra opfølgningen."},
@@ -371,7 +374,7 @@ class FollowUpRecordForm(forms.Form):
         return [(p, self[c], self[r]) for p, c, r in self.rating_fields]
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(Form):
     """Enrol a child: pick one you can see, or look the child up by CPR number (posted only)."""
 
     child = forms.ModelChoiceField(
@@ -410,7 +413,7 @@ class EnrolForm(forms.Form):
         return data
 
 
-class RemoveParticipantForm(forms.Form):
+class RemoveParticipantForm(Form):
     reason = forms.CharField(
         label="Årsag til udmeldelse",
         max_length=300,
@@ -422,14 +425,17 @@ class RemoveParticipantForm(forms.Form):
         style(self)
 
 
-class EndCourseForm(forms.Form):
+class EndCourseForm(Form):
     outcome = forms.ChoiceField(
         label="Udfald",
         choices=[("", "Vælg udfald"), *CourseOutcome.choices],
         error_messages={"required": "Vælg forløbets udfald."},
     )
     note = forms.CharField(
-        label="Afslutningsnotat", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        max_length=text_limits.NOTE,
+        label="Afslutningsnotat",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -457,7 +463,7 @@ PERCENT_FIELD = {
 }
 
 
-class AbsenceCaseForm(forms.Form):
+class AbsenceCaseForm(Form):
     child = forms.ModelChoiceField(
         label="Elev",
         queryset=Child.objects.none(),
@@ -482,7 +488,7 @@ class AbsenceCaseForm(forms.Form):
         style(self)
 
 
-class AbsenceRecordForm(forms.Form):
+class AbsenceRecordForm(Form):
     percent = forms.DecimalField(**PERCENT_FIELD)  # type: ignore[arg-type]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -491,8 +497,9 @@ class AbsenceRecordForm(forms.Form):
         style(self)
 
 
-class StepCompleteForm(forms.Form):
+class StepCompleteForm(Form):
     note = forms.CharField(
+        max_length=text_limits.NOTE,
         label="Hvad er gjort",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Skriv kort, hvad der er gjort."},
@@ -516,7 +523,7 @@ class StepCompleteForm(forms.Form):
         return day
 
 
-class ProcedureStepForm(forms.ModelForm):
+class ProcedureStepForm(ModelForm):
     class Meta:
         model = AbsenceProcedureStep
         fields = [

@@ -13,8 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from cases.models import Case, Child, RulerColour, RulerRating
+from ppr import text_limits
 from ppr.accounts.models import Role
 from ppr.organisation.models import District, Institution, Team
+from ppr.text_limits import limited_text
 
 from .querysets import (
     AbsenceCaseQuerySet,
@@ -36,7 +38,7 @@ class Beacon(models.Model):
         "nummer", unique=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     title = models.CharField("titel", max_length=200)
-    description = models.TextField("lykkes ved at", blank=True)
+    description = limited_text("lykkes ved at", blank=True, limit=text_limits.NOTE)
 
     objects = CatalogueQuerySet.as_manager()
 
@@ -84,8 +86,8 @@ class Intervention(models.Model):
     """
 
     name = models.CharField("navn", max_length=200, unique=True)
-    description = models.TextField("beskrivelse")
-    target_group = models.TextField("målgruppe")
+    description = limited_text("beskrivelse", limit=text_limits.NOTE)
+    target_group = limited_text("målgruppe", limit=text_limits.SHORT)
     level = models.CharField("forebyggelsesniveau", max_length=10, choices=PreventionLevel.choices)
     form = models.CharField("form", max_length=15, choices=InterventionForm.choices)
     beacons = models.ManyToManyField(
@@ -221,7 +223,7 @@ class Course(models.Model):
         verbose_name="afsluttet af",
     )
     outcome = models.CharField("udfald", max_length=20, choices=CourseOutcome.choices, blank=True)
-    outcome_note = models.TextField("afslutningsnotat", blank=True)
+    outcome_note = limited_text("afslutningsnotat", blank=True, limit=text_limits.NOTE)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -465,7 +467,7 @@ class FollowUp(models.Model):
         "status", max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.PLANNED
     )
     held_on = models.DateField("afholdt den", null=True, blank=True)
-    note = models.TextField("notat", blank=True)
+    note = limited_text("notat", blank=True, limit=text_limits.NOTE)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -574,7 +576,7 @@ class AbsenceProcedureStep(models.Model):
 
     order = models.PositiveSmallIntegerField("rækkefølge", unique=True)
     title = models.CharField("trin", max_length=200)
-    description = models.TextField("beskrivelse", blank=True)
+    description = limited_text("beskrivelse", blank=True, limit=text_limits.NOTE)
     responsible_role = models.CharField("ansvarlig", max_length=20, choices=STEP_ROLE_CHOICES)
     threshold_percent = models.DecimalField(
         "gælder fra ulovligt fravær (%)",
@@ -764,7 +766,7 @@ class AbsenceStepRecord(models.Model):
         related_name="+",
         verbose_name="udført af",
     )
-    note = models.TextField("note", blank=True)
+    note = limited_text("note", blank=True, limit=text_limits.NOTE)
 
     objects = AbsenceStepRecordQuerySet.as_manager()
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 from cases.anonymity import reject_known_child_name
 from cases.models import Child, RulerColour
 from indsatser.models import Intervention
+from ppr import text_limits
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
 from ppr.deadlines import calendar
-from ppr.forms import EventDateField, ModelMultipleChoiceField
+from ppr.forms import EventDateField, Form, ModelForm, ModelMultipleChoiceField
 from ppr.organisation.models import District, Institution
 from ppr.sensitive import reject_cpr_like
 
@@ -33,7 +34,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-input"}, form
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "class": "form-input"}, format="%H:%M")
 
 
-class StyledForm(forms.Form):
+class StyledForm(Form):
     """Adds the DKFDS classes to every widget."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -93,7 +94,7 @@ def _combine(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
 
-class MeetingTimeMixin(forms.Form):
+class MeetingTimeMixin(Form):
     """A date with a start and an end time, the way people book a meeting."""
 
     day = EventDateField(label="Dato", widget=DATE_INPUT)
@@ -114,7 +115,7 @@ class MeetingTimeMixin(forms.Form):
 # --- The support model ---------------------------------------------------------------------
 
 
-class SupportForumForm(forms.ModelForm):
+class SupportForumForm(ModelForm):
     institution_kinds = forms.MultipleChoiceField(
         label="For institutionstyper",
         choices=[(kind.value, kind.label) for kind in FORUM_INSTITUTION_KINDS],
@@ -170,7 +171,10 @@ class ForumReferralForm(StyledForm):
     )
     referred_on = EventDateField(label="Dato", widget=DATE_INPUT)
     rationale = forms.CharField(
-        label="Begrundelse", widget=forms.Textarea(attrs={"rows": 4}), validators=[reject_cpr_like]
+        max_length=text_limits.NOTE,
+        label="Begrundelse",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[reject_cpr_like],
     )
     ruler_colour = forms.ChoiceField(
         label="Børnelineal", choices=RulerColour.choices, widget=forms.RadioSelect
@@ -266,7 +270,7 @@ class ForumMeetingForm(MeetingTimeMixin, StyledForm):
 # --- Koordineringskonferencer ------------------------------------------------------------------
 
 
-class ConferenceSeriesForm(forms.ModelForm):
+class ConferenceSeriesForm(ModelForm):
     standing_participants = UsersChoiceField(
         label="Faste deltagere",
         queryset=User.objects.none(),
@@ -297,6 +301,7 @@ class AgendaItemForm(StyledForm):
 
     title = forms.CharField(label="Opgave (kort)", max_length=200, validators=[reject_cpr_like])
     description = forms.CharField(
+        max_length=text_limits.NOTE,
         label="Beskrivelse",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -377,6 +382,7 @@ class DecisionForm(StyledForm):
     )
     follow_up_on = EventDateField(label="Opfølgning senest", widget=DATE_INPUT, required=False)
     decision_note = forms.CharField(
+        max_length=text_limits.NOTE,
         label="Uddybning",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -441,9 +447,17 @@ class NoteForm(StyledForm):
         required=False,
     )
     other_participants = forms.CharField(label="Øvrige deltagere", max_length=300, required=False)
-    text = forms.CharField(label="Notat", widget=forms.Textarea(attrs={"rows": 12}), required=False)
+    text = forms.CharField(
+        max_length=text_limits.SECTION,
+        label="Notat",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+    )
     decisions = forms.CharField(
-        label="Beslutninger og aftaler", widget=forms.Textarea(attrs={"rows": 6}), required=False
+        max_length=text_limits.SECTION,
+        label="Beslutninger og aftaler",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -465,7 +479,7 @@ class NoteForm(StyledForm):
             )
 
 
-class VersionForm(forms.Form):
+class VersionForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -629,7 +643,7 @@ class SwapForm(StyledForm):
         return data
 
 
-class DiscussionForm(forms.Form):
+class DiscussionForm(Form):
     keywords = forms.CharField(
         label="Problemstilling i stikord",
         max_length=300,
@@ -685,6 +699,7 @@ class TuesdayAgendaForm(StyledForm):
         label="Tidtager", queryset=User.objects.none(), required=False, empty_label="–"
     )
     any_other_business = forms.CharField(
+        max_length=text_limits.SHORT,
         label="Evt. (15 min.)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

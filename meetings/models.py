@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import RulerColour
+from ppr import text_limits
 from ppr.organisation.models import DAYCARE_KINDS, SCHOOL_KINDS, InstitutionKind
+from ppr.text_limits import limited_text
 
 from . import querysets
 
@@ -74,9 +76,9 @@ class SupportForum(models.Model):
     name = models.CharField("navn", max_length=150, unique=True)
     institution_kinds = models.JSONField("for institutionstyper", default=list)
     case_scope = models.CharField("sager", max_length=20, choices=CaseScope.choices)
-    children = models.TextField("hvilke børn drøftes?", blank=True)
-    offers = models.TextField("hvad kan man få ud af mødet?", blank=True)
-    participants = models.TextField("hvem deltager?", blank=True)
+    children = limited_text("hvilke børn drøftes?", blank=True, limit=text_limits.SHORT)
+    offers = limited_text("hvad kan man få ud af mødet?", blank=True, limit=text_limits.SHORT)
+    participants = limited_text("hvem deltager?", blank=True, limit=text_limits.SHORT)
     booked_by = models.CharField("hvem booker mødet?", max_length=30, choices=Booker.choices)
     chaired_by = models.CharField("hvem er mødeleder?", max_length=40, choices=Chair.choices)
     minutes_policy = models.CharField("referat", max_length=30, choices=MinutesPolicy.choices)
@@ -157,7 +159,7 @@ class ForumReferral(models.Model):
     forum = models.ForeignKey(
         SupportForum, on_delete=models.PROTECT, related_name="referrals", verbose_name="forum"
     )
-    rationale = models.TextField("begrundelse")
+    rationale = limited_text("begrundelse", limit=text_limits.NOTE)
     ruler_colour = models.CharField(
         "Børnelineal", max_length=10, choices=RulerColour.choices, blank=True
     )
@@ -521,7 +523,7 @@ class AgendaItem(models.Model):
     )
     position = models.PositiveSmallIntegerField("nummer")
     title = models.CharField("opgave", max_length=200)
-    description = models.TextField("beskrivelse", blank=True)
+    description = limited_text("beskrivelse", blank=True, limit=text_limits.NOTE)
     child = models.ForeignKey(
         "cases.Child",
         on_delete=models.PROTECT,
@@ -539,7 +541,7 @@ class AgendaItem(models.Model):
     )
     submitted_at = models.DateTimeField("sat på", auto_now_add=True)
     decision = models.CharField("beslutning", max_length=30, choices=Decision.choices, blank=True)
-    decision_note = models.TextField("uddybning af beslutningen", blank=True)
+    decision_note = limited_text("uddybning af beslutningen", blank=True, limit=text_limits.NOTE)
     forum = models.ForeignKey(
         SupportForum,
         on_delete=models.PROTECT,
@@ -689,8 +691,8 @@ class Note(models.Model):
         settings.AUTH_USER_MODEL, related_name="meeting_notes", verbose_name="deltagere", blank=True
     )
     other_participants = models.CharField("øvrige deltagere", max_length=300, blank=True)
-    text = models.TextField("notat", blank=True)
-    decisions = models.TextField("beslutninger og aftaler", blank=True)
+    text = limited_text("notat", blank=True, limit=text_limits.SECTION)
+    decisions = limited_text("beslutninger og aftaler", blank=True, limit=text_limits.SECTION)
     status = models.CharField(
         "status", max_length=10, choices=NoteStatus.choices, default=NoteStatus.DRAFT
     )
@@ -873,7 +875,7 @@ class TuesdayMeeting(models.Model):
         related_name="+",
         verbose_name="tidtager",
     )
-    any_other_business = models.TextField("evt.", blank=True)
+    any_other_business = limited_text("evt.", blank=True, limit=text_limits.SHORT)
     cancelled_at = models.DateTimeField("aflyst", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,4 +1,4 @@
-"""The one path converter for ids in URLs (``<id:pk>``), registered in ppr/urls.py."""
+"""The one path converter for ids in URLs (``<id:pk>``), registered when the apps are ready (ppr/organisation/apps.py)."""
 
 from ppr.forms import LARGEST_ID
 

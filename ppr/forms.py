@@ -137,3 +137,61 @@ class EventDateField(forms.DateField):
         super().validate(value)
         if value is not None:
             check_plausible_date(value, happened=self.happened)
+
+
+# --- Text that cannot mislead ----------------------------------------------------------------
+
+#: Bidirectional control characters: embeddings and overrides (U+202A–U+202E), isolates
+#: (U+2066–U+2069) and the direction marks (U+200E, U+200F). A name with U+202E shows
+#: "fil\u202egnp.exe" as "filexe.png".
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+_WITHOUT_BIDI = str.maketrans(dict.fromkeys(BIDI_CONTROLS))
+
+
+def strip_bidi_controls(text: str) -> str:
+    """``text`` without bidirectional control characters."""
+    return text.translate(_WITHOUT_BIDI)
+
+
+def refuse_bidi_controls(value: Any) -> None:
+    """A validator for names and other one-line text: no bidirectional control characters."""
+    if isinstance(value, str) and not BIDI_CONTROLS.isdisjoint(value):
+        raise ValidationError(
+            "Teksten indeholder usynlige tegn, der vender skriveretningen (fx U+202E). "
+            "Skriv den uden dem.",
+            code="bidi_control",
+        )
+
+
+class PlainTextMixin:
+    """Every form of ours: one-line text (names, titles) with a bidirectional control character
+    is refused at its field; multi-line free text (a Textarea) has them removed before it is
+    cleaned, so what is stored shows as typed."""
+
+    def full_clean(self) -> None:
+        free_text = []
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            if not isinstance(field, forms.CharField):
+                continue
+            if isinstance(field.widget, forms.Textarea):
+                free_text.append(self.add_prefix(name))  # type: ignore[attr-defined]
+            elif refuse_bidi_controls not in field.validators:
+                field.validators.append(refuse_bidi_controls)
+        if self.is_bound and any(  # type: ignore[attr-defined]
+            not BIDI_CONTROLS.isdisjoint(self.data.get(key) or "")  # type: ignore[attr-defined]
+            for key in free_text
+        ):
+            data = self.data.copy()  # type: ignore[attr-defined]
+            for key in free_text:
+                if isinstance(data.get(key), str):
+                    data[key] = strip_bidi_controls(data[key])
+            self.data = data
+        super().full_clean()  # type: ignore[misc]
+
+
+class Form(PlainTextMixin, forms.Form):
+    """Django's form with our text rules (``PlainTextMixin``)."""
+
+
+class ModelForm(PlainTextMixin, forms.ModelForm):
+    """Django's model form with our text rules (``PlainTextMixin``)."""

@@ -1,15 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import include, path, register_converter
+from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from ppr.accounts import views as account_views
-from ppr.converters import IdConverter
-
-# Before the apps' URL modules are included: their patterns use <id:…>.
-register_converter(IdConverter, "id")
 
 admin.site.site_header = "PPR Sag – administration"
 admin.site.site_title = "PPR Sag"

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ppr.filters import PeriodDateFilter
+from ppr.forms import Form
 from ppr.organisation.models import District, Institution
 
 from .scope import Scope
@@ -21,7 +22,7 @@ from .scope import Scope
 DATE_WIDGET = {"type": "date", "class": "form-input"}
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("fra"), data.get("til")

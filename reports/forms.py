@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from ppr.accounts.models import PPR_ROLES, User
-from ppr.forms import EventDateField
+from ppr.forms import EventDateField, ModelForm
 
 from .models import EffectGoal, GoalMeasurement, GoalUnit, PlanActivity
 
@@ -55,7 +55,7 @@ class DanishDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
-class MeasurementForm(forms.ModelForm):
+class MeasurementForm(ModelForm):
     class Meta:
         model = GoalMeasurement
         fields = ["year", "value", "note"]
@@ -92,7 +92,7 @@ class MeasurementForm(forms.ModelForm):
         return
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(ModelForm):
     class Meta:
         model = EffectGoal
         fields = [
@@ -150,7 +150,7 @@ class GoalForm(forms.ModelForm):
         return data
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:

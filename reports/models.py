@@ -10,6 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from ppr import text_limits
+from ppr.text_limits import limited_text
+
 from .querysets import PlanQuerySet, ReportingQuerySet
 
 # --- Effect goals --------------------------------------------------------------------------
@@ -56,7 +59,7 @@ class EffectGoal(models.Model):
 
     key = models.SlugField("nøgle", max_length=50, unique=True)
     name = models.CharField("effektmål", max_length=200)
-    description = models.TextField("sådan måles det", blank=True)
+    description = limited_text("sådan måles det", blank=True, limit=text_limits.NOTE)
     beacons = models.ManyToManyField(
         "indsatser.Beacon", blank=True, related_name="effect_goals", verbose_name="pejlemærker"
     )
@@ -186,7 +189,7 @@ class DevelopmentPlan(models.Model):
 
     key = models.SlugField("nøgle", max_length=50, unique=True)
     name = models.CharField("navn", max_length=200)
-    description = models.TextField("formål", blank=True)
+    description = limited_text("formål", blank=True, limit=text_limits.NOTE)
 
     objects = PlanQuerySet.as_manager()
 
@@ -214,7 +217,7 @@ class PlanInitiative(models.Model):
     )
     number = models.CharField("nummer", max_length=10, help_text="Fx “3.1”.")
     title = models.CharField("titel", max_length=200)
-    description = models.TextField("beskrivelse", blank=True)
+    description = limited_text("beskrivelse", blank=True, limit=text_limits.NOTE)
     owner_text = models.CharField("tovholder", max_length=200, blank=True)
     beacons = models.ManyToManyField(
         "indsatser.Beacon", blank=True, related_name="plan_initiatives", verbose_name="pejlemærker"
@@ -292,7 +295,7 @@ class PlanActivity(models.Model):
         "status", max_length=15, choices=ActivityStatus.choices, default=ActivityStatus.NOT_STARTED
     )
     status_note = models.CharField("statusbemærkning", max_length=300, blank=True)
-    notes = models.TextField("noter", blank=True)
+    notes = limited_text("noter", blank=True, limit=text_limits.NOTE)
     beacons = models.ManyToManyField(
         "indsatser.Beacon", blank=True, related_name="plan_activities", verbose_name="pejlemærker"
     )

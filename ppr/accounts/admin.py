@@ -13,7 +13,6 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -25,12 +24,13 @@ from django.utils import timezone
 from ppr.audit.admin import ADMIN_PURPOSE, AuditedAdminMixin, RetireNotDeleteMixin
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.forms import ModelForm
 
 from . import services
 from .models import Membership, User
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(ModelForm):
     class Meta:
         model = Membership
         fields = ["role", "institution", "district", "team", "active"]
@@ -87,7 +87,7 @@ class MembershipInline(admin.TabularInline):
         return self._may_edit(request, obj) and super().has_delete_permission(request, obj)
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(ModelForm):
     """A new user: who he is. He chooses his password himself, through the e-mailed link."""
 
     class Meta:

@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from ppr.accounts.models import PPR_ROLES, User
+from ppr.forms import Form, ModelForm
 from ppr.organisation.models import Municipality
 
 from .services import DEADLINE_DEFAULT_FIELDS
@@ -19,7 +20,7 @@ def ppr_staff() -> "forms.models.QuerySet[User]":
     )
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(Form):
     """Choose the new responsible person; the service checks access to the subject."""
 
     responsible = forms.ModelChoiceField(
@@ -38,7 +39,7 @@ class ReassignForm(forms.Form):
         self.fields["responsible"].queryset = ppr_staff()  # type: ignore[attr-defined]
 
 
-class DeadlineDefaultsForm(forms.ModelForm):
+class DeadlineDefaultsForm(ModelForm):
     """The municipality's default deadline lengths and reminder lead time."""
 
     class Meta:

@@ -7,8 +7,13 @@ class OrganisationConfig(AppConfig):
     verbose_name = "Organisation"
 
     def ready(self) -> None:
-        from ppr import generations, options
+        from django.urls import register_converter
 
+        from ppr import generations, options
+        from ppr.converters import IdConverter
+
+        # Once, before any URL module is imported (every app's patterns use <id:…>).
+        register_converter(IdConverter, "id")
         options.connect()  # filter selects show institutions, districts, teams and users
         # A new row (``Municipality.current()`` makes it) has been cached by no one.
         generations.renew_on_change(
