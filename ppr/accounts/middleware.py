@@ -7,6 +7,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -52,7 +53,7 @@ class SessionLimitsMiddleware:
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = reverse(settings.LOGIN_URL)
                     return response
-                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             # A poll (the notification bell) is not activity; everything else is.
             if (
                 request.headers.get("X-PPR-Poll") != "1"

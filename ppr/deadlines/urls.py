@@ -14,6 +14,6 @@ urlpatterns = [
     path("notifikationer/", views.notification_list, name="notification-list"),
     path("notifikationer/antal/", views.notification_count, name="notification-count"),
     path("notifikationer/laest/", views.notification_read_all, name="notification-read-all"),
-    path("notifikationer/<int:pk>/", views.notification_open, name="notification-open"),
-    path("notifikationer/<int:pk>/laest/", views.notification_read, name="notification-read"),
+    path("notifikationer/<id:pk>/", views.notification_open, name="notification-open"),
+    path("notifikationer/<id:pk>/laest/", views.notification_read, name="notification-read"),
 ]

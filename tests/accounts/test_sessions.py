@@ -1,5 +1,6 @@
 import time_machine
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -15,6 +16,22 @@ def test_idle_session_is_logged_out_after_the_timeout(client_as, cast, settings)
         response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_page_to_return_to_is_url_encoded_in_next(client_as, cast, settings) -> None:
+    """A path with "&" or "#" (sent as %23) and a query must come back whole after the login,
+    not be cut into extra parameters or a fragment."""
+    settings.SESSION_IDLE_TIMEOUT = 30 * 60
+    with time_machine.travel("2026-03-02 09:00 +0100", tick=False) as traveller:
+        client = client_as(cast.psychologist)
+        client.get(reverse("home"))
+        traveller.shift(31 * 60)
+        response = client.get("/sager/a%26b%23c/", {"fra": "2026-01-01", "til": "x&y"})
+    assert response.status_code == 302
+    login, query = response["Location"].split("?", 1)
+    assert login == reverse("account_login")
+    assert QueryDict(query)["next"] == "/sager/a&b%23c/?fra=2026-01-01&til=x%26y"
+    assert "#" not in response["Location"]
 
 
 def test_session_has_an_absolute_limit_even_when_active(client_as, cast, settings) -> None:
