@@ -19,7 +19,7 @@ urlpatterns = [
         name="consent-withdraw",
     ),
     path(
-        "samtykker/<int:pk>/fortryd/",
+        "samtykker/<id:pk>/fortryd/",
         child_views.consent_undo_withdraw,
         name="consent-undo-withdraw",
     ),
