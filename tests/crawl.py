@@ -39,6 +39,9 @@ SKIPPED_NAMES = frozenset(
 SKIPPED_PREFIXES = tuple(
     prefix for prefix in ("/admin/", settings.STATIC_URL, settings.MEDIA_URL) if prefix.strip("/")
 )
+#: With ``admin=True`` the admin's pages are crawled too, except these (they log out, or answer
+#: only with query parameters the admin's own JavaScript adds).
+SKIPPED_ADMIN_NAMES = frozenset({"logout", "autocomplete", "jsi18n"})
 TEXT_TYPES = ("text/", "application/json", "application/xhtml")
 
 
@@ -135,8 +138,16 @@ def links_and_forms(html: str) -> tuple[list[str], list[Form]]:
     return parser.links, parser.forms
 
 
-def route_of(path: str) -> str | None:
+def route_of(path: str, *, admin: bool = False) -> str | None:
     """The URL pattern a same-site path resolves to, or None when it is not to be opened."""
+    if admin and path.startswith("/admin/"):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        if match.url_name in SKIPPED_ADMIN_NAMES:
+            return None
+        return f"{match.namespace}:{match.route}"
     if path.startswith(SKIPPED_PREFIXES):
         return None
     try:
@@ -172,8 +183,10 @@ def crawl(
     *,
     max_pages: int = 400,
     per_route: int = 3,
+    admin: bool = False,
 ) -> dict[str, Page]:
-    """Breadth-first GET crawl from ``start``: ``{url: Page}`` in the order the URLs were opened."""
+    """Breadth-first GET crawl from ``start``: ``{url: Page}`` in the order the URLs were opened.
+    With ``admin`` the Django admin's pages are followed too."""
     pages: dict[str, Page] = {}
     queued: set[str] = {start}
     per_route_count: dict[str, int] = {}
@@ -182,7 +195,7 @@ def crawl(
     def enqueue(url: str | None, found_on: str) -> None:
         if url is None or url in queued:
             return
-        route = route_of(urlsplit(url).path)
+        route = route_of(urlsplit(url).path, admin=admin)
         if route is None or per_route_count.get(route, 0) >= per_route:
             return
         per_route_count[route] = per_route_count.get(route, 0) + 1

@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
@@ -21,15 +22,19 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib import admin
 from django.db import transaction
-from django.test import Client, TestCase, override_settings
+from django.test import Client, RequestFactory, TestCase, override_settings
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from cases.models import Child, ChildQuerySet
-from ppr.accounts.models import User
+from ppr.accounts import services
+from ppr.accounts.models import Role, User
 from ppr.celery import app as celery_app
 from ppr.demo import DemoOrganisation, seed_organisation
 from ppr.organisation.management.commands.seed_demo import DEMO_APPS
+from ppr.organisation.models import Institution
 from ppr.tables import ColumnCells
 from tests.crawl import Page, crawl
 
@@ -323,3 +328,83 @@ def test_every_table_cell_in_the_demo_is_the_one_django_tables2_renders(
 
     assert different == []
     assert len(set(cells)) >= 10  # columns of several tables were compared
+
+
+# --- The administrator's /admin/ and a freshly granted, unapproved user ----------------------
+
+ADMIN_LOGIN = "admin@nordvig.dk"
+
+
+def admin_object_pages(user: User) -> list[str]:
+    """The change, delete and history page of every row of every model the user's admin
+    lists – whether or not a link leads there."""
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    urls: list[str] = []
+    for app in admin.site.get_app_list(request):
+        for entry in app["models"]:
+            model = entry["model"]
+            model_admin = admin.site.get_model_admin(model)
+            info = (model._meta.app_label, model._meta.model_name)
+            for pk in model_admin.get_queryset(request).values_list("pk", flat=True):
+                for page in ("change", "delete", "history"):
+                    urls.append(reverse(f"admin:{info[0]}_{info[1]}_{page}", args=[pk]))
+    return urls
+
+
+@pytest.mark.django_db
+def test_no_admin_page_shows_a_child(
+    demo: DemoOrganisation, demo_children: list[DemoChild]
+) -> None:
+    """Every link of /admin/ the administrator can follow and every change, delete and history
+    page of every row he manages – the institutions' delete pages above all."""
+    user = User.objects.get(email=ADMIN_LOGIN)
+    client = Client()
+    client.force_login(user)
+    pages = crawl(client, start="/admin/", admin=True, max_pages=3000, per_route=20)
+    for url in admin_object_pages(user):
+        if url not in pages:
+            response = client.get(url)
+            pages[url] = Page(
+                url=url,
+                status=response.status_code,
+                content_type=response.get("Content-Type", ""),
+                text=unescape(response.content.decode()),
+                found_on="admin_object_pages",
+            )
+    delete_pages = [url for url in pages if url.endswith("/delete/")]
+    institution_deletes = [
+        url for url in delete_pages if url.startswith("/admin/organisation/institution/")
+    ]
+    print(f"{ADMIN_LOGIN}: {len(pages)} admin pages, {len(delete_pages)} delete pages")
+
+    assert bad_statuses(pages) == []
+    assert leaks(pages, demo_children, scope=set()) == []
+    assert len(institution_deletes) == Institution.objects.count() >= 13
+    # An institution that children hang on is retired, not deleted: its delete page is refused.
+    assert {pages[url].status for url in institution_deletes} >= {403}
+
+
+@pytest.mark.django_db
+def test_a_freshly_granted_but_unapproved_user_finds_no_child(
+    demo: DemoOrganisation, demo_children: list[DemoChild]
+) -> None:
+    administrator = User.objects.get(email=ADMIN_LOGIN)
+    newcomer = User.objects.create_user("ny.leder@nordvig.dk", first_name="Ny", last_name="Leder")
+    services.propose_membership(user=newcomer, role=Role.PPR_LEADER, by=administrator)
+    services.propose_membership(
+        user=newcomer,
+        role=Role.INSTITUTION_LEADER,
+        institution=Institution.objects.first(),
+        by=administrator,
+    )
+    newcomer = User.objects.get(pk=newcomer.pk)
+    assert children_in_scope(newcomer) == set()
+    client = Client()
+    client.force_login(newcomer)
+    pages = crawl(client)
+
+    assert bad_statuses(pages) == []
+    assert leaks(pages, demo_children, scope=set()) == []
+    assert names_shown(pages, demo_children) == set()
+    assert len(pages) >= 3
