@@ -63,6 +63,13 @@ def logged_in(browser: Browser, site: str, email: str) -> Page:
     return page
 
 
+def open_from_menu(page: Page, group: str, entry: str) -> None:
+    """Follow ``entry`` in the main menu's ``group`` (a group opens as a dropdown first)."""
+    menu = page.get_by_role("navigation", name="Hovedmenu")
+    menu.get_by_role("button", name=group, exact=True).click()
+    menu.get_by_role("link", name=entry, exact=True).click()
+
+
 def log_out(page: Page) -> None:
     page.get_by_role("button", name="Log ud").click()
 

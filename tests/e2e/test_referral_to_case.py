@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from cases.models import Case, Referral, ReferralStatus
 from tests.cases.referral_fixtures import child_with_consent, draft
 
-from .helpers import csp_errors, logged_in, serious_violations
+from .helpers import csp_errors, logged_in, open_from_menu, serious_violations
 
 
 def settled(page: Page) -> None:
@@ -30,9 +30,7 @@ def test_a_school_leaders_referral_becomes_a_case(browser: Browser, site: str, c
     # The school leader starts a draft for the child.
     leader = logged_in(browser, site, cast.school_leader.email)
     errors = csp_errors(leader)
-    leader.get_by_role("navigation", name="Hovedmenu").get_by_role(
-        "link", name="Indstillinger"
-    ).click()
+    open_from_menu(leader, "Sager", "Indstillinger")
     leader.get_by_role("link", name="Ny indstilling").click()
     # The child is found by typing part of the name (search-as-you-type over htmx).
     leader.get_by_label("Find barnet").press_sequentially(child.last_name[:4])
@@ -73,16 +71,14 @@ def test_a_school_leaders_referral_becomes_a_case(browser: Browser, site: str, c
         "Evalueret med forældre og team: delvist nået."
     )
     leader.get_by_label("Forældre", exact=True).check()
-    leader.get_by_label("Klasseteam/personale").check()
+    leader.get_by_label("Klasseteamet").check()
     leader.get_by_role("button", name="Send indstillingen til PPR").click()
     expect(leader.get_by_text("Indstillingen er sendt til PPR")).to_be_visible()
     expect(leader.locator(".ppr-status")).to_contain_text("Indsendt")
 
     # PPR's secretary finds it in the intake queue and marks it received.
     secretary = logged_in(browser, site, cast.secretary.email)
-    secretary.get_by_role("navigation", name="Hovedmenu").get_by_role(
-        "link", name="Modtagelse"
-    ).click()
+    open_from_menu(secretary, "Sager", "Modtagelse")
     assert serious_violations(secretary) == []
     secretary.get_by_role("link", name=f"Nr. {referral.pk}", exact=True).click()
     secretary.get_by_role("button", name="Markér som modtaget (send kvittering)").click()
@@ -115,7 +111,7 @@ def test_a_school_leaders_referral_becomes_a_case(browser: Browser, site: str, c
     psychologist.get_by_role("button", name="Gem notat").click()
     expect(psychologist.get_by_text("Første samtale med eleven om skoledagen.")).to_be_visible()
     psychologist.get_by_role("link", name="Ny Børnelineal-vurdering").click()
-    psychologist.locator("label[for]").filter(has_text=re.compile("^Rød")).first.click()
+    psychologist.locator("label[for]").filter(has_text=re.compile(r"^\s*Rød")).first.click()
     psychologist.get_by_label("Begrundelse").fill("Afklaret behov for særlig støtte.")
     psychologist.get_by_role("button", name="Gem vurdering").click()
     expect(psychologist.get_by_role("heading", level=1)).to_contain_text(child.name)
