@@ -45,10 +45,22 @@ ORGANISATION_APPS = frozenset(
 )
 
 
+def _reverse_relations(model: type[Model]) -> list[Any]:
+    """Every relation pointing at ``model``, the hidden ones (``related_name="+"``) included."""
+    return [
+        field
+        for field in model._meta.get_fields(include_hidden=True)
+        if field.auto_created and not field.concrete and field.related_model is not None
+    ]
+
+
 def holds_case_content(model: type[Model], rows: QuerySet[Any], depth: int = 3) -> bool:
     """Does deleting ``rows`` reach a row of a domain app (a child, referral, case, document …),
-    directly or through other organisation rows (a district's institutions' children)?"""
-    for relation in model._meta.related_objects:
+    directly or through other organisation rows (a district's institutions' children)?
+
+    Hidden relations count too: a ``related_name="+"`` foreign key (who recorded a consent)
+    still makes the delete page list the row it protects, by name."""
+    for relation in _reverse_relations(model):
         related = relation.related_model
         linked = related._default_manager.filter(**{f"{relation.field.name}__in": rows})
         if related._meta.app_label not in ORGANISATION_APPS:

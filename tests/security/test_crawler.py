@@ -28,7 +28,7 @@ from django.test import Client, RequestFactory, TestCase, override_settings
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from cases.models import Child, ChildQuerySet
+from cases.models import Case, Child, ChildQuerySet, Guardian
 from ppr.accounts import services
 from ppr.accounts.models import Role, User
 from ppr.celery import app as celery_app
@@ -352,6 +352,18 @@ def admin_object_pages(user: User) -> list[str]:
     return urls
 
 
+def case_content_named(pages: dict[str, Page]) -> list[str]:
+    """Where an admin page names a guardian or a case (a delete page's cascade list would)."""
+    needles = {name: "a guardian" for name in Guardian.objects.values_list("name", flat=True)}
+    needles |= {f"Sag {case.reference}": "a case" for case in Case.objects.all()}
+    pattern = _pattern(list(needles))
+    return [
+        f"{page.url}: {needles[re.sub(r'\s+', ' ', match)]} {match!r}"
+        for page in pages.values()
+        for match in dict.fromkeys(pattern.findall(page.text))
+    ]
+
+
 @pytest.mark.django_db
 def test_no_admin_page_shows_a_child(
     demo: DemoOrganisation, demo_children: list[DemoChild]
@@ -380,6 +392,7 @@ def test_no_admin_page_shows_a_child(
 
     assert bad_statuses(pages) == []
     assert leaks(pages, demo_children, scope=set()) == []
+    assert case_content_named(pages) == []
     assert len(institution_deletes) == Institution.objects.count() >= 13
     # An institution that children hang on is retired, not deleted: its delete page is refused.
     assert {pages[url].status for url in institution_deletes} >= {403}
