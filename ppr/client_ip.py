@@ -5,6 +5,13 @@ Behind ``PPR_PROXY_COUNT`` = n trusted reverse proxies, each proxy appends the a
 written by the client and may be forged. With no proxies (0, the default) the header is ignored
 and the address is ``REMOTE_ADDR``. A missing, short or malformed header falls back to
 ``REMOTE_ADDR``; only a valid IP address is returned.
+
+Why not django-ipware: its 8.0 (python-ipware 4.1) was measured against every case of
+tests/audit/test_client_ip.py with each ``proxy_order`` and ``strict`` setting and with
+``proxy_count`` n and n-1. No combination gives this rule: strict mode refuses a header longer
+than the proxy count (the client's own forged entry then hides its real address), and
+non-strict ``left-most`` returns the forged entry. The rule is four lines; a library call that
+needs a workaround around it would not be simpler.
 """
 
 import ipaddress
