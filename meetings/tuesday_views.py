@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ppr.accounts.models import Role, User
+from ppr.confirm import confirmation_page
 from ppr.deadlines import calendar
 
 from . import rules, tuesdays
@@ -198,6 +199,7 @@ def tuesday_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "discussions": meeting.discussions.select_related("presenter"),
         "can_edit_agenda": rules.can_edit_tuesday_agenda(request.user, meeting),
         "can_cancel": rules.can_plan_tuesdays(request.user) and not meeting.is_cancelled,
+        "cancel_question": _cancel_question(meeting),
         "planning": tuesdays.PLANNING_MINUTES,
         "discussion_minutes": tuesdays.DISCUSSION_MINUTES,
         "aob": tuesdays.AOB_MINUTES,
@@ -279,12 +281,30 @@ def tuesday_agenda(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/tuesday_agenda.html", context)
 
 
+def _cancel_question(meeting: TuesdayMeeting) -> str:
+    return (
+        f"Tirsdagsmødet {meeting.local_date:%d.%m.%Y} i {meeting.district.name} aflyses for alle, "
+        "og deltagerne får besked."
+    )
+
+
 @tuesday_user_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def tuesday_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Call off a tirsdagsmøde for everyone; GET asks first (the page without JavaScript)."""
     meeting = _meeting(request, pk)
     if not rules.can_plan_tuesdays(request.user):
         raise PermissionDenied
+    if request.method == "GET":
+        if meeting.is_cancelled:
+            return redirect(meeting)
+        return confirmation_page(
+            request,
+            title="Aflys tirsdagsmødet?",
+            text=_cancel_question(meeting),
+            confirm_label="Aflys mødet for alle",
+            back=meeting.get_absolute_url(),
+        )
     tuesdays.cancel_meeting(meeting=meeting, by=request.user)
     messages.success(request, "Mødet er aflyst, og deltagerne har fået besked.")
     return redirect(meeting)

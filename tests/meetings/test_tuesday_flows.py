@@ -20,6 +20,7 @@ from meetings.models import (
 )
 from ppr.accounts.models import Role
 from ppr.deadlines.models import Notification
+from tests.conftest import client_for
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +165,23 @@ def test_the_leader_cancels_a_meeting_and_all_participants_are_told(cast, team) 
     assert team["first"].is_cancelled
     for person in (cast.social_worker, team["second"], cast.health_visitor, cast.psychologist):
         assert any("er aflyst" in m for m in _messages(person))
+
+
+def test_cancelling_a_tirsdagsmoede_asks_first_in_a_modal_or_on_a_page(cast, team) -> None:  # type: ignore[no-untyped-def]
+    meeting = team["first"]
+    url = reverse("meetings:tuesday-cancel", args=[meeting.pk])
+    client = client_for(cast.ppr_leader)
+    detail = client.get(meeting.get_absolute_url()).content.decode()
+    assert f'href="{url}" data-module="modal" data-target="bekraeft-aflys-{meeting.pk}"' in detail
+    page = client.get(url)
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    html = page.content.decode()
+    assert "Aflys tirsdagsmødet?" in html and f'<form method="post" action="{url}">' in html
+    meeting.refresh_from_db()
+    assert not meeting.is_cancelled  # asking changes nothing
+    assert client.post(url).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.is_cancelled
 
 
 def test_swap_pages_without_javascript(cast, team, client_as) -> None:  # type: ignore[no-untyped-def]

@@ -385,6 +385,8 @@ ROUTES = [
         kwargs=tuesday,
     ),
     Route("meetings:tuesday-cancel", everyone(403, ppr_leader=302), kwargs=tuesday, method="post"),
+    # Without JavaScript, GET is the question before calling off (a page, not the action).
+    Route("meetings:tuesday-cancel", everyone(403, ppr_leader=200), kwargs=tuesday),
     Route(
         "meetings:seat-cancel",
         everyone(403, social_worker=302),
