@@ -70,4 +70,5 @@ bench: static
 
 # Load test (not part of `make test`): gunicorn + PostgreSQL + Redis + a Celery worker, locust headless.
 load: static
+	$(UV) sync --frozen --group bench
 	bench/load.sh
