@@ -162,7 +162,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ppr.context_processors.ppr",
             ],
-            "builtins": ["django.templatetags.i18n", "ppr.urltags"],
+            "builtins": ["django.templatetags.i18n"],
             "libraries": {"ppr_tables": "ppr.tables", "journal": "cases.journal_html"},
         },
     }
