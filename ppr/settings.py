@@ -163,7 +163,7 @@ TEMPLATES = [
                 "ppr.context_processors.ppr",
             ],
             "builtins": ["django.templatetags.i18n"],
-            "libraries": {"ppr_tables": "ppr.tables", "journal": "cases.journal_html"},
+            "libraries": {"ppr_tables": "ppr.tables"},
         },
     }
 ]
