@@ -8,12 +8,9 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.html import parse_html
 from django.urls import get_script_prefix, reverse, set_script_prefix
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy
 
 from cases.models import Case
-from ppr.tables import _escaped, paginate, pk_url, table_body
+from ppr.tables import paginate, pk_url, table_body
 from tests.cases.case_fixtures import make_case
 
 TEMPLATE = Template("{% load ppr_tables %}{% table_body table %}")
@@ -241,19 +238,3 @@ def test_row_links_follow_the_script_prefix() -> None:
     finally:
         set_script_prefix(before)
     assert pk_url("cases:case-detail", 5) == "/sager/5/"
-
-
-@pytest.mark.parametrize(
-    "content",
-    [
-        'Ærø & <Søn>\'s "skole"',
-        mark_safe("<span class='ppr-badge'>Gul</span>"),
-        format_html("<a href='{}'>{}</a>", "/sager/1/", "Alma <3"),
-        gettext_lazy("Ikke tildelt <ingen>"),
-        42,
-        None,
-        date(2026, 12, 4),
-    ],
-)
-def test_cells_are_escaped_as_django_escapes_them(content: object) -> None:
-    assert _escaped(content) == conditional_escape(content)
