@@ -308,7 +308,8 @@ def finish_forum_referral(
     if not rules.can_refer_from(by, forum_referral.institution):
         raise PermissionDenied
     locked = (
-        ForumReferral.objects.select_for_update()
+        # Only the henvisning is locked: PostgreSQL cannot lock the nullable side of the join.
+        ForumReferral.objects.select_for_update(of=("self",))
         .select_related("institution", "referral")
         .get(pk=forum_referral.pk)
     )

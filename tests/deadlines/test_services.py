@@ -188,7 +188,9 @@ def test_notify_creates_one_notification_per_active_recipient_and_emails_after_c
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [cast.psychologist.email, cast.secretary.email]
     )
-    assert "Ny opgave: PPV" in mail.outbox[0].body and "/sager/3/" in mail.outbox[0].body
+    # The e-mail links to the notification, which marks it read and leads on to /sager/3/.
+    body = mail.outbox[0].body
+    assert "Ny opgave: PPV" in body and "http://testserver/frister/notifikationer/" in body
     assert Notification.objects.filter(emailed_at__isnull=False).count() == 2
 
 

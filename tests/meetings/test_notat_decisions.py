@@ -60,7 +60,10 @@ def test_a_decision_note_with_its_own_full_stop_ends_the_line_once(
         by=cast.psychologist,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        final = services.finalise_note(note=note, version=note.version, by=cast.psychologist)
+        # The meeting lies ahead in this fixture: making the notat final then needs a confirmation.
+        final = services.finalise_note(
+            note=note, version=note.version, by=cast.psychologist, confirm_before_meeting=True
+        )
     document = Document.objects.for_subject(final).get()
     with document.file.open("rb") as handle:
         text = " ".join(" ".join(page_texts(handle.read())).split())
