@@ -340,6 +340,7 @@ def test_a_koordineringskonference_works_from_the_keyboard_alone(
     assert (stop["name"], stop["checked"], stop["visible"]) == ("Afslut", True, True)
     assert walk.tab_to("Gem beslutning for punkt 1") == [
         "Henvis til forum",
+        "Indsats fra kataloget",
         "Ansvarlig",
         "Opfølgning senest",
         "Uddybning",

@@ -106,6 +106,8 @@ def test_a_koordineringskonference_from_agenda_to_final_notat(
     )
     page.get_by_role("button", name="Gem kladde").click()
     expect(page.get_by_role("status").first).to_contain_text("Notatet er gemt som kladde.")
+    # The meeting lies ahead: making the notat final before it is held needs a confirmation.
+    page.get_by_label("Mødet er ikke holdt endnu. Gør notatet endeligt alligevel.").check()
     page.get_by_role("button", name="Gør endeligt og send").click()
     expect(page.locator("#messages")).to_contain_text("Notatet er endeligt")
     assert Note.objects.get().status == NoteStatus.FINAL
