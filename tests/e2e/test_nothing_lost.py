@@ -87,16 +87,12 @@ def test_a_failed_autosave_is_shown_and_leaving_asks_first(
     page.get_by_label("Bekymringen", exact=True).fill("Går tabt uden advarsel?")
     page.get_by_label("Mål", exact=True).focus()
     expect(page.get_by_role("alert")).to_contain_text("kunne ikke gemmes")
-    asked: list[str] = []
-
-    def dismiss(dialog: Dialog) -> None:
-        asked.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", dismiss)
-    page.get_by_role("link", name="Se indstillingen og dens forløb").click()
+    page.on("dialog", lambda dialog: dialog.dismiss())
+    # The question comes after the last save attempt has failed, so wait for it, not for the page.
+    with page.expect_event("dialog") as asked:
+        page.get_by_role("link", name="Se indstillingen og dens forløb").click()
+    assert "ikke gemt" in asked.value.message
     expect(page.get_by_label("Bekymringen", exact=True)).to_have_value("Går tabt uden advarsel?")
-    assert asked and "ikke gemt" in asked[0]
 
 
 def test_ppv_text_typed_just_before_leaving_is_saved(
