@@ -91,6 +91,15 @@ class JournalEntryAdmin(admin.ModelAdmin):
     list_per_page = 25
 
 
+class DeadlineAdmin(admin.ModelAdmin):
+    """The admin deadlines had until issue 19 (they have none now): the changelist to compare."""
+
+    list_display = ("title", "kind", "due", "state", "responsible", "district")
+    list_filter = ("state", "kind", "district")
+    list_select_related = ("responsible", "district")
+    list_per_page = 25
+
+
 class RulerRatingAdmin(admin.ModelAdmin):
     list_display = ("rated_on", "colour", "child", "institution", "rater")
     list_filter = ("colour",)
@@ -147,6 +156,7 @@ for model, model_admin in (
     (AuditEvent, AuditEventAdmin),
     (JournalEntry, JournalEntryAdmin),
     (RulerRating, RulerRatingAdmin),
+    (Deadline, DeadlineAdmin),
 ):
     if not admin.site.is_registered(model):
         admin.site.register(model, model_admin)

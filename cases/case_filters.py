@@ -10,7 +10,6 @@ from django.utils import timezone
 from ppr.filters import PeriodDateFilter
 from ppr.options import cached_options
 from ppr.organisation.models import District, Institution
-from ppr.widgets import PlainSelect
 
 from .case_forms import caseworkers
 from .models import Case, CaseStatus, RulerColour
@@ -52,22 +51,18 @@ class CaseFilter(django_filters.FilterSet):
         label="Status",
         choices=CaseStatus.choices,
         empty_label="Alle",
-        widget=PlainSelect,
     )
     distrikt = django_filters.ModelChoiceFilter(
         field_name="child__institution__district",
         label="Distrikt",
         queryset=District.objects.order_by("name"),
         empty_label="Alle distrikter",
-        widget=PlainSelect,
     )
     institution = django_filters.ModelChoiceFilter(
         field_name="child__institution",
         label="Institution",
         queryset=Institution.objects.order_by("name"),
         empty_label="Alle institutioner",
-        # Hundreds of institutions in a storkommune: no template per option.
-        widget=PlainSelect,
     )
     sagsbehandler = django_filters.ModelChoiceFilter(
         field_name="assigned",
@@ -75,7 +70,6 @@ class CaseFilter(django_filters.FilterSet):
         queryset=caseworkers(),
         empty_label="Alle",
         null_label="Ikke tildelt",
-        widget=PlainSelect,
     )
     farve = django_filters.ChoiceFilter(
         field_name="latest_colour",
@@ -85,21 +79,18 @@ class CaseFilter(django_filters.FilterSet):
         null_label="Ingen vurdering",
         null_value="ingen",
         method="filter_colour",
-        widget=PlainSelect,
     )
     alder = django_filters.ChoiceFilter(
         label="Alder",
         choices=AGE_CHOICES,
         empty_label="Alle aldre",
         method="filter_age",
-        widget=PlainSelect,
     )
     ventetid = django_filters.ChoiceFilter(
         label="Åben i",
         choices=WAITING_CHOICES,
         empty_label="Uanset",
         method="filter_waiting",
-        widget=PlainSelect,
     )
     fra = PeriodDateFilter(
         field_name="opened_at", lookup_expr="date__gte", label="Oprettet fra", widget=_date_input()

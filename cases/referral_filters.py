@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from ppr.options import cached_options
 from ppr.organisation.models import District, Institution
-from ppr.widgets import PlainSelect
 
 from .models import WAITING_STATUSES, ReferralRequest, ReferralStatus, RulerColour
 
@@ -53,50 +52,42 @@ class ReferralQueueFilter(django_filters.FilterSet):
         label="Status",
         choices=[(s.value, s.label) for s in WAITING_STATUSES],
         empty_label="Indsendt og modtaget",
-        widget=PlainSelect,
     )
     distrikt = django_filters.ModelChoiceFilter(
         field_name="institution__district",
         label="Distrikt",
         queryset=District.objects.order_by("name"),
         empty_label="Alle distrikter",
-        widget=PlainSelect,
     )
     institution = django_filters.ModelChoiceFilter(
         field_name="institution",
         label="Institution",
         queryset=Institution.objects.order_by("name"),
         empty_label="Alle institutioner",
-        # Hundreds of institutions in a storkommune: no template per option.
-        widget=PlainSelect,
     )
     alder = django_filters.ChoiceFilter(
         label="Alder",
         choices=[(key, label) for key, (_, _, label) in AGE_BANDS.items()],
         empty_label="Alle aldre",
         method="filter_age",
-        widget=PlainSelect,
     )
     farve = django_filters.ChoiceFilter(
         field_name="ruler_colour",
         label="Børnelineal",
         choices=RulerColour.choices,
         empty_label="Alle farver",
-        widget=PlainSelect,
     )
     oensker = django_filters.ChoiceFilter(
         label="Ønsker af PPR",
         choices=ReferralRequest.choices,
         empty_label="Alle ønsker",
         method="filter_request",
-        widget=PlainSelect,
     )
     ventetid = django_filters.ChoiceFilter(
         label="Ventetid",
         choices=[(key, f"Mere end {days} dage") for key, days in WAITING.items()],
         empty_label="Alle",
         method="filter_waiting",
-        widget=PlainSelect,
     )
 
     class Meta:
@@ -132,7 +123,6 @@ class ReferralListFilter(django_filters.FilterSet):
         label="Status",
         choices=ReferralStatus.choices,
         empty_label="Alle statusser",
-        widget=PlainSelect,
     )
     aktive = django_filters.BooleanFilter(
         label="Kun igangværende",

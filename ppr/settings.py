@@ -163,7 +163,6 @@ TEMPLATES = [
                 "ppr.context_processors.ppr",
             ],
             "builtins": ["django.templatetags.i18n"],
-            "libraries": {"ppr_tables": "ppr.tables"},
         },
     }
 ]

@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 
 from ppr.filters import PeriodDateFilter
 from ppr.options import cached_options
-from ppr.widgets import PlainSelect
 
 from .models import AuditAction, AuditEvent
 
@@ -25,8 +24,6 @@ class AuditEventFilter(django_filters.FilterSet):
         label="Bruger",
         queryset=get_user_model().objects.order_by("first_name", "last_name", "email"),
         empty_label="Alle brugere",
-        # Hundreds of users in a storkommune: rendered without a template per option.
-        widget=PlainSelect,
     )
     barn = IdFilter(
         field_name="child_id",
@@ -41,7 +38,6 @@ class AuditEventFilter(django_filters.FilterSet):
         label="Handling",
         choices=AuditAction.choices,
         empty_label="Alle handlinger",
-        widget=PlainSelect,
     )
     fra = PeriodDateFilter(
         field_name="at",

@@ -176,9 +176,9 @@ def test_opened_date_range_before_start_is_accepted_as_empty(cast, client_as):
     assert list(response.context["table"].page.object_list) == []
 
 
-def test_the_institution_and_case_worker_selects_render_plain_options(cast, client_as):
-    """PlainSelect (no template per option) keeps the labels, the empty and the null choice,
-    and marks the chosen option."""
+def test_the_institution_and_case_worker_selects_show_their_cached_options(cast, client_as):
+    """Django's Select over the cached option lists (ppr.options) keeps the labels, the empty
+    and the null choice, and marks the chosen option."""
     content = (
         client_as(cast.ppr_leader)
         .get(URL, {"institution": cast.school.pk, "sagsbehandler": "null"})

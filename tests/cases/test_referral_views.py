@@ -621,8 +621,8 @@ def test_the_assigned_psychologist_sees_the_referral_of_their_case(cast) -> None
     assert client_for(cast.outsider).get(url("referral-detail", referral)).status_code == 404
 
 
-def test_the_queues_institution_select_renders_plain_options(cast) -> None:
-    """PlainSelect (no template per option): the empty choice and the chosen institution."""
+def test_the_queues_institution_select_shows_its_cached_options(cast) -> None:
+    """Django's Select over the cached option list: the empty choice and the chosen one."""
     content = (
         client_for(cast.secretary)
         .get(url("referral-queue"), {"institution": cast.school.pk})
