@@ -1,7 +1,7 @@
 """Benchmark: the median render time of a real ~6-page PPV, and the throughput of 100 notater
 through one PDF worker. Not part of the test run.
 
-The PPV is built by the PPV's own context builder (cases.ppv_services.pdf_context) and rendered
+The PPV is built by the PPV's own context builder (cases.ppv.services.pdf_context) and rendered
 with its own template, the way the ``render_document`` task renders it. The 100 notater are
 ordered as Document rows (meetings/note_pdf.html) and rendered by one worker:
 
@@ -43,7 +43,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 
 from cases.models import Ppv  # noqa: E402
-from cases.ppv_services import PDF_TEMPLATE, pdf_context  # noqa: E402
+from cases.ppv.services import PDF_TEMPLATE, pdf_context  # noqa: E402
 from ppr.accounts.models import User  # noqa: E402
 from ppr.documents import services  # noqa: E402
 from ppr.documents.models import Document, DocumentKind, DocumentStatus  # noqa: E402

@@ -11,9 +11,7 @@ class CasesConfig(AppConfig):
         # The PPR leader's Børnelineal report counts, cached until the next rating.
         generations.renew_on_change("ratings", "cases.RulerRating")
         # Start-page panels (shared file: one import per feature's overview module).
-        from . import (
-            menu,  # noqa: F401  (main-menu entries)
-            overview_cases,  # noqa: F401
-            overview_referrals,  # noqa: F401
-            ppv_timeline,  # noqa: F401  (the PPV on the case timeline)
-        )
+        from . import menu  # noqa: F401  (main-menu entries)
+        from .casework import overview  # noqa: F401
+        from .ppv import timeline  # noqa: F401  (the PPV on the case timeline)
+        from .referrals import overview as referral_overview  # noqa: F401

@@ -14,11 +14,19 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from cases.children import services as child_services
+from cases.models import (
+    Case,
+    Child,
+    ConsentForm,
+    ConsentScope,
+    Referral,
+    ReferralEvent,
+    RulerRating,
+)
+from cases.referrals import services as referral_services
 from ppr.accounts.models import Membership, Role, User
 from ppr.organisation.models import Institution
-
-from . import child_services, referral_services
-from .models import Case, Child, ConsentForm, ConsentScope, Referral, ReferralEvent, RulerRating
 
 #: Notifications are created as in real use; their e-mails are not sent while seeding.
 QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
@@ -697,10 +705,10 @@ def seed(organisation) -> None:  # type: ignore[no-untyped-def]
     with override_settings(MAILERS=QUIET_MAIL):
         seed_children(organisation)
         try:
-            from .demo_cases import seed_cases
+            from cases.demo_cases import seed_cases
         except ImportError:  # the case side's demo data is optional
             return
         seed_cases(organisation)
-        from .ppv_demo import seed_ppvs
+        from cases.ppv_demo import seed_ppvs
 
         seed_ppvs(organisation)

@@ -20,11 +20,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ppr.accounts.models import User
-
-from .case_services import close_case, open_case
-from .journal_services import add_journal_entry, correct_journal_entry
-from .models import (
+from cases.casework.services import close_case, open_case
+from cases.journal.services import add_journal_entry, correct_journal_entry
+from cases.models import (
     Case,
     CaseOutcome,
     CaseStatus,
@@ -33,7 +31,8 @@ from .models import (
     RatingContext,
     ReferralStatus,
 )
-from .rating_services import rate_child
+from cases.ratings.services import rate_child
+from ppr.accounts.models import User
 
 TOKENS = uuid.UUID("5d1b7a52-8f0e-4f8e-9a51-6a0f2c1e9d33")
 

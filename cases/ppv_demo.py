@@ -7,8 +7,8 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Case, CaseStatus, Ppv, ReferralStatus
-from .ppv_services import (
+from cases.models import Case, CaseStatus, Ppv, ReferralStatus
+from cases.ppv.services import (
     custody_holders,
     finalise_ppv,
     institution_leaders,

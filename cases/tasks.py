@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import referral_services
+from cases.referrals import services as referral_services
 
 
 @shared_task(acks_late=True)

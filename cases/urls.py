@@ -2,7 +2,12 @@
 
 from django.urls import path
 
-from . import case_views, child_views, journal_views, ppv_views, rating_views, referral_views
+from cases.casework import views as case_views
+from cases.children import views as child_views
+from cases.journal import views as journal_views
+from cases.ppv import views as ppv_views
+from cases.ratings import views as rating_views
+from cases.referrals import views as referral_views
 
 app_name = "cases"
 

@@ -146,7 +146,7 @@ def _children(schools: list[Any], *, count: int, skip: int = 0) -> list[Child]:
 
 def _ensure_consent(child: Child, by: Any) -> None:
     """Demo children need their custody holders' consent before they can join a group."""
-    from cases.child_services import add_guardian, record_consent
+    from cases.children.services import add_guardian, record_consent
 
     guardians = [g for g in child.guardians.all() if g.has_custody]
     if not guardians:
@@ -231,7 +231,7 @@ def _open_cases(organisation: Any, count: int) -> list[Case]:
         .order_by("pk")[:count]
     )
     if len(cases) < count:
-        from cases.case_services import open_case
+        from cases.casework.services import open_case
 
         for child in _children(_district_schools(organisation, "Øst"), count=count - len(cases)):
             cases.append(
@@ -255,7 +255,7 @@ def _child_courses(organisation: Any, today: date) -> None:
         by = case.assigned or leader
         before = RulerRating.objects.filter(child=case.child, rated_on__lte=starts_on).exists()
         if n < len(colours) and not before:
-            from cases.rating_services import rate_child
+            from cases.ratings.services import rate_child
 
             rate_child(
                 child=case.child,

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from cases.models import Case, CaseStatus, Child, RatingContext, RulerColour, RulerRating
-from cases.rating_services import rate_child
+from cases.ratings.services import rate_child
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cases.anonymity import reject_known_child_name
+from cases.children.anonymity import reject_known_child_name
 from cases.models import Child, RulerColour
 from indsatser.models import Intervention
 from ppr import text_limits

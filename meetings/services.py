@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
-from cases import referral_services
 from cases.models import (
     Case,
     CaseStatus,
@@ -27,6 +26,7 @@ from cases.models import (
     Referral,
     ReferralStatus,
 )
+from cases.referrals import services as referral_services
 from indsatser import services as indsats_services
 from indsatser.models import Intervention
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User

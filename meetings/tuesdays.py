@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from cases.anonymity import reject_known_child_name
+from cases.children.anonymity import reject_known_child_name
 from ppr.accounts.models import Membership, Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record

@@ -14,7 +14,7 @@ from django.template import Context, Engine, defaultfilters
 from django.urls import reverse
 from django.utils.formats import date_format
 
-from cases.ppv_services import danish_date
+from cases.ppv.services import danish_date
 from ppr.deadlines.models import DeadlineKind, Reminder, ReminderKind, ReminderState
 from ppr.deadlines.services import deliver_reminder, open_deadline
 from ppr.documents.models import Document

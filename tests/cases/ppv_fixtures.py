@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from cases import ppv_services
 from cases.models import PPV_SECTION_FIELDS, Case, Ppv, ReferralStatus
+from cases.ppv import services as ppv_services
 from tests.cases.case_fixtures import make_case
 from tests.cases.factories import GuardianFactory, ReferralFactory
 

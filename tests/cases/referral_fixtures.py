@@ -1,7 +1,7 @@
 """Builders for referral tests: a child with guardians and consents, referrals in each state."""
 
-from cases import referral_services as services
 from cases.models import Child, Guardian, Referral, ReferralStatus
+from cases.referrals import services
 from tests.cases.factories import ChildFactory, ConsentFactory, GuardianFactory, ReferralFactory
 
 

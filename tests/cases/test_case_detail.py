@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.journal_services import correct_journal_entry
+from cases.journal.services import correct_journal_entry
 from cases.models import CaseStatus
 from ppr.audit.models import AuditAction, AuditEvent
 from tests.cases.case_fixtures import make_case

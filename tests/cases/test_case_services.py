@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases import case_services
+from cases.casework import services as case_services
 from cases.models import Case, CaseOutcome, CaseStatus, ReferralStatus
 from ppr.audit.models import AuditAction, AuditEvent
 from tests.cases.factories import CaseFactory, ChildFactory, ReferralFactory

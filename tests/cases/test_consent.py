@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import referral_services as services
 from cases.models import Consent, ReferralStatus
+from cases.referrals import services
 from tests.cases.factories import ChildFactory, ConsentFactory, GuardianFactory
 from tests.cases.referral_fixtures import child_with_consent, draft
 from tests.conftest import client_for

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cases import child_services
+from cases.children import services as child_services
 from cases.models import Child
 from tests.cases.case_fixtures import cpr_born, make_case
 

@@ -3,7 +3,7 @@ the class and the class team: in the form, on the referral's page and on its rec
 
 from django.urls import reverse
 
-from cases.wording import DAYCARE, SCHOOL, wording_for
+from cases.referrals.wording import DAYCARE, SCHOOL, wording_for
 from tests.cases.factories import ChildFactory, ReferralFactory
 from tests.conftest import client_for
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 from django.template import engines
 
-from cases.journal_services import correct_journal_entry
+from cases.journal.services import correct_journal_entry
 from cases.models import JournalEntry, JournalKind
 from tests.cases.case_fixtures import make_case
 from tests.cases.factories import JournalEntryFactory

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.journal_services import JournalConflict, add_journal_entry, correct_journal_entry
+from cases.journal.services import JournalConflict, add_journal_entry, correct_journal_entry
 from cases.models import CaseStatus, JournalEntry, JournalRevision
 from ppr.audit.models import AuditAction, AuditEvent
 from tests.cases.factories import CaseFactory, ChildFactory, JournalEntryFactory

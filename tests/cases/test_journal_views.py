@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from cases.journal_services import correct_journal_entry
+from cases.journal.services import correct_journal_entry
 from cases.models import CaseStatus, JournalEntry, JournalRevision
 from tests.cases.case_fixtures import make_case
 from tests.cases.factories import JournalEntryFactory

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from cases import ppv_services
-from cases.child_forms import ChildForm
-from cases.child_services import record_consent
+from cases.children.forms import ChildForm
+from cases.children.services import record_consent
 from cases.models import Consent
+from cases.ppv import services as ppv_services
 from ppr.forms import EventDateField
 from tests.cases.factories import GuardianFactory
 

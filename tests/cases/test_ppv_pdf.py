@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from cases import ppv_services as services
+from cases.ppv import services
 from ppr.documents.models import Document, DocumentStatus
 from tests.documents.pdf import outline_titles, page_texts
 

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cases import ppv_services as services
 from cases.models import (
     JournalEntry,
     JournalKind,
@@ -17,6 +16,7 @@ from cases.models import (
     PpvRevisionKind,
     PpvStatus,
 )
+from cases.ppv import services
 from ppr.deadlines.models import Deadline, DeadlineKind, DeadlineState, Notification
 from ppr.deadlines.services import default_due, open_deadline
 from ppr.documents.models import Document, DocumentKind, DocumentStatus

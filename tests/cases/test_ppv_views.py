@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases import ppv_services as services
 from cases.models import JournalEntry, Ppv, PpvDispatch, PpvStatus
+from cases.ppv import services
 from ppr.audit.models import AuditAction, AuditEvent
 from ppr.documents.models import Document, DocumentStatus
 

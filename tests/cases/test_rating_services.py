@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases.models import CaseStatus, RulerRating
-from cases.rating_services import rate_child
+from cases.ratings.services import rate_child
 from ppr.audit.models import AuditAction, AuditEvent
 from tests.cases.factories import CaseFactory, ChildFactory
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.models import ReferralAttachment
-from cases.uploads import MAX_ATTACHMENT_BYTES, safe_download_name
+from cases.referrals.uploads import MAX_ATTACHMENT_BYTES, safe_download_name
 from ppr.audit.models import AuditAction, AuditEvent
 from tests.cases.referral_fixtures import draft, submitted
 from tests.conftest import client_for

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases import referral_services as services
 from cases.models import Referral, ReferralEvent
+from cases.referrals import services
 from cases.tasks import expire_referral_drafts
 from ppr.audit.models import AuditAction, AuditEvent
 from ppr.deadlines.models import Notification

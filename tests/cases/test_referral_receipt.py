@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from cases import referral_services as services
-from cases.referral_receipt import receipt_context
+from cases.referrals import services
+from cases.referrals.receipt import receipt_context
 from ppr.documents.models import Document, DocumentKind, DocumentStatus
 from tests.cases.factories import ChildFactory
 from tests.cases.ppv_fixtures import private_storage  # noqa: F401  (a fixture)

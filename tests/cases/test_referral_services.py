@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cases import referral_services as services
 from cases.models import (
     Case,
     CaseStatus,
@@ -12,6 +11,7 @@ from cases.models import (
     ReferralStatus,
     RulerRating,
 )
+from cases.referrals import services
 from ppr.accounts.models import Role
 from ppr.audit.models import AuditAction, AuditEvent
 from ppr.deadlines.models import Notification

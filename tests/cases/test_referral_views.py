@@ -467,7 +467,7 @@ def test_the_queue_filters(cast, query: str, expected: str) -> None:
     oest = ReferralFactory(
         child=young, author=cast.other_leader, ruler_colour="roed", requests=["observation", "ppv"]
     )
-    from cases import referral_services
+    from cases.referrals import services as referral_services
 
     referral_services.submit_referral(oest, by=cast.other_leader)
     referral_services.receive_referral(oest, by=cast.secretary)

@@ -7,8 +7,8 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from cases import referral_services
 from cases.models import Case
+from cases.referrals import services as referral_services
 from ppr.deadlines import services
 from ppr.deadlines.models import Deadline, DeadlineKind, DeadlineState, Notification, Reminder
 from tests.cases.referral_fixtures import accepted, received, submitted
@@ -106,7 +106,7 @@ def test_the_ppv_deadline_can_only_go_to_someone_who_may_handle_the_case(cast) -
 
 
 def test_reassigning_the_case_hands_its_ppv_deadline_to_the_new_case_worker(cast) -> None:
-    from cases import case_services
+    from cases.casework import services as case_services
 
     referral = accepted(cast, assignee=cast.psychologist)
     case = Case.objects.get(pk=referral.case_id)
@@ -130,7 +130,7 @@ def test_a_second_referral_accepted_to_another_case_worker_moves_the_open_ppv(ca
 
 
 def test_closing_the_case_cancels_its_open_ppv_deadline(cast) -> None:
-    from cases import case_services
+    from cases.casework import services as case_services
     from cases.models import CaseOutcome
 
     referral = accepted(cast, assignee=cast.psychologist)

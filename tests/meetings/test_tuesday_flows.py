@@ -347,7 +347,7 @@ def test_a_first_name_alone_or_an_unknown_full_name_is_accepted(cast, team) -> N
 def test_the_name_check_is_one_query_whatever_the_number_of_children(
     cast, team, django_assert_max_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    from cases.anonymity import names_a_known_child
+    from cases.children.anonymity import names_a_known_child
     from tests.cases.factories import ChildFactory
 
     ChildFactory.create_batch(20, institution=cast.school)

@@ -13,7 +13,7 @@ import indsatser
 import meetings
 import ppr
 import reports
-from cases.journal_forms import JournalEntryForm
+from cases.journal.forms import JournalEntryForm
 from cases.models import Child
 from ppr.forms import BIDI_CONTROLS, PlainTextMixin
 from tests.cases.test_child_views import registration

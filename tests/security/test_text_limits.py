@@ -11,8 +11,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from cases.models import Ppv, Referral
-from cases.ppv_forms import PpvForm
-from cases.referral_forms import ReferralForm
+from cases.ppv.forms import PpvForm
+from cases.referrals.forms import ReferralForm
 from meetings.forms import AgendaItemForm, TuesdayAgendaForm
 from meetings.models import AgendaItem, TuesdayMeeting
 from ppr import text_limits

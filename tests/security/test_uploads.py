@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.models import ReferralAttachment
-from cases.uploads import MAX_ATTACHMENT_BYTES
+from cases.referrals.uploads import MAX_ATTACHMENT_BYTES
 from tests.cases.referral_fixtures import draft
 from tests.conftest import client_for
 

@@ -8,8 +8,8 @@ of their cases; partners and the administrator see nothing (404 for rows, 403 fo
 
 from django.core.files.base import ContentFile
 
-from cases import referral_services as services
 from cases.models import Referral, ReferralAttachment
+from cases.referrals import services
 from tests.cases.factories import ChildFactory, ConsentFactory, GuardianFactory
 from tests.cases.referral_fixtures import accepted, draft, received, submitted
 from tests.security.routes import Route, everyone

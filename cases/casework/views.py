@@ -1,0 +1,247 @@
+"""PPR's cases: the list (tabs, filters, search), the case page, assignment, CPR reveal, closing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.models import Case
+from cases.ratings.trend import build_trend
+from ppr.access import audit, get_audited_or_404
+from ppr.accounts.models import User
+from ppr.audit.models import AuditAction
+from ppr.audit.services import record
+from ppr.tables import paginate
+
+from . import services as case_services
+from .filters import CaseFilter
+from .forms import CaseAssignForm, CaseCloseForm, CaseSearchForm
+from .tables import CaseTable, with_colour_rank
+from .timeline import child_ratings, gather_timeline
+
+PURPOSE = "sagsbehandling"
+#: At most this many rows answer a name search (a POST result has no paging).
+SEARCH_LIMIT = 50
+
+TAB_LABELS = {"mine": "Mine sager", "team": "Mit team", "alle": "Alle"}
+
+
+def cases_for(user: User) -> QuerySet[Case]:
+    """The user's cases with what the list and header show, in one query. Who closed a case is
+    read only for a closed case (a seventh table cost the case page 1 ms of planning)."""
+    return Case.objects.visible_to(user).select_related(
+        "child__institution__district", "assigned", "team"
+    )
+
+
+def case_rows_for(user: User) -> QuerySet[Case]:
+    """The user's cases for a list, with child, institution, district, case worker and team. The
+    list's paginator cuts the page's ids from the index (status, child_sort_name, id) before it
+    joins the rest (``ppr.tables.FixedSizePaginator``), so a deep page stays fast."""
+    return Case.objects.visible_to(user).select_related(
+        "child__institution__district", "assigned", "team"
+    )
+
+
+def case_for(request: HttpRequest, pk: int, *, perm: str | None = None) -> Case:
+    """A case the user may see (else 404) and, if ``perm`` is given, act on (else 403); audited."""
+    case = get_object_or_404(cases_for(request.user), pk=pk)  # type: ignore[arg-type]
+    return checked(request, case, perm)
+
+
+def checked(request: HttpRequest, case: Case, perm: str | None) -> Case:
+    """Refuse (403) what the user may not do with a case they can see; log the read."""
+    if perm is not None and not request.user.has_perm(perm, case):
+        raise PermissionDenied
+    audit(request, case, purpose=PURPOSE)
+    return case
+
+
+def case_crumbs(case: Case, label: str) -> list[tuple[str, str | None]]:
+    return [
+        ("Sager", reverse("cases:case-list")),
+        (f"Sag {case.reference}", case.get_absolute_url()),
+        (label, None),
+    ]
+
+
+def tabs_for(user: User) -> list[str]:
+    """Case workers see their own and their team's cases; the leader and secretary see all."""
+    tabs = []
+    if user.is_caseworker:
+        tabs += ["mine", "team"]
+    if user.has_perm("cases.view_all_cases"):
+        tabs.append("alle")
+    return tabs
+
+
+@login_required
+@never_cache
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The case list: a tab (mine / team / all), filters, sorting and paging; audited as a search."""
+    user = request.user
+    if not user.has_perm("cases.view_case_list"):
+        raise PermissionDenied
+    tabs = tabs_for(user)  # type: ignore[arg-type]
+    tab = request.GET.get("visning", "")
+    if tab not in tabs:
+        tab = tabs[0]
+    cases = with_colour_rank(case_rows_for(user))  # type: ignore[arg-type]
+    if tab == "mine":
+        cases = cases.filter(assigned=user)
+    elif tab == "team":
+        cases = cases.filter(team_id__in=user.team_ids)  # type: ignore[union-attr]
+    filterset = CaseFilter(request.GET or None, queryset=cases)
+    valid = filterset.is_valid() if filterset.is_bound else True
+    table = CaseTable(filterset.qs if valid else cases.none())
+    paginate(request, table)
+    record(
+        request,
+        AuditAction.SEARCH,
+        term=f"visning={tab} {filterset.describe()}".strip(),
+        purpose=PURPOSE,
+    )
+    context = {
+        "filter": filterset,
+        "table": table,
+        "tab": tab,
+        "tabs": [(key, TAB_LABELS[key]) for key in tabs],
+        "search_form": CaseSearchForm(),
+        "crumbs": [("Sager", None)],
+    }
+    template = "cases/case_list.html#results" if request.htmx else "cases/case_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@never_cache
+@require_POST
+def case_search(request: HttpRequest) -> HttpResponse:
+    """Search by name or exact CPR number (keyed-hash lookup); every search is audited."""
+    user = request.user
+    if not user.has_perm("cases.view_case_list"):
+        raise PermissionDenied
+    form = CaseSearchForm(request.POST)
+    table = None
+    more = False
+    if form.is_valid():
+        if form.is_cpr:
+            matches = Case.objects.visible_to(user).filter(child__cpr_hash__in=form.cpr_hashes())
+            # The open case first, then the most recent closed one.
+            found = matches.order_by(F("closed_at").desc(nulls_first=True), "-opened_at").first()
+            record(
+                request,
+                AuditAction.SEARCH,
+                term=form.audit_term(),
+                child_id=found.child_id if found else None,
+                purpose=PURPOSE,
+            )
+            if found is not None:
+                return redirect(found)
+            rows: list[Case] = []
+        else:
+            condition = Q()
+            for word in form.cleaned_data["q"].split():
+                condition &= Q(child__first_name__icontains=word) | Q(
+                    child__last_name__icontains=word
+                )
+            rows = list(
+                case_rows_for(user)  # type: ignore[arg-type]
+                .filter(condition)
+                .order_by("child__last_name", "child__first_name", "-opened_at")[: SEARCH_LIMIT + 1]
+            )
+            record(request, AuditAction.SEARCH, term=form.audit_term(), purpose=PURPOSE)
+        more = len(rows) > SEARCH_LIMIT
+        table = CaseTable(rows[:SEARCH_LIMIT], orderable=False)
+    context = {
+        "form": form,
+        "table": table,
+        "more": more,
+        "limit": SEARCH_LIMIT,
+        "crumbs": [("Sager", reverse("cases:case-list")), ("Søgning", None)],
+    }
+    return render(request, "cases/case_search.html", context)
+
+
+@login_required
+@never_cache
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case page: the child, guardians, staff, Børnelineal trend and the timeline."""
+    user = request.user
+    case = get_audited_or_404(request, cases_for(user), purpose=PURPOSE, pk=pk)  # type: ignore[arg-type]
+    ratings = child_ratings(case)
+    context = {
+        "case": case,
+        "child": case.child,
+        "guardians": list(case.child.guardians.all()),
+        "timeline": gather_timeline(case, user, ratings),  # type: ignore[arg-type]
+        "ratings": ratings,
+        "trend": build_trend(ratings),
+        "can_edit": user.has_perm("cases.edit_case", case),
+        "can_assign": user.has_perm("cases.assign_case", case),
+        # A course for one child starts from the child's open case (indsatser:case-course-create).
+        "can_start_course": case.is_open and user.has_perm("indsatser.start_course"),
+        "can_view_journal": user.has_perm("cases.view_journal", case),
+        "crumbs": [("Sager", reverse("cases:case-list")), (f"Sag {case.reference}", None)],
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PPR leader (re)assigns an open case to a case worker."""
+    case = case_for(request, pk, perm="cases.assign_case")
+    form = CaseAssignForm(request.POST or None, initial={"assignee": case.assigned_id})
+    if request.method == "POST" and form.is_valid():
+        assignee = form.cleaned_data["assignee"]
+        try:
+            case_services.assign_case(case=case, by=request.user, assignee=assignee)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Sagen er tildelt {assignee}.")
+            return redirect(case)
+    context = {
+        "case": case,
+        "form": form,
+        "crumbs": case_crumbs(case, "Tildel sag"),
+    }
+    return render(request, "cases/case_assign.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close an open case with an outcome and a note; a closed case is read-only."""
+    case = get_object_or_404(cases_for(request.user), pk=pk)  # type: ignore[arg-type]
+    if not case.is_open:
+        # A double submit or a second person closing: the first close stands.
+        messages.info(request, "Sagen er allerede lukket.")
+        return redirect(case)
+    case = checked(request, case, "cases.edit_case")
+    form = CaseCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.close_case(
+                case=case,
+                by=request.user,  # type: ignore[arg-type]
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Sagen er lukket.")
+            return redirect(case)
+    context = {"case": case, "form": form, "crumbs": case_crumbs(case, "Luk sag")}
+    return render(request, "cases/case_close.html", context)

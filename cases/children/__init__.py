@@ -1,0 +1,1 @@
+"""Children, guardians and consent: registering a child, finding one, checking anonymous text against the register."""

@@ -1,0 +1,162 @@
+"""Forms for registering a child, its guardians and their consent (Danish labels and messages)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cases.models import (
+    Child,
+    ConsentForm,
+    ConsentScope,
+    Guardian,
+    GuardianRelation,
+    check_plausible_child,
+    normalise_cpr,
+)
+from ppr import text_limits
+from ppr.forms import EventDateField, Form, ModelForm
+from ppr.organisation.models import Institution
+
+TEXT = {"class": "form-input"}
+SELECT = {"class": "form-select"}
+
+
+class ChildForm(Form):
+    """Register a child: CPR number, name, institution and class or group."""
+
+    cpr = forms.CharField(
+        label="CPR-nummer",
+        max_length=11,
+        help_text="Skrives som ddmmåå-xxxx.",
+        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "off", "inputmode": "numeric"}),
+    )
+    first_name = forms.CharField(label="Fornavn", max_length=100, widget=forms.TextInput(TEXT))
+    last_name = forms.CharField(label="Efternavn", max_length=100, widget=forms.TextInput(TEXT))
+    institution = forms.ModelChoiceField(
+        label="Institution",
+        queryset=Institution.objects.none(),
+        empty_label="Vælg institution",
+        widget=forms.Select(SELECT),
+        error_messages={"invalid_choice": "Vælg en af dine egne institutioner."},
+    )
+    group = forms.CharField(
+        label="Klasse/gruppe", max_length=50, required=False, widget=forms.TextInput(TEXT)
+    )
+
+    def __init__(self, *args: object, institutions: list[Institution], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["institution"]
+        field.queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions])  # type: ignore[attr-defined]
+        if len(institutions) == 1:
+            field.initial = institutions[0].pk
+
+    def clean_cpr(self) -> str:
+        number = normalise_cpr(self.cleaned_data["cpr"])
+        check_plausible_child(number)
+        return number
+
+
+class GuardianForm(ModelForm):
+    """A parent or other adult; custody (forældremyndighed) decides whose consent is needed."""
+
+    class Meta:
+        model = Guardian
+        fields = ["name", "relation", "has_custody", "phone", "email", "address"]
+        labels = {
+            "name": "Navn",
+            "relation": "Relation til barnet",
+            "has_custody": "Har forældremyndighed",
+            "phone": "Telefon",
+            "email": "E-mail",
+            "address": "Adresse",
+        }
+        widgets = {
+            "name": forms.TextInput(TEXT),
+            "relation": forms.Select(SELECT, choices=GuardianRelation.choices),
+            "has_custody": forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+            "phone": forms.TextInput({**TEXT, "type": "tel"}),
+            "email": forms.EmailInput(TEXT),
+            "address": forms.TextInput(TEXT),
+        }
+        error_messages = {
+            "name": {"required": "Skriv forælderens navn."},
+            "relation": {"required": "Vælg relationen til barnet."},
+            "email": {"invalid": "Skriv en gyldig e-mailadresse."},
+        }
+
+
+def named_meeting_choices(child: Child) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The meetings parents can consent to for this child, grouped: the support model's forums
+    for the child's institution and the institution's koordineringskonference. The name is what
+    is stored and compared (``meetings.services.custody_holders_without_meeting_consent``)."""
+    from meetings.models import ConferenceSeries, SupportForum
+
+    forums = SupportForum.objects.for_institution(child.institution)
+    series = ConferenceSeries.objects.filter(institution_id=child.institution_id, active=True)
+    groups = [
+        ("Supportmodellens fora", [(forum.name, forum.name) for forum in forums]),
+        ("Koordineringskonference", [(s.name, s.name) for s in series]),
+    ]
+    return [(label, options) for label, options in groups if options]
+
+
+class ConsentRecordForm(Form):
+    """One guardian's consent: for what, when, how (written or oral), and a note."""
+
+    scope = forms.ChoiceField(
+        label="Samtykke til",
+        choices=ConsentScope.choices,
+        initial=ConsentScope.REFERRAL,
+        widget=forms.Select(SELECT),
+    )
+    meeting_name = forms.ChoiceField(
+        label="Møde (kun ved samtykke til et navngivet møde)",
+        required=False,
+        widget=forms.Select(SELECT),
+        help_text="Supportmodellens fora og institutionens koordineringskonference. Samtykket "
+        "gælder kun det valgte møde.",
+        error_messages={"invalid_choice": "Vælg et møde fra listen."},
+    )
+    given_on = EventDateField(
+        happened=True,
+        label="Givet den",
+        widget=forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Angiv datoen for samtykket.",
+            "invalid": "Skriv en gyldig dato.",
+        },
+    )
+    form = forms.ChoiceField(
+        label="Form",
+        choices=ConsentForm.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-radio"}),
+        error_messages={"required": "Vælg om samtykket er skriftligt eller mundtligt."},
+    )
+    note = forms.CharField(
+        max_length=text_limits.NOTE,
+        label="Note",
+        required=False,
+        widget=forms.Textarea({**TEXT, "rows": 2}),
+    )
+
+    def __init__(self, *args: object, child: Child, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["meeting_name"].choices = [  # type: ignore[attr-defined]
+            ("", "Vælg møde"),
+            *named_meeting_choices(child),
+        ]
+
+    def clean_given_on(self) -> object:
+        given_on = self.cleaned_data["given_on"]
+        if given_on > timezone.localdate():
+            raise ValidationError("Datoen for samtykket kan ikke ligge i fremtiden.")
+        return given_on
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if (
+            data.get("scope") == ConsentScope.MEETING
+            and not (data.get("meeting_name") or "").strip()
+        ):
+            self.add_error("meeting_name", "Angiv hvilket møde samtykket gælder.")
+        return data

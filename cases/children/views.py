@@ -1,0 +1,270 @@
+"""The child's page for institutions (and PPR): register a child, guardians, consent, CPR reveal."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.models import Child, Consent, Guardian, Referral, mask_cpr
+from cases.referrals.forms import ParentRequestStartForm
+from ppr.access import audit, get_audited_or_404
+from ppr.audit.models import AuditAction
+from ppr.audit.services import record
+from ppr.confirm import confirmation_page
+from ppr.returns import safe_next, with_next
+
+from . import services
+from .forms import ChildForm, ConsentRecordForm, GuardianForm
+
+PURPOSE = "barnets oplysninger"
+
+
+def _posted(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The POST data for a POST (even an empty one, so it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _children(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return Child.objects.visible_to(request.user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_create(request: HttpRequest) -> HttpResponse:
+    """Register a child. An exact duplicate CPR number is refused, pointing to the existing child."""
+    user = request.user
+    if not user.has_perm("cases.register_child"):
+        raise PermissionDenied
+    institutions = services.registrable_institutions(user)
+    form = ChildForm(_posted(request), institutions=institutions)
+    existing_url = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            child = services.register_child(
+                by=user,
+                cpr=data["cpr"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                institution=data["institution"],
+                group=data["group"],
+            )
+        except services.DuplicateChild as duplicate:
+            # Finding out that a CPR number is known is a lookup of a child: it is logged.
+            record(
+                request,
+                AuditAction.SEARCH,
+                term=mask_cpr(data["cpr"]),
+                child_id=duplicate.existing.pk,
+                purpose="registrering af barn (dublet)",
+            )
+            form.add_error("cpr", duplicate)
+            if _children(request).filter(pk=duplicate.existing.pk).exists():
+                existing_url = reverse("cases:child-detail", kwargs={"pk": duplicate.existing.pk})
+        else:
+            messages.success(
+                request,
+                f"{child.name} er registreret. Tilføj forældrene og deres samtykke herunder, "
+                "før I starter en indstilling.",
+            )
+            return redirect("cases:child-detail", pk=child.pk)
+    context = {
+        "form": form,
+        "existing_url": existing_url,
+        "crumbs": [("Registrér barn", None)],
+    }
+    return _page(request, "cases/child_form.html", context, status=400 if form.errors else 200)
+
+
+def _detail_context(request: HttpRequest, child: Child) -> dict:
+    user = request.user
+    guardians = child.guardians.prefetch_related(
+        Prefetch("consents", queryset=Consent.objects.select_related("recorded_by"))
+    )
+    referrals = (
+        Referral.objects.visible_to(user).filter(child=child).select_related("institution")
+    ).order_by("-created_at")
+    can_draft = user.has_perm("cases.draft_referral_for", child)
+    is_intake = user.has_perm("cases.record_parent_request")
+    return {
+        "child": child,
+        "guardians": guardians,
+        "referrals": referrals,
+        "can_edit": user.has_perm("cases.edit_child", child),
+        "can_draft": can_draft,
+        "parent_request_form": ParentRequestStartForm() if can_draft and is_intake else None,
+        "crumbs": [(child.name, None)],
+    }
+
+
+@login_required
+@require_GET
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The child: masked CPR, guardians with their consents, and the child's referrals."""
+    child = get_audited_or_404(
+        request, _children(request).select_related("institution"), purpose=PURPOSE, pk=pk
+    )
+    return _page(request, "cases/child_detail.html", _detail_context(request, child))
+
+
+@login_required
+@require_POST
+def child_reveal_cpr(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full CPR number on request; the reveal itself is the audited read."""
+    child = get_audited_or_404(
+        request,
+        _children(request).select_related("institution"),
+        purpose="fuldt CPR-nummer vist",
+        action=AuditAction.REVEAL_CPR,
+        pk=pk,
+    )
+    if request.htmx:
+        return _page(request, "cases/child_detail.html#cpr", {"child": child, "revealed": True})
+    context = _detail_context(request, child) | {"revealed": True}
+    return _page(request, "cases/child_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guardian_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a parent or other adult to the child."""
+    queryset = _children(request).select_related("institution")
+    if request.method == "GET":
+        child = get_audited_or_404(request, queryset, purpose=PURPOSE, pk=pk)
+    else:
+        child = get_object_or_404(queryset, pk=pk)
+    if not request.user.has_perm("cases.edit_child", child):
+        raise PermissionDenied
+    form = GuardianForm(_posted(request))
+    back = safe_next(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            guardian = services.add_guardian(child=child, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if back and guardian.has_custody:
+                # On the way from a referral draft: the consent is the next step, then back.
+                messages.success(request, "Forælderen er tilføjet. Registrér samtykket nu.")
+                consent_url = reverse("cases:consent-create", kwargs={"pk": guardian.pk})
+                return redirect(with_next(consent_url, back))
+            messages.success(request, "Forælderen er tilføjet. Registrér samtykket herunder.")
+            return redirect(
+                back or reverse("cases:child-detail", kwargs={"pk": child.pk}) + "#foraeldre"
+            )
+    context = {
+        "child": child,
+        "back": back,
+        "form": form,
+        "crumbs": [
+            (child.name, reverse("cases:child-detail", kwargs={"pk": child.pk})),
+            ("Tilføj forælder", None),
+        ],
+    }
+    return _page(
+        request, "cases/child_guardian_form.html", context, status=400 if form.errors else 200
+    )
+
+
+def _guardians(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return Guardian.objects.filter(child__in=_children(request)).select_related(
+        "child__institution"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one guardian's consent: scope, date, written or oral, note; the recorder is the user."""
+    guardian = get_object_or_404(_guardians(request), pk=pk)
+    child = guardian.child
+    if request.method == "GET":
+        audit(request, child, purpose=PURPOSE)
+    if not request.user.has_perm("cases.edit_child", child):
+        raise PermissionDenied
+    form = ConsentRecordForm(_posted(request), child=child)
+    back = safe_next(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_consent(guardian=guardian, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Samtykket fra {guardian.name} er registreret.")
+            return redirect(
+                back or reverse("cases:child-detail", kwargs={"pk": child.pk}) + "#foraeldre"
+            )
+    context = {
+        "child": child,
+        "guardian": guardian,
+        "back": back,
+        "form": form,
+        "crumbs": [
+            (child.name, reverse("cases:child-detail", kwargs={"pk": child.pk})),
+            ("Registrér samtykke", None),
+        ],
+    }
+    return _page(
+        request, "cases/child_consent_form.html", context, status=400 if form.errors else 200
+    )
+
+
+def _editable_consent(request: HttpRequest, pk: int) -> Consent:
+    consent = get_object_or_404(
+        Consent.objects.filter(guardian__in=_guardians(request)).select_related("guardian__child"),
+        pk=pk,
+    )
+    if not request.user.has_perm("cases.edit_child", consent.guardian.child):
+        raise PermissionDenied
+    return consent
+
+
+def _consents_of(child: Child) -> str:
+    return reverse("cases:child-detail", kwargs={"pk": child.pk}) + "#foraeldre"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a consent withdrawn today; it stays on record. GET asks first (without JavaScript)."""
+    consent = _editable_consent(request, pk)
+    child = consent.guardian.child
+    if request.method == "GET":
+        return confirmation_page(
+            request,
+            title="Træk samtykket tilbage?",
+            text=consent.withdraw_question,
+            confirm_label="Træk samtykket tilbage",
+            back=_consents_of(child),
+        )
+    services.withdraw_consent(consent=consent, by=request.user)
+    messages.success(
+        request,
+        f"Samtykket fra {consent.guardian.name} er registreret som trukket tilbage. Du kan "
+        "fortryde det de næste minutter ved samtykket.",
+    )
+    return redirect(_consents_of(child))
+
+
+@login_required
+@require_POST
+def consent_undo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fortryd: restore a consent withdrawn a few minutes ago."""
+    consent = _editable_consent(request, pk)
+    try:
+        services.undo_withdraw_consent(consent=consent, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"Samtykket fra {consent.guardian.name} gælder igen.")
+    return redirect(_consents_of(consent.guardian.child))

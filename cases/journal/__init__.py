@@ -1,0 +1,1 @@
+"""The case journal: entries, corrections (revisions) and the concurrency check."""

@@ -1,0 +1,1 @@
+"""Pædagogisk-psykologiske vurderinger (PPV): drafting, finalising, correcting, sending and printing."""

@@ -1,0 +1,1 @@
+"""Børnelineal ratings: rating a child's well-being and the leader's colour report."""

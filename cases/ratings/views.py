@@ -1,0 +1,170 @@
+"""The Børnelineal: rate a child on its case; the report of counts by colour."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_tables2 import RequestConfig
+
+from cases.casework.views import case_crumbs, case_for
+from cases.models import RulerColour, RulerRating
+from ppr import generations
+from ppr.accounts.models import Role
+from ppr.organisation.models import Institution
+from ppr.tables import keep_known_sort
+
+from .forms import RatingForm, RatingReportForm
+from .services import rate_child
+from .tables import DistrictColourTable, InstitutionColourTable
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def rating_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rate the case's child grøn/gul/rød; the case's latest colour follows."""
+    case = case_for(request, pk, perm="cases.edit_case")
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rate_child(
+                child=case.child,
+                by=request.user,  # type: ignore[arg-type]
+                colour=data["colour"],
+                rated_on=data["rated_on"],
+                context=data["context"],
+                rationale=data["rationale"],
+                case=case,
+                client_token=data["client_token"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Vurderingen er gemt.")
+            return redirect(f"{case.get_absolute_url()}#boernelineal")
+    context = {"case": case, "form": form, "crumbs": case_crumbs(case, "Ny Børnelineal-vurdering")}
+    return render(request, "cases/rating_form.html", context)
+
+
+#: Counted on the colour, not the id: the id is not in the index and would make PostgreSQL read
+#: the table (``COUNT(*)`` takes no filter in Django).
+COUNTS = {
+    "groen": Count("colour", filter=Q(colour=RulerColour.GROEN)),
+    "gul": Count("colour", filter=Q(colour=RulerColour.GUL)),
+    "roed": Count("colour", filter=Q(colour=RulerColour.ROED)),
+    "total": Count("*"),
+}
+
+
+#: How long a PPR leader's report counts are kept at most; a new rating renews them at once.
+COUNTS_SECONDS = 600
+
+
+def _institution_counts(
+    ratings: QuerySet[RulerRating], cache_key: str | None = None
+) -> list[dict[str, object]]:
+    """Counts by colour per institution, in district and institution order. The ratings are
+    counted by institution id alone – the index (rated_on, institution, colour) answers that
+    without reading the table – and named afterwards: grouping by the joined names took twice
+    as long for a storkommune's year of ratings (bench/NOTES.md). With a ``cache_key`` the
+    counts come from the cache (the names never do)."""
+    counts = cache.get(cache_key) if cache_key else None
+    if counts is None:
+        counts = {
+            row.pop("institution_id"): row
+            for row in ratings.values("institution_id").annotate(**COUNTS).order_by()
+        }
+        if cache_key:
+            cache.set(cache_key, counts, COUNTS_SECONDS)
+    institutions = (
+        Institution.objects.filter(pk__in=[pk for pk in counts if pk is not None])
+        .select_related("district")
+        .order_by("district__name", "name")
+    )
+    return [
+        {
+            "institution__district__name": institution.district.name,
+            "institution__name": institution.name,
+            **counts[institution.pk],
+        }
+        for institution in institutions
+    ]
+
+
+def _municipality_key(form: RatingReportForm) -> str:
+    """The cache key of the whole municipality's counts in the form's period: the same for
+    every PPR leader, until the next rating (``ppr.generations``)."""
+    period = [form.cleaned_data.get(name) or "" for name in ("fra", "til")]
+    return f"ppr:rating-counts:{generations.current('ratings')}:{period[0]}:{period[1]}"
+
+
+def _district_totals(institution_rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The per-district rows, added up from the per-institution rows (one scan of the ratings)."""
+    district = "institution__district__name"
+    totals: dict[object, dict[str, object]] = {}
+    for row in institution_rows:
+        total = totals.setdefault(
+            row[district], {district: row[district], "groen": 0, "gul": 0, "roed": 0, "total": 0}
+        )
+        for colour in ("groen", "gul", "roed", "total"):
+            total[colour] += row[colour]  # type: ignore[operator]
+    return list(totals.values())  # in district order: the institution rows are sorted by it
+
+
+@login_required
+@never_cache
+@require_GET
+def rating_report(request: HttpRequest) -> HttpResponse:
+    """Counts of ratings by colour per institution and district in a period.
+
+    The PPR leader sees every institution; an institution leader only their own. Without a
+    period in the query the report covers the current year (1 January to today), so it never
+    counts every rating ever made by default; empty ``fra`` and ``til`` ask for all of them.
+    """
+    user = request.user
+    if not user.has_perm("cases.view_rating_report"):
+        raise PermissionDenied
+    ratings = RulerRating.objects.visible_to(user)
+    whole_municipality = user.is_ppr_leader  # type: ignore[union-attr]
+    if not whole_municipality:
+        ratings = ratings.filter(institution_id__in=user.institution_ids(Role.INSTITUTION_LEADER))  # type: ignore[union-attr]
+    data = request.GET.copy()
+    if "fra" not in data and "til" not in data:
+        today = timezone.localdate()
+        data["fra"] = date(today.year, 1, 1).isoformat()
+        data["til"] = today.isoformat()
+    form = RatingReportForm(data)
+    cache_key = None
+    if not form.is_valid():
+        ratings = ratings.none()
+    else:
+        if form.cleaned_data.get("fra"):
+            ratings = ratings.filter(rated_on__gte=form.cleaned_data["fra"])
+        if form.cleaned_data.get("til"):
+            ratings = ratings.filter(rated_on__lte=form.cleaned_data["til"])
+        if whole_municipality:  # every rating (``visible_to``) in the period
+            cache_key = _municipality_key(form)
+    per_institution = _institution_counts(ratings, cache_key)
+    institutions = InstitutionColourTable(per_institution, prefix="i-")
+    districts = DistrictColourTable(_district_totals(per_institution), prefix="d-")
+    config = RequestConfig(request, paginate=False)
+    for table in (institutions, districts):
+        keep_known_sort(request, table)
+        config.configure(table)
+    context = {
+        "form": form,
+        "institutions": institutions,
+        "districts": districts,
+        "crumbs": [("Børnelineal", None)],
+    }
+    template = "cases/rating_report.html#results" if request.htmx else "cases/rating_report.html"
+    return render(request, template, context)

@@ -1,0 +1,1 @@
+"""Referrals (indstillinger): drafting, attachments, submitting, receiving, visitation and closing."""
