@@ -86,6 +86,14 @@ class CaseQuerySet(VisibleQuerySet):
     def open(self):  # type: ignore[no-untyped-def]
         return self.filter(status=CaseStatus.OPEN)
 
+    def for_display(self):  # type: ignore[no-untyped-def]
+        """With what a list row and the case header show (child, institution, district, case
+        worker, team), in one query. Who closed a case is read only for a closed case (a seventh
+        table cost the case page 1 ms of planning). A list's paginator cuts the page's ids from the
+        index (status, child_sort_name, id) before it joins the rest
+        (``ppr.tables.FixedSizePaginator``), so a deep page stays fast."""
+        return self.select_related("child__institution__district", "assigned", "team")
+
 
 class ChildQuerySet(VisibleQuerySet):
     def visible_to(self, user):  # type: ignore[no-untyped-def]

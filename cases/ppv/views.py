@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.casework.views import cases_for
-from cases.models import PPV_SECTIONS, Ppv, PpvStatus
+from cases.models import PPV_SECTIONS, Case, Ppv, PpvStatus
 from ppr.access import audit, get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
@@ -73,7 +72,7 @@ def _writer_or_403(request: HttpRequest, ppv: Ppv) -> None:
 @require_GET
 def ppv_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Every version of the case's PPV, and the button that starts one."""
-    case = get_object_or_404(cases_for(request.user), pk=pk)  # type: ignore[arg-type]
+    case = get_object_or_404(Case.objects.visible_to(request.user).for_display(), pk=pk)
     if not request.user.has_perm("cases.view_journal", case):
         raise Http404  # the secretary sees the case, never PPV content
     audit(request, case, purpose=PURPOSE)
@@ -98,7 +97,7 @@ def ppv_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ppv_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Start the case's PPV (or open the draft already started)."""
-    case = get_object_or_404(cases_for(request.user), pk=pk)  # type: ignore[arg-type]
+    case = get_object_or_404(Case.objects.visible_to(request.user).for_display(), pk=pk)
     if not request.user.has_perm("cases.write_ppv", case):
         raise PermissionDenied
     try:
