@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "meetings",
     "indsatser",
     "reports",
+    "demo",  # demo municipality and scale seed (seed_demo, seed_scale); depends on all above
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from ppr.demo import seed_organisation
+from demo.organisation import seed_organisation
 from tests.cases.case_fixtures import make_case
 from tests.conftest import Cast, client_for
 

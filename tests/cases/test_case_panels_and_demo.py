@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from cases.demo_cases import seed_cases
 from cases.models import Case, CaseStatus, Child, JournalEntry, RulerRating
+from demo.casework import seed_cases
 from tests.cases.case_fixtures import make_case
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +47,8 @@ def test_others_get_no_case_panels(cast, client_as, role):
 
 
 def test_the_demo_seed_adds_open_and_closed_cases_with_journals_and_ratings_and_is_idempotent():
-    from cases.demo import seed
-    from ppr.demo import seed_organisation
+    from demo.cases import seed
+    from demo.organisation import seed_organisation
 
     organisation = seed_organisation()
     seed(organisation)

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.usefixtures("private_storage")
 
 
 def test_the_demo_seeds_a_final_and_a_draft_ppv_and_is_idempotent(db: None) -> None:
-    from cases.demo import seed
-    from ppr.demo import seed_organisation
+    from demo.cases import seed
+    from demo.organisation import seed_organisation
 
     organisation = seed_organisation()
     seed(organisation)

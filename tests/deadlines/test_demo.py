@@ -4,16 +4,17 @@ from datetime import timedelta
 
 import pytest
 
-from ppr.deadlines import calendar, demo
+from demo import deadlines as deadlines_demo
+from demo.management.commands.seed_demo import STEPS
+from ppr.deadlines import calendar
 from ppr.deadlines.models import Notification, Reminder, ReminderKind
-from ppr.organisation.management.commands.seed_demo import DEMO_APPS
 from tests.deadlines.factories import deadline
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_deadlines_demo_runs_after_every_app_that_opens_deadlines() -> None:
-    assert DEMO_APPS[-1] == "ppr.deadlines"
+    assert STEPS[-1] is deadlines_demo
 
 
 def test_the_demo_sweep_reminds_once_however_often_it_is_seeded(
@@ -22,7 +23,7 @@ def test_the_demo_sweep_reminds_once_however_often_it_is_seeded(
     late = deadline(responsible=cast.psychologist, due=calendar.today() - timedelta(days=3))
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
-            demo.seed(None)  # type: ignore[arg-type]
+            deadlines_demo.seed(None)  # type: ignore[arg-type]
     assert list(Reminder.objects.values_list("deadline_id", "kind")) == [
         (late.pk, ReminderKind.OVERDUE)
     ]

@@ -16,8 +16,6 @@ walk is in test_referral_to_case.py).
 
 import time
 from collections import deque
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -26,9 +24,8 @@ from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import Browser, Page, expect
 
 from cases.models import Ppv, PpvStatus
+from demo.management.commands.seed_demo import seed_demo as seed_every_step
 from meetings.models import AgendaItem, Decision, Note, NoteStatus
-from ppr.demo import seed_organisation
-from ppr.organisation.management.commands.seed_demo import DEMO_APPS
 from tests.meetings.factories import (
     AgendaItemFactory,
     ConferenceFactory,
@@ -73,11 +70,7 @@ MAX_PAGES_PER_ROLE = 150
 
 def seed_demo() -> Any:
     """What ``manage.py seed_demo`` does, keeping the organisation (and its logins)."""
-    organisation = seed_organisation()
-    for app in DEMO_APPS:
-        if find_spec(f"{app}.demo") is not None:
-            import_module(f"{app}.demo").seed(organisation)
-    return organisation
+    return seed_every_step()
 
 
 def one_login_per_role(demo: Any) -> list[tuple[str, str, str]]:

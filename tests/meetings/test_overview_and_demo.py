@@ -43,18 +43,18 @@ def test_institution_staff_see_meetings_but_not_tirsdagsmoeder_in_the_menu(cast,
 
 
 def test_demo_data_is_idempotent(db) -> None:  # type: ignore[no-untyped-def]
-    from meetings import demo
-    from ppr.demo import seed_organisation
+    from demo import meetings as meetings_demo
+    from demo.organisation import seed_organisation
 
     organisation = seed_organisation()
-    demo.seed(organisation)
+    meetings_demo.seed(organisation)
     counts = (
         ConferenceSeries.objects.count(),
         ForumReferral.objects.count(),
         TuesdayMeeting.objects.count(),
     )
     assert counts[0] == 2 and counts[1] >= 1 and counts[2] >= 48
-    demo.seed(seed_organisation())
+    meetings_demo.seed(seed_organisation())
     assert (
         ConferenceSeries.objects.count(),
         ForumReferral.objects.count(),
@@ -65,21 +65,21 @@ def test_demo_data_is_idempotent(db) -> None:  # type: ignore[no-untyped-def]
 def test_the_demo_shows_a_finalised_notat_journaled_and_a_linked_redirected_referral(
     db,
 ) -> None:  # type: ignore[no-untyped-def]
-    from cases import demo as cases_demo
     from cases.models import JournalEntry, ReferralStatus
-    from meetings import demo
+    from demo import cases as cases_demo
+    from demo import meetings as meetings_demo
+    from demo.organisation import seed_organisation
     from meetings.models import Note, NoteStatus
-    from ppr.demo import seed_organisation
 
     organisation = seed_organisation()
     cases_demo.seed(organisation)
-    demo.seed(organisation)
+    meetings_demo.seed(organisation)
     note = Note.objects.get()
     assert note.status == NoteStatus.FINAL and note.conference_meeting is not None
     assert JournalEntry.objects.filter(document_type="meetings.note", document_id=note.pk).exists()
     linked = ForumReferral.objects.get(referral__isnull=False)
     assert linked.referral.status == ReferralStatus.REDIRECTED
     assert linked.forum.code == linked.referral.redirect_forum
-    demo.seed(seed_organisation())
+    meetings_demo.seed(seed_organisation())
     assert Note.objects.count() == 1
     assert ForumReferral.objects.filter(referral__isnull=False).count() == 1

@@ -148,12 +148,12 @@ def test_the_previous_first_tuesday_goes_back_across_the_new_year() -> None:
 
 @time_machine.travel(date(2026, 12, 6))
 def test_the_demo_conference_series_meets_on_first_tuesdays_not_on_a_sunday(cast) -> None:  # type: ignore[no-untyped-def]
-    from meetings import demo
+    from demo import meetings as meetings_demo
+    from demo.organisation import seed_organisation
     from meetings.models import ConferenceMeeting
-    from ppr.demo import seed_organisation
 
     organisation = seed_organisation()
-    demo.seed(organisation)
+    meetings_demo.seed(organisation)
     days = {timezone.localtime(m.starts_at).date() for m in ConferenceMeeting.objects.all()}
     assert days and all(day.weekday() == 1 and day.day <= 7 for day in days)
     assert date(2027, 1, 5) in days and date(2026, 12, 13) not in days

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from demo.organisation import seed_organisation
 from ppr import generations
-from ppr.demo import seed_organisation
 from ppr.organisation.models import Municipality
 
 pytestmark = pytest.mark.django_db

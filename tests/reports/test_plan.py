@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
+from demo import reports as reports_demo
 from ppr.audit.models import AuditAction, AuditEvent
 from ppr.documents import rendering
 from ppr.documents.models import Document, DocumentKind
-from reports import demo
 from reports.models import (
     ActivityKind,
     ActivityStatus,
@@ -27,16 +27,17 @@ from reports.models import (
     PlanInitiative,
 )
 from reports.plan import plan_overview
-from reports.plan_data import INITIATIVES, PLAN_KEY
 
 pytestmark = pytest.mark.django_db
+
+PLAN = reports_demo.load_plan()
 
 TODAY = date(2026, 6, 15)
 
 
 def seeded(cast) -> DevelopmentPlan:  # type: ignore[no-untyped-def]
-    demo.seed(SimpleNamespace(users={"ppr_leader": cast.ppr_leader}))
-    return DevelopmentPlan.objects.get(key=PLAN_KEY)
+    reports_demo.seed(SimpleNamespace(users={"ppr_leader": cast.ppr_leader}))
+    return DevelopmentPlan.objects.get(key=PLAN["key"])
 
 
 def small_plan() -> tuple[DevelopmentPlan, PlanActivity, PlanActivity]:
@@ -73,7 +74,7 @@ def small_plan() -> tuple[DevelopmentPlan, PlanActivity, PlanActivity]:
 @time_machine.travel(TODAY)
 def test_the_demo_holds_the_seed_municipalitys_plan_linked_to_beacons_and_goals(cast) -> None:
     plan = seeded(cast)
-    steps = sum(len(i["steps"]) for i in INITIATIVES)  # type: ignore[arg-type]
+    steps = sum(len(i["steps"]) for i in PLAN["initiatives"])
     assert plan.name == "PPR på sporet"
     assert list(plan.initiatives.values_list("number", flat=True)) == [
         f"3.{n}" for n in range(1, 10)

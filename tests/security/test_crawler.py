@@ -15,8 +15,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
 import pytest
@@ -28,11 +26,11 @@ from django.test import Client, RequestFactory, TestCase, override_settings
 from django.urls import reverse
 
 from cases.models import Case, Child, ChildQuerySet, Guardian
+from demo.management.commands.seed_demo import seed_demo
+from demo.organisation import DemoOrganisation
 from ppr.accounts import services
 from ppr.accounts.models import Role, User
 from ppr.celery import app as celery_app
-from ppr.demo import DemoOrganisation, seed_organisation
-from ppr.organisation.management.commands.seed_demo import DEMO_APPS
 from ppr.organisation.models import Institution
 from tests.crawl import Page, crawl
 
@@ -200,10 +198,7 @@ def _seed_demo() -> DemoOrganisation:
     celery_app.conf.task_always_eager = True
     try:
         with TestCase.captureOnCommitCallbacks(execute=True):
-            organisation = seed_organisation()
-            for app in DEMO_APPS:
-                if find_spec(f"{app}.demo") is not None:
-                    import_module(f"{app}.demo").seed(organisation)
+            organisation = seed_demo()
     finally:
         celery_app.conf.task_always_eager = was_eager
     return organisation
@@ -218,7 +213,7 @@ def demo_children(demo: DemoOrganisation, django_db_blocker: Any) -> list[DemoCh
         ]
 
 
-#: The demo's logins (ppr/demo.py); a test below fails when the demo gains one not listed here.
+#: The demo's logins (demo/organisation.py); a test below fails when the demo gains one not listed here.
 LOGINS = [
     "leder@ppr.nordvig.dk",
     "psykolog@ppr.nordvig.dk",

@@ -24,13 +24,9 @@ from cases.models import (
     ReferralStatus,
     RulerColour,
 )
-from ppr.accounts.models import Membership, Role, User
-from ppr.deadlines import calendar
-from ppr.demo import DEMO_PASSWORD, DemoOrganisation
-
-from . import services, tuesdays
-from .forums import ensure_default_forums
-from .models import (
+from meetings import services, tuesdays
+from meetings.forums import ensure_default_forums
+from meetings.models import (
     ConferenceMeeting,
     ConferenceSeries,
     Decision,
@@ -40,6 +36,10 @@ from .models import (
     SupportForum,
     TuesdayMeeting,
 )
+from ppr.accounts.models import Membership, Role, User
+from ppr.deadlines import calendar
+
+from .organisation import DEMO_PASSWORD, DemoOrganisation
 
 #: Extra partners so each district can staff its tirsdagsmøder (two social workers a meeting).
 PARTNERS = [

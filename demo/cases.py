@@ -1,5 +1,5 @@
 """Demo data for the cases app: fictitious children, guardians, consents and referrals in every
-status, then the case side's cases, journals and rating histories (``demo_cases.seed_cases``).
+status, then the case side's cases, journals and rating histories (``demo.casework.seed_cases``).
 
 Everything goes through the services, so the demo shows what the product itself produces
 (timelines, audit rows, notifications, cases); afterwards the timestamps are spread over the
@@ -27,6 +27,9 @@ from cases.models import (
 from cases.referrals import services as referral_services
 from ppr.accounts.models import Membership, Role, User
 from ppr.organisation.models import Institution
+
+from .casework import seed_cases
+from .ppv import seed_ppvs
 
 #: Notifications are created as in real use; their e-mails are not sent while seeding.
 QUIET_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
@@ -704,11 +707,5 @@ def seed(organisation) -> None:  # type: ignore[no-untyped-def]
     """The cases app's demo data: children and referrals here, then the case side's cases."""
     with override_settings(MAILERS=QUIET_MAIL):
         seed_children(organisation)
-        try:
-            from cases.demo_cases import seed_cases
-        except ImportError:  # the case side's demo data is optional
-            return
         seed_cases(organisation)
-        from cases.ppv_demo import seed_ppvs
-
         seed_ppvs(organisation)

@@ -1,7 +1,7 @@
 """The demo municipality: shared pieces that every app's demo data builds on.
 
-``manage.py seed_demo`` calls ``seed_organisation`` and then each domain app's
-``<app>.demo.seed`` function, in order. Every step is idempotent (get_or_create by a
+``manage.py seed_demo`` calls ``seed_organisation`` and then each domain's
+``demo.<domain>.seed`` function, in order. Every step is idempotent (get_or_create by a
 natural key) so the command can run again on an existing database.
 """
 

@@ -1,24 +1,27 @@
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from ppr.demo import seed_organisation
+from demo import cases, deadlines, indsatser, meetings, reports
+from demo.organisation import DemoOrganisation, seed_organisation
 
-#: Domain apps whose ``demo.seed(organisation)`` adds their demo data, in dependency order.
-#: ``ppr.deadlines`` comes last: its demo runs the reminder sweep over everyone's deadlines.
-DEMO_APPS = ["cases", "ppr.documents", "meetings", "indsatser", "reports", "ppr.deadlines"]
+#: Each domain's ``seed(organisation)``, in dependency order. ``deadlines`` comes last: it runs
+#: the reminder sweep over everyone's deadlines.
+STEPS = [cases, meetings, indsatser, reports, deadlines]
+
+
+def seed_demo() -> DemoOrganisation:
+    """The demo municipality, then every domain's demo data (idempotent)."""
+    organisation = seed_organisation()
+    for step in STEPS:
+        step.seed(organisation)
+    return organisation
 
 
 class Command(BaseCommand):
     help = "Indlæser demokommunen (idempotent): distrikter, institutioner, brugere og sager."
 
     def handle(self, *args: object, **options: object) -> None:
-        organisation = seed_organisation()
-        for app in DEMO_APPS:
-            if find_spec(f"{app}.demo") is not None:
-                import_module(f"{app}.demo").seed(organisation)
+        organisation = seed_demo()
         self.stdout.write(self.style.SUCCESS("Demokommunen er indlæst.\n"))
         self.stdout.write(f"Demo-logins (adgangskode for alle: {organisation.logins[0][2]}):")
         for role, email, _password in organisation.logins:

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import transaction
 
+from cases.casework.services import open_case
+from cases.children.services import add_guardian, record_consent
 from cases.models import (
     Case,
     CaseStatus,
@@ -22,13 +24,12 @@ from cases.models import (
     RatingContext,
     RulerRating,
 )
-from ppr.deadlines import calendar
-from ppr.deadlines.models import Deadline
-
-from . import services
-from .models import (
+from cases.ratings.services import rate_child
+from indsatser import services
+from indsatser.models import (
     AbsenceCase,
     AbsenceStepRecord,
+    Beacon,
     Course,
     CourseGoal,
     CourseSession,
@@ -36,6 +37,8 @@ from .models import (
     Intervention,
     PreventionLevel,
 )
+from ppr.deadlines import calendar
+from ppr.deadlines.models import Deadline
 
 GROUP_TITLE = "Skilsmissegruppe Vest, forår"
 CHILD_COURSE_PREFIX = "Samtaleforløb"
@@ -99,8 +102,6 @@ def _catalogue(users: dict[str, Any]) -> None:
             typical_length="10 gange over 3 måneder",
             owner=users["psychologist_team"],
         )
-        from .models import Beacon
-
         services.save_intervention(
             intervention=cool_kids,
             beacons=Beacon.objects.filter(number__in=[1, 3]),
@@ -146,8 +147,6 @@ def _children(schools: list[Any], *, count: int, skip: int = 0) -> list[Child]:
 
 def _ensure_consent(child: Child, by: Any) -> None:
     """Demo children need their custody holders' consent before they can join a group."""
-    from cases.children.services import add_guardian, record_consent
-
     guardians = [g for g in child.guardians.all() if g.has_custody]
     if not guardians:
         guardians = [
@@ -231,8 +230,6 @@ def _open_cases(organisation: Any, count: int) -> list[Case]:
         .order_by("pk")[:count]
     )
     if len(cases) < count:
-        from cases.casework.services import open_case
-
         for child in _children(_district_schools(organisation, "Øst"), count=count - len(cases)):
             cases.append(
                 open_case(
@@ -255,8 +252,6 @@ def _child_courses(organisation: Any, today: date) -> None:
         by = case.assigned or leader
         before = RulerRating.objects.filter(child=case.child, rated_on__lte=starts_on).exists()
         if n < len(colours) and not before:
-            from cases.ratings.services import rate_child
-
             rate_child(
                 child=case.child,
                 by=by,

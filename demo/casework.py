@@ -1,7 +1,7 @@
 """Demo data for the case side: open and closed cases with journal entries and rating histories.
 
 ``seed_cases(organisation)`` runs after the referral side has created its fictitious children
-(cases/demo.py calls it last). It works on every fictitious child:
+(demo/cases.py calls it last). It works on every fictitious child:
 
 - a child whose referral was accepted already has an open case: it gets a journal and ratings;
 - a child with a referral still in the flow (draft, submitted, received, rejected, redirected)

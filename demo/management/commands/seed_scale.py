@@ -39,6 +39,8 @@ from cases.models import (
     ReferralEvent,
     RulerRating,
 )
+from indsatser.models import Course, CourseParticipant, Intervention
+from meetings.models import ForumMeeting, SupportForum
 from ppr import crypto
 from ppr.accounts.models import Membership, Role, User
 from ppr.audit.models import AuditEvent
@@ -739,8 +741,6 @@ class Command(BaseCommand):
 
     def meetings_and_courses(self) -> None:
         self.extra_models: list[type[models.Model]] = []
-        from indsatser.models import Course, CourseParticipant, Intervention
-        from meetings.models import ForumMeeting, SupportForum
 
         s, rng, now, today = self.sizes, self.rng, self.loader.now, date.today()
         forums = list(SupportForum.objects.values_list("pk", flat=True))

@@ -5,9 +5,9 @@ overdue and near deadlines until someone ran ``run_deadline_sweep``. Idempotent:
 creates a second reminder per (deadline, kind).
 """
 
-from ppr.demo import DemoOrganisation
+from ppr.deadlines import services
 
-from . import services
+from .organisation import DemoOrganisation
 
 
 def seed(organisation: DemoOrganisation) -> None:

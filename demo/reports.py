@@ -4,23 +4,24 @@ Idempotent: rows are found by natural keys (goal and year; plan, initiative numb
 created only when missing, so running the demo again never duplicates or overwrites what the
 PPR leader has since changed.
 
-The plan is seed 004 §3 (written for 2018–2020). So that the demo shows a plan in progress, its
+The plan is seed 004 §3 (written for 2018–2020), kept as data in ``demo/data/development_plan.json``. So that the demo shows a plan in progress, its
 dates are moved to start the year before the current one, and each step's status follows from
 its moved date: long past → done (a few left late on purpose), around today → in progress,
 ahead → not started. The plan's own status notes are kept.
 """
 
+import json
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from indsatser.models import Beacon
-
-from .models import (
+from reports.models import (
     ActivityStatus,
     DevelopmentPlan,
     EffectGoal,
@@ -28,7 +29,20 @@ from .models import (
     PlanActivity,
     PlanInitiative,
 )
-from .plan_data import INITIATIVES, PLAN_DESCRIPTION, PLAN_KEY, PLAN_NAME
+
+#: The development plan "PPR på sporet": its key, name, description and nine initiatives, each
+#: with its steps (kind, number, group, title, due date as written and as meant, owner, note).
+PLAN_FILE = Path(__file__).resolve().parent / "data" / "development_plan.json"
+
+
+def load_plan() -> dict[str, Any]:
+    """The plan as data; each step's ``due`` as a date."""
+    plan: dict[str, Any] = json.loads(PLAN_FILE.read_text(encoding="utf-8"))
+    for initiative in plan["initiatives"]:
+        for step in initiative["steps"]:
+            step["due"] = date.fromisoformat(step["due"])
+    return plan
+
 
 #: Fictitious measured values for the manual goals (goal key → year offset from now → value).
 MEASUREMENTS = {
@@ -83,31 +97,34 @@ def _seed_measurements(leader: Any, this_year: int) -> None:
 
 
 def _seed_plan(leader: Any, today: date) -> DevelopmentPlan:
+    data = load_plan()
     plan, _ = DevelopmentPlan.objects.get_or_create(
-        key=PLAN_KEY, defaults={"name": PLAN_NAME, "description": PLAN_DESCRIPTION}
+        key=data["key"], defaults={"name": data["name"], "description": data["description"]}
     )
     years = today.year - 1 - 2018
     beacons = {b.number: b for b in Beacon.objects.all()}
     goals = {g.key: g for g in EffectGoal.objects.all()}
     index = 0
-    for order, data in enumerate(INITIATIVES, start=1):
+    for order, spec in enumerate(data["initiatives"], start=1):
         initiative, created = PlanInitiative.objects.get_or_create(
             plan=plan,
-            number=data["number"],
+            number=spec["number"],
             defaults={
-                "title": data["title"],
-                "description": data["description"],
-                "owner_text": data["owner"],
+                "title": spec["title"],
+                "description": spec["description"],
+                "owner_text": spec["owner"],
                 "order": order,
             },
         )
-        initiative_beacons = [beacons[n] for n in data["beacons"] if n in beacons]  # type: ignore[attr-defined]
-        initiative_goals = [goals[k] for k in data["goals"] if k in goals]  # type: ignore[attr-defined]
+        initiative_beacons = [beacons[n] for n in spec["beacons"] if n in beacons]
+        initiative_goals = [goals[k] for k in spec["goals"] if k in goals]
         if created:
             initiative.beacons.set(initiative_beacons)
             initiative.effect_goals.set(initiative_goals)
-        for kind, number, group, title, label, due, owner, note in data["steps"]:  # type: ignore[attr-defined]
-            moved = _shift(due, years)
+        for step in spec["steps"]:
+            kind, number, group, title = step["kind"], step["number"], step["group"], step["title"]
+            label, owner, note = step["as_written"], step["owner"], step["note"]
+            moved = _shift(step["due"], years)
             activity, created = PlanActivity.objects.get_or_create(
                 initiative=initiative,
                 group=group,

@@ -1,6 +1,6 @@
 """Demo data for the PPV: one final, signed and sent PPV and one draft, on the demo
 psychologist's cases that came from an accepted referral. Idempotent: a case that already has a
-PPV is left alone. Called from cases/demo.py after the case side's cases exist."""
+PPV is left alone. Called from demo/cases.py after the case side's cases exist."""
 
 import uuid
 
