@@ -74,7 +74,7 @@ class PprUser(HttpUser):
     def csrf(self) -> dict[str, str]:
         return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", "")}
 
-    def submit(self, path: str, data: dict, name: str, *, page: str | None = None):  # type: ignore[no-untyped-def]
+    def submit(self, path: str, data: dict, name: str, *, page: str | None = None):
         """POST a form as the browser does (CSRF token, Referer of the page it is on), without
         following the redirect; the caller judges the answer (``catch_response``)."""
         return self.client.post(
@@ -198,5 +198,5 @@ class Leader(PprUser):
 
 
 @events.quitting.add_listener
-def _save_counts(environment, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _save_counts(environment, **kwargs) -> None:
     COUNTS_FILE.write_text(json.dumps({"run": RUN, **COUNTS}))

@@ -12,7 +12,7 @@ from cases.models import Child, RulerColour
 from ppr import text_limits
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.deadlines import calendar
-from ppr.forms import EventDateField, Form, ModelForm, ModelMultipleChoiceField
+from ppr.forms import EventDateField, Form, ModelForm, ModelMultipleChoiceField, model_choice_field
 
 from .models import (
     AbsenceProcedureStep,
@@ -80,8 +80,8 @@ class InterventionForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = ppr_runners()
-        self.fields["owner"].empty_label = "Ingen tovholder"
+        model_choice_field(self, "owner").queryset = ppr_runners()
+        model_choice_field(self, "owner").empty_label = "Ingen tovholder"
         self.fields["beacons"].label = "Pejlemærker, indsatsen understøtter"
         style(self)
 
@@ -89,7 +89,7 @@ class InterventionForm(ModelForm):
 class GoalLinesField(forms.CharField):
     """One goal per line."""
 
-    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[str]:
         text = super().clean(value) or ""
         goals = [line.strip() for line in text.splitlines() if line.strip()]
         short = [g for g in goals if len(g) < 10]
@@ -131,7 +131,7 @@ class CourseStartForm(Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    institution = forms.ModelChoiceField(
+    institution: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
         label="Institution (hvor holdet mødes)",
         queryset=None,
         required=False,
@@ -175,14 +175,14 @@ class CourseStartForm(Form):
         from ppr.organisation.models import Institution
 
         self.fields["token"].initial = uuid.uuid4()
-        self.fields["intervention"].queryset = Intervention.objects.available().order_by(
-            "level", "name"
-        )
-        self.fields["responsible"].queryset = ppr_runners()
-        self.fields["co_leaders"].queryset = ppr_runners()
-        self.fields["institution"].queryset = Institution.objects.filter(active=True).order_by(
-            "name"
-        )
+        model_choice_field(
+            self, "intervention"
+        ).queryset = Intervention.objects.available().order_by("level", "name")
+        model_choice_field(self, "responsible").queryset = ppr_runners()
+        model_choice_field(self, "co_leaders").queryset = ppr_runners()
+        model_choice_field(self, "institution").queryset = Institution.objects.filter(
+            active=True
+        ).order_by("name")
         if user is not None and user.pk:
             self.fields["responsible"].initial = user.pk
         self.fields["starts_on"].initial = calendar.today()
@@ -192,7 +192,7 @@ class CourseStartForm(Form):
         style(self)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", "Slutdatoen skal ligge på eller efter startdatoen.")
@@ -230,8 +230,8 @@ class CourseUpdateForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = ppr_runners()
-        self.fields["co_leaders"].queryset = ppr_runners()
+        model_choice_field(self, "responsible").queryset = ppr_runners()
+        model_choice_field(self, "co_leaders").queryset = ppr_runners()
         self.fields["co_leaders"].initial = list(
             self.instance.co_leaders.values_list("pk", flat=True)
         )
@@ -349,7 +349,7 @@ class FollowUpRecordForm(Form):
         return day
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for _participant, colour, rationale in self.rating_fields:
             if data.get(colour) and not (data.get(rationale) or "").strip():
                 self.add_error(rationale, "Skriv en kort begrundelse for vurderingen.")
@@ -390,11 +390,11 @@ class EnrolForm(Form):
 
     def __init__(self, *args: Any, candidates: QuerySet[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = candidates
+        model_choice_field(self, "child").queryset = candidates
         style(self)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         child, cpr = data.get("child"), (data.get("cpr") or "").strip()
         if child is None and not cpr:
             raise forms.ValidationError("Vælg et barn eller skriv barnets CPR-nummer.")
@@ -480,7 +480,7 @@ class AbsenceCaseForm(Form):
 
     def __init__(self, *args: Any, pupils: QuerySet[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = pupils
+        model_choice_field(self, "child").queryset = pupils
         today = calendar.today()
         self.fields["year"].initial = today.year
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1

@@ -1,15 +1,15 @@
 """The indsatser app's main-menu entries, under Indsatser: the catalogue, courses and absence."""
 
-from django.http import HttpRequest
 from django.urls import reverse
 
 from ppr import menu
+from ppr.http import AuthenticatedHttpRequest
 
 ABSENCE_PAGES = ("absence-", "procedure-")
 
 
 @menu.register(30)
-def intervention_entries(request: HttpRequest) -> list[menu.MenuEntry]:
+def intervention_entries(request: AuthenticatedHttpRequest) -> list[menu.MenuEntry]:
     user = request.user
     app, name = menu.route(request)
     here = name if app == "indsatser" else None

@@ -303,7 +303,7 @@ class Course(models.Model):
     def deadline_district_id(self) -> int | None:
         if self.district_id:
             return self.district_id
-        return self.institution.district_id if self.institution_id else None
+        return self.institution.district_id if self.institution is not None else None
 
     def can_download(self, user: object) -> bool:
         """The participant list PDF: whoever may manage the course (documents app asks this)."""

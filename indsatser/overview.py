@@ -2,10 +2,10 @@
 cases with overdue steps."""
 
 from django.db.models import Count, Q
-from django.http import HttpRequest
 
 from ppr.accounts.models import Role
 from ppr.deadlines import calendar
+from ppr.http import AuthenticatedHttpRequest
 from ppr.overview import Panel, register
 
 from .models import AbsenceCase, Course
@@ -15,10 +15,10 @@ PANEL_ROWS = 6
 
 
 @register(order=40)
-def indsatser_panel(request: HttpRequest) -> Panel | None:
+def indsatser_panel(request: AuthenticatedHttpRequest) -> Panel | None:
     user = request.user
     show_courses = bool(is_course_runner(user))
-    show_absence = bool(works_at_school(user)) and user.has_role(Role.INSTITUTION_LEADER)  # type: ignore[union-attr]
+    show_absence = bool(works_at_school(user)) and user.has_role(Role.INSTITUTION_LEADER)
     if not (show_courses or show_absence):
         return None
     context: dict[str, object] = {"show_courses": show_courses, "show_absence": show_absence}
@@ -36,7 +36,7 @@ def indsatser_panel(request: HttpRequest) -> Panel | None:
         context["absence_cases"] = list(
             AbsenceCase.objects.visible_to(user)
             .open()
-            .filter(institution_id__in=user.institution_ids(Role.INSTITUTION_LEADER))  # type: ignore[union-attr]
+            .filter(institution_id__in=user.institution_ids(Role.INSTITUTION_LEADER))
             .annotate(
                 overdue_steps=Count(
                     "steps", filter=Q(steps__done_on__isnull=True, steps__due__lt=today)

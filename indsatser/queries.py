@@ -11,6 +11,7 @@ course *ended* in it (``ended_on``). Absence cases are per quarter: a period sel
 that begin within it.
 """
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -44,7 +45,7 @@ def courses_by_level(
     start: date | None = None, end: date | None = None, *, courses: QuerySet[Course] | None = None
 ) -> list[dict[str, Any]]:
     """Per prevention level (all three, zeros included): courses started and children on them."""
-    rows = {
+    rows: dict[str, Mapping[str, Any]] = {
         row["intervention__level"]: row
         for row in courses_started(start, end, courses=courses)
         .values("intervention__level")

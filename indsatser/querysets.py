@@ -11,6 +11,7 @@
 
 from typing import Any, Self
 
+from django.db import models
 from django.db.models import Q
 
 from ppr.access import VisibleQuerySet
@@ -49,19 +50,19 @@ def institution_course_condition(user: Any) -> Q:
     )
 
 
-class CatalogueQuerySet(VisibleQuerySet):
+class CatalogueQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Every member of staff (not the administrator) reads the catalogue."""
         return self.all() if is_staff_reader(user) else self.none()
 
 
-class InterventionQuerySet(CatalogueQuerySet):
+class InterventionQuerySet[M: models.Model](CatalogueQuerySet[M]):
     def available(self) -> Self:
         """Entries a new course may use: not retired."""
         return self.filter(retired_on__isnull=True)
 
 
-class CourseQuerySet(VisibleQuerySet):
+class CourseQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -69,7 +70,7 @@ class CourseQuerySet(VisibleQuerySet):
             return self.all()
         condition = ppr_course_condition(user) | institution_course_condition(user)
         # The joins through participants and co-leaders multiply rows; a subquery keeps one each.
-        return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+        return self.filter(pk__in=self.model._default_manager.filter(condition).values("pk"))
 
     def managed_by(self, user: Any) -> Self:
         """Courses ``user`` may run: record sessions, attendance, follow-ups, participants."""
@@ -78,14 +79,14 @@ class CourseQuerySet(VisibleQuerySet):
         if user.is_ppr_leader:
             return self.all()
         return self.filter(
-            pk__in=self.model.objects.filter(ppr_course_condition(user)).values("pk")
+            pk__in=self.model._default_manager.filter(ppr_course_condition(user)).values("pk")
         )
 
     def active(self) -> Self:
         return self.filter(status="aktivt")
 
 
-class CourseChildQuerySet(VisibleQuerySet):
+class CourseChildQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Participants: all of a course PPR runs; only their own children for an institution."""
         from .models import Course
@@ -99,7 +100,7 @@ class CourseChildQuerySet(VisibleQuerySet):
         return self.filter(condition)
 
 
-class AbsenceCaseQuerySet(VisibleQuerySet):
+class AbsenceCaseQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
@@ -123,14 +124,14 @@ class AbsenceCaseQuerySet(VisibleQuerySet):
             condition |= Q(steps__responsible__isnull=True)
             joined = True
         if joined:
-            return self.filter(pk__in=self.model.objects.filter(condition).values("pk"))
+            return self.filter(pk__in=self.model._default_manager.filter(condition).values("pk"))
         return self.filter(condition)
 
     def open(self) -> Self:
         return self.filter(status="aaben")
 
 
-class AbsenceStepRecordQuerySet(VisibleQuerySet):
+class AbsenceStepRecordQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         from .models import AbsenceCase
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import Case, Child, RulerRating
 from ppr.access import audit, get_audited_or_404
 from ppr.deadlines import calendar
+from ppr.http import AuthenticatedHttpRequest
 from ppr.organisation.models import SCHOOL_KINDS
 from ppr.tables import paginate
 
@@ -57,7 +58,7 @@ COURSE_PURPOSE = services.COURSE_PURPOSE
 ABSENCE_PURPOSE = services.ABSENCE_PURPOSE
 
 
-def _require(request: HttpRequest, perm: str, obj: Any = None) -> None:
+def _require(request: AuthenticatedHttpRequest, perm: str, obj: Any = None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
 
@@ -85,7 +86,7 @@ def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 @login_required
 @require_GET
-def intervention_list(request: HttpRequest) -> HttpResponse:
+def intervention_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The indsatsvifte: what PPR offers, grouped by prevention level."""
     _require(request, "indsatser.view_catalogue")
     show_retired = request.GET.get("udfasede") == "1" and request.user.has_perm(
@@ -113,7 +114,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, "indsatser.view_catalogue")
     intervention = get_object_or_404(
         Intervention.objects.visible_to(request.user).select_related("owner"), pk=pk
@@ -133,7 +134,7 @@ def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intervention_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def intervention_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """The PPR leader adds or edits a catalogue entry."""
     _require(request, "indsatser.manage_catalogue")
     intervention = get_object_or_404(Intervention, pk=pk) if pk is not None else None
@@ -162,7 +163,7 @@ def intervention_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 
 @login_required
 @require_POST
-def intervention_retire(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, "indsatser.manage_catalogue")
     intervention = get_object_or_404(Intervention, pk=pk)
     services.retire_intervention(intervention=intervention, by=request.user)
@@ -175,7 +176,7 @@ def intervention_retire(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def intervention_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention_reinstate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(request, "indsatser.manage_catalogue")
     intervention = get_object_or_404(Intervention, pk=pk)
     services.reinstate_intervention(intervention=intervention, by=request.user)
@@ -188,7 +189,7 @@ def intervention_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def course_list(request: HttpRequest) -> HttpResponse:
+def course_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, "indsatser.view_courses")
     qs = (
         Course.objects.visible_to(request.user)
@@ -213,7 +214,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 
 def _start_course(
-    request: HttpRequest, form: CourseStartForm, *, case: Case | None
+    request: AuthenticatedHttpRequest, form: CourseStartForm, *, case: Case | None
 ) -> Course | None:
     data = form.cleaned_data
     try:
@@ -238,7 +239,7 @@ def _start_course(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def course_create(request: HttpRequest) -> HttpResponse:
+def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a group course (hold)."""
     _require(request, "indsatser.start_course")
     form = CourseStartForm(request.POST or None, user=request.user)
@@ -257,7 +258,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_course_create(request: HttpRequest, case_pk: int) -> HttpResponse:
+def case_course_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpResponse:
     """Start a course for the child of a case."""
     case = get_audited_or_404(
         request,
@@ -283,13 +284,13 @@ def case_course_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     return render(request, "indsatser/course_form.html", context)
 
 
-def _course_queryset(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _course_queryset(request: AuthenticatedHttpRequest):
     return Course.objects.visible_to(request.user).select_related(
         "intervention", "institution", "responsible", "case__child", "ended_by", "team"
     )
 
 
-def _managed_course(request: HttpRequest, pk: int) -> Course:
+def _managed_course(request: AuthenticatedHttpRequest, pk: int) -> Course:
     """A course the user can see (else 404) and run (else 403). No read is logged: the
     service that changes it writes the audit row."""
     course = get_object_or_404(_course_queryset(request), pk=pk)
@@ -329,7 +330,7 @@ def before_after(course: Course, participants: list[CourseParticipant]) -> list[
 
 @login_required
 @require_GET
-def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def course_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = get_audited_or_404(request, _course_queryset(request), purpose=COURSE_PURPOSE, pk=pk)
     manage = bool(can_manage_course(request.user, course))
     participants = list(
@@ -374,7 +375,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def course_update(request: HttpRequest, pk: int) -> HttpResponse:
+def course_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = _managed_course(request, pk)
     if course.is_ended:
         raise PermissionDenied("Forløbet er afsluttet.")
@@ -406,7 +407,7 @@ def course_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def course_start(request: HttpRequest, pk: int) -> HttpResponse:
+def course_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """PPR starts a course a koordineringskonference's decision drafted."""
     course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk)
     if not can_manage_course(request.user, course):
@@ -420,7 +421,7 @@ def course_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def course_end(request: HttpRequest, pk: int) -> HttpResponse:
+def course_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = _managed_course(request, pk)
     form = EndCourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -449,7 +450,7 @@ def course_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _post_on_course(
-    request: HttpRequest, pk: int, form_class: type, action: Any, success: str
+    request: AuthenticatedHttpRequest, pk: int, form_class: type, action: Any, success: str
 ) -> HttpResponse:
     """A small form on the course page: on error the messages show at the top of the page."""
     course = _managed_course(request, pk)
@@ -470,7 +471,7 @@ def _post_on_course(
 
 @login_required
 @require_POST
-def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _post_on_course(
         request,
         pk,
@@ -482,7 +483,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_add(request: HttpRequest, pk: int) -> HttpResponse:
+def session_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _post_on_course(
         request,
         pk,
@@ -496,7 +497,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def follow_up_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _post_on_course(
         request,
         pk,
@@ -510,7 +511,7 @@ def follow_up_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
+def follow_up_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(
         FollowUp.objects.select_related("course"),
         pk=pk,
@@ -559,7 +560,7 @@ def follow_up_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = _managed_course(request, pk)
     if not course.is_group:
         raise PermissionDenied("Et forløb for ét barn har ikke flere deltagere.")
@@ -590,7 +591,7 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def participant_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     participant = get_object_or_404(
         CourseParticipant.objects.select_related("course"),
         pk=pk,
@@ -633,7 +634,7 @@ def _attendance_grid(
 
 @login_required
 @require_GET
-def course_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def course_attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Attendance per session: a grid of participants × sessions; managers toggle each cell."""
     course = get_audited_or_404(request, _course_queryset(request), purpose=COURSE_PURPOSE, pk=pk)
     manage = bool(can_manage_course(request.user, course))
@@ -661,7 +662,7 @@ def course_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attendance_set(
-    request: HttpRequest, pk: int, session_pk: int, participant_pk: int
+    request: AuthenticatedHttpRequest, pk: int, session_pk: int, participant_pk: int
 ) -> HttpResponse:
     course = _managed_course(request, pk)
     session = get_object_or_404(CourseSession, pk=session_pk, course=course)
@@ -718,7 +719,7 @@ def _participant_documents(course: Course) -> list[Any]:
 
 @login_required
 @require_GET
-def participant_print(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The group leader's participant list as a printable page (print stylesheet)."""
     course = _managed_course(request, pk)
     from ppr.audit.models import AuditAction
@@ -733,7 +734,7 @@ def participant_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def participant_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def participant_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Order the participant list as a PDF; a new version only when the list has changed."""
     course = _managed_course(request, pk)
     services.request_participant_pdf(
@@ -748,7 +749,7 @@ def participant_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Absence -------------------------------------------------------------------------------
 
 
-def _absence_queryset(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _absence_queryset(request: AuthenticatedHttpRequest):
     today = calendar.today()
     return (
         AbsenceCase.objects.visible_to(request.user)
@@ -763,7 +764,7 @@ def _absence_queryset(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @login_required
 @require_GET
-def absence_list(request: HttpRequest) -> HttpResponse:
+def absence_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The school leader's list of the school's absence cases: current step and overdue steps."""
     _require(request, "indsatser.view_absence")
     qs = _absence_queryset(request)
@@ -784,7 +785,7 @@ def absence_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def absence_create(request: HttpRequest) -> HttpResponse:
+def absence_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, "indsatser.open_absence_case")
     pupils = (
         Child.objects.visible_to(request.user)
@@ -820,7 +821,7 @@ def absence_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def absence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def absence_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     absence_case = get_audited_or_404(
         request,
         AbsenceCase.objects.visible_to(request.user).select_related(
@@ -838,7 +839,7 @@ def _step_form(record_row: AbsenceStepRecord, data: Any = None) -> StepCompleteF
 
 
 def _absence_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     absence_case: AbsenceCase,
     *,
     refused_step: StepCompleteForm | None = None,
@@ -884,7 +885,7 @@ def _absence_page(
     return render(request, "indsatser/absence_detail.html", context, status=status)
 
 
-def _absence_case_for_edit(request: HttpRequest, pk: int) -> AbsenceCase:
+def _absence_case_for_edit(request: AuthenticatedHttpRequest, pk: int) -> AbsenceCase:
     absence_case = get_object_or_404(AbsenceCase.objects.visible_to(request.user), pk=pk)
     _require(request, "indsatser.edit_absence_case", absence_case)
     return absence_case
@@ -892,7 +893,7 @@ def _absence_case_for_edit(request: HttpRequest, pk: int) -> AbsenceCase:
 
 @login_required
 @require_POST
-def absence_record(request: HttpRequest, pk: int) -> HttpResponse:
+def absence_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     absence_case = _absence_case_for_edit(request, pk)
     form = AbsenceRecordForm(request.POST)
     if not form.is_valid():
@@ -915,7 +916,7 @@ def absence_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def absence_close(request: HttpRequest, pk: int) -> HttpResponse:
+def absence_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     absence_case = _absence_case_for_edit(request, pk)
     services.close_absence_case(absence_case=absence_case, by=request.user)
     messages.success(request, "Fraværssagen er lukket.")
@@ -924,7 +925,7 @@ def absence_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def absence_step_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def absence_step_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     record_row = get_object_or_404(
         AbsenceStepRecord.objects.visible_to(request.user).select_related("step", "absence_case"),
         pk=pk,
@@ -961,7 +962,7 @@ def absence_step_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def procedure_list(request: HttpRequest) -> HttpResponse:
+def procedure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, "indsatser.view_catalogue")
     context = {
         "steps": AbsenceProcedureStep.objects.visible_to(request.user).order_by("order"),
@@ -973,7 +974,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def procedure_step_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def procedure_step_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     _require(request, "indsatser.manage_procedure")
     step = get_object_or_404(AbsenceProcedureStep, pk=pk) if pk is not None else None
     form = ProcedureStepForm(request.POST or None, instance=step)

@@ -1,10 +1,11 @@
 """Filtering the list of henvisninger."""
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 
 from cases.models import RulerColour
+from ppr.forms import model_choice_field
 from ppr.organisation.models import Institution
 
 from .models import ForumReferral, SupportForum
@@ -40,8 +41,9 @@ class ForumReferralFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if institutions is not None:
-            self.filters["institution"].queryset = institutions
-            self.form.fields["institution"].queryset = institutions
+            institution = cast(django_filters.ModelChoiceFilter, self.filters["institution"])
+            institution.queryset = institutions
+            model_choice_field(self.form, "institution").queryset = institutions
         self.form.fields["anonym"].widget.choices = [
             ("", "Alle"),
             ("true", "Kun anonyme"),

@@ -1,16 +1,16 @@
 """The meetings app's main-menu entries, under Møder: for everyone who works with children."""
 
-from django.http import HttpRequest
 from django.urls import reverse
 
 from meetings.templatetags.meetings_tags import meeting_user, tuesday_user
 from ppr import menu
+from ppr.http import AuthenticatedHttpRequest
 
 TUESDAY_PAGES = ("tuesday-", "seat-", "swap-", "school-holiday")
 
 
 @menu.register(20)
-def meeting_entries(request: HttpRequest) -> list[menu.MenuEntry]:
+def meeting_entries(request: AuthenticatedHttpRequest) -> list[menu.MenuEntry]:
     user = request.user
     if not meeting_user(user):
         return []

@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from ppr.accounts.models import Role
+from ppr.http import AuthenticatedHttpRequest
 from ppr.overview import Panel, register
 
 from .models import ConferenceMeeting, ForumMeeting, SeatState, SwapRequest, SwapState, TuesdaySeat
@@ -23,7 +23,7 @@ class NextMeeting:
 
 
 @register(order=30)
-def my_next_meetings(request: HttpRequest) -> Panel | None:
+def my_next_meetings(request: AuthenticatedHttpRequest) -> Panel | None:
     user = request.user
     if not user.is_authenticated or not (user.roles - {Role.ADMINISTRATOR, Role.PARENT}):
         return None

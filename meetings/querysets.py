@@ -15,6 +15,7 @@ Deny by default. The rules, in words:
 
 from typing import Any, Self
 
+from django.db import models
 from django.db.models import Q
 
 from ppr.access import VisibleQuerySet
@@ -22,7 +23,7 @@ from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
 
 
 def sees_all_meetings(user: Any) -> bool:
-    return user.has_role(Role.PPR_LEADER, Role.SECRETARY)
+    return bool(user.has_role(Role.PPR_LEADER, Role.SECRETARY))
 
 
 def caseworker_district_ids(user: Any) -> set[int]:
@@ -42,12 +43,12 @@ def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
-def _distinct(qs: VisibleQuerySet, condition: Q) -> Any:
+def _distinct[QS: VisibleQuerySet[Any]](qs: QS, condition: Q) -> QS:
     # The conditions join many-to-many participants; a subquery keeps one row per object.
     return qs.filter(pk__in=qs.model.objects.filter(condition).values("pk"))
 
 
-class SupportForumQuerySet(VisibleQuerySet):
+class SupportForumQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """The forums are the municipality's support model: everyone who works with children."""
         if not _active(user) or not (user.roles - {Role.ADMINISTRATOR}):
@@ -61,7 +62,7 @@ class SupportForumQuerySet(VisibleQuerySet):
         return self.filter(pk__in=fitting)
 
 
-class ForumReferralQuerySet(VisibleQuerySet):
+class ForumReferralQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         if not _active(user):
             return self.none()
@@ -79,7 +80,7 @@ class ForumReferralQuerySet(VisibleQuerySet):
         return _distinct(self, condition)
 
 
-class ForumMeetingQuerySet(VisibleQuerySet):
+class ForumMeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         if not _active(user):
             return self.none()
@@ -97,7 +98,7 @@ class ForumMeetingQuerySet(VisibleQuerySet):
         return _distinct(self, condition)
 
 
-class ConferenceSeriesQuerySet(VisibleQuerySet):
+class ConferenceSeriesQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         if not _active(user):
             return self.none()
@@ -115,7 +116,7 @@ class ConferenceSeriesQuerySet(VisibleQuerySet):
         return _distinct(self, condition)
 
 
-class ConferenceMeetingQuerySet(VisibleQuerySet):
+class ConferenceMeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         if not _active(user):
             return self.none()
@@ -133,7 +134,7 @@ class ConferenceMeetingQuerySet(VisibleQuerySet):
         return _distinct(self, condition)
 
 
-class AgendaItemQuerySet(VisibleQuerySet):
+class AgendaItemQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         from .models import ConferenceMeeting
 
@@ -142,7 +143,7 @@ class AgendaItemQuerySet(VisibleQuerySet):
         return self.filter(meeting__in=ConferenceMeeting.objects.visible_to(user).values("pk"))
 
 
-class NoteQuerySet(VisibleQuerySet):
+class NoteQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Notater hold case content: not the secretary; institution staff only as participants."""
         if not _active(user):
@@ -167,7 +168,7 @@ class NoteQuerySet(VisibleQuerySet):
         return self.visible_to(user).filter(status="endelig")  # NoteStatus.FINAL
 
 
-class TuesdayMeetingQuerySet(VisibleQuerySet):
+class TuesdayMeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Anonymous meetings: all PPR staff see the plan; partners the meetings they sit in."""
         if not _active(user):
@@ -179,7 +180,7 @@ class TuesdayMeetingQuerySet(VisibleQuerySet):
         return self.none()
 
 
-class TuesdayChildQuerySet(VisibleQuerySet):
+class TuesdayChildQuerySet[M: models.Model](VisibleQuerySet[M]):
     """Seats, swap requests and discussions follow their meeting."""
 
     meeting_path = "meeting"
@@ -193,7 +194,7 @@ class TuesdayChildQuerySet(VisibleQuerySet):
         return self.filter(**{f"{self.meeting_path}__in": visible})
 
 
-class SwapRequestQuerySet(VisibleQuerySet):
+class SwapRequestQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """A swap request is between two people (and the PPR leader, who plans)."""
         if not _active(user):
@@ -203,7 +204,7 @@ class SwapRequestQuerySet(VisibleQuerySet):
         return self.filter(Q(requested_by=user) | Q(colleague=user))
 
 
-class CalendarFeedQuerySet(VisibleQuerySet):
+class CalendarFeedQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """A calendar subscription is its owner's alone."""
         if not _active(user):

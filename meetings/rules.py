@@ -19,7 +19,7 @@ def _active(user: Any) -> bool:
 
 def _ppr_worker(user: Any) -> bool:
     """PPR's professionals: the leader and the case workers (not the secretary)."""
-    return user.has_role(Role.PPR_LEADER, *CASEWORKER_ROLES)
+    return bool(user.has_role(Role.PPR_LEADER, *CASEWORKER_ROLES))
 
 
 def _covers(user: Any, institution: Any) -> bool:
@@ -56,7 +56,7 @@ def can_book(user: Any, forum: Any, institution: Any) -> bool:
     if user.has_role(Role.PPR_LEADER, Role.SECRETARY):
         return True
     if forum.booked_by == Booker.SOCIAL_WORKER:
-        return user.has_role(Role.SOCIAL_WORKER)
+        return bool(user.has_role(Role.SOCIAL_WORKER))
     if forum.booked_by == Booker.INSTITUTION_WITH_PPR:
         return _at(user, institution) or _covers(user, institution)
     if forum.booked_by == Booker.OPEN:
@@ -76,7 +76,7 @@ def can_manage_conferences(user: Any, institution: Any) -> bool:
 
 
 def _takes_part(user: Any, meeting: Any) -> bool:
-    return meeting.participants.filter(pk=user.pk).exists()
+    return bool(meeting.participants.filter(pk=user.pk).exists())
 
 
 def can_add_item(user: Any, meeting: Any) -> bool:
@@ -133,7 +133,7 @@ def can_plan_tuesdays(user: Any) -> bool:
 def holds_seat(user: Any, meeting: Any) -> bool:
     from .models import SeatState
 
-    return meeting.seats.filter(user=user, state=SeatState.ACTIVE).exists()
+    return bool(meeting.seats.filter(user=user, state=SeatState.ACTIVE).exists())
 
 
 def can_edit_tuesday_agenda(user: Any, meeting: Any) -> bool:

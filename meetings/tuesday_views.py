@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ppr.accounts.models import Role, User
 from ppr.confirm import confirmation_page
 from ppr.deadlines import calendar
+from ppr.http import AuthenticatedHttpRequest
 
 from . import rules, tuesdays
 from .forms import (
@@ -30,7 +31,7 @@ from .forms import (
     TuesdayAgendaForm,
 )
 from .models import SchoolHoliday, SeatState, SwapRequest, TuesdayMeeting, TuesdaySeat
-from .views import AuthedRequest, apply_errors
+from .views import apply_errors
 
 
 def tuesday_user_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -38,7 +39,7 @@ def tuesday_user_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 
     @login_required
     @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if not (user.is_ppr_staff or user.has_role(Role.SOCIAL_WORKER, Role.HEALTH_VISITOR)):
             raise PermissionDenied
@@ -67,7 +68,7 @@ def _active_seats() -> Prefetch:
 
 @tuesday_user_required
 @require_GET
-def tuesday_list(request: AuthedRequest) -> HttpResponse:
+def tuesday_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The year's plan: each Tuesday with the meetings in parallel (Vest, Øst), rooms and names."""
     raw = request.GET.get("aar", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else calendar.today().year
@@ -99,7 +100,7 @@ def tuesday_list(request: AuthedRequest) -> HttpResponse:
 
 @tuesday_user_required
 @require_http_methods(["GET", "POST"])
-def tuesday_plan(request: AuthedRequest) -> HttpResponse:
+def tuesday_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The PPR leader makes next year's plan (in December)."""
     if not rules.can_plan_tuesdays(request.user):
         raise PermissionDenied
@@ -134,7 +135,7 @@ def tuesday_plan(request: AuthedRequest) -> HttpResponse:
 
 @tuesday_user_required
 @require_http_methods(["GET", "POST"])
-def school_holidays(request: AuthedRequest) -> HttpResponse:
+def school_holidays(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The PPR leader marks the school holidays, school year by school year; the year plan
     places no tirsdagsmøde in them."""
     if not rules.can_plan_tuesdays(request.user):
@@ -165,7 +166,7 @@ def school_holidays(request: AuthedRequest) -> HttpResponse:
 
 @tuesday_user_required
 @require_POST
-def school_holiday_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+def school_holiday_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Take a school holiday off the list."""
     if not rules.can_plan_tuesdays(request.user):
         raise PermissionDenied
@@ -175,7 +176,7 @@ def school_holiday_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("meetings:school-holidays")
 
 
-def _meeting(request: AuthedRequest, pk: int) -> TuesdayMeeting:
+def _meeting(request: AuthenticatedHttpRequest, pk: int) -> TuesdayMeeting:
     return get_object_or_404(
         TuesdayMeeting.objects.visible_to(request.user).select_related("district", "timekeeper"),
         pk=pk,
@@ -184,7 +185,7 @@ def _meeting(request: AuthedRequest, pk: int) -> TuesdayMeeting:
 
 @tuesday_user_required
 @require_GET
-def tuesday_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def tuesday_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     seats = meeting.seats.select_related("user").order_by("profession", "user__first_name")
     my_seat = next(
@@ -210,7 +211,7 @@ def tuesday_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @tuesday_user_required
 @require_http_methods(["GET", "POST"])
-def tuesday_agenda(request: AuthedRequest, pk: int) -> HttpResponse:
+def tuesday_agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The planning quarter: problems in keywords, priorities, the 90 minutes, a timekeeper, evt."""
     meeting = _meeting(request, pk)
     if not rules.can_edit_tuesday_agenda(request.user, meeting):
@@ -290,7 +291,7 @@ def _cancel_question(meeting: TuesdayMeeting) -> str:
 
 @tuesday_user_required
 @require_http_methods(["GET", "POST"])
-def tuesday_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+def tuesday_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Call off a tirsdagsmøde for everyone; GET asks first (the page without JavaScript)."""
     meeting = _meeting(request, pk)
     if not rules.can_plan_tuesdays(request.user):
@@ -310,7 +311,7 @@ def tuesday_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(meeting)
 
 
-def _own_seat(request: AuthedRequest, pk: int) -> TuesdaySeat:
+def _own_seat(request: AuthenticatedHttpRequest, pk: int) -> TuesdaySeat:
     seat = get_object_or_404(
         TuesdaySeat.objects.visible_to(request.user).select_related("meeting__district", "user"),
         pk=pk,
@@ -322,7 +323,7 @@ def _own_seat(request: AuthedRequest, pk: int) -> TuesdaySeat:
 
 @tuesday_user_required
 @require_POST
-def seat_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+def seat_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send afbud; the others are told."""
     seat = _own_seat(request, pk)
     try:
@@ -336,7 +337,7 @@ def seat_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @tuesday_user_required
 @require_http_methods(["GET", "POST"])
-def seat_substitute(request: AuthedRequest, pk: int) -> HttpResponse:
+def seat_substitute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Hand the seat to a colleague who has agreed to come instead."""
     seat = _own_seat(request, pk)
     form = SubstituteForm(request.POST if request.method == "POST" else None, seat=seat)
@@ -366,7 +367,7 @@ def seat_substitute(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @tuesday_user_required
 @require_http_methods(["GET", "POST"])
-def seat_swap(request: AuthedRequest, pk: int) -> HttpResponse:
+def seat_swap(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Ask a colleague to take the seat, optionally swapping for one of theirs; they must accept."""
     seat = _own_seat(request, pk)
     form = SwapForm(request.POST if request.method == "POST" else None, seat=seat)
@@ -401,7 +402,7 @@ def seat_swap(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @tuesday_user_required
 @require_GET
-def swap_list(request: AuthedRequest) -> HttpResponse:
+def swap_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Requests to me (to accept or decline) and from me."""
     swaps = SwapRequest.objects.visible_to(request.user).select_related(
         "seat__meeting__district", "requested_by", "colleague", "counter_seat__meeting__district"
@@ -416,7 +417,7 @@ def swap_list(request: AuthedRequest) -> HttpResponse:
 
 @tuesday_user_required
 @require_POST
-def swap_respond(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+def swap_respond(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     swap = get_object_or_404(SwapRequest.objects.visible_to(request.user), pk=pk)
     verbs = {
         "accepter": tuesdays.accept_swap,
@@ -444,7 +445,7 @@ def swap_respond(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 
 @tuesday_user_required
 @require_http_methods(["GET", "POST"])
-def calendar_settings(request: AuthedRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create, replace or revoke the private calendar address (shown once, when it is made)."""
     from .models import CalendarFeed
 

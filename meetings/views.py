@@ -13,17 +13,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from cases.models import Child, Referral, ReferralStatus
 from ppr.access import get_audited_or_404
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.confirm import can_still_undo, confirmation_page
+from ppr.http import AuthenticatedHttpRequest
 from ppr.organisation.models import Institution
 from ppr.tables import paginate
 
@@ -59,19 +59,12 @@ from .querysets import caseworker_district_ids
 PER_PAGE = 25
 
 
-class AuthedRequest(HttpRequest):
-    """A request behind ``login_required`` with django-htmx's middleware."""
-
-    user: User  # type: ignore[assignment]
-    htmx: HtmxDetails
-
-
 def meeting_user_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Logged in with a role that works with children; the administrator reads no meetings."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not (request.user.roles - {Role.ADMINISTRATOR, Role.PARENT}):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -93,7 +86,7 @@ def apply_errors(form: BaseForm, error: ValidationError) -> None:
 
 @meeting_user_required
 @require_GET
-def index(request: AuthedRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Møder: the user's next meetings and the ways into the support model, conferences and tirsdagsmøder."""
     user = request.user
     now = timezone.now()
@@ -132,7 +125,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 @meeting_user_required
 @require_GET
-def forum_list(request: AuthedRequest) -> HttpResponse:
+def forum_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The support model: the forums with their rules, as the municipality has set them up."""
     forums = SupportForum.objects.visible_to(request.user)
     context = {
@@ -145,7 +138,7 @@ def forum_list(request: AuthedRequest) -> HttpResponse:
 
 @meeting_user_required
 @require_http_methods(["GET", "POST"])
-def forum_update(request: AuthedRequest, pk: int) -> HttpResponse:
+def forum_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PPR leader edits one forum's rules."""
     forum = get_object_or_404(SupportForum.objects.visible_to(request.user), pk=pk)
     if not rules.can_edit_forums(request.user):
@@ -183,7 +176,7 @@ def _referring_institutions(user: Any) -> Any:
 
 @meeting_user_required
 @require_GET
-def forumreferral_list(request: AuthedRequest) -> HttpResponse:
+def forumreferral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Henvisninger the user may see, filterable by institution, forum and colour."""
     queryset = ForumReferral.objects.visible_to(request.user).select_related(
         "institution", "forum", "child"
@@ -204,7 +197,7 @@ def forumreferral_list(request: AuthedRequest) -> HttpResponse:
     return render(request, f"{template}#results" if request.htmx else template, context)
 
 
-def _chosen_institution(request: AuthedRequest, allowed: Any) -> Institution | None:
+def _chosen_institution(request: AuthenticatedHttpRequest, allowed: Any) -> Institution | None:
     """The institution named in ?institution=, or the user's only one."""
     raw = request.GET.get("institution") or request.POST.get("institution")
     if raw:
@@ -214,7 +207,7 @@ def _chosen_institution(request: AuthedRequest, allowed: Any) -> Institution | N
     return allowed.first() if allowed.count() == 1 else None
 
 
-def _redirected_referral(request: AuthedRequest, allowed: Any) -> Referral | None:
+def _redirected_referral(request: AuthenticatedHttpRequest, allowed: Any) -> Referral | None:
     """The indstilling named in ?indstilling=: one PPR redirected to a forum, not yet recorded."""
     raw = request.GET.get("indstilling", "")
     if not raw:
@@ -248,7 +241,7 @@ def _initial_from(referral: Referral, institution: Institution) -> dict[str, Any
 
 @meeting_user_required
 @require_http_methods(["GET", "POST"])
-def forumreferral_create(request: AuthedRequest) -> HttpResponse:
+def forumreferral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The TRIO records a henvisning: first the institution, then forum, child or anonymous, colour.
 
     With ?indstilling= it records where PPR's visitation redirected a referral, linked to it.
@@ -309,7 +302,7 @@ def forumreferral_create(request: AuthedRequest) -> HttpResponse:
 
 @meeting_user_required
 @require_GET
-def forumreferral_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def forumreferral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     queryset = ForumReferral.objects.visible_to(request.user).select_related(
         "institution", "forum", "child", "created_by"
     )
@@ -350,7 +343,7 @@ def forumreferral_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @meeting_user_required
 @require_http_methods(["GET", "POST"])
-def forumreferral_finish(request: AuthedRequest, pk: int) -> HttpResponse:
+def forumreferral_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The institution goes through a henvisning a decision drafted, and sends it."""
     forum_referral = get_object_or_404(
         ForumReferral.objects.visible_to(request.user).select_related("institution", "referral"),
@@ -409,7 +402,7 @@ def forumreferral_finish(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @meeting_user_required
 @require_http_methods(["GET", "POST"])
-def forummeeting_create(request: AuthedRequest) -> HttpResponse:
+def forummeeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Book a forum meeting, from a henvisning (?henvisning=) or for an institution (?institution=)."""
     forum_referral = None
     raw = request.GET.get("henvisning", "")
@@ -486,7 +479,7 @@ def forummeeting_create(request: AuthedRequest) -> HttpResponse:
 
 @meeting_user_required
 @require_GET
-def forummeeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def forummeeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     queryset = ForumMeeting.objects.visible_to(request.user).select_related(
         "forum", "institution", "child", "chair", "minutes_writer", "forum_referral"
     )
@@ -517,7 +510,7 @@ def _managed_institutions(user: Any) -> Any:
 
 @meeting_user_required
 @require_GET
-def series_list(request: AuthedRequest) -> HttpResponse:
+def series_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The koordineringskonferencer the user may see, with each one's next date."""
     now = timezone.now()
     upcoming = ConferenceMeeting.objects.filter(
@@ -539,7 +532,7 @@ def series_list(request: AuthedRequest) -> HttpResponse:
 
 @meeting_user_required
 @require_http_methods(["GET", "POST"])
-def series_create(request: AuthedRequest) -> HttpResponse:
+def series_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     allowed = _managed_institutions(request.user).exclude(conference_series__isnull=False)
     if not _managed_institutions(request.user).exists():
         raise PermissionDenied
@@ -584,7 +577,7 @@ def series_create(request: AuthedRequest) -> HttpResponse:
 
 @meeting_user_required
 @require_http_methods(["GET", "POST"])
-def series_update(request: AuthedRequest, pk: int) -> HttpResponse:
+def series_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     series = get_object_or_404(
         ConferenceSeries.objects.visible_to(request.user).select_related("institution"), pk=pk
     )
@@ -617,7 +610,7 @@ def series_update(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _series_page(
-    request: AuthedRequest, series: ConferenceSeries, form: ConferenceMeetingForm | None
+    request: AuthenticatedHttpRequest, series: ConferenceSeries, form: ConferenceMeetingForm | None
 ) -> HttpResponse:
     can_manage = rules.can_manage_conferences(request.user, series.institution)
     if can_manage and form is None:
@@ -639,7 +632,7 @@ def _series_page(
 
 @meeting_user_required
 @require_GET
-def series_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def series_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     series = get_object_or_404(
         ConferenceSeries.objects.visible_to(request.user).select_related("institution__district"),
         pk=pk,
@@ -649,7 +642,7 @@ def series_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @meeting_user_required
 @require_POST
-def conference_create(request: AuthedRequest, pk: int) -> HttpResponse:
+def conference_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Schedule one koordineringskonference in the series."""
     series = get_object_or_404(
         ConferenceSeries.objects.visible_to(request.user).select_related("institution"), pk=pk
@@ -716,7 +709,7 @@ def created_by_decision(user: User, item: AgendaItem) -> list[tuple[str, str | N
 
 
 def _conference_page(
-    request: AuthedRequest,
+    request: AuthenticatedHttpRequest,
     meeting: ConferenceMeeting,
     *,
     item_form: AgendaItemForm | None = None,
@@ -768,7 +761,7 @@ def _conference_page(
 
 @meeting_user_required
 @require_GET
-def conference_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def conference_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The meeting page used in the room: the agenda item by item, decisions entered in place."""
     meeting = get_audited_or_404(
         request, _conference_queryset(request.user), purpose=services.PURPOSE_CONFERENCE, pk=pk
@@ -795,7 +788,9 @@ def _cancel_actions(user: User, meeting: ForumMeeting | ConferenceMeeting) -> di
     }
 
 
-def _cancel(request: AuthedRequest, meeting: ForumMeeting | ConferenceMeeting) -> HttpResponse:
+def _cancel(
+    request: AuthenticatedHttpRequest, meeting: ForumMeeting | ConferenceMeeting
+) -> HttpResponse:
     if not services.can_cancel(request.user, meeting):
         raise PermissionDenied
     if request.method == "GET":
@@ -817,7 +812,9 @@ def _cancel(request: AuthedRequest, meeting: ForumMeeting | ConferenceMeeting) -
     return redirect(meeting)
 
 
-def _uncancel(request: AuthedRequest, meeting: ForumMeeting | ConferenceMeeting) -> HttpResponse:
+def _uncancel(
+    request: AuthenticatedHttpRequest, meeting: ForumMeeting | ConferenceMeeting
+) -> HttpResponse:
     try:
         services.undo_cancel_meeting(meeting=meeting, by=request.user)
     except ValidationError as error:
@@ -827,7 +824,7 @@ def _uncancel(request: AuthedRequest, meeting: ForumMeeting | ConferenceMeeting)
     return redirect(meeting)
 
 
-def _forum_meeting(request: AuthedRequest, pk: int) -> ForumMeeting:
+def _forum_meeting(request: AuthenticatedHttpRequest, pk: int) -> ForumMeeting:
     return get_object_or_404(
         ForumMeeting.objects.visible_to(request.user).select_related("forum", "institution"),
         pk=pk,
@@ -836,35 +833,35 @@ def _forum_meeting(request: AuthedRequest, pk: int) -> ForumMeeting:
 
 @meeting_user_required
 @require_http_methods(["GET", "POST"])
-def forummeeting_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+def forummeeting_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Call off a booked forum meeting (its notat deadline is cancelled); GET asks first."""
     return _cancel(request, _forum_meeting(request, pk))
 
 
 @meeting_user_required
 @require_POST
-def forummeeting_uncancel(request: AuthedRequest, pk: int) -> HttpResponse:
+def forummeeting_uncancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Fortryd: a forum meeting called off a few minutes ago is held after all."""
     return _uncancel(request, _forum_meeting(request, pk))
 
 
 @meeting_user_required
 @require_http_methods(["GET", "POST"])
-def conference_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+def conference_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Call off one koordineringskonference (its notat deadline is cancelled); GET asks first."""
     return _cancel(request, get_object_or_404(_conference_queryset(request.user), pk=pk))
 
 
 @meeting_user_required
 @require_POST
-def conference_uncancel(request: AuthedRequest, pk: int) -> HttpResponse:
+def conference_uncancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Fortryd: a koordineringskonference called off a few minutes ago is held after all."""
     return _uncancel(request, get_object_or_404(_conference_queryset(request.user), pk=pk))
 
 
 @meeting_user_required
 @require_POST
-def item_create(request: AuthedRequest, pk: int) -> HttpResponse:
+def item_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Put an opgave on the agenda (named only with consent)."""
     meeting = get_object_or_404(_conference_queryset(request.user), pk=pk)
     if not rules.can_add_item(request.user, meeting):
@@ -891,7 +888,7 @@ def item_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @meeting_user_required
 @require_POST
-def item_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+def item_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Save the decision on one item. With htmx the answer is the item's fragment; without, a redirect."""
     item = get_object_or_404(
         AgendaItem.objects.visible_to(request.user).select_related(
@@ -951,7 +948,7 @@ def item_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @meeting_user_required
 @require_POST
-def note_create(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+def note_create(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     """Open the meeting's notat (or the existing one)."""
     if kind == "forum":
         meeting: Any = get_object_or_404(ForumMeeting.objects.visible_to(request.user), pk=pk)
@@ -978,7 +975,7 @@ def _note_queryset(user: Any) -> Any:
 
 @meeting_user_required
 @require_http_methods(["GET", "POST"])
-def note_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+def note_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Read the notat; its writer edits the draft here (a version number guards parallel edits)."""
     note = get_audited_or_404(
         request, _note_queryset(request.user), purpose=services.PURPOSE_NOTE, pk=pk
@@ -1034,7 +1031,7 @@ def note_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @meeting_user_required
 @require_POST
-def note_finalise(request: AuthedRequest, pk: int) -> HttpResponse:
+def note_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Make the notat final: locked, PDF ordered, sent to the participants and journaled."""
     note = get_object_or_404(_note_queryset(request.user), pk=pk)
     if not rules.can_edit_note(request.user, note):

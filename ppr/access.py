@@ -15,7 +15,7 @@ from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 
 
-class VisibleQuerySet(models.QuerySet):
+class VisibleQuerySet[M: models.Model](models.QuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Rows ``user`` may see. Subclasses widen this; the base class denies everything."""
         return self.none()

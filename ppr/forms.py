@@ -1,7 +1,7 @@
 """Form fields shared by the apps."""
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -31,7 +31,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_choice",
                     params={"value": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # Django's private method: not in the stubs
 
 
 #: The first day a search period may start on: the service's records begin after it.
@@ -163,30 +163,36 @@ def refuse_bidi_controls(value: Any) -> None:
         )
 
 
-class PlainTextMixin:
+# PlainTextMixin extends a form: type-checked as one, a plain class at run time.
+if TYPE_CHECKING:
+    _BaseForm = forms.BaseForm
+else:
+    _BaseForm = object
+
+
+class PlainTextMixin(_BaseForm):
     """Every form of ours: one-line text (names, titles) with a bidirectional control character
     is refused at its field; multi-line free text (a Textarea) has them removed before it is
     cleaned, so what is stored shows as typed."""
 
     def full_clean(self) -> None:
         free_text = []
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
             if not isinstance(field, forms.CharField):
                 continue
             if isinstance(field.widget, forms.Textarea):
-                free_text.append(self.add_prefix(name))  # type: ignore[attr-defined]
+                free_text.append(self.add_prefix(name))
             elif refuse_bidi_controls not in field.validators:
                 field.validators.append(refuse_bidi_controls)
-        if self.is_bound and any(  # type: ignore[attr-defined]
-            not BIDI_CONTROLS.isdisjoint(self.data.get(key) or "")  # type: ignore[attr-defined]
-            for key in free_text
+        if self.is_bound and any(
+            not BIDI_CONTROLS.isdisjoint(self.data.get(key) or "") for key in free_text
         ):
-            data = self.data.copy()  # type: ignore[attr-defined]
+            data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or a dict; the stubs say Mapping
             for key in free_text:
                 if isinstance(data.get(key), str):
                     data[key] = strip_bidi_controls(data[key])
             self.data = data
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
 
 
 class Form(PlainTextMixin, forms.Form):
@@ -195,3 +201,12 @@ class Form(PlainTextMixin, forms.Form):
 
 class ModelForm(PlainTextMixin, forms.ModelForm):
     """Django's model form with our text rules (``PlainTextMixin``)."""
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
+    """The form's field ``name``, which is a model choice field (to set its queryset or empty
+    label after the form is built; ``form.fields`` holds plain ``Field``s to a type checker)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        raise TypeError(f"{type(form).__name__}.{name} is not a model choice field")
+    return field

@@ -30,7 +30,7 @@ def _key(name: str) -> str:
 
 def current(name: str) -> str:
     """The current generation of ``name``'s tables."""
-    return cache.get_or_set(_key(name), lambda: uuid.uuid4().hex, timeout=None)
+    return str(cache.get_or_set(_key(name), lambda: uuid.uuid4().hex, timeout=None))
 
 
 def cached(name: str, build: Callable[[], Any], timeout: int) -> Any:

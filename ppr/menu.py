@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from ppr.http import AuthenticatedHttpRequest, is_signed_in
+
 #: The menu's groups in the order shown: key → label.
 GROUPS = {
     "overblik": "Mit overblik",
@@ -52,7 +54,8 @@ class MenuGroup:
         return self.entries[0] if len(self.entries) == 1 else None
 
 
-EntriesFunction = Callable[[HttpRequest], list[MenuEntry]]
+# Called only for a signed-in user (``main_menu``).
+EntriesFunction = Callable[[AuthenticatedHttpRequest], list[MenuEntry]]
 
 _functions: list[tuple[int, EntriesFunction]] = []
 
@@ -77,9 +80,9 @@ def route(request: HttpRequest) -> tuple[str, str]:
 
 def main_menu(request: HttpRequest) -> list[MenuGroup]:
     """The groups of the main menu for the request's user, empty ones left out."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if not is_signed_in(request):
         return []
+    user = request.user
     _app, name = route(request)
     entries = [MenuEntry("overblik", "Mit overblik", reverse("home"), current=name == "home")]
     for _order, function in _functions:

@@ -13,9 +13,10 @@ message; it can never widen what a user sees.
 """
 
 import functools
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.utils.functional import Promise
 
 from ppr import generations
 
@@ -33,7 +34,11 @@ SOURCES = (
 def cached_options(form: forms.Form, names: dict[str, str]) -> None:
     """Let the form's selects show their querysets' options from the cache. ``names`` maps a
     field to the name its options are kept under; they are read in one round trip."""
-    fields = {name: form.fields[field_name] for field_name, name in names.items()}
+    # ``names`` names model choice fields only (Django's or django-filter's).
+    fields = {
+        name: cast("forms.ModelChoiceField[Any]", form.fields[field_name])
+        for field_name, name in names.items()
+    }
     options = generations.cached_many(
         "options",
         {name: functools.partial(_options, field) for name, field in fields.items()},
@@ -43,17 +48,19 @@ def cached_options(form: forms.Form, names: dict[str, str]) -> None:
         _show(field, options[name])
 
 
-def _options(field: forms.ModelChoiceField) -> list[tuple[Any, str]]:
+def _options(field: "forms.ModelChoiceField[Any]") -> list[tuple[Any, str]]:
+    if field.queryset is None:
+        return []
     return [(obj.pk, field.label_from_instance(obj)) for obj in field.queryset]
 
 
-def _show(field: forms.ModelChoiceField, options: list[tuple[Any, str]]) -> None:
-    leading: list[tuple[Any, str]] = []
+def _show(field: "forms.ModelChoiceField[Any]", options: list[tuple[Any, str]]) -> None:
+    leading: list[tuple[Any, str | Promise]] = []
     if field.empty_label is not None:
         leading.append(("", field.empty_label))
     if getattr(field, "null_label", None) is not None:  # django-filter: "Ikke tildelt" and the like
         leading.append((field.null_value, field.null_label))  # type: ignore[attr-defined]
-    field.widget.choices = [*leading, *options]  # type: ignore[attr-defined]
+    field.widget.choices = [*leading, *options]
 
 
 def _login_only(update_fields: frozenset[str] | None = None, **kwargs: object) -> bool:

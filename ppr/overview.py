@@ -8,7 +8,7 @@ and context to show, or ``None`` when the panel is not for this user.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.http import HttpRequest
+from ppr.http import AuthenticatedHttpRequest
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,8 @@ class Panel:
     context: dict[str, object]
 
 
-PanelFunction = Callable[[HttpRequest], Panel | None]
+# The start page is behind login_required: a panel sees a signed-in user.
+PanelFunction = Callable[[AuthenticatedHttpRequest], Panel | None]
 
 _panels: list[tuple[int, PanelFunction]] = []
 
@@ -34,5 +35,5 @@ def register(order: int) -> Callable[[PanelFunction], PanelFunction]:
     return decorator
 
 
-def panels_for(request: HttpRequest) -> list[Panel]:
+def panels_for(request: AuthenticatedHttpRequest) -> list[Panel]:
     return [panel for _, function in _panels if (panel := function(request)) is not None]

@@ -19,8 +19,8 @@ SECTION = 20_000
 JOURNAL = 50_000
 
 
-def limited_text(*args: Any, limit: int, **kwargs: Any) -> models.TextField:
+def limited_text(verbose_name: str | None = None, *, limit: int, **kwargs: Any) -> models.TextField:
     """A TextField that holds at most ``limit`` characters (its form field says so too)."""
     return models.TextField(
-        *args, max_length=limit, validators=[MaxLengthValidator(limit)], **kwargs
+        verbose_name, max_length=limit, validators=[MaxLengthValidator(limit)], **kwargs
     )

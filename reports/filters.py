@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ppr.filters import PeriodDateFilter
-from ppr.forms import Form
+from ppr.forms import Form, model_choice_field
 from ppr.organisation.models import District, Institution
 
 from .scope import Scope
@@ -69,10 +69,10 @@ class ReportFilter(django_filters.FilterSet):
         self.scope = scope
         fields = self.form.fields
         if not scope.whole_municipality:
-            fields["institution"].queryset = Institution.objects.filter(
+            model_choice_field(self.form, "institution").queryset = Institution.objects.filter(
                 pk__in=scope.institution_ids
-            )  # type: ignore[attr-defined]
-            fields["distrikt"].queryset = District.objects.filter(  # type: ignore[attr-defined]
+            )
+            model_choice_field(self.form, "distrikt").queryset = District.objects.filter(
                 institutions__in=scope.institution_ids
             ).distinct()
         for name, noun in (("distrikt", "et distrikt"), ("institution", "en institution")):

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from ppr.accounts.models import PPR_ROLES, User
-from ppr.forms import EventDateField, ModelForm
+from ppr.forms import EventDateField, ModelForm, model_choice_field
 
 from .models import EffectGoal, GoalMeasurement, GoalUnit, PlanActivity
 
@@ -19,7 +19,7 @@ SELECT = {"class": "form-select"}
 DECIMAL_INPUT = {**INPUT, "inputmode": "decimal"}
 
 #: What the PPR leader types for a goal of each unit (the limits are models.UNIT_RANGES).
-UNIT_HINTS = {
+UNIT_HINTS: dict[str, str] = {
     GoalUnit.PERCENT: "I procent, mellem 0 og 100. Decimaler med komma, fx 90,8.",
     GoalUnit.COUNT: "Et antal, 0 eller derover.",
     GoalUnit.MIO_DKK: "I mio. kr. Decimaler med komma, fx 48,5.",
@@ -182,10 +182,10 @@ class ActivityForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+        model_choice_field(self, "owner").queryset = User.objects.filter(
             is_active=True, memberships__active=True, memberships__role__in=list(PPR_ROLES)
         ).distinct()
-        self.fields["owner"].empty_label = "Ingen bruger valgt"
+        model_choice_field(self, "owner").empty_label = "Ingen bruger valgt"
         if self.instance.pk and not self.is_bound:
             self.fields["version"].initial = self.instance.version
 

@@ -25,7 +25,7 @@ from .models import EffectGoal, GoalMeasurement, GoalUnit
 #: How many years before the baseline an automatic measure looks back.
 LOOK_BACK_YEARS = 4
 #: The highest a chart's value axis goes for a unit: a share never passes 100 %.
-AXIS_CEILINGS = {GoalUnit.PERCENT: 100.0}
+AXIS_CEILINGS: dict[str, float] = {GoalUnit.PERCENT: 100.0}
 
 
 class Track(enum.Enum):
@@ -242,7 +242,7 @@ def _assess(goal: EffectGoal, points: list[YearPoint]) -> tuple[YearPoint | None
 
 
 def _chart(goal: EffectGoal, points: list[YearPoint], unit: str) -> LineChart | None:
-    measured = [p for p in points if p.value is not None]
+    measured = [(p, value) for p in points if (value := p.value) is not None]
     planned = [
         (name, year, value)
         for name, year, value in (
@@ -276,23 +276,23 @@ def _chart(goal: EffectGoal, points: list[YearPoint], unit: str) -> LineChart | 
                 [
                     (
                         p.year,
-                        p.value,
-                        smart(p.value) + suffix + (" (år til dato)" if p.running else ""),
+                        value,
+                        smart(value) + suffix + (" (år til dato)" if p.running else ""),
                         p.running,
                     )
-                    for p in measured
+                    for p, value in measured
                 ],
             )
         )
     years = [p.year for p in points]
     described = (
-        "; ".join(f"{p.year}: {smart(p.value)}{suffix}" for p in measured) or "ingen målinger"
+        "; ".join(f"{p.year}: {smart(value)}{suffix}" for p, value in measured) or "ingen målinger"
     )
     return line_chart(
         title=goal.name,
         description=f"Målte værdier: {described}.",
         years=years,
-        series=series,  # type: ignore[arg-type]
+        series=series,
         ceiling=AXIS_CEILINGS.get(goal.unit),
     )
 

@@ -1,13 +1,13 @@
 """The reports app's main-menu entry, under Rapporter: for everyone who may open any report."""
 
-from django.http import HttpRequest
 from django.urls import reverse
 
 from ppr import menu
+from ppr.http import AuthenticatedHttpRequest
 
 
 @menu.register(60)
-def report_entries(request: HttpRequest) -> list[menu.MenuEntry]:
+def report_entries(request: AuthenticatedHttpRequest) -> list[menu.MenuEntry]:
     if not request.user.has_perm("reports.view_any"):
         return []
     app, _name = menu.route(request)

@@ -1,8 +1,8 @@
 """Start-page panel for the PPR leader: effect goals off track and late plan activities."""
 
-from django.http import HttpRequest
 from django.utils import timezone
 
+from ppr.http import AuthenticatedHttpRequest
 from ppr.overview import Panel, register
 
 from .goals import Track, progress
@@ -10,7 +10,7 @@ from .models import OPEN_STATUSES, EffectGoal, PlanActivity
 
 
 @register(order=60)
-def goals_panel(request: HttpRequest) -> Panel | None:
+def goals_panel(request: AuthenticatedHttpRequest) -> Panel | None:
     user = request.user
     if not user.has_perm("reports.change_goals"):
         return None

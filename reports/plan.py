@@ -53,9 +53,11 @@ def plan_overview(plan: DevelopmentPlan, *, today: date) -> PlanOverview:
     late_total = 0
     for initiative in initiatives:
         activities = list(initiative.activities.all())
+        late = 0
         for activity in activities:
-            activity.late = activity.is_late(today)  # type: ignore[attr-defined]  # for the templates
-        late = sum(1 for a in activities if a.late)  # type: ignore[attr-defined]
+            is_late = activity.is_late(today)
+            activity.late = is_late  # type: ignore[attr-defined]  # an attribute for the templates
+            late += is_late
         late_total += late
         counts.update(a.status for a in activities)
         items.append(

@@ -8,6 +8,8 @@ the administrator manages users, not content, and sees nothing here.
 
 from typing import Any, Self
 
+from django.db import models
+
 from ppr.access import VisibleQuerySet
 
 
@@ -15,13 +17,13 @@ def is_ppr_staff(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_ppr_staff)
 
 
-class ReportingQuerySet(VisibleQuerySet):
+class ReportingQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Effect goals and measurements: PPR staff."""
         return self.all() if is_ppr_staff(user) else self.none()
 
 
-class PlanQuerySet(VisibleQuerySet):
+class PlanQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """The development plan: PPR staff."""
         return self.all() if is_ppr_staff(user) else self.none()

@@ -27,11 +27,11 @@ class DaysBetween(Func):
         start_sql, start_params = compiler.compile(self.source_expressions[1])
         return end_sql, start_sql, [*end_params, *start_params]
 
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]  # a whole expression of its own: no function/template
         end, start, params = self._parts(compiler)
         return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)", params
 
-    def as_sqlite(
+    def as_sqlite(  # type: ignore[override]  # params as a list, as Django's compiler gives them
         self, compiler: Any, connection: Any, **extra_context: Any
     ) -> tuple[str, list[Any]]:
         end, start, params = self._parts(compiler)

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
+from ppr.http import AuthenticatedHttpRequest
 from ppr.tables import keep_known_sort, paginate
 
 from . import exports, services
@@ -34,7 +35,7 @@ def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("Rapporter", reverse("reports:report-index")), *items]
 
 
-def _require(request: HttpRequest, perm: str) -> None:
+def _require(request: AuthenticatedHttpRequest, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
 
@@ -44,7 +45,7 @@ def _require(request: HttpRequest, perm: str) -> None:
 
 @login_required
 @require_GET
-def report_index(request: HttpRequest) -> HttpResponse:
+def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The reports this user may open."""
     _require(request, "reports.view_any")
     return render(
@@ -60,7 +61,7 @@ def report_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_GET
-def goal_dashboard(request: HttpRequest) -> HttpResponse:
+def goal_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every active goal: baseline, target, measured values per year, on track or not, chart."""
     _require(request, "reports.view_goals")
     goals = (
@@ -81,7 +82,10 @@ def goal_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _goal_page(
-    request: HttpRequest, goal: EffectGoal, form: MeasurementForm | None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    goal: EffectGoal,
+    form: MeasurementForm | None,
+    status: int = 200,
 ) -> HttpResponse:
     item: GoalProgress = progress([goal])[0]
     measurements = (
@@ -121,7 +125,7 @@ def _goal_page(
 @login_required
 @never_cache
 @require_GET
-def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One goal: its figures year by year; for a manual goal, its measurements."""
     _require(request, "reports.view_goals")
     goal = get_object_or_404(
@@ -132,7 +136,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal_measurement(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_measurement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PPR leader enters (or corrects) a manual goal's value for a year."""
     goal = get_object_or_404(EffectGoal.objects.visible_to(request.user), pk=pk)
     _require(request, "reports.change_goals")
@@ -146,7 +150,7 @@ def goal_measurement(request: HttpRequest, pk: int) -> HttpResponse:
                 year=form.cleaned_data["year"],
                 value=form.cleaned_data["value"],
                 note=form.cleaned_data["note"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -158,7 +162,7 @@ def goal_measurement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_update(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PPR leader adjusts a goal's baseline, target and periods."""
     goal = get_object_or_404(EffectGoal.objects.visible_to(request.user), pk=pk)
     _require(request, "reports.change_goals")
@@ -167,7 +171,7 @@ def goal_update(request: HttpRequest, pk: int) -> HttpResponse:
         instance=EffectGoal.objects.get(pk=goal.pk),
     )
     if request.method == "POST" and form.is_valid():
-        services.update_goal(goal=goal, changes=form.cleaned_data, by=request.user)  # type: ignore[arg-type]
+        services.update_goal(goal=goal, changes=form.cleaned_data, by=request.user)
         messages.success(request, "Effektmålet er gemt.")
         return redirect("reports:goal-detail", pk=goal.pk)
     return render(
@@ -200,7 +204,7 @@ GOAL_EXPORT_HEADER = [
 
 @login_required
 @require_GET
-def goal_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def goal_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's figures as CSV or XLSX; audited."""
     _require(request, "reports.view_goals")
     goals = EffectGoal.objects.visible_to(request.user).filter(active=True)
@@ -233,7 +237,9 @@ def _report(slug: str) -> Report:
         raise Http404 from None
 
 
-def _filtered(request: HttpRequest, report: Report) -> tuple[ReportFilter, Any, Params, Any]:
+def _filtered(
+    request: AuthenticatedHttpRequest, report: Report
+) -> tuple[ReportFilter, Any, Params, Any]:
     """Scope → filter → aggregate: the one path both the page and the export take."""
     scope = scope_for(request.user)
     if scope is None:
@@ -258,7 +264,7 @@ def _filtered(request: HttpRequest, report: Report) -> tuple[ReportFilter, Any, 
 @login_required
 @never_cache
 @require_GET
-def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """One operational report: filter, chart and table (the table fragment alone for htmx)."""
     _require(request, "reports.view_operational")
     report = _report(slug)
@@ -289,7 +295,7 @@ def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def report_export(request: AuthenticatedHttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The report's whole table (every row, not a page) as CSV or XLSX; audited."""
     _require(request, "reports.view_operational")
     report = _report(slug)
@@ -308,7 +314,7 @@ def report_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 # --- Development plan ----------------------------------------------------------------------
 
 
-def _plan(request: HttpRequest) -> DevelopmentPlan:
+def _plan(request: AuthenticatedHttpRequest) -> DevelopmentPlan:
     plan = DevelopmentPlan.objects.visible_to(request.user).order_by("pk").first()
     if plan is None:
         raise Http404
@@ -318,7 +324,7 @@ def _plan(request: HttpRequest) -> DevelopmentPlan:
 @login_required
 @never_cache
 @require_GET
-def plan_overview_view(request: HttpRequest) -> HttpResponse:
+def plan_overview_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The steering group's status overview: every initiative's steps, late ones flagged."""
     _require(request, "reports.view_plan")
     plan = DevelopmentPlan.objects.visible_to(request.user).order_by("pk").first()
@@ -339,7 +345,7 @@ def plan_overview_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PPR leader updates an activity's status, date, owner and notes."""
     activity = get_object_or_404(
         PlanActivity.objects.visible_to(request.user).select_related("initiative"), pk=pk
@@ -353,7 +359,7 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
                 activity=PlanActivity.objects.get(pk=activity.pk),
                 changes=form.cleaned_data,
                 version=form.cleaned_data["version"],
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
             )
         except services.StaleVersionError:
             # Show the saved version; the template says the user's changes were not saved.
@@ -380,9 +386,9 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_print(request: HttpRequest) -> HttpResponse:
+def plan_print(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Order the status overview as a PDF for the steering group (the PPR leader)."""
     plan = _plan(request)
     _require(request, "reports.print_plan")
-    document = services.print_plan(plan=plan, by=request.user)  # type: ignore[arg-type]
+    document = services.print_plan(plan=plan, by=request.user)
     return redirect("documents:document-status", pk=document.pk)

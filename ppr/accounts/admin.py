@@ -25,6 +25,7 @@ from ppr.audit.admin import ADMIN_PURPOSE, AuditedAdminMixin, RetireNotDeleteMix
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 from ppr.forms import ModelForm
+from ppr.http import signed_in_user
 
 from . import services
 from .models import Membership, User
@@ -40,7 +41,8 @@ class MembershipForm(ModelForm):
         self.proposer = proposer
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         user_id = self.instance.user_id or getattr(cleaned.get("user"), "pk", None)
         if self.proposer is not None and user_id == self.proposer.pk and self.has_changed():
             raise ValidationError("Du kan ikke give dig selv en rolle.", code="self_grant")
@@ -156,7 +158,7 @@ class UserAdmin(RetireNotDeleteMixin, AuditedAdminMixin, BaseUserAdmin):
         if "email" in changed and old_email and obj.pk != request.user.pk:
             # Another address is another person until a PPR leader says otherwise: the
             # password link would go to the new address.
-            services.resubmit_memberships(obj, by=request.user, old_email=old_email)
+            services.resubmit_memberships(obj, by=signed_in_user(request), old_email=old_email)
 
     def response_add(self, request: HttpRequest, obj: User, post_url_continue: Any = None) -> Any:
         # After the memberships are saved too: the new user chooses his own password.
@@ -181,10 +183,10 @@ class UserAdmin(RetireNotDeleteMixin, AuditedAdminMixin, BaseUserAdmin):
                 institution=membership.institution,
                 district=membership.district,
                 team=membership.team,
-                by=request.user,
+                by=signed_in_user(request),
             )
         for membership, fields in formset.changed_objects:
-            services.change_membership(membership, changed=set(fields), by=request.user)
+            services.change_membership(membership, changed=set(fields), by=signed_in_user(request))
         if change and formset.deleted_objects:
             self._end_sessions(request, user, "medlemskab fjernet")
 
@@ -221,7 +223,7 @@ class UserAdmin(RetireNotDeleteMixin, AuditedAdminMixin, BaseUserAdmin):
         count = 0
         for user in queryset:
             try:
-                services.request_second_factor_removal(user=user, by=request.user)
+                services.request_second_factor_removal(user=user, by=signed_in_user(request))
             except ValidationError as error:
                 messages.error(request, error.messages[0])
                 continue
@@ -246,7 +248,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
     fields = ["owner", "type", "created", "last_used"]
-    readonly_fields = fields
+    readonly_fields = ["owner", "type", "created", "last_used"]
 
     @admin.display(description="Bruger", ordering="user__email")
     def owner(self, obj: Authenticator) -> Any:

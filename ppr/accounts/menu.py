@@ -1,13 +1,13 @@
 """The accounts app's main-menu entry, under Administration: Rettigheder, for the PPR leader."""
 
-from django.http import HttpRequest
 from django.urls import reverse
 
 from ppr import menu
+from ppr.http import AuthenticatedHttpRequest
 
 
 @menu.register(81)
-def rights_entries(request: HttpRequest) -> list[menu.MenuEntry]:
+def rights_entries(request: AuthenticatedHttpRequest) -> list[menu.MenuEntry]:
     if not request.user.has_perm("rights.manage"):
         return []
     app, _name = menu.route(request)

@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from ppr.http import HtmxHttpRequest
+
 Handler = Callable[[HttpRequest], HttpResponse]
 
 LOGIN_AT = "ppr_login_at"
@@ -36,7 +38,7 @@ class SessionLimitsMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = time.time()
             session = request.session
@@ -79,7 +81,7 @@ class RequireMfaMiddleware:
             settings.PPR_MFA_REQUIRED
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and user.requires_mfa  # type: ignore[union-attr]
+            and user.requires_mfa
             and not is_mfa_enabled(user)
         ):
             messages.warning(

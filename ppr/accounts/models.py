@@ -2,6 +2,7 @@
 
 import secrets
 from functools import cached_property
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -63,9 +64,9 @@ class User(AbstractUser):
     session_stamp = models.CharField(max_length=32, default="", blank=True, editable=False)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]  # e-mail login: not AbstractUser's username manager
 
     class Meta:
         verbose_name = "bruger"

@@ -2,21 +2,21 @@
 his roles wait for a PPR leader; a PPR leader also sees what waits for his approval."""
 
 from django.db.models import prefetch_related_objects
-from django.http import HttpRequest
 
+from ppr.http import AuthenticatedHttpRequest
 from ppr.overview import Panel, register
 
 from .models import Membership, SecondFactorRemoval
 
 
 @register(order=0)
-def my_roles(request: HttpRequest) -> Panel | None:
+def my_roles(request: AuthenticatedHttpRequest) -> Panel | None:
     user = request.user
-    memberships = user.active_memberships  # type: ignore[union-attr]
-    pending = list(user.memberships.pending())  # type: ignore[union-attr]
+    memberships = user.active_memberships
+    pending = list(user.memberships.pending())
     prefetch_related_objects([*memberships, *pending], "institution", "district", "team")
     to_decide = 0
-    if user.is_ppr_leader:  # type: ignore[union-attr]
+    if user.is_ppr_leader:
         to_decide = (
             Membership.objects.pending().filter(user__is_active=True).exclude(user=user).count()
             + SecondFactorRemoval.objects.filter(decided_at__isnull=True).count()

@@ -14,6 +14,7 @@ from ppr import overview
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 from ppr.deadlines import calendar
+from ppr.http import AuthenticatedHttpRequest
 from ppr.tables import paginate
 
 from . import services
@@ -23,14 +24,14 @@ from .tables import GrantTable, ProposalTable
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mit overblik: the start page, made of the panels that apply to this user."""
     return render(request, "accounts/home.html", {"panels": overview.panels_for(request)})
 
 
 @login_required
 @require_POST
-def keep_alive(request: HttpRequest) -> HttpResponse:
+def keep_alive(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The idle-timeout warning's "Forbliv logget ind": the session's idle time starts again."""
     note_activity(request)
     return HttpResponse(status=204)
@@ -38,10 +39,10 @@ def keep_alive(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def logout_everywhere(request: HttpRequest) -> HttpResponse:
+def logout_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     record(request, AuditAction.LOGOUT, purpose="log ud alle steder")
-    user.end_all_sessions()  # type: ignore[union-attr]
+    user.end_all_sessions()
     logout(request)
     messages.success(request, "Du er logget ud på alle enheder.")
     return redirect(settings.LOGIN_URL)
@@ -72,20 +73,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     from allauth.mfa.utils import is_mfa_enabled
 
     return render(request, "accounts/settings.html", {"mfa_enabled": is_mfa_enabled(request.user)})
 
 
-def _rights_manager(request: HttpRequest) -> None:
+def _rights_manager(request: AuthenticatedHttpRequest) -> None:
     if not request.user.has_perm("rights.manage"):
         raise PermissionDenied
 
 
 @login_required
 @require_GET
-def rights(request: HttpRequest) -> HttpResponse:
+def rights(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Rettigheder: who holds which role, what waits for approval, and the monthly review."""
     _rights_manager(request)
     with_people = Membership.objects.select_related(
@@ -124,7 +125,7 @@ def _decide(request: HttpRequest, action: Callable[[], object], done: str) -> Ht
 
 @login_required
 @require_POST
-def membership_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _rights_manager(request)
     membership = get_object_or_404(Membership.objects.pending(), pk=pk)
     return _decide(
@@ -136,7 +137,7 @@ def membership_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_refuse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _rights_manager(request)
     membership = get_object_or_404(Membership.objects.pending(), pk=pk)
     return _decide(
@@ -148,7 +149,7 @@ def membership_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _rights_manager(request)
     membership = get_object_or_404(Membership.objects.in_force(), pk=pk)
     return _decide(
@@ -160,7 +161,7 @@ def membership_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def second_factor_decide(request: HttpRequest, pk: int, approve: bool) -> HttpResponse:
+def second_factor_decide(request: AuthenticatedHttpRequest, pk: int, approve: bool) -> HttpResponse:
     _rights_manager(request)
     removal = get_object_or_404(SecondFactorRemoval.objects.filter(decided_at__isnull=True), pk=pk)
     return _decide(
@@ -174,7 +175,7 @@ def second_factor_decide(request: HttpRequest, pk: int, approve: bool) -> HttpRe
 
 @login_required
 @require_POST
-def review_confirm(request: HttpRequest) -> HttpResponse:
+def review_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     _rights_manager(request)
     return _decide(
         request,

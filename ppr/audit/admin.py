@@ -5,8 +5,9 @@ No model is registered here: the PPR leader reads the log in the application, an
 administrator does not read it at all.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
@@ -15,12 +16,18 @@ from .services import record
 
 ADMIN_PURPOSE = "administration"
 
+# The mixins below extend a ModelAdmin; type-checked as one, plain classes at run time.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
-class AuditedAdminMixin:
+
+class AuditedAdminMixin(_ModelAdmin):
     """Logs every create, update and delete done through this ModelAdmin, with the changed fields."""
 
-    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
         changed = ", ".join(getattr(form, "changed_data", []) or [])
         record(
             request,
@@ -31,12 +38,12 @@ class AuditedAdminMixin:
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         record(request, AuditAction.DELETE, obj=obj, purpose=ADMIN_PURPOSE)
-        super().delete_model(request, obj)  # type: ignore[misc]
+        super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         for obj in queryset:
             record(request, AuditAction.DELETE, obj=obj, purpose=ADMIN_PURPOSE)
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        super().delete_queryset(request, queryset)
 
 
 #: Apps whose rows the admin's delete page may list: the organisation and its users.
@@ -71,7 +78,7 @@ def holds_case_content(model: type[Model], rows: QuerySet[Any], depth: int = 3) 
     return False
 
 
-class RetireNotDeleteMixin:
+class RetireNotDeleteMixin(_ModelAdmin):
     """Rows that case content hangs on (an institution with children, a user who wrote a
     journal) are retired, never deleted: the delete page would list that content by name and
     the delete would take it along. Only an unused row can be deleted, one at a time (the bulk
@@ -82,4 +89,4 @@ class RetireNotDeleteMixin:
             type(obj), type(obj)._default_manager.filter(pk=obj.pk)
         ):
             return False
-        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return super().has_delete_permission(request, obj)

@@ -42,9 +42,11 @@ def object_labels(events: Iterable[AuditEvent]) -> dict[Key, str]:
             wanted[event.object_type].add(int(event.object_id))
     for object_type, ids in wanted.items():
         model = _model(object_type)
-        records = model._default_manager.filter(pk__in=ids)  # type: ignore[union-attr]
+        if model is None:  # not reached: only known models' ids are wanted
+            continue
+        records = model._default_manager.filter(pk__in=ids)
         if related := getattr(model, "audit_label_related", ()):
             records = records.select_related(*related)
         for obj in records:
-            labels[(object_type, str(obj.pk))] = obj.audit_label  # type: ignore[attr-defined]
+            labels[(object_type, str(obj.pk))] = obj.audit_label  # type: ignore[attr-defined]  # hasattr(model, "audit_label") above
     return labels

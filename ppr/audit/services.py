@@ -1,6 +1,7 @@
 """Writing and purging the audit log. Every audited read goes through ``record``."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
@@ -13,6 +14,11 @@ from ppr.client_ip import client_ip
 
 from .middleware import current_request_id
 from .models import AuditAction, AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ppr.accounts.models import User
 
 
 def _clean(text: str, length: int) -> str:
@@ -29,11 +35,11 @@ def record(
     term: str = "",
     purpose: str = "",
     institution_id: int | None = None,
-    user: object | None = None,
+    user: "User | AnonymousUser | None" = None,
 ) -> AuditEvent:
     """Append one audit row. Pass the request when there is one; tasks pass ``user``."""
     actor = user if user is not None else (request.user if request is not None else None)
-    if actor is not None and not getattr(actor, "is_authenticated", False):
+    if actor is not None and not actor.is_authenticated:
         actor = None
     return AuditEvent.objects.create(
         actor=actor,
@@ -54,7 +60,7 @@ def record(
 PURGE_FLAG = "ppr.audit_purge"
 
 
-def purge_expired(*, now: timezone.datetime | None = None) -> int:
+def purge_expired(*, now: datetime | None = None) -> int:
     """Delete audit rows older than the retention period; the only path allowed to delete."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
     with transaction.atomic():

@@ -6,10 +6,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from ppr.http import AuthenticatedHttpRequest
 from ppr.tables import paginate
 
 from .filters import AuditEventFilter
@@ -23,7 +24,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @login_required
 @require_GET
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search the audit log. The search itself is logged, with its criteria."""
     if not request.user.has_perm("audit.read_log"):
         raise PermissionDenied
@@ -45,8 +46,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("sort", "-at") not in ("at", "-at"):
         # Only the time is sortable; anything else (e.g. "sort=." from a crafted URL, which
         # django-tables2 answers with a DeprecationWarning) falls back to the newest first.
-        request.GET = request.GET.copy()
-        del request.GET["sort"]
+        query = request.GET.copy()
+        del query["sort"]
+        request.GET = query  # type: ignore[assignment]  # the stubs say request.GET is immutable
     paginate(request, table)
     context = {
         "filter": filterset,
@@ -64,7 +66,7 @@ def _csv_cell(value: str) -> str:
 
 @login_required
 @require_GET
-def child_export(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_export(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     """GDPR art. 15: the child's access log as CSV for the family, without employee names."""
     if not request.user.has_perm("audit.export_child_log"):
         raise PermissionDenied

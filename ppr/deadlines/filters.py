@@ -1,7 +1,10 @@
 """Filtering deadlines: the user's own list and the PPR leader's overview."""
 
+from typing import Any
+
 import django_filters
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 
 from ppr.organisation.models import District
 
@@ -27,10 +30,10 @@ class DeadlineFilter(django_filters.FilterSet):
         model = Deadline
         fields: list[str] = []
 
-    def __init__(self, data: object = None, *args: object, **kwargs: object) -> None:
-        data = data.copy() if data is not None else {}  # type: ignore[attr-defined]
-        data.setdefault("status", ACTIVE)  # type: ignore[union-attr]
-        super().__init__(data, *args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
+        values: QueryDict | dict[str, Any] = data.copy() if data is not None else {}
+        values.setdefault("status", ACTIVE)
+        super().__init__(values, *args, **kwargs)
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", "form-select")
 
@@ -55,7 +58,7 @@ class AllDeadlinesFilter(DeadlineFilter):
     ansvarlig = django_filters.ModelChoiceFilter(
         field_name="responsible",
         label="Ansvarlig",
-        queryset=lambda request: ppr_staff(),
+        queryset=lambda request: ppr_staff(),  # type: ignore[arg-type]  # a callable of the request: the stubs know only a QuerySet
         empty_label="Alle",
         null_label="Ingen ansvarlig",
     )

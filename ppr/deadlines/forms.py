@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import QuerySet
 
 from ppr.accounts.models import PPR_ROLES, User
 from ppr.forms import Form, ModelForm
@@ -10,7 +11,7 @@ from ppr.organisation.models import Municipality
 from .services import DEADLINE_DEFAULT_FIELDS
 
 
-def ppr_staff() -> "forms.models.QuerySet[User]":
+def ppr_staff() -> QuerySet[User]:
     return (
         User.objects.filter(
             is_active=True, memberships__active=True, memberships__role__in=list(PPR_ROLES)

@@ -1,13 +1,13 @@
 """The deadlines app's main-menu entries, under Frister: one's own, and all for the PPR leader."""
 
-from django.http import HttpRequest
 from django.urls import reverse
 
 from ppr import menu
+from ppr.http import AuthenticatedHttpRequest
 
 
 @menu.register(40)
-def deadline_entries(request: HttpRequest) -> list[menu.MenuEntry]:
+def deadline_entries(request: AuthenticatedHttpRequest) -> list[menu.MenuEntry]:
     app, name = menu.route(request)
     here = name if app == "deadlines" else None
     entries = [

@@ -41,7 +41,7 @@ class DeadlineState(models.TextChoices):
 OUTSTANDING_STATES = (DeadlineState.OPEN, DeadlineState.OVERDUE)
 
 
-class DeadlineQuerySet(VisibleQuerySet):
+class DeadlineQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """The PPR leader sees every deadline; a secretary also the unassigned ones; others their own."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -188,7 +188,7 @@ class ReminderState(models.TextChoices):
     SKIPPED = "skipped", "Ikke sendt (frist lukket)"
 
 
-class ReminderQuerySet(VisibleQuerySet):
+class ReminderQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Only the PPR leader looks at the outbox (failed e-mails)."""
         if getattr(user, "is_authenticated", False) and user.is_active and user.is_ppr_leader:
@@ -233,7 +233,7 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()}: {self.deadline.title}"
 
 
-class NotificationQuerySet(VisibleQuerySet):
+class NotificationQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """A user sees only their own notifications."""
         if not getattr(user, "is_authenticated", False) or not user.is_active:

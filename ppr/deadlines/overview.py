@@ -1,7 +1,6 @@
 """Start-page panel: the user's open deadlines (overdue first) and unread notifications."""
 
-from django.http import HttpRequest
-
+from ppr.http import AuthenticatedHttpRequest
 from ppr.overview import Panel, register
 
 from .models import Deadline, Notification, Reminder, ReminderState
@@ -10,7 +9,7 @@ PANEL_ROWS = 8
 
 
 @register(order=20)
-def my_deadlines(request: HttpRequest) -> Panel | None:
+def my_deadlines(request: AuthenticatedHttpRequest) -> Panel | None:
     user = request.user
     deadlines = list(Deadline.objects.mine(user).outstanding().overdue_first()[: PANEL_ROWS + 1])
     context: dict[str, object] = {
@@ -19,7 +18,7 @@ def my_deadlines(request: HttpRequest) -> Panel | None:
         "overdue": sum(1 for d in deadlines if d.is_overdue),
         "unread": Notification.objects.visible_to(user).unread().count(),
     }
-    if user.is_ppr_leader:  # type: ignore[union-attr]
+    if user.is_ppr_leader:
         context["failed_reminders"] = (
             Reminder.objects.visible_to(user).filter(state=ReminderState.FAILED).count()
         )

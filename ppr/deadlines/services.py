@@ -17,6 +17,7 @@ import logging
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -24,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import Combinable
 from django.urls import reverse
 from django.utils import timezone
 
@@ -320,7 +322,7 @@ def notify(*, recipients: Iterable[User], message: str, link: str = "", email: b
 
     for notification in created:
         if notification.recipient.email and notification.pk:
-            transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+            transaction.on_commit(partial(send_notification_email.delay, notification.pk))
 
 
 def email_notification(notification_id: int) -> bool:
@@ -372,7 +374,7 @@ def create_due_reminders(*, today: date | None = None) -> tuple[int, int]:
         state=DeadlineState.OVERDUE
     )
 
-    def missing(kind: str) -> Exists:
+    def missing(kind: str) -> Combinable:
         return ~Exists(Reminder.objects.filter(deadline=OuterRef("pk"), kind=kind))
 
     near_ids = list(

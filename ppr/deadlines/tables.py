@@ -23,7 +23,7 @@ class DeadlineTable(tables.Table):
 
     class Meta:
         model = Deadline
-        fields = ("due", "title", "kind", "link", "state", "done")
+        fields: tuple[str, ...] = ("due", "title", "kind", "link", "state", "done")
         empty_text = "Ingen frister matcher."
         attrs = {"id": "deadline-table"}
         row_attrs = {"class": _row_class}

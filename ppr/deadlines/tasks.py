@@ -1,8 +1,9 @@
 """Celery tasks for deadlines: thin wrappers around services, ids as arguments, idempotent."""
 
 import logging
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from . import services
 
@@ -25,9 +26,9 @@ def reap_stale_claims() -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=services.REMINDER_MAX_ATTEMPTS - 1)
-def send_reminder(self, reminder_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+def send_reminder(self: Task[Any, Any], reminder_id: int) -> str:
     """Deliver one reminder; retried with back-off while its e-mail fails."""
-    outcome = services.deliver_reminder(reminder_id, max_attempts=self.max_retries + 1)
+    outcome = services.deliver_reminder(reminder_id, max_attempts=services.REMINDER_MAX_ATTEMPTS)
     if outcome == services.Delivery.RETRY:
         if self.request.is_eager:
             # No broker to delay a retry on (demo, tests): the claim stays, and the reaper
@@ -38,7 +39,7 @@ def send_reminder(self, reminder_id: int) -> str:  # noqa: ANN001 - Celery's bou
 
 
 @shared_task(bind=True, acks_late=True, max_retries=4)
-def send_notification_email(self, notification_id: int) -> bool:  # noqa: ANN001
+def send_notification_email(self: Task[Any, Any], notification_id: int) -> bool:
     """E-mail one in-app notification (once); retried with back-off on transport errors."""
     try:
         return services.email_notification(notification_id)

@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ppr.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from ppr.organisation.models import Municipality
 from ppr.tables import paginate
 
@@ -23,14 +24,14 @@ from .tables import AllDeadlinesTable, DeadlineTable, FailedReminderTable
 PER_PAGE = 25
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
+def _page(request: HtmxHttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
     """The whole page, or only its results fragment for an htmx request (same data either way)."""
     return render(request, f"{template}#results" if request.htmx else template, context)
 
 
 @login_required
 @require_GET
-def deadline_list(request: HttpRequest) -> HttpResponse:
+def deadline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mine frister: the user's own deadlines, overdue first."""
     queryset = Deadline.objects.mine(request.user).select_related("content_type").overdue_first()
     filterset = DeadlineFilter(request.GET, queryset=queryset)
@@ -45,7 +46,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def deadline_overview(request: HttpRequest) -> HttpResponse:
+def deadline_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The PPR leader's overview of every deadline, filterable by person, kind and district."""
     if not request.user.has_perm("deadlines.view_all_deadlines"):
         raise PermissionDenied
@@ -76,7 +77,7 @@ def deadline_overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deadline_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def deadline_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PPR leader gives a deadline to another person (who must have access to its subject)."""
     deadline = get_object_or_404(
         Deadline.objects.visible_to(request.user).select_related("responsible", "content_type"),
@@ -117,7 +118,7 @@ def deadline_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deadline_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def deadline_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark a follow-up deadline as done ("udført"): a confirmation page, then a POST."""
     deadline = get_object_or_404(
         Deadline.objects.visible_to(request.user).select_related("responsible", "content_type"),
@@ -151,7 +152,7 @@ def deadline_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def deadline_settings(request: HttpRequest) -> HttpResponse:
+def deadline_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The PPR leader sets the municipality's default deadlines and reminder lead time."""
     if not request.user.has_perm("deadlines.change_deadline_defaults"):
         raise PermissionDenied
@@ -178,7 +179,7 @@ def deadline_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def failed_reminder_list(request: HttpRequest) -> HttpResponse:
+def failed_reminder_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Reminders whose e-mail could not be sent after the last retry."""
     if not request.user.has_perm("deadlines.view_failed_reminders"):
         raise PermissionDenied
@@ -204,7 +205,7 @@ def failed_reminder_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's notifications, newest first, the unread ones marked new. Showing the list
     reads nothing: a notification is read when its target is opened or it is marked read."""
     page = Paginator(Notification.objects.visible_to(request.user), PER_PAGE).get_page(
@@ -224,7 +225,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Open what the notification is about (the list's and the e-mail's link): marks it read."""
     notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
     services.mark_notifications_read(user=request.user, ids=[notification.pk])
@@ -237,7 +238,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read without opening it; back to the same page of the list."""
     notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
     services.mark_notifications_read(user=request.user, ids=[notification.pk])
@@ -248,7 +249,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def notification_count(request: HttpRequest) -> HttpResponse:
+def notification_count(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The bell's count; polled with X-PPR-Poll so it does not keep the session alive."""
     count = Notification.objects.visible_to(request.user).unread().count()
     response = render(request, "deadlines/_bell_count.html", {"unread": count})
@@ -258,7 +259,7 @@ def notification_count(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark every notification of the user read."""
     services.mark_notifications_read(user=request.user)
     messages.success(request, "Alle notifikationer er markeret som læst.")

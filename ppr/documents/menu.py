@@ -1,14 +1,14 @@
 """The documents app's main-menu entry, under Sager: for the roles that print PPVs and notater."""
 
-from django.http import HttpRequest
 from django.urls import reverse
 
 from ppr import menu
 from ppr.documents import services
+from ppr.http import AuthenticatedHttpRequest
 
 
 @menu.register(15)
-def document_entries(request: HttpRequest) -> list[menu.MenuEntry]:
+def document_entries(request: AuthenticatedHttpRequest) -> list[menu.MenuEntry]:
     if not services.may_list_documents(request.user):
         return []
     app, _name = menu.route(request)

@@ -42,7 +42,7 @@ def subject_allows(subject: object, user: Any) -> bool:
     return can_download(user) is True
 
 
-class DocumentQuerySet(VisibleQuerySet):
+class DocumentQuerySet[M: models.Model](VisibleQuerySet[M]):
     def for_subject(self, subject: models.Model) -> Self:
         """The documents rendered for one domain object (e.g. one PPV), newest version first."""
         return self.filter(

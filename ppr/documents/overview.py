@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from django.http import HttpRequest
 from django.utils import timezone
 
 from ppr.accounts.models import Role
+from ppr.http import AuthenticatedHttpRequest
 from ppr.overview import Panel, register
 
 from . import services
@@ -16,10 +16,10 @@ NEW_FOR = timedelta(days=30)
 
 
 @register(order=13)
-def new_documents(request: HttpRequest) -> Panel | None:
+def new_documents(request: AuthenticatedHttpRequest) -> Panel | None:
     """For institution leaders: final PPVs and notater about their children, newest first."""
     user = request.user
-    if not user.is_authenticated or not user.institution_ids(Role.INSTITUTION_LEADER):  # type: ignore[union-attr]
+    if not user.is_authenticated or not user.institution_ids(Role.INSTITUTION_LEADER):
         return None
     recent = services.listed_documents(user).filter(created_at__gte=timezone.now() - NEW_FOR)
     rows = list(recent[: PANEL_ROWS + 1])

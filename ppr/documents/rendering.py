@@ -59,7 +59,7 @@ class UnsafeResourceError(Exception):
     """A template asked for a resource outside the project's static files."""
 
 
-class StaticOnlyFetcher(URLFetcher):
+class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """A WeasyPrint URL fetcher that serves only the project's own static files."""
 
     def __init__(self) -> None:

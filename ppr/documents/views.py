@@ -15,10 +15,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.http import AuthenticatedHttpRequest
 from ppr.tables import paginate
 
 from . import services
@@ -26,16 +26,11 @@ from .filters import DocumentFilter
 from .models import Document
 from .tables import DocumentTable
 
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
 #: htmx stops polling when a poll is answered with this status (and still swaps the content).
 STOP_POLLING = 286
 
 
-def _document_or_404(request: HttpRequest, pk: int) -> Document:
+def _document_or_404(request: AuthenticatedHttpRequest, pk: int) -> Document:
     document = get_object_or_404(Document.objects.select_related("content_type"), pk=pk)
     if not document.allows(request.user):
         raise Http404
@@ -60,7 +55,7 @@ PER_PAGE = 25
 @login_required
 @never_cache
 @require_GET
-def document_list(request: HtmxHttpRequest) -> HttpResponse:
+def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Dokumenter": final PPVs and notater the user may print; filtered, paged; audited as a
     search (the list names children). Roles that never print get 403."""
     if not services.may_list_documents(request.user):
@@ -80,7 +75,7 @@ def document_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def document_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Whether a PDF is ready: a page without JavaScript, the status fragment for htmx polls."""
     document = _document_or_404(request, pk)
     context = {"document": document}
@@ -92,7 +87,7 @@ def document_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+def document_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The stored PDF as an attachment, after the subject's access check; audited."""
     document = get_object_or_404(Document.objects.select_related("content_type"), pk=pk)
     if not document.allows(request.user):
@@ -114,7 +109,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def document_retry(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+def document_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """ "Prøv igen" after a failed render; only the person who ordered the document may."""
     document = _document_or_404(request, pk)
     if document.created_by_id != request.user.pk:

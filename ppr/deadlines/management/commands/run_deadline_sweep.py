@@ -1,8 +1,9 @@
 """Run the deadline sweep once: for cron-style operation and for the demo."""
 
 from datetime import timedelta
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from ppr.deadlines import services
 
@@ -10,7 +11,7 @@ from ppr.deadlines import services
 class Command(BaseCommand):
     help = "Marker overskredne frister, opret påmindelser og send dem (én gang)."
 
-    def add_arguments(self, parser):  # noqa: ANN001, ANN201
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--reap",
             action="store_true",
@@ -24,10 +25,10 @@ class Command(BaseCommand):
             help="Hvor gammel en påmindelse under afsendelse skal være, før den sættes i kø igen.",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         requeued = 0
         if options["reap"]:
-            older_than = timedelta(seconds=int(options["reap_after"]))  # type: ignore[call-overload]
+            older_than = timedelta(seconds=int(options["reap_after"]))
             while batch := services.requeue_stale_claims(older_than=older_than):
                 requeued += len(batch)
                 if older_than.total_seconds() <= 0:

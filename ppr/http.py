@@ -1,0 +1,43 @@
+"""Typed requests for views: what the middleware has put on a request by the time a view runs.
+
+Annotate a view's ``request`` with the narrowest type that holds: every request passes
+django-htmx's ``HtmxMiddleware`` (``request.htmx``); a view behind ``login_required`` (or a
+decorator that implies it) sees a signed-in ``User``, never ``AnonymousUser``.
+"""
+
+from typing import TypeGuard
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+from ppr.accounts.models import User
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request through django-htmx's middleware."""
+
+    htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
+    """A request of a signed-in user (behind ``login_required``)."""
+
+    user: User
+
+
+def is_signed_in(request: HttpRequest) -> TypeGuard[AuthenticatedHttpRequest]:
+    """Has a user signed in on this request? (A request that never reached the authentication
+    middleware, e.g. one answered early, has no user at all.)"""
+    user = getattr(request, "user", None)
+    return user is not None and bool(user.is_authenticated)
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The user of a request that a login check has passed, where the signature cannot say so
+    (a ``ModelAdmin`` method: the admin site lets only active staff in). Refuses an anonymous
+    request rather than trusting the caller."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
