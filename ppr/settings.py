@@ -164,6 +164,7 @@ TEMPLATES = [
                 "ppr.context_processors.ppr",
             ],
             "builtins": ["django.templatetags.i18n"],
+            "libraries": {"ppr_tables": "ppr.tables"},
         },
     }
 ]

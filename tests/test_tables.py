@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from cases.models import Case
-from ppr.tables import paginate, pk_url
+from ppr.tables import TABLES2_CHECKED, TABLES2_INSTALLED, paginate, pk_url
 from tests.cases.case_fixtures import make_case
 
 
@@ -49,6 +49,13 @@ def body(table: tables.Table) -> str:
     rows = html[html.index("<tbody") : html.index("</tbody>")]
     rows = rows[rows.index(">") + 1 :]
     return re.sub(r"\s+>", ">", re.sub(r">\s+<", "><", rows)).strip()
+
+
+def test_django_tables2_is_the_version_the_table_body_was_checked_against() -> None:
+    """{% table_body %} (ppr.tables.ColumnCells) reads django-tables2 internals that may change
+    in any release: an upgrade fails here until ColumnCells is checked against the new
+    BoundRow._get_and_render_with and TABLES2_CHECKED is moved (bench/NOTES.md, issue 20)."""
+    assert TABLES2_INSTALLED == TABLES2_CHECKED
 
 
 def test_cells_come_from_render_methods_and_defaults_and_are_escaped() -> None:

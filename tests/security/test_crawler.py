@@ -24,6 +24,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.test import Client, RequestFactory, TestCase, override_settings
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from cases.models import Case, Child, ChildQuerySet, Guardian
 from demo.management.commands.seed_demo import seed_demo
@@ -32,6 +33,7 @@ from ppr.accounts import services
 from ppr.accounts.models import Role, User
 from ppr.celery import app as celery_app
 from ppr.organisation.models import Institution
+from ppr.tables import ColumnCells
 from tests.crawl import Page, crawl
 
 ALLOWED_STATUSES = {200, 301, 302, 303, 304, 307, 308, 403, 404, 405}
@@ -279,6 +281,48 @@ def test_the_crawl_catches_a_view_that_ignores_the_scope(
     client.force_login(user)
     found = leaks(crawl(client), demo_children, scope)
     assert sum("out-of-scope child" in line for line in found) >= 10, found
+
+
+# --- Table cells (ppr/tables.py) -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "email",
+    [
+        "leder@ppr.nordvig.dk",
+        "psykolog@ppr.nordvig.dk",
+        "sekretaer@ppr.nordvig.dk",
+        "skoleleder.vestervang@nordvig.dk",
+    ],
+)
+def test_every_table_cell_in_the_demo_is_the_one_django_tables2_renders(
+    email: str, demo: DemoOrganisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``{% table_body %}`` works out per column what django-tables2 works out per cell; on every
+    table the crawl reaches, each cell must still be what ``BoundRow.get_cell`` gives."""
+    cells: list[str] = []
+    different: list[str] = []
+    ours = ColumnCells.cell
+
+    def compared(self: ColumnCells, row: Any) -> Any:
+        cell = ours(self, row)
+        theirs = row.get_cell(self.column.name)
+        where = f"{type(self.table).__name__}.{self.column.name}"
+        cells.append(where)
+        if str(cell) != str(theirs) or isinstance(cell, SafeString) != isinstance(
+            theirs, SafeString
+        ):
+            different.append(f"{where}: {cell!r} != {theirs!r}")
+        return cell
+
+    monkeypatch.setattr(ColumnCells, "cell", compared)
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    crawl(client)
+
+    assert different == []
+    assert len(set(cells)) >= 10  # columns of several tables were compared
 
 
 # --- The administrator's /admin/ and a freshly granted, unapproved user ----------------------
