@@ -15,6 +15,7 @@ from django.urls import reverse
 from cases.models import Case, Child, RulerColour, RulerRating
 from ppr import text_limits
 from ppr.accounts.models import Role
+from ppr.audit.audited import Audited
 from ppr.organisation.models import District, Institution, Team
 from ppr.text_limits import limited_text
 
@@ -152,7 +153,7 @@ class CourseOutcome(models.TextChoices):
     DISCONTINUED = "afbrudt", "Afbrudt"
 
 
-class Course(models.Model):
+class Course(Audited, models.Model):
     """A forløb: one run of a catalogue intervention, for one child (on the child's case) or for
     a group (hold) of enrolled children."""
 
@@ -290,14 +291,8 @@ class Course(models.Model):
     def level(self) -> str:
         return self.intervention.level
 
-    @property
-    def audit_child_id(self) -> int | None:
-        # A group course is about many children; each participant's read is not one child's.
-        return self.case.child_id if self.case_id else None
-
-    @property
-    def audit_institution_id(self) -> int | None:
-        return self.institution_id
+    audit_child = "case.child_id"
+    audit_institution = "institution_id"
 
     @property
     def deadline_district_id(self) -> int | None:
@@ -312,7 +307,7 @@ class Course(models.Model):
         return bool(can_manage_course(user, self))
 
 
-class CourseParticipant(models.Model):
+class CourseParticipant(Audited, models.Model):
     """A child enrolled on a course. Removal is recorded, never deleted: attendance stays."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="participants")
@@ -364,13 +359,8 @@ class CourseParticipant(models.Model):
     def is_active(self) -> bool:
         return self.removed_on is None
 
-    @property
-    def audit_child_id(self) -> int:
-        return self.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.child.institution_id
+    audit_child = "child_id"
+    audit_institution = "child.institution_id"
 
 
 class CourseGoal(models.Model):
@@ -457,7 +447,7 @@ class FollowUpStatus(models.TextChoices):
     CANCELLED = "aflyst", "Aflyst"
 
 
-class FollowUp(models.Model):
+class FollowUp(Audited, models.Model):
     """Opfølgning (pejlemærke 3): a planned date with a deadline; when held, a note, each goal's
     status and Børnelineal ratings (context follow-up) so the case shows before and after."""
 
@@ -516,13 +506,8 @@ class FollowUp(models.Model):
     def deadline_district_id(self) -> int | None:
         return self.course.deadline_district_id
 
-    @property
-    def audit_child_id(self) -> int | None:
-        return self.course.audit_child_id
-
-    @property
-    def audit_institution_id(self) -> int | None:
-        return self.course.audit_institution_id
+    audit_child = "course.audit_child_id"
+    audit_institution = "course.audit_institution_id"
 
 
 class GoalStatus(models.TextChoices):
@@ -617,7 +602,7 @@ class AbsenceCaseStatus(models.TextChoices):
     CLOSED = "lukket", "Lukket"
 
 
-class AbsenceCase(models.Model):
+class AbsenceCase(Audited, models.Model):
     """Bekymrende fravær for one pupil in one quarter: the school's recorded unlawful absence
     and the procedure steps it has called for."""
 
@@ -708,13 +693,8 @@ class AbsenceCase(models.Model):
     def is_open(self) -> bool:
         return self.status == AbsenceCaseStatus.OPEN
 
-    @property
-    def audit_child_id(self) -> int:
-        return self.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.institution_id
+    audit_child = "child_id"
+    audit_institution = "institution_id"
 
 
 class AbsenceRegistration(models.Model):
@@ -739,7 +719,7 @@ class AbsenceRegistration(models.Model):
         return f"{self.percent} % ({self.recorded_on:%d.%m.%Y})"
 
 
-class AbsenceStepRecord(models.Model):
+class AbsenceStepRecord(Audited, models.Model):
     """A procedure step that applies to an absence case: its deadline, and who did it when."""
 
     absence_case = models.ForeignKey(AbsenceCase, on_delete=models.CASCADE, related_name="steps")
@@ -807,10 +787,5 @@ class AbsenceStepRecord(models.Model):
     def deadline_district_id(self) -> int:
         return self.absence_case.institution.district_id
 
-    @property
-    def audit_child_id(self) -> int:
-        return self.absence_case.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.absence_case.institution_id
+    audit_child = "absence_case.child_id"
+    audit_institution = "absence_case.institution_id"

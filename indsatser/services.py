@@ -16,7 +16,7 @@ from cases.models import Case, CaseStatus, Child, RatingContext, RulerColour, Ru
 from cases.ratings.services import rate_child
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 from ppr.deadlines import calendar
 from ppr.deadlines.models import DeadlineKind
 from ppr.deadlines.services import cancel_deadlines, meet_deadlines, open_deadline
@@ -55,28 +55,6 @@ CATALOGUE_PURPOSE = "indsatsvifte"
 ENROLMENT_CONSENT_SCOPES = ("indstilling",)
 
 
-def _audit(
-    action: AuditAction,
-    obj: Any,
-    by: User,
-    purpose: str,
-    *,
-    child_id: int | None = None,
-    institution_id: int | None = None,
-) -> None:
-    record(
-        None,
-        action,
-        obj=obj,
-        child_id=child_id if child_id is not None else getattr(obj, "audit_child_id", None),
-        institution_id=institution_id
-        if institution_id is not None
-        else getattr(obj, "audit_institution_id", None),
-        purpose=purpose,
-        user=by,
-    )
-
-
 # --- Catalogue -----------------------------------------------------------------------------
 
 
@@ -91,8 +69,11 @@ def save_intervention(
     intervention.full_clean()
     intervention.save()
     intervention.beacons.set(list(beacons))
-    _audit(
-        AuditAction.CREATE if created else AuditAction.UPDATE, intervention, by, CATALOGUE_PURPOSE
+    log_action(
+        intervention,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        by=by,
+        purpose=CATALOGUE_PURPOSE,
     )
     return intervention
 
@@ -109,7 +90,7 @@ def retire_intervention(
     )
     intervention.refresh_from_db()
     if updated:
-        _audit(AuditAction.UPDATE, intervention, by, CATALOGUE_PURPOSE)
+        log_action(intervention, AuditAction.UPDATE, by=by, purpose=CATALOGUE_PURPOSE)
     return intervention
 
 
@@ -123,7 +104,7 @@ def reinstate_intervention(*, intervention: Intervention, by: User) -> Intervent
     )
     intervention.refresh_from_db()
     if updated:
-        _audit(AuditAction.UPDATE, intervention, by, CATALOGUE_PURPOSE)
+        log_action(intervention, AuditAction.UPDATE, by=by, purpose=CATALOGUE_PURPOSE)
     return intervention
 
 
@@ -227,7 +208,7 @@ def start_course(
             )
     for planned_on in sorted(set(follow_up_dates)):
         _plan(course, planned_on, by)
-    _audit(AuditAction.CREATE, course, by, COURSE_PURPOSE)
+    log_action(course, AuditAction.CREATE, by=by, purpose=COURSE_PURPOSE)
     return course
 
 
@@ -269,7 +250,7 @@ def draft_course(
     for order, text in enumerate(t.strip() for t in goals):
         if text:
             CourseGoal.objects.create(course=course, text=text[:500], order=order)
-    _audit(AuditAction.CREATE, course, by, COURSE_PURPOSE)
+    log_action(course, AuditAction.CREATE, by=by, purpose=COURSE_PURPOSE)
     return course
 
 
@@ -286,7 +267,7 @@ def start_drafted_course(*, course: Course, by: User) -> Course:
     if course.ends_on is not None and course.ends_on < course.starts_on:
         course.ends_on = None
     course.save(update_fields=["status", "starts_on", "ends_on"])
-    _audit(AuditAction.UPDATE, course, by, COURSE_PURPOSE)
+    log_action(course, AuditAction.UPDATE, by=by, purpose=COURSE_PURPOSE)
     return course
 
 
@@ -302,7 +283,7 @@ def update_course(*, course: Course, by: User, co_leaders: Sequence[User] | None
     course.save()
     if co_leaders is not None:
         course.co_leaders.set([u for u in co_leaders if u.pk != course.responsible_id])
-    _audit(AuditAction.UPDATE, course, by, COURSE_PURPOSE)
+    log_action(course, AuditAction.UPDATE, by=by, purpose=COURSE_PURPOSE)
     return course
 
 
@@ -363,7 +344,7 @@ def enrol_child(*, course: Course, child: Child, by: User) -> CourseParticipant:
             )
     except IntegrityError:
         return CourseParticipant.objects.get(course=course, child=child, removed_on__isnull=True)
-    _audit(AuditAction.CREATE, participant, by, COURSE_PURPOSE)
+    log_action(participant, AuditAction.CREATE, by=by, purpose=COURSE_PURPOSE)
     return participant
 
 
@@ -385,7 +366,7 @@ def remove_participant(
     )
     participant.refresh_from_db()
     if updated:
-        _audit(AuditAction.UPDATE, participant, by, COURSE_PURPOSE)
+        log_action(participant, AuditAction.UPDATE, by=by, purpose=COURSE_PURPOSE)
     return participant
 
 
@@ -403,7 +384,7 @@ def add_goal(*, course: Course, text: str, by: User) -> CourseGoal:
         course=course, text=text[:500], defaults={"order": order}
     )
     if created:
-        _audit(AuditAction.UPDATE, course, by, COURSE_PURPOSE)
+        log_action(course, AuditAction.UPDATE, by=by, purpose=COURSE_PURPOSE)
     return goal
 
 
@@ -419,7 +400,7 @@ def add_session(*, course: Course, held_on: date, by: User, topic: str = "") -> 
         course=course, held_on=held_on, defaults={"topic": topic.strip()[:200], "created_by": by}
     )
     if created:
-        _audit(AuditAction.UPDATE, course, by, COURSE_PURPOSE)
+        log_action(course, AuditAction.UPDATE, by=by, purpose=COURSE_PURPOSE)
     return session
 
 
@@ -439,7 +420,7 @@ def set_attendance(
     attendance, _ = Attendance.objects.update_or_create(
         session=session, participant=participant, defaults={"present": present, "recorded_by": by}
     )
-    _audit(AuditAction.UPDATE, attendance.participant, by, COURSE_PURPOSE)
+    log_action(attendance.participant, AuditAction.UPDATE, by=by, purpose=COURSE_PURPOSE)
     return attendance
 
 
@@ -459,7 +440,7 @@ def plan_follow_up(*, course: Course, planned_on: date, by: User) -> FollowUp:
         raise PermissionDenied
     ensure_active(course)
     follow_up = _plan(course, planned_on, by)
-    _audit(AuditAction.UPDATE, course, by, COURSE_PURPOSE)
+    log_action(course, AuditAction.UPDATE, by=by, purpose=COURSE_PURPOSE)
     return follow_up
 
 
@@ -545,7 +526,7 @@ def record_follow_up(
     ]
     follow_up.ratings.set(rating_rows)
     meet_deadlines(subject=follow_up, kind=DeadlineKind.OPFOELGNING, by=by)
-    _audit(AuditAction.UPDATE, follow_up, by, COURSE_PURPOSE)
+    log_action(follow_up, AuditAction.UPDATE, by=by, purpose=COURSE_PURPOSE)
     return follow_up
 
 
@@ -574,7 +555,7 @@ def end_course(
         follow_up.status = FollowUpStatus.CANCELLED
         follow_up.save(update_fields=["status"])
         cancel_deadlines(subject=follow_up, kind=DeadlineKind.OPFOELGNING, by=by)
-    _audit(AuditAction.UPDATE, course, by, COURSE_PURPOSE)
+    log_action(course, AuditAction.UPDATE, by=by, purpose=COURSE_PURPOSE)
     return course
 
 
@@ -589,7 +570,9 @@ def save_procedure_step(*, step: AbsenceProcedureStep, by: User) -> AbsenceProce
     created = step.pk is None
     step.full_clean()
     step.save()
-    _audit(AuditAction.CREATE if created else AuditAction.UPDATE, step, by, ABSENCE_PURPOSE)
+    log_action(
+        step, AuditAction.CREATE if created else AuditAction.UPDATE, by=by, purpose=ABSENCE_PURPOSE
+    )
     return step
 
 
@@ -698,7 +681,7 @@ def open_absence_case(
         except IntegrityError:
             existing = AbsenceCase.objects.get(child=child, year=year, quarter=quarter)
         else:
-            _audit(AuditAction.CREATE, existing, by, ABSENCE_PURPOSE)
+            log_action(existing, AuditAction.CREATE, by=by, purpose=ABSENCE_PURPOSE)
     record_absence(absence_case=existing, percent=percent, by=by)
     return existing
 
@@ -721,7 +704,7 @@ def record_absence(
         absence_case=absence_case, percent=percent, recorded_on=calendar.today(), recorded_by=by
     )
     new = _apply_steps(absence_case, by)
-    _audit(AuditAction.UPDATE, absence_case, by, ABSENCE_PURPOSE)
+    log_action(absence_case, AuditAction.UPDATE, by=by, purpose=ABSENCE_PURPOSE)
     return new
 
 
@@ -746,7 +729,7 @@ def complete_absence_step(
     if not updated:
         raise ValidationError("Trinnet er allerede registreret som udført.", code="done")
     meet_deadlines(subject=record_row, kind=DeadlineKind.FRAVAER, by=by)
-    _audit(AuditAction.UPDATE, record_row, by, ABSENCE_PURPOSE)
+    log_action(record_row, AuditAction.UPDATE, by=by, purpose=ABSENCE_PURPOSE)
     return record_row
 
 
@@ -762,7 +745,7 @@ def close_absence_case(*, absence_case: AbsenceCase, by: User) -> AbsenceCase:
     if updated:
         for record_row in absence_case.steps.filter(done_on__isnull=True):
             cancel_deadlines(subject=record_row, kind=DeadlineKind.FRAVAER, by=by)
-        _audit(AuditAction.UPDATE, absence_case, by, ABSENCE_PURPOSE)
+        log_action(absence_case, AuditAction.UPDATE, by=by, purpose=ABSENCE_PURPOSE)
     return absence_case
 
 

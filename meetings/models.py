@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from cases.models import RulerColour
 from ppr import text_limits
+from ppr.audit.audited import Audited
 from ppr.organisation.models import DAYCARE_KINDS, SCHOOL_KINDS, InstitutionKind
 from ppr.text_limits import limited_text
 
@@ -129,7 +130,7 @@ class ForumReferralStatus(models.TextChoices):
     REFERRED = "henvist", "Henvist"
 
 
-class ForumReferral(models.Model):
+class ForumReferral(Audited, models.Model):
     """A TRIO's henvisning: an institution sends a child (or an anonymous case) to one forum."""
 
     #: Nothing else records that the follow-up happened: its deadline is marked done by hand.
@@ -224,13 +225,8 @@ class ForumReferral(models.Model):
             return self.child.name
         return f"Anonym{f': {self.anonymous_description}' if self.anonymous_description else ''}"
 
-    @property
-    def audit_child_id(self) -> int | None:
-        return self.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.institution_id
+    audit_child = "child_id"
+    audit_institution = "institution_id"
 
     @property
     def deadline_link(self) -> str:
@@ -244,7 +240,7 @@ class ForumReferral(models.Model):
         return ForumReferral.objects.visible_to(user).filter(pk=self.pk).exists()
 
 
-class ForumMeeting(models.Model):
+class ForumMeeting(Audited, models.Model):
     """A booked meeting in a forum, e.g. "Indstilling og bistand v/PPR" for one child."""
 
     forum = models.ForeignKey(
@@ -332,13 +328,8 @@ class ForumMeeting(models.Model):
     def calendar_title(self) -> str:
         return f"{self.forum.name} – {self.institution.name}"
 
-    @property
-    def audit_child_id(self) -> int | None:
-        return self.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.institution_id
+    audit_child = "child_id"
+    audit_institution = "institution_id"
 
     @property
     def deadline_link(self) -> str:
@@ -355,7 +346,7 @@ class ForumMeeting(models.Model):
 # --- Koordineringskonferencer ----------------------------------------------------------------
 
 
-class ConferenceSeries(models.Model):
+class ConferenceSeries(Audited, models.Model):
     """The recurring koordineringskonference of one institution, with its standing participants."""
 
     institution = models.ForeignKey(
@@ -409,16 +400,10 @@ class ConferenceSeries(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("meetings:series-detail", kwargs={"pk": self.pk})
 
-    @property
-    def audit_child_id(self) -> None:
-        return None
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.institution_id
+    audit_institution = "institution_id"
 
 
-class ConferenceMeeting(models.Model):
+class ConferenceMeeting(Audited, models.Model):
     """One koordineringskonference: a date, a room, participants and an agenda of opgaver."""
 
     series = models.ForeignKey(
@@ -478,13 +463,7 @@ class ConferenceMeeting(models.Model):
     def calendar_title(self) -> str:
         return self.series.name
 
-    @property
-    def audit_child_id(self) -> None:
-        return None
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.series.institution_id
+    audit_institution = "series.institution_id"
 
     @property
     def deadline_link(self) -> str:
@@ -512,7 +491,7 @@ class Decision(models.TextChoices):
 DECISIONS_WITH_FOLLOW_UP = [d.value for d in Decision if d != Decision.CLOSE]
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Audited, models.Model):
     """An opgave on a conference's agenda: about a named child (with consent) or anonymous."""
 
     #: Nothing else records that the follow-up happened: its deadline is marked done by hand.
@@ -639,13 +618,8 @@ class AgendaItem(models.Model):
     def is_decided(self) -> bool:
         return bool(self.decision)
 
-    @property
-    def audit_child_id(self) -> int | None:
-        return self.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.meeting.series.institution_id
+    audit_child = "child_id"
+    audit_institution = "meeting.series.institution_id"
 
     @property
     def deadline_link(self) -> str:
@@ -667,7 +641,7 @@ class NoteStatus(models.TextChoices):
     FINAL = "endelig", "Endelig"
 
 
-class Note(models.Model):
+class Note(Audited, models.Model):
     """The notat (or referat) of one meeting; once final it is locked, sent and journaled."""
 
     forum_meeting = models.OneToOneField(
@@ -763,13 +737,8 @@ class Note(models.Model):
         ).values_list("child_id", flat=True)
         return sorted({child_id for child_id in ids if child_id is not None})
 
-    @property
-    def audit_child_id(self) -> int | None:
-        return self.forum_meeting.child_id if self.forum_meeting is not None else None
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.institution.pk
+    audit_child = "forum_meeting.child_id"
+    audit_institution = "institution.pk"
 
     @property
     def deadline_link(self) -> str:
@@ -811,7 +780,7 @@ def school_year_of(day: date) -> str:
     return f"{first}/{(first + 1) % 100:02d}"
 
 
-class SchoolHoliday(models.Model):
+class SchoolHoliday(Audited, models.Model):
     """A school holiday (skoleferie) the PPR leader marks, e.g. the summer holiday or Christmas
     week: the year plan of tirsdagsmøder places no meeting in it."""
 
@@ -846,10 +815,6 @@ class SchoolHoliday(models.Model):
     @property
     def school_year(self) -> str:
         return school_year_of(self.starts_on)
-
-    @property
-    def audit_child_id(self) -> None:
-        return None
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on

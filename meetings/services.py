@@ -31,7 +31,7 @@ from indsatser import services as indsats_services
 from indsatser.models import Intervention
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action, record
 from ppr.confirm import can_still_undo
 from ppr.deadlines import calendar
 from ppr.deadlines.models import DeadlineKind
@@ -66,18 +66,6 @@ from .models import (
 PURPOSE_SUPPORT = "supportmodel"
 PURPOSE_CONFERENCE = "koordineringskonference"
 PURPOSE_NOTE = "mødenotat"
-
-
-def _audit(action: AuditAction, obj: Any, *, by: User, purpose: str) -> None:
-    record(
-        None,
-        action,
-        obj=obj,
-        child_id=getattr(obj, "audit_child_id", None),
-        institution_id=getattr(obj, "audit_institution_id", None),
-        purpose=purpose,
-        user=by,
-    )
 
 
 def _local_date(moment: datetime) -> date:
@@ -138,7 +126,7 @@ def save_forum(*, forum: SupportForum, by: User) -> SupportForum:
         raise PermissionDenied
     forum.updated_by = by
     forum.save()
-    _audit(AuditAction.UPDATE, forum, by=by, purpose=PURPOSE_SUPPORT)
+    log_action(forum, AuditAction.UPDATE, by=by, purpose=PURPOSE_SUPPORT)
     return forum
 
 
@@ -252,7 +240,7 @@ def refer_to_forum(
         created_by=by,
     )
     _open_follow_up(forum_referral, by=by)
-    _audit(AuditAction.CREATE, forum_referral, by=by, purpose=PURPOSE_SUPPORT)
+    log_action(forum_referral, AuditAction.CREATE, by=by, purpose=PURPOSE_SUPPORT)
     return forum_referral
 
 
@@ -287,7 +275,7 @@ def _draft_forum_referral(
         status=ForumReferralStatus.DRAFT,
         created_by=by,
     )
-    _audit(AuditAction.CREATE, forum_referral, by=by, purpose=PURPOSE_SUPPORT)
+    log_action(forum_referral, AuditAction.CREATE, by=by, purpose=PURPOSE_SUPPORT)
     return forum_referral
 
 
@@ -338,7 +326,7 @@ def finish_forum_referral(
     locked.created_by = by
     locked.save()
     _open_follow_up(locked, by=by)
-    _audit(AuditAction.UPDATE, locked, by=by, purpose=PURPOSE_SUPPORT)
+    log_action(locked, AuditAction.UPDATE, by=by, purpose=PURPOSE_SUPPORT)
     return locked
 
 
@@ -488,7 +476,7 @@ def book_forum_meeting(
             by=by,
             title=f"Notat efter {forum.name} {_local_date(starts_at):%d.%m.%Y}",
         )
-    _audit(AuditAction.CREATE, meeting, by=by, purpose=PURPOSE_SUPPORT)
+    log_action(meeting, AuditAction.CREATE, by=by, purpose=PURPOSE_SUPPORT)
     notify(
         recipients=[user for user in everyone.values() if user.pk != by.pk],
         message=f"Du er indkaldt til {forum.name} på {institution.name} {_when(starts_at)}.",
@@ -512,9 +500,9 @@ def save_series(
         series.created_by = by
     series.save()
     series.standing_participants.set(list(standing_participants))
-    _audit(
-        AuditAction.CREATE if created else AuditAction.UPDATE,
+    log_action(
         series,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
         by=by,
         purpose=PURPOSE_CONFERENCE,
     )
@@ -555,7 +543,7 @@ def schedule_conference(
         by=by,
         title=f"Notat efter {series.name} {held_on:%d.%m.%Y}",
     )
-    _audit(AuditAction.CREATE, meeting, by=by, purpose=PURPOSE_CONFERENCE)
+    log_action(meeting, AuditAction.CREATE, by=by, purpose=PURPOSE_CONFERENCE)
     notify(
         recipients=[user for user in participants if user.pk != by.pk],
         message=f"{series.name} holdes {_when(starts_at)} i {meeting.room}.",
@@ -614,7 +602,7 @@ def add_agenda_item(
         anonymous_description="" if child else anonymous_description.strip(),
         submitted_by=by,
     )
-    _audit(AuditAction.CREATE, item, by=by, purpose=PURPOSE_CONFERENCE)
+    log_action(item, AuditAction.CREATE, by=by, purpose=PURPOSE_CONFERENCE)
     return item
 
 
@@ -702,7 +690,7 @@ def decide_item(
                 title=f"Opfølgning på opgave fra {item.meeting.series.name}",
             )
     _act_on(item, intervention=intervention, by=by)
-    _audit(AuditAction.UPDATE, item, by=by, purpose=PURPOSE_CONFERENCE)
+    log_action(item, AuditAction.UPDATE, by=by, purpose=PURPOSE_CONFERENCE)
     return item
 
 
@@ -842,7 +830,7 @@ def cancel_meeting(
     locked.save(update_fields=["cancelled_at"])
     cancel_deadlines(subject=locked, kind=DeadlineKind.NOTAT, by=by)
     purpose = PURPOSE_SUPPORT if isinstance(locked, ForumMeeting) else PURPOSE_CONFERENCE
-    _audit(AuditAction.UPDATE, locked, by=by, purpose=purpose)
+    log_action(locked, AuditAction.UPDATE, by=by, purpose=purpose)
     name = locked.forum.name if isinstance(locked, ForumMeeting) else locked.series.name
     notify(
         recipients=[user for user in locked.participants.all() if user.pk != by.pk],
@@ -873,7 +861,7 @@ def undo_cancel_meeting(
     locked.save(update_fields=["cancelled_at"])
     reopen_deadlines(subject=locked, kind=DeadlineKind.NOTAT, since=cancelled_at, by=by)
     purpose = PURPOSE_SUPPORT if isinstance(locked, ForumMeeting) else PURPOSE_CONFERENCE
-    _audit(AuditAction.UPDATE, locked, by=by, purpose=purpose)
+    log_action(locked, AuditAction.UPDATE, by=by, purpose=purpose)
     name = locked.forum.name if isinstance(locked, ForumMeeting) else locked.series.name
     notify(
         recipients=[user for user in locked.participants.all() if user.pk != by.pk],
@@ -939,7 +927,7 @@ def start_note(*, meeting: ForumMeeting | ConferenceMeeting, by: User) -> Note:
     except IntegrityError:
         return Note.objects.get(**{field: meeting})
     note.participants.set(meeting.participants.all())
-    _audit(AuditAction.CREATE, note, by=by, purpose=PURPOSE_NOTE)
+    log_action(note, AuditAction.CREATE, by=by, purpose=PURPOSE_NOTE)
     return note
 
 
@@ -973,7 +961,7 @@ def save_note(
     locked.version += 1
     locked.save()
     locked.participants.set(list(participants))
-    _audit(AuditAction.UPDATE, locked, by=by, purpose=PURPOSE_NOTE)
+    log_action(locked, AuditAction.UPDATE, by=by, purpose=PURPOSE_NOTE)
     return locked
 
 
@@ -1055,6 +1043,8 @@ def _journal(note: Note, *, by: User) -> list[JournalEntry]:
             document_type=Note._meta.label_lower,
             document_id=note.pk,
         )
+        # Filed on the child's case by the meeting's institution: the row names both, which
+        # neither the entry (the case's institution) nor a conference's notat (no one child) does.
         record(
             None,
             AuditAction.CREATE,
@@ -1106,7 +1096,7 @@ def finalise_note(
     locked.finalised_by = by
     locked.version += 1
     locked.save()
-    _audit(AuditAction.UPDATE, locked, by=by, purpose=PURPOSE_NOTE)
+    log_action(locked, AuditAction.UPDATE, by=by, purpose=PURPOSE_NOTE)
     _order_pdf(locked, by=by)
     _journal(locked, by=by)
     meet_deadlines(subject=locked.meeting, kind=DeadlineKind.NOTAT, by=by)

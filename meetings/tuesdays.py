@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,7 +21,7 @@ from icalendar import Calendar, Event
 from cases.children.anonymity import reject_known_child_name
 from ppr.accounts.models import Membership, Role, User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action, record
 from ppr.deadlines import calendar
 from ppr.deadlines.services import notify
 from ppr.organisation.models import District
@@ -55,10 +54,6 @@ PROFESSION_ROLE = {
     Profession.HEALTH_VISITOR: Role.HEALTH_VISITOR,
     Profession.PSYCHOLOGIST: Role.PSYCHOLOGIST,
 }
-
-
-def _audit(action: AuditAction, obj: Any, *, by: User) -> None:
-    record(None, action, obj=obj, purpose=PURPOSE, user=by)
 
 
 def _label(meeting: TuesdayMeeting) -> str:
@@ -124,7 +119,7 @@ def add_school_holiday(*, name: str, starts_on: date, ends_on: date, by: User) -
             {"starts_on": f"Perioden overlapper {overlapping.first()}. Ret den ferie i stedet."}
         )
     holiday.save()
-    record(None, AuditAction.CREATE, obj=holiday, purpose=PURPOSE, user=by)
+    log_action(holiday, AuditAction.CREATE, by=by, purpose=PURPOSE)
     return holiday
 
 
@@ -133,7 +128,7 @@ def remove_school_holiday(*, holiday: SchoolHoliday, by: User) -> None:
     """Take a school holiday off the list (plans already made keep their meetings)."""
     if not rules.can_plan_tuesdays(by):
         raise PermissionDenied
-    record(None, AuditAction.DELETE, obj=holiday, purpose=PURPOSE, user=by)
+    log_action(holiday, AuditAction.DELETE, by=by, purpose=PURPOSE)
     holiday.delete()
 
 
@@ -310,7 +305,7 @@ def cancel_attendance(*, seat: TuesdaySeat, by: User) -> TuesdaySeat:
     seat.swap_requests.filter(state=SwapState.PENDING).update(
         state=SwapState.WITHDRAWN, answered_at=timezone.now()
     )
-    _audit(AuditAction.UPDATE, seat, by=by)
+    log_action(seat, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     notify(
         recipients=_others(seat.meeting, by),
         message=f"Afbud fra {by} ({seat.get_profession_display().lower()}) til {_label(seat.meeting)}.",
@@ -332,7 +327,7 @@ def substitute(*, seat: TuesdaySeat, substitute: User, by: User) -> TuesdaySeat:
     seat.swap_requests.filter(state=SwapState.PENDING).update(
         state=SwapState.WITHDRAWN, answered_at=timezone.now()
     )
-    _audit(AuditAction.UPDATE, seat, by=by)
+    log_action(seat, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     notify(
         recipients=[substitute],
         message=f"{by} har sat dig på {_label(seat.meeting)} i sit sted.",
@@ -371,7 +366,7 @@ def request_swap(
     swap = SwapRequest.objects.create(
         seat=seat, requested_by=by, colleague=colleague, counter_seat=counter_seat
     )
-    _audit(AuditAction.CREATE, swap, by=by)
+    log_action(swap, AuditAction.CREATE, by=by, purpose=PURPOSE)
     offer = (
         f" og overtager til gengæld din plads {counter_seat.meeting.local_date:%d.%m.%Y}"
         if counter_seat
@@ -425,7 +420,7 @@ def accept_swap(*, swap: SwapRequest, by: User) -> SwapRequest:
     swap.state = SwapState.ACCEPTED
     swap.answered_at = timezone.now()
     swap.save(update_fields=["state", "answered_at"])
-    _audit(AuditAction.UPDATE, swap, by=by)
+    log_action(swap, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     notify(
         recipients=[requester],
         message=f"{by} har sagt ja til at bytte: du er fritaget for {_label(seat.meeting)}.",
@@ -454,7 +449,7 @@ def decline_swap(*, swap: SwapRequest, by: User) -> SwapRequest:
     swap.state = SwapState.DECLINED
     swap.answered_at = timezone.now()
     swap.save(update_fields=["state", "answered_at"])
-    _audit(AuditAction.UPDATE, swap, by=by)
+    log_action(swap, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     notify(
         recipients=[swap.requested_by],
         message=f"{by} kan ikke bytte {_label(swap.seat.meeting)}. Spørg en anden eller meld afbud.",
@@ -472,7 +467,7 @@ def withdraw_swap(*, swap: SwapRequest, by: User) -> SwapRequest:
     swap.state = SwapState.WITHDRAWN
     swap.answered_at = timezone.now()
     swap.save(update_fields=["state", "answered_at"])
-    _audit(AuditAction.UPDATE, swap, by=by)
+    log_action(swap, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     return swap
 
 
@@ -491,7 +486,7 @@ def cancel_meeting(*, meeting: TuesdayMeeting, by: User) -> TuesdayMeeting:
     SwapRequest.objects.filter(seat__meeting=meeting, state=SwapState.PENDING).update(
         state=SwapState.WITHDRAWN, answered_at=timezone.now()
     )
-    _audit(AuditAction.UPDATE, meeting, by=by)
+    log_action(meeting, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     notify(
         recipients=_others(meeting, by),
         message=f"{_label(meeting).capitalize()} er aflyst.",
@@ -559,7 +554,7 @@ def save_agenda(
     meeting.timekeeper = timekeeper
     meeting.any_other_business = any_other_business
     meeting.save(update_fields=["timekeeper", "any_other_business"])
-    _audit(AuditAction.UPDATE, meeting, by=by)
+    log_action(meeting, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     return meeting
 
 
@@ -573,7 +568,7 @@ def issue_calendar_feed(*, user: User) -> str:
     feed, _ = CalendarFeed.objects.update_or_create(
         user=user, defaults={"token_hash": CalendarFeed.hash_token(token), "last_used_at": None}
     )
-    _audit(AuditAction.CREATE, feed, by=user)
+    log_action(feed, AuditAction.CREATE, by=user, purpose=PURPOSE)
     return token
 
 
@@ -583,7 +578,7 @@ def revoke_calendar_feed(*, user: User) -> bool:
     feed = CalendarFeed.objects.filter(user=user).first()
     if feed is None:
         return False
-    _audit(AuditAction.DELETE, feed, by=user)
+    log_action(feed, AuditAction.DELETE, by=user, purpose=PURPOSE)
     feed.delete()
     return True
 

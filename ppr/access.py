@@ -5,32 +5,20 @@ see; the default is none (deny by default). Views fetch objects through ``get_au
 so that granting access to a child's data and logging it are the same line of code.
 """
 
-from typing import Any, Protocol, Self
+from typing import Any, Self
 
 from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 
 
 class VisibleQuerySet[M: models.Model](models.QuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Rows ``user`` may see. Subclasses widen this; the base class denies everything."""
         return self.none()
-
-
-class ChildData(Protocol):
-    """A row that holds a child's personal data and says whose."""
-
-    pk: Any
-
-    @property
-    def audit_child_id(self) -> int | None: ...
-
-    @property
-    def audit_institution_id(self) -> int | None: ...
 
 
 def get_audited_or_404[T: models.Model](
@@ -50,11 +38,5 @@ def get_audited_or_404[T: models.Model](
 def audit(
     request: HttpRequest, obj: models.Model, *, purpose: str, action: AuditAction = AuditAction.VIEW
 ) -> None:
-    record(
-        request,
-        action,
-        obj=obj,
-        child_id=getattr(obj, "audit_child_id", None),
-        institution_id=getattr(obj, "audit_institution_id", None),
-        purpose=purpose,
-    )
+    """Log the user's ``action`` on ``obj`` (a read, unless told otherwise)."""
+    log_action(obj, action, by=request.user, purpose=purpose, request=request)

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action, record
 
 from .formatting import smart
 from .models import (
@@ -67,12 +67,11 @@ def record_measurement(
         if created
         else f"{year}: {smart(previous, 2)} rettet til {smart(value, 2)}"
     )
-    record(
-        None,
+    log_action(
+        measurement,
         AuditAction.CREATE if created else AuditAction.UPDATE,
-        obj=measurement,
+        by=by,
         purpose=f"{PURPOSE_GOALS}: manuel måling ({change})"[:200],
-        user=by,
     )
     return measurement
 
@@ -89,12 +88,11 @@ def update_goal(*, goal: EffectGoal, changes: dict[str, Any], by: User) -> Effec
     if changed:
         goal.full_clean()
         goal.save(update_fields=changed)
-        record(
-            None,
+        log_action(
+            goal,
             AuditAction.UPDATE,
-            obj=goal,
+            by=by,
             purpose=f"{PURPOSE_GOALS}: ændret {', '.join(changed)}"[:200],
-            user=by,
         )
     return goal
 
@@ -127,12 +125,11 @@ def update_activity(
     current.version = F("version") + 1
     current.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
     current.refresh_from_db()
-    record(
-        None,
+    log_action(
+        current,
         AuditAction.UPDATE,
-        obj=current,
+        by=by,
         purpose=f"{PURPOSE_PLAN}: ændret {', '.join(changed)}"[:200],
-        user=by,
     )
     return current
 

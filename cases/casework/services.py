@@ -16,23 +16,11 @@ from cases.models import (
 )
 from ppr.accounts.models import CASEWORKER_ROLES, User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 from ppr.deadlines.services import cancel_deadlines, hand_over_deadlines
 from ppr.organisation.models import Team
 
 PURPOSE = "sagsbehandling"
-
-
-def _audit(action: AuditAction, case: Case, by: User, purpose: str = PURPOSE) -> None:
-    record(
-        None,
-        action,
-        obj=case,
-        child_id=case.child_id,
-        institution_id=case.child.institution_id,
-        purpose=purpose,
-        user=by,
-    )
 
 
 def team_for(*, child: Child, assignee: User | None) -> Team | None:
@@ -86,7 +74,7 @@ def open_case(*, child: Child, by: User, assignee: User | None) -> Case:
             case.save()
     except IntegrityError:
         return Case.objects.get(child=child, status=CaseStatus.OPEN)
-    _audit(AuditAction.CREATE, case, by)
+    log_action(case, AuditAction.CREATE, by=by, purpose=PURPOSE)
     return case
 
 
@@ -102,7 +90,7 @@ def assign_case(*, case: Case, by: User, assignee: User | None) -> Case:
     if assignee is not None:
         case.team = team_for(child=case.child, assignee=assignee)
     case.save(update_fields=["assigned", "team"])
-    _audit(AuditAction.UPDATE, case, by, purpose="tildeling af sag")
+    log_action(case, AuditAction.UPDATE, by=by, purpose="tildeling af sag")
     # The case's deadlines (e.g. the PPV) follow the case to its new case worker.
     hand_over_deadlines(subject=case, previous=previous, responsible=assignee, by=by)
     return case
@@ -138,7 +126,7 @@ def close_case(*, case: Case, by: User, outcome: str, note: str = "") -> Case:
     )
     # Nothing is owed on a closed case any more: no reminders about its PPV.
     cancel_deadlines(subject=case, by=by)
-    _audit(AuditAction.UPDATE, case, by, purpose="afslutning af sag")
+    log_action(case, AuditAction.UPDATE, by=by, purpose="afslutning af sag")
     return case
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import Child, Consent, ConsentScope, Guardian
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 from ppr.confirm import can_still_undo
 from ppr.organisation.models import Institution
 
@@ -22,18 +22,6 @@ class DuplicateChild(ValidationError):
     def __init__(self, existing: Child) -> None:
         super().__init__("Barnet er allerede registreret.", code="duplicate_cpr")
         self.existing = existing
-
-
-def _audit(action: AuditAction, obj: Child | Guardian | Consent, child: Child, by: User) -> None:
-    record(
-        None,
-        action,
-        obj=obj,
-        child_id=child.pk,
-        institution_id=child.institution_id,
-        purpose=PURPOSE,
-        user=by,
-    )
 
 
 def registrable_institutions(user: User) -> list[Institution]:
@@ -74,7 +62,7 @@ def register_child(
             child.save()
     except IntegrityError as exc:
         raise DuplicateChild(Child.objects.with_cpr(cpr).get()) from exc
-    _audit(AuditAction.CREATE, child, child, by)
+    log_action(child, AuditAction.CREATE, by=by, purpose=PURPOSE)
     return child
 
 
@@ -102,7 +90,7 @@ def add_guardian(
     )
     guardian.full_clean()
     guardian.save()
-    _audit(AuditAction.CREATE, guardian, child, by)
+    log_action(guardian, AuditAction.CREATE, by=by, purpose=PURPOSE, about=child)
     return guardian
 
 
@@ -133,7 +121,7 @@ def record_consent(
     )
     consent.full_clean()
     consent.save()
-    _audit(AuditAction.CREATE, consent, guardian.child, by)
+    log_action(consent, AuditAction.CREATE, by=by, purpose=PURPOSE, about=guardian.child)
     return consent
 
 
@@ -146,7 +134,9 @@ def withdraw_consent(*, consent: Consent, by: User, on: date | None = None) -> C
     )
     consent.refresh_from_db()
     if updated:
-        _audit(AuditAction.UPDATE, consent, consent.guardian.child, by)
+        log_action(
+            consent, AuditAction.UPDATE, by=by, purpose=PURPOSE, about=consent.guardian.child
+        )
     return consent
 
 
@@ -166,5 +156,5 @@ def undo_withdraw_consent(*, consent: Consent, by: User) -> Consent:
     locked.withdrawn_on = None
     locked.withdrawn_at = None
     locked.save(update_fields=["withdrawn_on", "withdrawn_at"])
-    _audit(AuditAction.UPDATE, locked, locked.guardian.child, by)
+    log_action(locked, AuditAction.UPDATE, by=by, purpose=PURPOSE, about=locked.guardian.child)
     return locked

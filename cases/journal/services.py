@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases.models import Case, JournalEntry, JournalKind, JournalRevision
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 from ppr.forms import check_not_before
 
 PURPOSE = "sagsbehandling"
@@ -23,18 +23,6 @@ class JournalConflict(Exception):
     def __init__(self, current: JournalEntry) -> None:
         super().__init__("Notatet er blevet rettet af en anden, mens du skrev.")
         self.current = current
-
-
-def _audit(action: AuditAction, entry: JournalEntry, case: Case, by: User, purpose: str) -> None:
-    record(
-        None,
-        action,
-        obj=entry,
-        child_id=case.child_id,
-        institution_id=case.child.institution_id,
-        purpose=purpose,
-        user=by,
-    )
 
 
 def check_event_date(occurred_on: date, case: Case) -> None:
@@ -93,7 +81,7 @@ def add_journal_entry(
         if client_token is None:
             raise
         return JournalEntry.objects.get(client_token=client_token)
-    _audit(AuditAction.CREATE, entry, case, by, PURPOSE)
+    log_action(entry, AuditAction.CREATE, by=by, purpose=PURPOSE, about=case)
     return entry
 
 
@@ -145,5 +133,7 @@ def correct_journal_entry(
         reason=reason,
     )
     current.refresh_from_db()
-    _audit(AuditAction.UPDATE, current, current.case, by, "rettelse af journalnotat")
+    log_action(
+        current, AuditAction.UPDATE, by=by, purpose="rettelse af journalnotat", about=current.case
+    )
     return current

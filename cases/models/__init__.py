@@ -15,6 +15,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from ppr import crypto, text_limits
 from ppr.access import VisibleQuerySet
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
+from ppr.audit.audited import Audited
 from ppr.confirm import can_still_undo
 from ppr.organisation.models import Institution, Team
 from ppr.text_limits import limited_text
@@ -188,7 +189,7 @@ class RatingQuerySet(VisibleQuerySet):
 # --- Children, guardians, consent ----------------------------------------------------------
 
 
-class Child(models.Model):
+class Child(Audited, models.Model):
     """A child or pupil. The CPR number is stored encrypted, with a keyed hash for lookup."""
 
     cpr_encrypted = models.TextField(editable=False)
@@ -269,13 +270,8 @@ class Child(models.Model):
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
-    @property
-    def audit_child_id(self) -> int:
-        return self.pk
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.institution_id
+    audit_child = "pk"
+    audit_institution = "institution_id"
 
 
 class GuardianRelation(models.TextChoices):
@@ -456,7 +452,7 @@ class RedirectForum(models.TextChoices):
     STOETTETEAM = "vejledning_stoetteteam", "Vejledning fra støtteteamet"
 
 
-class Referral(models.Model):
+class Referral(Audited, models.Model):
     """An indstilling til PPR from an institution (or the parents' own request)."""
 
     child = models.ForeignKey(
@@ -582,13 +578,8 @@ class Referral(models.Model):
         """The referral as the audit log names it (ppr/audit/labels.py)."""
         return f"Indstilling nr. {self.pk}"
 
-    @property
-    def audit_child_id(self) -> int:
-        return self.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.institution_id
+    audit_child = "child_id"
+    audit_institution = "institution_id"
 
     def can_download(self, user) -> bool:  # type: ignore[no-untyped-def]
         """The receipt PDF: for whoever sees the referral once it has been submitted."""
@@ -631,7 +622,7 @@ def attachment_path(instance: "ReferralAttachment", filename: str) -> str:
     return f"referrals/{instance.referral_id}/{uuid.uuid4().hex}"
 
 
-class ReferralAttachment(models.Model):
+class ReferralAttachment(Audited, models.Model):
     """A document attached to a referral (PDF, DOCX, JPEG or PNG; checked by content)."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attachments")
@@ -652,13 +643,8 @@ class ReferralAttachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
-    @property
-    def audit_child_id(self) -> int:
-        return self.referral.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.referral.institution_id
+    audit_child = "referral.child_id"
+    audit_institution = "referral.institution_id"
 
 
 # --- Cases ---------------------------------------------------------------------------------
@@ -679,7 +665,7 @@ class CaseOutcome(models.TextChoices):
     MOVED = "flyttet", "Flyttet"
 
 
-class Case(models.Model):
+class Case(Audited, models.Model):
     """PPR's case file (sag) for one child; at most one open case per child."""
 
     child = models.ForeignKey(
@@ -783,13 +769,8 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status == CaseStatus.OPEN
 
-    @property
-    def audit_child_id(self) -> int:
-        return self.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.child.institution_id
+    audit_child = "child_id"
+    audit_institution = "child.institution_id"
 
     @property
     def deadline_link(self) -> str:
@@ -814,7 +795,7 @@ class JournalKind(models.TextChoices):
     ANDET = "andet", "Andet"
 
 
-class JournalEntry(models.Model):
+class JournalEntry(Audited, models.Model):
     """A dated journal note on a case. Corrections keep the original (JournalRevision)."""
 
     case = models.ForeignKey(
@@ -853,13 +834,8 @@ class JournalEntry(models.Model):
     def is_corrected(self) -> bool:
         return self.version > 1
 
-    @property
-    def audit_child_id(self) -> int:
-        return self.case.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.case.child.institution_id
+    audit_child = "case.child_id"
+    audit_institution = "case.child.institution_id"
 
 
 class JournalRevision(models.Model):
@@ -895,7 +871,7 @@ class RatingContext(models.TextChoices):
     CASE = "sag", "Sagsbehandling"
 
 
-class RulerRating(models.Model):
+class RulerRating(Audited, models.Model):
     """One Børnelineal rating of a child: colour, date, rater, context and a short rationale."""
 
     child = models.ForeignKey(
@@ -941,13 +917,8 @@ class RulerRating(models.Model):
     def __str__(self) -> str:
         return f"{self.get_colour_display()} {self.rated_on:%d.%m.%Y}"
 
-    @property
-    def audit_child_id(self) -> int:
-        return self.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.institution_id
+    audit_child = "child_id"
+    audit_institution = "institution_id"
 
 
 # --- PPV (pædagogisk psykologisk vurdering) -------------------------------------------------
@@ -996,7 +967,7 @@ class PpvQuerySet(CaseContentQuerySet):
         return finals.filter(condition)
 
 
-class Ppv(models.Model):
+class Ppv(Audited, models.Model):
     """One version of a PPV on a case: drafted, then finalised (locked, signed) and sent.
 
     A correction after finalisation is a new draft with the next ``number`` that ``replaces``
@@ -1127,13 +1098,8 @@ class Ppv(models.Model):
     def is_final(self) -> bool:
         return self.status == PpvStatus.FINAL
 
-    @property
-    def audit_child_id(self) -> int:
-        return self.case.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.case.child.institution_id
+    audit_child = "case.child_id"
+    audit_institution = "case.child.institution_id"
 
     def can_download(self, user) -> bool:  # type: ignore[no-untyped-def]
         """The PDF: final versions only, for PPR on the case and the child's institution leader."""

@@ -38,7 +38,7 @@ from cases.models import (
 )
 from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 from ppr.deadlines.models import DeadlineKind
 from ppr.deadlines.services import meet_deadlines, notify
 from ppr.documents.models import Document, DocumentKind
@@ -79,18 +79,6 @@ class FinalisationBlocked(ValidationError):
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _audit(action: AuditAction, ppv: Ppv, by: User, purpose: str = PURPOSE) -> None:
-    record(
-        None,
-        action,
-        obj=ppv,
-        child_id=ppv.case.child_id,
-        institution_id=ppv.case.child.institution_id,
-        purpose=purpose,
-        user=by,
-    )
 
 
 def _check_writer(ppv_or_case: Ppv | Case, by: User) -> None:
@@ -214,7 +202,7 @@ def start_ppv(*, case: Case, by: User) -> Ppv:
             )
     except IntegrityError:
         return Ppv.objects.get(case=case, status=PpvStatus.DRAFT)
-    _audit(AuditAction.CREATE, ppv, by)
+    log_action(ppv, AuditAction.CREATE, by=by, purpose=PURPOSE)
     return ppv
 
 
@@ -289,7 +277,7 @@ def save_ppv(
     stored.refresh_from_db()
     kind = PpvRevisionKind.AUTOSAVE if autosave else PpvRevisionKind.SAVE
     _remember(stored, by=by, kind=kind, changed=changes, now=now)
-    _audit(AuditAction.UPDATE, stored, by)
+    log_action(stored, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     return stored
 
 
@@ -375,7 +363,7 @@ def finalise_ppv(
     locked.updated_by = by
     locked.save()
     _remember(locked, by=by, kind=PpvRevisionKind.FINAL, changed=[], now=now)
-    _audit(AuditAction.UPDATE, locked, by, "ppv gjort endelig")
+    log_action(locked, AuditAction.UPDATE, by=by, purpose="ppv gjort endelig")
     _journal(locked, by=by)
     order_pdf(locked, by=by)
     meet_deadlines(subject=locked.case, kind=DeadlineKind.PPV, by=by)
@@ -404,15 +392,7 @@ def _journal(ppv: Ppv, *, by: User) -> JournalEntry:
         document_type=Ppv._meta.label_lower,
         document_id=ppv.pk,
     )
-    record(
-        None,
-        AuditAction.CREATE,
-        obj=entry,
-        child_id=ppv.case.child_id,
-        institution_id=ppv.case.child.institution_id,
-        purpose="journalisering af PPV",
-        user=by,
-    )
+    log_action(entry, AuditAction.CREATE, by=by, purpose="journalisering af PPV", about=ppv)
     return entry
 
 
@@ -554,7 +534,7 @@ def correct_ppv(ppv: Ppv, *, by: User, reason: str) -> Ppv:
             )
     except IntegrityError:
         return Ppv.objects.get(replaces=final)
-    _audit(AuditAction.CREATE, draft, by, "rettelse af PPV")
+    log_action(draft, AuditAction.CREATE, by=by, purpose="rettelse af PPV")
     return draft
 
 
@@ -643,5 +623,5 @@ def send_ppv(
             message=f"PPR har sendt jer en PPV (sag {ppv.case.reference}).",
             link=reverse("cases:ppv-print", kwargs={"pk": ppv.pk}),
         )
-    _audit(AuditAction.UPDATE, ppv, by, "forsendelse af PPV")
+    log_action(ppv, AuditAction.UPDATE, by=by, purpose="forsendelse af PPV")
     return dispatches

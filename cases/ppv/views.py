@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import PPV_SECTIONS, Case, Ppv, PpvStatus
 from ppr.access import audit, get_audited_or_404
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 from ppr.documents.models import Document
 
 from . import services
@@ -386,13 +386,12 @@ def ppv_print(request: HttpRequest, pk: int) -> HttpResponse:
         draft = _ppvs(request).filter(pk=pk).first()
         refused = draft or Ppv.objects.select_related("case__child").filter(pk=pk).first()
         if refused is not None:
-            record(
-                request,
+            log_action(
+                refused,
                 AuditAction.PRINT,
-                obj=refused,
-                child_id=refused.case.child_id,
-                institution_id=refused.case.child.institution_id,
+                by=request.user,
                 purpose="udskrift afvist",
+                request=request,
             )
         if draft is not None:
             # PPR on the case sees the draft, but a draft is not printed.

@@ -11,7 +11,7 @@ from cases.casework.services import latest_colour_of
 from cases.models import Case, CaseStatus, Child, RatingContext, Referral, RulerColour, RulerRating
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 
 
 def refresh_latest_colour(child: Child) -> None:
@@ -72,13 +72,5 @@ def rate_child(
             raise
         return RulerRating.objects.get(client_token=client_token)
     refresh_latest_colour(child)
-    record(
-        None,
-        AuditAction.CREATE,
-        obj=rating,
-        child_id=child.pk,
-        institution_id=child.institution_id,
-        purpose="Børnelineal-vurdering",
-        user=by,
-    )
+    log_action(rating, AuditAction.CREATE, by=by, purpose="Børnelineal-vurdering", about=child)
     return rating

@@ -33,7 +33,7 @@ from cases.models import (
 from cases.ratings.services import rate_child
 from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 from ppr.deadlines.models import DeadlineKind
 from ppr.deadlines.services import default_due, meet_deadlines, notify, open_deadline
 from ppr.organisation.models import Municipality
@@ -119,20 +119,6 @@ class SubmissionBlocked(ValidationError):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _audit(
-    action: AuditAction, referral: Referral, by: User | None, purpose: str = PURPOSE
-) -> None:
-    record(
-        None,
-        action,
-        obj=referral,
-        child_id=referral.child_id,
-        institution_id=referral.institution_id,
-        purpose=purpose,
-        user=by,
-    )
-
-
 def _event(referral: Referral, status: str, by: User | None, note: str = "") -> ReferralEvent:
     return ReferralEvent.objects.create(referral=referral, status=status, by=by, note=note)
 
@@ -206,7 +192,7 @@ def create_draft(
         parent_request_note=parent_request_note.strip() if parent_request else "",
     )
     _event(referral, ReferralStatus.DRAFT, by, origin)
-    _audit(AuditAction.CREATE, referral, by)
+    log_action(referral, AuditAction.CREATE, by=by, purpose=PURPOSE)
     return referral
 
 
@@ -242,7 +228,7 @@ def save_draft(referral: Referral, *, by: User, data: Mapping[str, Any], version
             raise NotADraft
         raise ReferralConflict(current["version"], current["updated_at"])
     referral.refresh_from_db()
-    _audit(AuditAction.UPDATE, referral, by)
+    log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     return referral
 
 
@@ -332,7 +318,7 @@ def submit_referral(referral: Referral, *, by: User) -> Referral:
         rationale="Institutionens vurdering i indstillingen til PPR.",
         referral=referral,
     )
-    _audit(AuditAction.UPDATE, referral, by)
+    log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     _notify(
         institution_recipients(referral),
         f"Indstilling nr. {referral.pk} fra {referral.institution} er sendt til PPR "
@@ -366,7 +352,7 @@ def _receive(referral: Referral, by: User) -> Referral:
         received_at=timezone.now(),
     )
     _event(referral, ReferralStatus.RECEIVED, by, "Kvittering sendt til institutionen")
-    _audit(AuditAction.UPDATE, referral, by, PURPOSE_VISITATION)
+    log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE_VISITATION)
     _notify(
         institution_recipients(referral),
         f"Kvittering: PPR har modtaget indstilling nr. {referral.pk} fra {referral.institution}.",
@@ -416,7 +402,7 @@ def accept_referral(referral: Referral, *, by: User, assignee: User) -> Case:
     Referral.objects.filter(pk=referral.pk).update(case=case)
     referral.case = case
     _event(referral, ReferralStatus.ACCEPTED, by, f"Sagsbehandler: {assignee}")
-    _audit(AuditAction.UPDATE, referral, by, PURPOSE_VISITATION)
+    log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE_VISITATION)
     _notify(
         institution_recipients(referral),
         f"Indstilling nr. {referral.pk} fra {referral.institution} er visiteret: accepteret.",
@@ -455,7 +441,7 @@ def reject_referral(referral: Referral, *, by: User, reason: str) -> Referral:
         rejection_reason=reason.strip(),
     )
     _event(referral, ReferralStatus.REJECTED, by, reason.strip())
-    _audit(AuditAction.UPDATE, referral, by, PURPOSE_VISITATION)
+    log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE_VISITATION)
     _notify(
         institution_recipients(referral),
         f"Indstilling nr. {referral.pk} fra {referral.institution} er visiteret: afvist. "
@@ -482,7 +468,7 @@ def redirect_referral(referral: Referral, *, by: User, forum: str, note: str = "
     )
     label = RedirectForum(forum).label
     _event(referral, ReferralStatus.REDIRECTED, by, f"{label}. {note.strip()}".strip())
-    _audit(AuditAction.UPDATE, referral, by, PURPOSE_VISITATION)
+    log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE_VISITATION)
     _notify(
         institution_recipients(referral),
         f"Indstilling nr. {referral.pk} fra {referral.institution} er henvist til {label}.",
@@ -499,7 +485,7 @@ def close_referral(referral: Referral, *, by: User, note: str = "") -> Referral:
         raise PermissionDenied
     _move(referral, from_states=VISITED_STATUSES, to=ReferralStatus.CLOSED)
     _event(referral, ReferralStatus.CLOSED, by, note.strip())
-    _audit(AuditAction.UPDATE, referral, by, PURPOSE_VISITATION)
+    log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE_VISITATION)
     return referral
 
 
@@ -530,7 +516,7 @@ def add_attachment(referral: Referral, *, by: User, file: UploadedFile) -> Refer
         # The file is written before the row; do not leave an orphan when the insert fails.
         attachment.file.storage.delete(attachment.file.name)
         raise
-    _audit(AuditAction.CREATE, referral, by)
+    log_action(referral, AuditAction.CREATE, by=by, purpose=PURPOSE)
     return attachment
 
 
@@ -544,7 +530,7 @@ def remove_attachment(attachment: ReferralAttachment, *, by: User) -> None:
         raise PermissionDenied
     _delete_files_on_commit([attachment.file.name])
     attachment.delete()
-    _audit(AuditAction.UPDATE, referral, by)
+    log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE)
 
 
 def _delete_files_on_commit(names: list[str]) -> None:
@@ -603,7 +589,7 @@ def expire_drafts(*, now: datetime | None = None) -> tuple[int, int]:
             if referral is None:
                 continue
             _delete_files_on_commit(list(referral.attachments.values_list("file", flat=True)))
-            _audit(AuditAction.DELETE, referral, None, "udløbet kladde")
+            log_action(referral, AuditAction.DELETE, by=None, purpose="udløbet kladde")
             # Ratings are only created at submission, so a draft has none to protect it.
             referral.delete()
             deleted += 1

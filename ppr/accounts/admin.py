@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from ppr.audit.admin import ADMIN_PURPOSE, AuditedAdminMixin, RetireNotDeleteMixin
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 from ppr.forms import ModelForm
 from ppr.http import signed_in_user
 
@@ -172,8 +172,12 @@ class UserAdmin(RetireNotDeleteMixin, AuditedAdminMixin, BaseUserAdmin):
         user: User = form.instance
         formset.save(commit=False)
         for membership in formset.deleted_objects:
-            record(
-                request, AuditAction.DELETE, obj=membership, purpose=f"{ADMIN_PURPOSE}: medlemskab"
+            log_action(
+                membership,
+                AuditAction.DELETE,
+                by=request.user,
+                purpose=f"{ADMIN_PURPOSE}: medlemskab",
+                request=request,
             )
             membership.delete()
         for membership in formset.new_objects:
@@ -192,11 +196,12 @@ class UserAdmin(RetireNotDeleteMixin, AuditedAdminMixin, BaseUserAdmin):
 
     def _end_sessions(self, request: HttpRequest, user: User, why: str) -> None:
         user.end_all_sessions()
-        record(
-            request,
+        log_action(
+            user,
             AuditAction.UPDATE,
-            obj=user,
+            by=request.user,
             purpose=f"{ADMIN_PURPOSE}: logget ud alle steder ({why})",
+            request=request,
         )
         if user.pk == request.user.pk:
             update_session_auth_hash(request, user)

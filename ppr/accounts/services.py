@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 from ppr.deadlines import calendar
 from ppr.deadlines import services as deadlines
 from ppr.deadlines.models import DeadlineKind
@@ -70,7 +70,7 @@ def propose_membership(
         user=user, role=role, institution=institution, district=district, team=team
     )
     _propose(membership, by=by)
-    record(None, AuditAction.CREATE, obj=membership, user=by, purpose=_proposal_purpose(membership))
+    log_action(membership, AuditAction.CREATE, by=by, purpose=_proposal_purpose(membership))
     return membership
 
 
@@ -88,13 +88,7 @@ def change_membership(membership: Membership, *, changed: set[str], by: User) ->
     """
     if changed & SCOPE_FIELDS or (membership.active and "active" in changed):
         _propose(membership, by=by)
-        record(
-            None,
-            AuditAction.UPDATE,
-            obj=membership,
-            user=by,
-            purpose=_proposal_purpose(membership),
-        )
+        log_action(membership, AuditAction.UPDATE, by=by, purpose=_proposal_purpose(membership))
         membership.user.end_all_sessions()
     elif "active" in changed:
         remove_membership(membership, by=by)
@@ -110,11 +104,10 @@ def resubmit_memberships(user: User, *, by: User, old_email: str) -> int:
     for membership in user.memberships.in_force():
         if membership.needs_approval:
             _propose(membership, by=by)
-            record(
-                None,
+            log_action(
+                membership,
                 AuditAction.UPDATE,
-                obj=membership,
-                user=by,
+                by=by,
                 purpose=f"{PURPOSE}: ny e-mail, godkendes igen: {_describe(membership)}"[:200],
             )
             count += 1
@@ -142,11 +135,10 @@ def approve_membership(membership: Membership, *, by: User) -> Membership:
     membership.active, membership.approved_by, membership.approved_at = True, by, timezone.now()
     membership.reviewed_at = membership.approved_at
     membership.save()
-    record(
-        None,
+    log_action(
+        membership,
         AuditAction.UPDATE,
-        obj=membership,
-        user=by,
+        by=by,
         purpose=f"{PURPOSE}: godkendt: {_describe(membership)}"[:200],
     )
     return membership
@@ -161,11 +153,10 @@ def refuse_membership(membership: Membership, *, by: User) -> None:
     if not membership.is_pending:
         raise ValidationError("Rollen er allerede godkendt.", code="not_pending")
     proposer = membership.proposed_by.email if membership.proposed_by else "ukendt"
-    record(
-        None,
+    log_action(
+        membership,
         AuditAction.DELETE,
-        obj=membership,
-        user=by,
+        by=by,
         purpose=f"{PURPOSE}: afvist: {_describe(membership)}, foreslået af {proposer}"[:200],
     )
     membership.delete()
@@ -179,11 +170,10 @@ def remove_membership(membership: Membership, *, by: User) -> None:
         raise ValidationError("Du kan ikke fjerne dine egne roller.", code="self_removal")
     membership.active = False
     membership.save(update_fields=["active"])
-    record(
-        None,
+    log_action(
+        membership,
         AuditAction.UPDATE,
-        obj=membership,
-        user=by,
+        by=by,
         purpose=f"{PURPOSE}: fjernet: {_describe(membership)}"[:200],
     )
     membership.user.end_all_sessions()
@@ -222,10 +212,10 @@ def create_first(*, role: str, email: str, first_name: str, last_name: str, ran_
     membership = Membership.objects.create(
         user=user, role=role, approved_at=now, proposed_at=now, reviewed_at=now
     )
-    record(
-        None,
+    log_action(
+        membership,
         AuditAction.CREATE,
-        obj=membership,
+        by=None,
         purpose=f"{PURPOSE}: første {label} oprettet på serveren af {ran_by}: {user.email}"[:200],
     )
     return user
@@ -237,11 +227,12 @@ def send_password_link(request: HttpRequest, user: User) -> None:
     form = ResetPasswordForm(data={"email": user.email})
     if form.is_valid():
         form.save(request)
-    record(
-        request,
+    log_action(
+        user,
         AuditAction.UPDATE,
-        obj=user,
+        by=request.user,
         purpose=f"{PURPOSE}: link til adgangskode sendt til brugeren",
+        request=request,
     )
 
 
@@ -256,11 +247,10 @@ def request_second_factor_removal(*, user: User, by: User) -> SecondFactorRemova
             "Du kan ikke anmode om at fjerne din egen totrinsbekræftelse.", code="self"
         )
     removal = SecondFactorRemoval.objects.create(user=user, requested_by=by)
-    record(
-        None,
+    log_action(
+        removal,
         AuditAction.CREATE,
-        obj=removal,
-        user=by,
+        by=by,
         purpose=f"{PURPOSE}: anmodning om at fjerne totrinsbekræftelse for {user.email}",
     )
     return removal
@@ -299,11 +289,10 @@ def decide_second_factor_removal(
             "Administratoren har bedt om at fjerne din totrinsbekræftelse i PPR Sag; en "
             "PPR-leder har afvist det. Kontakt din PPR-leder, hvis du ikke kender til det."
         )
-    record(
-        None,
+    log_action(
+        removal,
         AuditAction.MFA if approve else AuditAction.UPDATE,
-        obj=removal,
-        user=by,
+        by=by,
         purpose=(
             f"{PURPOSE}: fjernelse af totrinsbekræftelse "
             f"{'godkendt' if approve else 'afvist'} for {user.email}"
@@ -358,7 +347,5 @@ def confirm_review(*, by: User, today: date | None = None) -> RightsReview:
     review.save()
     Membership.objects.in_force().update(reviewed_at=now)
     deadlines.meet_deadlines(subject=review, by=by)
-    record(
-        None, AuditAction.UPDATE, obj=review, user=by, purpose=f"{PURPOSE}: gennemgang bekræftet"
-    )
+    log_action(review, AuditAction.UPDATE, by=by, purpose=f"{PURPOSE}: gennemgang bekræftet")
     return review

@@ -1,4 +1,9 @@
-"""Writing and purging the audit log. Every audited read goes through ``record``."""
+"""Writing and purging the audit log.
+
+``log_action`` logs an action on a record (a read, a change, a print): the record says whose
+child it concerns (ppr/audit/audited.py). ``record`` writes a row that is about no one record:
+a search with its term, a login, an export of a list.
+"""
 
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -12,6 +17,7 @@ from django.utils.formats import date_format
 
 from ppr.client_ip import client_ip
 
+from .audited import AuditSubject
 from .middleware import current_request_id
 from .models import AuditAction, AuditEvent
 
@@ -54,6 +60,34 @@ def record(
         institution_id=institution_id,
         ip=client_ip(request) if request is not None else None,
         request_id=getattr(request, "request_id", "") or current_request_id.get().strip("-"),
+    )
+
+
+def log_action(
+    obj: models.Model | None,
+    action: AuditAction,
+    *,
+    by: "User | AnonymousUser | None",
+    purpose: str,
+    about: AuditSubject | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Log that ``by`` did ``action`` to ``obj`` and why.
+
+    The child and institution come from ``about`` (default: ``obj`` itself): a journal entry
+    filed from a PPV is about the PPV's case. A record that is not an ``AuditSubject`` (a
+    deadline, a membership) is logged without a child. Views pass the ``request`` (its IP and
+    request id go into the row); services and tasks run without one.
+    """
+    subject = obj if about is None else about
+    return record(
+        request,
+        action,
+        obj=obj,
+        child_id=getattr(subject, "audit_child_id", None),
+        institution_id=getattr(subject, "audit_institution_id", None),
+        purpose=purpose,
+        user=by,
     )
 
 

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 from ppr.organisation.models import Municipality
 from ppr.site import absolute_url
 
@@ -127,7 +127,7 @@ def open_deadline(
         if existing is None:
             raise
         return existing
-    record(None, AuditAction.CREATE, obj=deadline, user=by, purpose=AUDIT_PURPOSE)
+    log_action(deadline, AuditAction.CREATE, by=by, purpose=AUDIT_PURPOSE)
     return deadline
 
 
@@ -137,7 +137,7 @@ def _close(subject: models.Model, kind: str | None, by: User | None, **changes: 
         for field, value in changes.items():
             setattr(deadline, field, value)
         deadline.save(update_fields=[*changes])
-        record(None, AuditAction.UPDATE, obj=deadline, user=by, purpose=AUDIT_PURPOSE)
+        log_action(deadline, AuditAction.UPDATE, by=by, purpose=AUDIT_PURPOSE)
     return len(deadlines)
 
 
@@ -178,7 +178,7 @@ def reopen_deadlines(
         )
         deadline.cancelled_at = None
         deadline.save(update_fields=["state", "cancelled_at"])
-        record(None, AuditAction.UPDATE, obj=deadline, user=by, purpose=AUDIT_PURPOSE)
+        log_action(deadline, AuditAction.UPDATE, by=by, purpose=AUDIT_PURPOSE)
         reopened += 1
     return reopened
 
@@ -210,7 +210,7 @@ def complete_deadline(*, deadline: Deadline, by: User) -> Deadline:
     deadline.state = DeadlineState.MET
     deadline.met_at = timezone.now()
     deadline.save(update_fields=["state", "met_at"])
-    record(None, AuditAction.UPDATE, obj=deadline, user=by, purpose=AUDIT_PURPOSE)
+    log_action(deadline, AuditAction.UPDATE, by=by, purpose=AUDIT_PURPOSE)
     return deadline
 
 
@@ -243,7 +243,7 @@ def reassign_deadline(*, deadline: Deadline, responsible: User, by: User) -> Dea
         return deadline
     deadline.responsible = responsible
     deadline.save(update_fields=["responsible"])
-    record(None, AuditAction.UPDATE, obj=deadline, user=by, purpose=AUDIT_PURPOSE)
+    log_action(deadline, AuditAction.UPDATE, by=by, purpose=AUDIT_PURPOSE)
     notify(
         recipients=[responsible],
         message=f"Du er blevet ansvarlig for en frist: {deadline.title} (frist {deadline.due:%d.%m.%Y}).",
@@ -273,7 +273,7 @@ def hand_over_deadlines(
     for deadline in deadlines:
         deadline.responsible = responsible
         deadline.save(update_fields=["responsible"])
-        record(None, AuditAction.UPDATE, obj=deadline, user=by, purpose=AUDIT_PURPOSE)
+        log_action(deadline, AuditAction.UPDATE, by=by, purpose=AUDIT_PURPOSE)
     if deadlines and responsible is not None:
         titles = ", ".join(d.title for d in deadlines)
         notify(
@@ -290,7 +290,7 @@ def save_deadline_defaults(*, municipality: Municipality, by: User) -> Municipal
     if not by.is_ppr_leader:
         raise PermissionDenied
     municipality.save(update_fields=list(DEADLINE_DEFAULT_FIELDS))
-    record(None, AuditAction.UPDATE, obj=municipality, user=by, purpose=AUDIT_PURPOSE)
+    log_action(municipality, AuditAction.UPDATE, by=by, purpose=AUDIT_PURPOSE)
     return municipality
 
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from ppr.access import VisibleQuerySet
+from ppr.audit.audited import Audited
 
 
 class DocumentKind(models.TextChoices):
@@ -99,7 +100,7 @@ def document_path(instance: "Document", filename: str) -> str:
     return f"documents/{uuid.uuid4().hex}.pdf"
 
 
-class Document(models.Model):
+class Document(Audited, models.Model):
     """A PDF of a domain document (PPV, notat…), rendered once from a template and stored.
 
     The domain passes the template and a JSON context (primitives, masked CPR only); the
@@ -182,13 +183,8 @@ class Document(models.Model):
     def is_failed(self) -> bool:
         return self.status == DocumentStatus.FAILED
 
-    @property
-    def audit_child_id(self) -> int | None:
-        return getattr(self.subject, "audit_child_id", None)
-
-    @property
-    def audit_institution_id(self) -> int | None:
-        return getattr(self.subject, "audit_institution_id", None)
+    audit_child = "subject.audit_child_id"
+    audit_institution = "subject.audit_institution_id"
 
     def allows(self, user: Any) -> bool:
         """Whether ``user`` may see and download this document: the subject decides."""

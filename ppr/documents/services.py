@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from ppr.accounts.models import Role
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 
 from . import rendering
 from .filters import LISTED_KINDS
@@ -130,15 +130,7 @@ def request_pdf(
         },
     )
     if created:
-        record(
-            None,
-            AuditAction.CREATE,
-            obj=document,
-            child_id=getattr(subject, "audit_child_id", None),
-            institution_id=getattr(subject, "audit_institution_id", None),
-            purpose="udskrift",
-            user=by,
-        )
+        log_action(document, AuditAction.CREATE, by=by, purpose="udskrift", about=subject)
         _queue_render(document.pk)
     return document
 
@@ -150,15 +142,7 @@ def retry_pdf(document: Document, *, by: Any) -> Document:
         status=DocumentStatus.PENDING, attempts=0, error="", claimed_at=None
     )
     if retried:
-        record(
-            None,
-            AuditAction.UPDATE,
-            obj=document,
-            child_id=document.audit_child_id,
-            institution_id=document.audit_institution_id,
-            purpose="udskrift – nyt forsøg",
-            user=by,
-        )
+        log_action(document, AuditAction.UPDATE, by=by, purpose="udskrift – nyt forsøg")
         _queue_render(document.pk)
     document.refresh_from_db()
     return document

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action, record
 from ppr.http import AuthenticatedHttpRequest
 from ppr.tables import paginate
 
@@ -38,14 +38,7 @@ def _document_or_404(request: AuthenticatedHttpRequest, pk: int) -> Document:
 
 
 def _print_audit(request: HttpRequest, document: Document, *, purpose: str) -> None:
-    record(
-        request,
-        AuditAction.PRINT,
-        obj=document,
-        child_id=document.audit_child_id,
-        institution_id=document.audit_institution_id,
-        purpose=purpose,
-    )
+    log_action(document, AuditAction.PRINT, by=request.user, purpose=purpose, request=request)
 
 
 #: Rows per page of the document list.
