@@ -13,7 +13,6 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ppr.accounts.models import Role, User
@@ -465,12 +464,9 @@ def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise PermissionDenied
     feed = CalendarFeed.objects.visible_to(request.user).first()
     context = {"feed": feed, "feed_url": feed_url, "crumbs": _crumbs(("Kalenderabonnement", None))}
-    response = render(request, "meetings/calendar_settings.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "meetings/calendar_settings.html", context)
 
 
-@never_cache
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private iCalendar feed: no login (calendar programs cannot log in), the token is the key."""
@@ -482,6 +478,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ppr-moeder.ics"'
+    # Not logged in, so the no-store middleware does not see it: the feed says it itself.
+    response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
     response["Referrer-Policy"] = "no-referrer"
     return response

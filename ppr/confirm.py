@@ -31,6 +31,4 @@ def confirmation_page(
         "action": request.path,
         "back": back,
     }
-    response = render(request, "includes/confirm_page.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "includes/confirm_page.html", context)

@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
@@ -59,7 +58,6 @@ def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@never_cache
 @require_GET
 def goal_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every active goal: baseline, target, measured values per year, on track or not, chart."""
@@ -123,7 +121,6 @@ def _goal_page(
 
 
 @login_required
-@never_cache
 @require_GET
 def goal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One goal: its figures year by year; for a manual goal, its measurements."""
@@ -262,7 +259,6 @@ def _filtered(
 
 
 @login_required
-@never_cache
 @require_GET
 def report_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """One operational report: filter, chart and table (the table fragment alone for htmx)."""
@@ -322,7 +318,6 @@ def _plan(request: AuthenticatedHttpRequest) -> DevelopmentPlan:
 
 
 @login_required
-@never_cache
 @require_GET
 def plan_overview_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The steering group's status overview: every initiative's steps, late ones flagged."""

@@ -7,7 +7,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
+from meetings import tuesdays
 from ppr.middleware import NoStoreForAuthenticatedMiddleware
+from tests.cases.case_fixtures import make_case
 
 
 class Tags(HTMLParser):
@@ -123,3 +125,30 @@ def test_the_middleware_marks_responses_of_logged_in_users(rf: RequestFactory, c
 def test_redirects_and_errors_for_logged_in_users_are_not_stored_either(client_as, cast) -> None:
     client = client_as(cast.psychologist)
     assert client.get("/findes-ikke/")["Cache-Control"] == "no-store, private"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["cases:case-list", "cases:rating-report", "documents:document-list", "reports:goal-dashboard"],
+)
+def test_pages_that_had_never_cache_are_not_stored(client_as, cast, name) -> None:  # type: ignore[no-untyped-def]
+    """The middleware alone marks them now (the @never_cache decorators are gone)."""
+    response = client_as(cast.ppr_leader).get(reverse(name))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, private"
+
+
+def test_a_case_page_is_not_stored(client_as, cast) -> None:
+    case = make_case(cast, assigned=cast.psychologist)
+    response = client_as(cast.psychologist).get(
+        reverse("cases:case-detail", kwargs={"pk": case.pk})
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, private"
+
+
+def test_the_calendar_feed_is_not_stored_though_nobody_is_logged_in(client, cast) -> None:
+    token = tuesdays.issue_calendar_feed(user=cast.psychologist)
+    response = client.get(reverse("meetings:calendar-feed", kwargs={"token": token}))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, private"

@@ -7,7 +7,6 @@ from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Case
@@ -64,7 +63,6 @@ def tabs_for(user: User) -> list[str]:
 
 
 @login_required
-@never_cache
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     """The case list: a tab (mine / team / all), filters, sorting and paging; audited as a search."""
@@ -103,7 +101,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@never_cache
 @require_POST
 def case_search(request: HttpRequest) -> HttpResponse:
     """Search by name or exact CPR number (keyed-hash lookup); every search is audited."""
@@ -154,7 +151,6 @@ def case_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@never_cache
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case page: the child, guardians, staff, Børnelineal trend and the timeline."""
@@ -181,7 +177,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """The PPR leader (re)assigns an open case to a case worker."""
@@ -205,7 +200,6 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close an open case with an outcome and a note; a closed case is read-only."""

@@ -28,12 +28,6 @@ def _posted(request: HttpRequest):  # type: ignore[no-untyped-def]
     return request.POST if request.method == "POST" else None
 
 
-def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _children(request: HttpRequest):  # type: ignore[no-untyped-def]
     return Child.objects.visible_to(request.user)
 
@@ -83,7 +77,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
         "existing_url": existing_url,
         "crumbs": [("Registrér barn", None)],
     }
-    return _page(request, "cases/child_form.html", context, status=400 if form.errors else 200)
+    return render(request, "cases/child_form.html", context, status=400 if form.errors else 200)
 
 
 def _detail_context(request: HttpRequest, child: Child) -> dict:
@@ -114,7 +108,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_audited_or_404(
         request, _children(request).select_related("institution"), purpose=PURPOSE, pk=pk
     )
-    return _page(request, "cases/child_detail.html", _detail_context(request, child))
+    return render(request, "cases/child_detail.html", _detail_context(request, child))
 
 
 @login_required
@@ -129,9 +123,9 @@ def child_reveal_cpr(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     if request.htmx:
-        return _page(request, "cases/child_detail.html#cpr", {"child": child, "revealed": True})
+        return render(request, "cases/child_detail.html#cpr", {"child": child, "revealed": True})
     context = _detail_context(request, child) | {"revealed": True}
-    return _page(request, "cases/child_detail.html", context)
+    return render(request, "cases/child_detail.html", context)
 
 
 @login_required
@@ -171,7 +165,7 @@ def guardian_create(request: HttpRequest, pk: int) -> HttpResponse:
             ("Tilføj forælder", None),
         ],
     }
-    return _page(
+    return render(
         request, "cases/child_guardian_form.html", context, status=400 if form.errors else 200
     )
 
@@ -214,7 +208,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
             ("Registrér samtykke", None),
         ],
     }
-    return _page(
+    return render(
         request, "cases/child_consent_form.html", context, status=400 if form.errors else 200
     )
 

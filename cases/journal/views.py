@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cases.casework.views import PURPOSE, case_crumbs, case_for
@@ -18,7 +17,6 @@ from .services import JournalConflict, add_journal_entry, correct_journal_entry
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A new journal entry on an open case. A double submit saves one entry (client token)."""
@@ -46,7 +44,6 @@ def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def journal_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct an entry's date, title or text; the old ones stay as a revision. A stale form is a

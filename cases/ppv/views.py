@@ -15,7 +15,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import PPV_SECTIONS, Case, Ppv, PpvStatus
@@ -53,12 +52,6 @@ def _crumbs(ppv: Ppv, label: str | None = None) -> list[tuple[str, str | None]]:
     return [*crumbs, (f"Version {ppv.number}", ppv.get_absolute_url()), (label, None)]
 
 
-def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _writer_or_403(request: HttpRequest, ppv: Ppv) -> None:
     if not request.user.has_perm("cases.write_ppv", ppv.case):
         raise PermissionDenied
@@ -68,7 +61,6 @@ def _writer_or_403(request: HttpRequest, ppv: Ppv) -> None:
 
 
 @login_required
-@never_cache
 @require_GET
 def ppv_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Every version of the case's PPV, and the button that starts one."""
@@ -90,7 +82,7 @@ def ppv_list(request: HttpRequest, pk: int) -> HttpResponse:
             ("PPV", None),
         ],
     }
-    return _page(request, "cases/ppv/list.html", context)
+    return render(request, "cases/ppv/list.html", context)
 
 
 @login_required
@@ -117,7 +109,6 @@ def _sections(ppv: Ppv) -> list[tuple[str, str, str]]:
 
 
 @login_required
-@never_cache
 @require_GET
 def ppv_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One version, read-only: its sections, signature, PDF, sendings and version history."""
@@ -138,7 +129,7 @@ def ppv_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "correct_form": CorrectForm(),
         "crumbs": _crumbs(ppv),
     }
-    return _page(request, "cases/ppv/detail.html", context)
+    return render(request, "cases/ppv/detail.html", context)
 
 
 # --- Drafting --------------------------------------------------------------------------------
@@ -160,11 +151,10 @@ def _edit_page(
         "saved_by": ppv.updated_by,
         "crumbs": _crumbs(ppv, "Rediger"),
     }
-    return _page(request, "cases/ppv/form.html", context, status=status)
+    return render(request, "cases/ppv/form.html", context, status=status)
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def ppv_update(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft form. Without JavaScript "Gem kladde" saves it; with it, it autosaves too."""
@@ -228,7 +218,6 @@ def ppv_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def ppv_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     """Sign and lock the draft. A double submit finalises once."""
@@ -275,11 +264,10 @@ def ppv_finalise(request: HttpRequest, pk: int) -> HttpResponse:
         "problems": services.finalisation_problems(ppv),
         "crumbs": _crumbs(ppv, "Gør endelig"),
     }
-    return _page(request, "cases/ppv/finalise.html", context, status=status)
+    return render(request, "cases/ppv/finalise.html", context, status=status)
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def ppv_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a correction of a final version: a new version that names what it replaces."""
@@ -311,14 +299,13 @@ def ppv_correct(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("cases:ppv-update", pk=draft.pk)
     context = {"ppv": ppv, "case": ppv.case, "form": form, "crumbs": _crumbs(ppv, "Ret")}
-    return _page(request, "cases/ppv/correct.html", context, status=status)
+    return render(request, "cases/ppv/correct.html", context, status=status)
 
 
 # --- Sending and printing --------------------------------------------------------------------
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def ppv_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose recipients of a final version; what was sent to whom and when is recorded."""
@@ -368,11 +355,10 @@ def ppv_send(request: HttpRequest, pk: int) -> HttpResponse:
         "registreres på sagen. En sendt PPV kan ikke kaldes tilbage.",
         "crumbs": _crumbs(ppv, "Send"),
     }
-    return _page(request, "cases/ppv/send.html", context, status=status)
+    return render(request, "cases/ppv/send.html", context, status=status)
 
 
 @login_required
-@never_cache
 @require_GET
 def ppv_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF of a final version: for PPR on the case and the child's institution leader.
@@ -410,4 +396,4 @@ def ppv_print(request: HttpRequest, pk: int) -> HttpResponse:
         "newer": newer,
         "is_ppr": Ppv.objects.visible_to(user).filter(pk=ppv.pk).exists(),
     }
-    return _page(request, "cases/ppv/print.html", context)
+    return render(request, "cases/ppv/print.html", context)

@@ -10,7 +10,6 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
@@ -27,7 +26,6 @@ from .tables import DistrictColourTable, InstitutionColourTable
 
 
 @login_required
-@never_cache
 @require_http_methods(["GET", "POST"])
 def rating_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Rate the case's child grøn/gul/rød; the case's latest colour follows."""
@@ -121,7 +119,6 @@ def _district_totals(institution_rows: list[dict[str, object]]) -> list[dict[str
 
 
 @login_required
-@never_cache
 @require_GET
 def rating_report(request: HttpRequest) -> HttpResponse:
     """Counts of ratings by colour per institution and district in a period.

@@ -74,13 +74,6 @@ def _posted(request: HttpRequest):  # type: ignore[no-untyped-def]
     return request.POST if request.method == "POST" else None
 
 
-def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    # Pages with a child's data are never kept in a browser or proxy cache.
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 # --- Lists -----------------------------------------------------------------------------------
 
 
@@ -103,7 +96,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "crumbs": [("Indstillinger", None)],
     }
     template = "cases/referral_list.html#results" if request.htmx else "cases/referral_list.html"
-    return _page(request, template, context)
+    return render(request, template, context)
 
 
 @login_required
@@ -124,7 +117,7 @@ def referral_queue(request: HttpRequest) -> HttpResponse:
     record(request, AuditAction.SEARCH, term=filterset.describe(), purpose=PURPOSE_INTAKE)
     context = {"filter": filterset, "table": table, "crumbs": [("Modtagelse", None)]}
     template = "cases/referral_queue.html#results" if request.htmx else "cases/referral_queue.html"
-    return _page(request, template, context)
+    return render(request, template, context)
 
 
 # --- Starting a referral ---------------------------------------------------------------------
@@ -172,18 +165,18 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     picker = chosen_child(request, children, chosen, purpose=PURPOSE)
     invalid = bool(form.errors or (note_form is not None and note_form.errors))
     context = _start_context(form, note_form, picker, is_intake=is_intake)
-    return _page(request, "cases/referral_start.html", context, status=400 if invalid else 200)
+    return render(request, "cases/referral_start.html", context, status=400 if invalid else 200)
 
 
 def _find_child(request: HttpRequest, children, *, is_intake: bool) -> HttpResponse:  # type: ignore[no-untyped-def]
     """The picker's search: the results for HTMX, else the whole page with them."""
     picker = search_children(request, children, purpose=PURPOSE)
     if request.htmx:
-        return _page(request, "cases/_child_picker_found.html", {"picker": picker})
+        return render(request, "cases/_child_picker_found.html", {"picker": picker})
     form = ReferralStartForm(children=children)
     note_form = ParentRequestStartForm(initial=request.POST) if is_intake else None
     context = _start_context(form, note_form, picker, is_intake=is_intake)
-    return _page(request, "cases/referral_start.html", context)
+    return render(request, "cases/referral_start.html", context)
 
 
 def _start_context(form, note_form, picker, *, is_intake: bool) -> dict:  # type: ignore[no-untyped-def]
@@ -251,7 +244,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "origin_item": _origin_item(referral),
         "crumbs": _crumbs(request, referral),
     }
-    return _page(request, "cases/referral_detail.html", context)
+    return render(request, "cases/referral_detail.html", context)
 
 
 @login_required
@@ -365,7 +358,7 @@ def _edit_page(
         "saved_at": referral.updated_at,
         "crumbs": _crumbs(request, referral, ("Rediger", None)),
     }
-    return _page(request, "cases/referral_form.html", context, status=status)
+    return render(request, "cases/referral_form.html", context, status=status)
 
 
 def _edit_or_explain(request: HttpRequest, referral: Referral) -> HttpResponse | None:
@@ -667,7 +660,7 @@ def referral_visitate(request: HttpRequest, pk: int) -> HttpResponse:
         "crumbs": _crumbs(request, referral, ("Visitation", None)),
     }
     status = 400 if decision in {"accept", "reject", "redirect"} else 200
-    return _page(request, "cases/referral_visitate.html", context, status=status)
+    return render(request, "cases/referral_visitate.html", context, status=status)
 
 
 def _current_assignee(referral: Referral) -> int | None:

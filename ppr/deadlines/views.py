@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ppr.http import AuthenticatedHttpRequest, HtmxHttpRequest
+from ppr.http import AuthenticatedHttpRequest
 from ppr.organisation.models import Municipality
 from ppr.tables import paginate
 
@@ -24,11 +24,6 @@ from .tables import AllDeadlinesTable, DeadlineTable, FailedReminderTable
 PER_PAGE = 25
 
 
-def _page(request: HtmxHttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
-    """The whole page, or only its results fragment for an htmx request (same data either way)."""
-    return render(request, f"{template}#results" if request.htmx else template, context)
-
-
 @login_required
 @require_GET
 def deadline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -37,9 +32,12 @@ def deadline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = DeadlineFilter(request.GET, queryset=queryset)
     table = DeadlineTable(filterset.qs if filterset.is_valid() else queryset.none())
     paginate(request, table, per_page=PER_PAGE)
-    return _page(
+    template = (
+        "deadlines/deadline_list.html#results" if request.htmx else "deadlines/deadline_list.html"
+    )
+    return render(
         request,
-        "deadlines/deadline_list.html",
+        template,
         {"filter": filterset, "table": table, "crumbs": [("Mine frister", None)]},
     )
 
@@ -63,9 +61,14 @@ def deadline_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     failed_count = (
         Reminder.objects.visible_to(request.user).filter(state=ReminderState.FAILED).count()
     )
-    return _page(
+    template = (
+        "deadlines/deadline_overview.html#results"
+        if request.htmx
+        else "deadlines/deadline_overview.html"
+    )
+    return render(
         request,
-        "deadlines/deadline_overview.html",
+        template,
         {
             "filter": filterset,
             "table": table,
@@ -190,9 +193,14 @@ def failed_reminder_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     table = FailedReminderTable(queryset)
     paginate(request, table, per_page=PER_PAGE)
-    return _page(
+    template = (
+        "deadlines/failed_reminder_list.html#results"
+        if request.htmx
+        else "deadlines/failed_reminder_list.html"
+    )
+    return render(
         request,
-        "deadlines/failed_reminder_list.html",
+        template,
         {
             "table": table,
             "crumbs": [

@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ppr.audit.models import AuditAction
@@ -46,7 +45,6 @@ PER_PAGE = 25
 
 
 @login_required
-@never_cache
 @require_GET
 def document_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Dokumenter": final PPVs and notater the user may print; filtered, paged; audited as a

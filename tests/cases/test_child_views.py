@@ -123,7 +123,7 @@ def test_revealing_the_cpr_is_a_post_and_is_audited(cast) -> None:
     response = client.post(child_url("child-reveal-cpr", child), HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "140316-4234" in response.text
     assert "<html" not in response.text
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert reads.count() == before + 1
     row = reads.latest("pk")
     assert row.action == AuditAction.REVEAL_CPR and row.child_id == child.pk

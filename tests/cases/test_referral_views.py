@@ -82,7 +82,7 @@ def test_the_referral_page_is_audited_with_the_child(cast) -> None:
     before = reads.count()  # the audit log is append-only: count, never delete
     response = client_for(cast.teacher).get(url("referral-detail", referral))
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert reads.count() == before + 1
     row = reads.latest("pk")
     assert row.action == AuditAction.VIEW and row.child_id == referral.child_id

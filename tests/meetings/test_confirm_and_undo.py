@@ -33,7 +33,7 @@ def test_without_javascript_withdrawing_asks_on_a_page_that_posts(cast) -> None:
     consent = _consent(cast)
     url = reverse("cases:consent-withdraw", args=[consent.pk])
     page = client_for(cast.teacher).get(url)
-    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store, private"
     html = page.content.decode()
     assert "Træk samtykket tilbage?" in html and "Lise Berg" in html
     assert f'<form method="post" action="{url}">' in html

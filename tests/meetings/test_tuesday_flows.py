@@ -174,7 +174,7 @@ def test_cancelling_a_tirsdagsmoede_asks_first_in_a_modal_or_on_a_page(cast, tea
     detail = client.get(meeting.get_absolute_url()).content.decode()
     assert f'href="{url}" data-module="modal" data-target="bekraeft-aflys-{meeting.pk}"' in detail
     page = client.get(url)
-    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store, private"
     html = page.content.decode()
     assert "Aflys tirsdagsmødet?" in html and f'<form method="post" action="{url}">' in html
     meeting.refresh_from_db()
