@@ -2,9 +2,10 @@
 
 How a domain app uses it (ppr/ never imports the domain apps; the domain calls in):
 
-1. The subject model (e.g. ``PPV``, ``Note``) defines ``can_download(user) -> bool`` and the
-   properties ``audit_child_id`` / ``audit_institution_id``. A subject without
-   ``can_download`` is downloadable by nobody (404).
+1. The subject model (e.g. ``PPV``, ``Note``) defines ``can_download(user) -> bool`` and says
+   whose child it concerns (``audit_child_id`` / ``audit_institution_id``, e.g. through the
+   ``ppr.audit.audited.Audited`` mixin). A subject without ``can_download`` is downloadable
+   by nobody (404).
 2. Its template extends ``documents/pdf_base.html`` (blocks ``title``, ``content``,
    ``signature``; the context names ``title`` and ``subject_line`` — the child's name and
    masked CPR as one string). ``documents/example.html`` shows the parts.
