@@ -51,8 +51,10 @@ class Audited:
 
     @property
     def audit_child_id(self) -> int | None:
-        return _follow(self, self.audit_child)
+        child_id: int | None = _follow(self, self.audit_child)
+        return child_id
 
     @property
     def audit_institution_id(self) -> int | None:
-        return _follow(self, self.audit_institution)
+        institution_id: int | None = _follow(self, self.audit_institution)
+        return institution_id

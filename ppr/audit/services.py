@@ -69,7 +69,7 @@ def log_action(
     *,
     by: "User | AnonymousUser | None",
     purpose: str,
-    about: AuditSubject | None = None,
+    about: AuditSubject | models.Model | None = None,
     request: HttpRequest | None = None,
 ) -> AuditEvent:
     """Log that ``by`` did ``action`` to ``obj`` and why.
