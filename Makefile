@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS ?= automatic
 help:
 	@echo "make demo   – install, migrate, load the demo municipality and serve http://127.0.0.1:8000"
 	@echo "make test   – install and run the whole test suite (PostgreSQL/Redis if DATABASE_URL/REDIS_URL are set)"
-	@echo "make lint   – ruff, djlint, Django checks and missing migrations"
+	@echo "make lint   – ruff, djlint, mypy, Django checks and missing migrations"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
@@ -43,6 +43,7 @@ lint: install
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) djlint templates --lint
+	DJANGO_DEBUG=true $(RUN) mypy .
 	DJANGO_DEBUG=true $(RUN) python manage.py check
 	DJANGO_DEBUG=true $(RUN) python manage.py makemigrations --check --dry-run
 

@@ -253,6 +253,7 @@ def time_sql(sql: str, params: list[Any], repeat: int) -> list[float]:
 def admin_showing(page: Page, attributes: dict[str, Any]) -> Iterator[None]:
     """The page's registered ModelAdmin with other columns and filters, for as long as it lasts
     (the changelist reads them per request)."""
+    assert page.admin_url is not None, f"{page.name} has no admin changelist"
     path = page.admin_url.split("?")[0].strip("/").split("/")  # admin/<app>/<model>
     model_admin = next(
         ma
@@ -274,12 +275,14 @@ def side_by_side(
 ) -> tuple[list[float], list[float]]:
     """The page and its admin changelist, one request each in turn, so that a burst of other work
     on the shared cores slows both alike and their ratio stays fair."""
-    time_url(admin_client, page.admin_url, 2)  # warm up
+    admin_url = page.admin_url
+    assert admin_url is not None, f"{page.name} has no admin changelist"
+    time_url(admin_client, admin_url, 2)  # warm up
     page_times: list[float] = []
     admin_times: list[float] = []
     for _ in range(repeat):
         page_times += time_request(client, page, 1)[0]
-        admin_times += time_url(admin_client, page.admin_url, 1)
+        admin_times += time_url(admin_client, admin_url, 1)
     return page_times, admin_times
 
 

@@ -492,7 +492,7 @@ def _cpr(child: DemoChild, serial: int) -> str:
     return f"{child.born:%d%m%y}4{100 + serial:03d}"
 
 
-def _leader_for(institution: Institution, organisation) -> User:  # type: ignore[no-untyped-def]
+def _leader_for(institution: Institution, organisation) -> User:
     """The institution's leader: the demo login where there is one, else a login-less stand-in."""
     users = organisation.users
     known = {
@@ -519,7 +519,7 @@ def _leader_for(institution: Institution, organisation) -> User:  # type: ignore
     return user
 
 
-def _staff_for(institution: Institution, organisation, leader: User) -> User:  # type: ignore[no-untyped-def]
+def _staff_for(institution: Institution, organisation, leader: User) -> User:
     users = organisation.users
     if institution.name == VEST_SCHOOL and "teacher" in users:
         return users["teacher"]
@@ -591,7 +591,7 @@ def _texts(spec: DemoChild) -> dict[str, object]:
     return data
 
 
-def _referral(child: Child, spec: DemoChild, organisation, leader: User) -> Referral:  # type: ignore[no-untyped-def]
+def _referral(child: Child, spec: DemoChild, organisation, leader: User) -> Referral:
     users = organisation.users
     parent_request = (spec.first, spec.last) in PARENT_REQUESTS
     secretary = users["secretary"]
@@ -673,7 +673,7 @@ def _backdate(referral: Referral, days_ago: int) -> None:
 
 
 @transaction.atomic
-def seed_children(organisation) -> list[Child]:  # type: ignore[no-untyped-def]
+def seed_children(organisation) -> list[Child]:
     """~40 fictitious children with guardians, consents and referrals in every status."""
     children = []
     for serial, spec in enumerate(CHILDREN):
@@ -703,7 +703,7 @@ def seed_children(organisation) -> list[Child]:  # type: ignore[no-untyped-def]
     return children
 
 
-def seed(organisation) -> None:  # type: ignore[no-untyped-def]
+def seed(organisation) -> None:
     """The cases app's demo data: children and referrals here, then the case side's cases."""
     with override_settings(MAILERS=QUIET_MAIL):
         seed_children(organisation)

@@ -94,7 +94,7 @@ def token(*parts: object) -> uuid.UUID:
     return uuid.uuid5(TOKENS, "-".join(str(p) for p in parts))
 
 
-def _caseworker_for(child: Child, organisation, rng: random.Random) -> User | None:  # type: ignore[no-untyped-def]
+def _caseworker_for(child: Child, organisation, rng: random.Random) -> User | None:
     users = organisation.users
     if rng.random() < 0.12:
         return None  # unassigned: the PPR leader's start page shows these
@@ -114,7 +114,7 @@ def _spread(start: date, end: date, k: int, count: int) -> date:
     return start + timedelta(days=(k + 1) * span // (count + 1))
 
 
-def _journal_and_ratings(case: Case, organisation, *, start: date, end: date) -> None:  # type: ignore[no-untyped-def]
+def _journal_and_ratings(case: Case, organisation, *, start: date, end: date) -> None:
     """A few journal entries and a rating history between ``start`` and ``end``."""
     # Seeded by the case alone, so a second run makes the same choices (and the same tokens).
     rng = random.Random(case.pk)
@@ -164,7 +164,7 @@ def _journal_and_ratings(case: Case, organisation, *, start: date, end: date) ->
 
 
 @transaction.atomic
-def seed_cases(organisation) -> None:  # type: ignore[no-untyped-def]
+def seed_cases(organisation) -> None:
     """Add open and closed cases with journals and Børnelineal histories to the demo children."""
     leader = organisation.users["ppr_leader"]
     secretary = organisation.users.get("secretary", leader)

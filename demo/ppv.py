@@ -59,7 +59,7 @@ SECTIONS = {
 }
 
 
-def _cases(psychologist) -> list[Case]:  # type: ignore[no-untyped-def]
+def _cases(psychologist) -> list[Case]:
     return list(
         Case.objects.filter(
             assigned=psychologist,
@@ -73,7 +73,7 @@ def _cases(psychologist) -> list[Case]:  # type: ignore[no-untyped-def]
 
 
 @transaction.atomic
-def seed_ppvs(organisation) -> None:  # type: ignore[no-untyped-def]
+def seed_ppvs(organisation) -> None:
     psychologist = organisation.users.get("psychologist")
     if psychologist is None:
         return

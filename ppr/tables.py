@@ -25,7 +25,7 @@ a queryset that joins its related rows is paged by a deferred join (``FixedSizeP
 """
 
 import functools
-from typing import Any
+from typing import Any, TypeGuard
 
 import django_tables2
 from django import template
@@ -261,10 +261,10 @@ class FixedSizePaginator(Paginator):
             top = self.count
         ids = queryset.values("pk")[bottom:top]
         page_rows = queryset.filter(pk__in=ids)
-        return self._get_page(BoundRows(page_rows, rows.table, rows.pinned_data), number, self)
+        return self._get_page(BoundRows(page_rows, rows.table, rows.pinned_data), number, self)  # type: ignore[attr-defined]  # Paginator's hook for subclasses, not in the stubs
 
 
-def _joins_related_rows(queryset: Any) -> bool:
+def _joins_related_rows(queryset: Any) -> TypeGuard[QuerySet[Any]]:
     """A plain queryset with ``select_related``: not sliced, combined, grouped or distinct."""
     if not isinstance(queryset, QuerySet):
         return False
@@ -282,8 +282,9 @@ def keep_known_sort(request: HttpRequest, table: Table) -> None:
     names = set(table.columns.names())
     known = [value for value in wanted if value.removeprefix("-") in names]
     if known != wanted:
-        request.GET = request.GET.copy()
-        request.GET.setlist(field, known)
+        query = request.GET.copy()
+        query.setlist(field, known)
+        request.GET = query  # type: ignore[assignment]  # the stubs say request.GET is immutable
 
 
 def paginate(request: HttpRequest, table: Table, *, per_page: int = 25) -> None:

@@ -4,7 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from cases.models import Case, CaseOutcome, CaseStatus, Child, normalise_cpr
@@ -15,7 +15,7 @@ from ppr.forms import Form
 CPR_LIKE = re.compile(r"^\d{6}[- ]?\d{4}$")
 
 
-def caseworkers() -> "forms.models.QuerySet[User]":
+def caseworkers() -> QuerySet[User]:
     """Active users holding a case-worker role (psychologist, speech therapist, consultant)."""
     return (
         User.objects.filter(
@@ -28,7 +28,7 @@ def caseworkers() -> "forms.models.QuerySet[User]":
     )
 
 
-def caseworkers_with_caseload() -> "forms.models.QuerySet[User]":
+def caseworkers_with_caseload() -> QuerySet[User]:
     """The case workers with their team's name and their caseload (open cases), in one query."""
     open_cases = (
         Case.objects.filter(assigned=OuterRef("pk"), status=CaseStatus.OPEN)
@@ -55,11 +55,12 @@ def caseworkers_with_caseload() -> "forms.models.QuerySet[User]":
 class CaseworkerChoiceField(forms.ModelChoiceField):
     """A case worker by name and title, and, from ``caseworkers_with_caseload``, team and caseload."""
 
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         label = f"{obj} ({obj.title})" if obj.title else str(obj)
         if hasattr(obj, "open_cases"):
             cases = "1 åben sag" if obj.open_cases == 1 else f"{obj.open_cases} åbne sager"
-            label += f" · {obj.team_name or 'intet team'} · {cases}"
+            team = getattr(obj, "team_name", None)  # annotated with open_cases
+            label += f" · {team or 'intet team'} · {cases}"
         return label
 
 

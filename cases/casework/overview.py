@@ -1,10 +1,10 @@
 """Start-page panels for cases: a case worker's open cases; the PPR leader's caseload overview."""
 
 from django.db.models import Count
-from django.http import HttpRequest
 
 from cases.models import Case, CaseStatus
 from cases.ratings.trend import COLOUR_SHORT
+from ppr.http import AuthenticatedHttpRequest
 from ppr.organisation.models import Team
 from ppr.overview import Panel, register
 
@@ -12,7 +12,7 @@ PANEL_ROWS = 8
 
 
 @register(order=15)
-def my_cases(request: HttpRequest) -> Panel | None:
+def my_cases(request: AuthenticatedHttpRequest) -> Panel | None:
     """A case worker's open cases, newest first, with the latest Børnelineal colour."""
     user = request.user
     if not getattr(user, "is_caseworker", False):
@@ -24,12 +24,12 @@ def my_cases(request: HttpRequest) -> Panel | None:
         .select_related("child__institution")
         .order_by("-opened_at")[: PANEL_ROWS + 1]
     )
-    rows = [(case, COLOUR_SHORT.get(case.latest_colour, "")) for case in cases[:PANEL_ROWS]]  # type: ignore[call-overload]
+    rows = [(case, COLOUR_SHORT.get(case.latest_colour, "")) for case in cases[:PANEL_ROWS]]
     return Panel("cases/case_panel_mine.html", {"rows": rows, "more": len(cases) > PANEL_ROWS})
 
 
 @register(order=16)
-def caseload(request: HttpRequest) -> Panel | None:
+def caseload(request: AuthenticatedHttpRequest) -> Panel | None:
     """The PPR leader's overview: open cases per team and the open cases nobody holds yet."""
     user = request.user
     if not getattr(user, "is_ppr_leader", False):

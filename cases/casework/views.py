@@ -15,6 +15,7 @@ from ppr.access import audit, get_audited_or_404
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.http import AuthenticatedHttpRequest
 from ppr.tables import paginate
 
 from . import services as case_services
@@ -64,12 +65,12 @@ def tabs_for(user: User) -> list[str]:
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The case list: a tab (mine / team / all), filters, sorting and paging; audited as a search."""
     user = request.user
     if not user.has_perm("cases.view_case_list"):
         raise PermissionDenied
-    tabs = tabs_for(user)  # type: ignore[arg-type]
+    tabs = tabs_for(user)
     tab = request.GET.get("visning", "")
     if tab not in tabs:
         tab = tabs[0]
@@ -77,7 +78,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if tab == "mine":
         cases = cases.filter(assigned=user)
     elif tab == "team":
-        cases = cases.filter(team_id__in=user.team_ids)  # type: ignore[union-attr]
+        cases = cases.filter(team_id__in=user.team_ids)
     filterset = CaseFilter(request.GET or None, queryset=cases)
     valid = filterset.is_valid() if filterset.is_bound else True
     table = CaseTable(filterset.qs if valid else cases.none())
@@ -102,7 +103,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_search(request: HttpRequest) -> HttpResponse:
+def case_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Search by name or exact CPR number (keyed-hash lookup); every search is audited."""
     user = request.user
     if not user.has_perm("cases.view_case_list"):
@@ -152,7 +153,7 @@ def case_search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case page: the child, guardians, staff, Børnelineal trend and the timeline."""
     user = request.user
     case = get_audited_or_404(
@@ -163,7 +164,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "child": case.child,
         "guardians": list(case.child.guardians.all()),
-        "timeline": gather_timeline(case, user, ratings),  # type: ignore[arg-type]
+        "timeline": gather_timeline(case, user, ratings),
         "ratings": ratings,
         "trend": build_trend(ratings),
         "can_edit": user.has_perm("cases.edit_case", case),
@@ -178,14 +179,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def case_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PPR leader (re)assigns an open case to a case worker."""
     case = case_for(request, pk, perm="cases.assign_case")
     form = CaseAssignForm(request.POST or None, initial={"assignee": case.assigned_id})
     if request.method == "POST" and form.is_valid():
         assignee = form.cleaned_data["assignee"]
         try:
-            case_services.assign_case(case=case, by=request.user, assignee=assignee)  # type: ignore[arg-type]
+            case_services.assign_case(case=case, by=request.user, assignee=assignee)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -201,7 +202,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+def case_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Close an open case with an outcome and a note; a closed case is read-only."""
     case = get_object_or_404(Case.objects.visible_to(request.user).for_display(), pk=pk)
     if not case.is_open:
@@ -214,7 +215,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             case_services.close_case(
                 case=case,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
             )

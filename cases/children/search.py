@@ -28,7 +28,7 @@ class ChildSearchForm(CaseSearchForm):
             "Skriv mindst to bogstaver af barnets for- eller efternavn, "
             "eller hele CPR-nummeret (ddmmåå-xxxx)."
         )
-        self.fields["q"].widget.input_type = "search"  # type: ignore[attr-defined]
+        self.fields["q"].widget.input_type = "search"
 
     def clean_q(self) -> str:
         if not " ".join(self.cleaned_data["q"].split()):

@@ -15,6 +15,7 @@ from ppr.access import audit, get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 from ppr.confirm import confirmation_page
+from ppr.http import AuthenticatedHttpRequest
 from ppr.returns import safe_next, with_next
 
 from . import services
@@ -23,18 +24,18 @@ from .forms import ChildForm, ConsentRecordForm, GuardianForm
 PURPOSE = "barnets oplysninger"
 
 
-def _posted(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _posted(request: HttpRequest):
     """The POST data for a POST (even an empty one, so it is validated), else None."""
     return request.POST if request.method == "POST" else None
 
 
-def _children(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _children(request: AuthenticatedHttpRequest):  # type: ignore[no-untyped-def]
     return Child.objects.visible_to(request.user)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def child_create(request: HttpRequest) -> HttpResponse:
+def child_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register a child. An exact duplicate CPR number is refused, pointing to the existing child."""
     user = request.user
     if not user.has_perm("cases.register_child"):
@@ -80,7 +81,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/child_form.html", context, status=400 if form.errors else 200)
 
 
-def _detail_context(request: HttpRequest, child: Child) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, child: Child) -> dict:
     user = request.user
     guardians = child.guardians.prefetch_related(
         Prefetch("consents", queryset=Consent.objects.select_related("recorded_by"))
@@ -103,7 +104,7 @@ def _detail_context(request: HttpRequest, child: Child) -> dict:
 
 @login_required
 @require_GET
-def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def child_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The child: masked CPR, guardians with their consents, and the child's referrals."""
     child = get_audited_or_404(
         request, _children(request).select_related("institution"), purpose=PURPOSE, pk=pk
@@ -113,7 +114,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def child_reveal_cpr(request: HttpRequest, pk: int) -> HttpResponse:
+def child_reveal_cpr(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show the full CPR number on request; the reveal itself is the audited read."""
     child = get_audited_or_404(
         request,
@@ -130,7 +131,7 @@ def child_reveal_cpr(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def guardian_create(request: HttpRequest, pk: int) -> HttpResponse:
+def guardian_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add a parent or other adult to the child."""
     queryset = _children(request).select_related("institution")
     if request.method == "GET":
@@ -170,7 +171,7 @@ def guardian_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _guardians(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _guardians(request: AuthenticatedHttpRequest):
     return Guardian.objects.filter(child__in=_children(request)).select_related(
         "child__institution"
     )
@@ -178,7 +179,7 @@ def _guardians(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record one guardian's consent: scope, date, written or oral, note; the recorder is the user."""
     guardian = get_object_or_404(_guardians(request), pk=pk)
     child = guardian.child
@@ -213,7 +214,7 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _editable_consent(request: HttpRequest, pk: int) -> Consent:
+def _editable_consent(request: AuthenticatedHttpRequest, pk: int) -> Consent:
     consent = get_object_or_404(
         Consent.objects.filter(guardian__in=_guardians(request)).select_related("guardian__child"),
         pk=pk,
@@ -229,7 +230,7 @@ def _consents_of(child: Child) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark a consent withdrawn today; it stays on record. GET asks first (without JavaScript)."""
     consent = _editable_consent(request, pk)
     child = consent.guardian.child
@@ -252,7 +253,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent_undo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_undo_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Fortryd: restore a consent withdrawn a few minutes ago."""
     consent = _editable_consent(request, pk)
     try:

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from cases.casework.views import PURPOSE, case_crumbs, case_for
 from cases.models import JournalEntry
 from ppr.access import audit
+from ppr.http import AuthenticatedHttpRequest
 
 from .forms import JournalCorrectionForm, JournalEntryForm
 from .services import JournalConflict, add_journal_entry, correct_journal_entry
@@ -18,7 +19,7 @@ from .services import JournalConflict, add_journal_entry, correct_journal_entry
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
+def journal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new journal entry on an open case. A double submit saves one entry (client token)."""
     case = case_for(request, pk, perm="cases.edit_case")
     form = JournalEntryForm(request.POST or None)
@@ -27,7 +28,7 @@ def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             entry = add_journal_entry(
                 case=case,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 occurred_on=data["occurred_on"],
                 kind=data["kind"],
                 title=data["title"],
@@ -45,7 +46,7 @@ def journal_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def journal_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def journal_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Correct an entry's date, title or text; the old ones stay as a revision. A stale form is a
     conflict."""
     user = request.user
@@ -67,7 +68,7 @@ def journal_correct(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 correct_journal_entry(
                     entry=entry,
-                    by=user,  # type: ignore[arg-type]
+                    by=user,
                     expected_version=data["version"],
                     text=data["text"],
                     reason=data["reason"],

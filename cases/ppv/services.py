@@ -297,7 +297,7 @@ def finalisation_problems(ppv: Ppv) -> dict[str, list[str]]:
 
 def _signature_problems(
     signed_name: str, signed_title: str, signed_on: date | None, *, case_opened: date
-) -> dict:
+) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if not signed_name.strip():
         problems["signed_name"] = ["Skriv navnet på den, der underskriver."]

@@ -22,6 +22,7 @@ from ppr.access import audit, get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
 from ppr.documents.models import Document
+from ppr.http import AuthenticatedHttpRequest
 
 from . import services
 from .forms import CorrectForm, FinaliseForm, PpvForm, SendForm
@@ -29,13 +30,13 @@ from .forms import CorrectForm, FinaliseForm, PpvForm, SendForm
 PURPOSE = services.PURPOSE
 
 
-def _ppvs(request: HttpRequest) -> QuerySet[Ppv]:
+def _ppvs(request: AuthenticatedHttpRequest) -> QuerySet[Ppv]:
     return Ppv.objects.visible_to(request.user).select_related(
         "case__child__institution", "case__assigned", "replaces", "updated_by", "finalised_by"
     )
 
 
-def _ppv(request: HttpRequest, pk: int) -> Ppv:
+def _ppv(request: AuthenticatedHttpRequest, pk: int) -> Ppv:
     """A PPV the user may read (else 404); the read is audited."""
     return get_audited_or_404(request, _ppvs(request), purpose=PURPOSE, pk=pk)
 
@@ -52,7 +53,7 @@ def _crumbs(ppv: Ppv, label: str | None = None) -> list[tuple[str, str | None]]:
     return [*crumbs, (f"Version {ppv.number}", ppv.get_absolute_url()), (label, None)]
 
 
-def _writer_or_403(request: HttpRequest, ppv: Ppv) -> None:
+def _writer_or_403(request: AuthenticatedHttpRequest, ppv: Ppv) -> None:
     if not request.user.has_perm("cases.write_ppv", ppv.case):
         raise PermissionDenied
 
@@ -62,7 +63,7 @@ def _writer_or_403(request: HttpRequest, ppv: Ppv) -> None:
 
 @login_required
 @require_GET
-def ppv_list(request: HttpRequest, pk: int) -> HttpResponse:
+def ppv_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every version of the case's PPV, and the button that starts one."""
     case = get_object_or_404(Case.objects.visible_to(request.user).for_display(), pk=pk)
     if not request.user.has_perm("cases.view_journal", case):
@@ -87,13 +88,13 @@ def ppv_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ppv_create(request: HttpRequest, pk: int) -> HttpResponse:
+def ppv_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Start the case's PPV (or open the draft already started)."""
     case = get_object_or_404(Case.objects.visible_to(request.user).for_display(), pk=pk)
     if not request.user.has_perm("cases.write_ppv", case):
         raise PermissionDenied
     try:
-        ppv = services.start_ppv(case=case, by=request.user)  # type: ignore[arg-type]
+        ppv = services.start_ppv(case=case, by=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -110,7 +111,7 @@ def _sections(ppv: Ppv) -> list[tuple[str, str, str]]:
 
 @login_required
 @require_GET
-def ppv_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def ppv_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One version, read-only: its sections, signature, PDF, sendings and version history."""
     ppv = _ppv(request, pk)
     can_write = request.user.has_perm("cases.write_ppv", ppv.case)
@@ -156,7 +157,7 @@ def _edit_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ppv_update(request: HttpRequest, pk: int) -> HttpResponse:
+def ppv_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The draft form. Without JavaScript "Gem kladde" saves it; with it, it autosaves too."""
     ppv = _ppv(request, pk)
     _writer_or_403(request, ppv)
@@ -170,7 +171,7 @@ def ppv_update(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         ppv = services.save_ppv(
             ppv,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             data=form.draft_data(),
             version=form.cleaned_data["version"],
         )
@@ -187,7 +188,7 @@ def ppv_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ppv_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+def ppv_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """HTMX autosave while typing: answers with a small "Gemt kl. HH:MM" status fragment."""
     ppv = get_object_or_404(_ppvs(request), pk=pk)
     _writer_or_403(request, ppv)
@@ -200,7 +201,7 @@ def ppv_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         ppv = services.save_ppv(
             ppv,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             data=form.draft_data(),
             version=form.cleaned_data["version"],
             autosave=True,
@@ -219,7 +220,7 @@ def ppv_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ppv_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+def ppv_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Sign and lock the draft. A double submit finalises once."""
     ppv = _ppv(request, pk)
     _writer_or_403(request, ppv)
@@ -233,7 +234,7 @@ def ppv_finalise(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 ppv = services.finalise_ppv(
                     ppv,
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     version=form.cleaned_data["version"],
                     signed_name=form.cleaned_data["signed_name"],
                     signed_title=form.cleaned_data["signed_title"],
@@ -255,7 +256,7 @@ def ppv_finalise(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 return redirect(ppv)
     else:
-        form = FinaliseForm(initial=FinaliseForm.initial_for(ppv, request.user))  # type: ignore[arg-type]
+        form = FinaliseForm(initial=FinaliseForm.initial_for(ppv, request.user))
         status = 200
     context = {
         "ppv": ppv,
@@ -269,7 +270,7 @@ def ppv_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ppv_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def ppv_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Start a correction of a final version: a new version that names what it replaces."""
     ppv = _ppv(request, pk)
     _writer_or_403(request, ppv)
@@ -281,7 +282,7 @@ def ppv_correct(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 draft = services.correct_ppv(
                     ppv,
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
@@ -307,7 +308,7 @@ def ppv_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ppv_send(request: HttpRequest, pk: int) -> HttpResponse:
+def ppv_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Choose recipients of a final version; what was sent to whom and when is recorded."""
     ppv = _ppv(request, pk)
     _writer_or_403(request, ppv)
@@ -322,7 +323,7 @@ def ppv_send(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 dispatches = services.send_ppv(
                     ppv,
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     guardians=form.cleaned_data["guardians"],
                     leaders=form.cleaned_data["leaders"],
                     batch=form.cleaned_data["batch"],
@@ -360,7 +361,7 @@ def ppv_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def ppv_print(request: HttpRequest, pk: int) -> HttpResponse:
+def ppv_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PDF of a final version: for PPR on the case and the child's institution leader.
 
     A draft is never printable; asking for a PPV one may not print is a 404, and audited.

@@ -11,7 +11,7 @@ from cases.models import RatingContext, RulerColour
 from ppr.forms import EventDateField, Form, PeriodDateField
 
 #: What each colour means, shown beside the choice so the colour is never the only information.
-COLOUR_HELP = {
+COLOUR_HELP: dict[str, str] = {
     RulerColour.GROEN: "Barnet klarer sig; almene tilbud er nok.",
     RulerColour.GUL: "Barnet er i risiko; behovet er endnu ikke afklaret.",
     RulerColour.ROED: "Der er et afklaret behov for særlig støtte.",

@@ -7,7 +7,11 @@ from datetime import date
 from cases.models import RulerColour, RulerRating
 
 #: Short names for badges and the graphic; the long labels name the prevention level.
-COLOUR_SHORT = {RulerColour.GROEN: "Grøn", RulerColour.GUL: "Gul", RulerColour.ROED: "Rød"}
+COLOUR_SHORT: dict[str, str] = {
+    RulerColour.GROEN: "Grøn",
+    RulerColour.GUL: "Gul",
+    RulerColour.ROED: "Rød",
+}
 #: Height in the graphic: the more serious, the higher.
 COLOUR_LEVEL = {RulerColour.GROEN: 0, RulerColour.GUL: 1, RulerColour.ROED: 2}
 

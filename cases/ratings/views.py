@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,6 +17,7 @@ from cases.casework.views import case_crumbs, case_for
 from cases.models import RulerColour, RulerRating
 from ppr import generations
 from ppr.accounts.models import Role
+from ppr.http import AuthenticatedHttpRequest
 from ppr.organisation.models import Institution
 from ppr.tables import keep_known_sort
 
@@ -27,7 +28,7 @@ from .tables import DistrictColourTable, InstitutionColourTable
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rating_create(request: HttpRequest, pk: int) -> HttpResponse:
+def rating_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Rate the case's child grøn/gul/rød; the case's latest colour follows."""
     case = case_for(request, pk, perm="cases.edit_case")
     form = RatingForm(request.POST or None)
@@ -36,7 +37,7 @@ def rating_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             rate_child(
                 child=case.child,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 colour=data["colour"],
                 rated_on=data["rated_on"],
                 context=data["context"],
@@ -78,7 +79,7 @@ def _institution_counts(
     counts = cache.get(cache_key) if cache_key else None
     if counts is None:
         counts = {
-            row.pop("institution_id"): row
+            row.pop("institution_id"): row  # type: ignore[misc]  # values() gives plain dicts; the stubs say TypedDict
             for row in ratings.values("institution_id").annotate(**COUNTS).order_by()
         }
         if cache_key:
@@ -120,7 +121,7 @@ def _district_totals(institution_rows: list[dict[str, object]]) -> list[dict[str
 
 @login_required
 @require_GET
-def rating_report(request: HttpRequest) -> HttpResponse:
+def rating_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Counts of ratings by colour per institution and district in a period.
 
     The PPR leader sees every institution; an institution leader only their own. Without a
@@ -131,9 +132,9 @@ def rating_report(request: HttpRequest) -> HttpResponse:
     if not user.has_perm("cases.view_rating_report"):
         raise PermissionDenied
     ratings = RulerRating.objects.visible_to(user)
-    whole_municipality = user.is_ppr_leader  # type: ignore[union-attr]
+    whole_municipality = user.is_ppr_leader
     if not whole_municipality:
-        ratings = ratings.filter(institution_id__in=user.institution_ids(Role.INSTITUTION_LEADER))  # type: ignore[union-attr]
+        ratings = ratings.filter(institution_id__in=user.institution_ids(Role.INSTITUTION_LEADER))
     data = request.GET.copy()
     if "fra" not in data and "til" not in data:
         today = timezone.localdate()

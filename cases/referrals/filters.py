@@ -111,7 +111,9 @@ class ReferralQueueFilter(django_filters.FilterSet):
 
     def describe(self) -> str:
         """The criteria as one line for the audit row."""
-        parts = [f"{name}={value}" for name in self.filters if (value := self.data.get(name))]
+        parts = [
+            f"{name}={value}" for name in self.filters if (value := (self.data or {}).get(name))
+        ]
         return " ".join(parts) or "(alle)"
 
 
@@ -142,5 +144,7 @@ class ReferralListFilter(django_filters.FilterSet):
         return queryset.filter(~Q(status=ReferralStatus.CLOSED))
 
     def describe(self) -> str:
-        parts = [f"{name}={value}" for name in self.filters if (value := self.data.get(name))]
+        parts = [
+            f"{name}={value}" for name in self.filters if (value := (self.data or {}).get(name))
+        ]
         return " ".join(parts) or "(alle)"

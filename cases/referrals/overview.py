@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 from django.db.models import Count, Min, Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import WAITING_STATUSES, Referral, ReferralStatus
 from ppr.accounts.models import Role
+from ppr.http import AuthenticatedHttpRequest
 from ppr.organisation.models import Municipality
 from ppr.overview import Panel, register
 
@@ -15,9 +15,9 @@ DRAFT_ROWS = 5
 
 
 @register(order=10)
-def institution_referrals(request: HttpRequest) -> Panel | None:
+def institution_referrals(request: AuthenticatedHttpRequest) -> Panel | None:
     """The institution leader: the own institution's referrals, counted by status."""
-    institutions = request.user.institution_ids(Role.INSTITUTION_LEADER)  # type: ignore[union-attr]
+    institutions = request.user.institution_ids(Role.INSTITUTION_LEADER)
     if not institutions:
         return None
     counts = dict(
@@ -34,7 +34,7 @@ def institution_referrals(request: HttpRequest) -> Panel | None:
 
 
 @register(order=11)
-def intake_queue(request: HttpRequest) -> Panel | None:
+def intake_queue(request: AuthenticatedHttpRequest) -> Panel | None:
     """PPR's leader and secretary: how many referrals wait, and since when."""
     if not request.user.has_perm("cases.view_referral_queue"):
         return None
@@ -49,7 +49,7 @@ def intake_queue(request: HttpRequest) -> Panel | None:
 
 
 @register(order=12)
-def my_drafts(request: HttpRequest) -> Panel | None:
+def my_drafts(request: AuthenticatedHttpRequest) -> Panel | None:
     """Drafts the user started, with the date each will be deleted unless touched."""
     if not request.user.has_perm("cases.draft_referral"):
         return None
@@ -63,5 +63,5 @@ def my_drafts(request: HttpRequest) -> Panel | None:
         return None
     days = Municipality.current().referral_draft_expiry_days
     for draft in drafts:
-        draft.expires_on = timezone.localtime(draft.updated_at + timedelta(days=days)).date()  # type: ignore[attr-defined]
+        draft.expires_on = timezone.localtime(draft.updated_at + timedelta(days=days)).date()  # type: ignore[attr-defined]  # for the template
     return Panel("cases/referral_panel_drafts.html", {"drafts": drafts})

@@ -53,7 +53,7 @@ def receipt_context(referral: Referral) -> dict:
     """What the receipt shows, as JSON primitives (names and dates; never the CPR number)."""
     words = wording_for(referral.institution)
     child = referral.child
-    submitted = timezone.localtime(referral.submitted_at)  # type: ignore[arg-type]
+    submitted = timezone.localtime(referral.submitted_at)
     by = referral.submitted_by or referral.author
     facts = [
         ["Indstilling nr.", str(referral.pk)],

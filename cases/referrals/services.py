@@ -296,7 +296,7 @@ def submit_referral(referral: Referral, *, by: User) -> Referral:
         raise NotADraft
     problems = submission_problems(referral)
     if problems:
-        raise SubmissionBlocked(problems)  # type: ignore[arg-type]
+        raise SubmissionBlocked(problems)
     now = timezone.now()
     try:
         _move(
@@ -493,7 +493,9 @@ def close_referral(referral: Referral, *, by: User, note: str = "") -> Referral:
 
 
 @transaction.atomic
-def add_attachment(referral: Referral, *, by: User, file: UploadedFile) -> ReferralAttachment:
+def add_attachment(
+    referral: Referral, *, by: User, file: "UploadedFile[bytes]"
+) -> ReferralAttachment:
     """Attach a PDF, DOCX, JPEG or PNG (checked by content, at most 20 MB) to a draft."""
     if not by.has_perm("cases.edit_referral", referral):
         if referral.status != ReferralStatus.DRAFT:
@@ -514,7 +516,8 @@ def add_attachment(referral: Referral, *, by: User, file: UploadedFile) -> Refer
         attachment.save()
     except Exception:
         # The file is written before the row; do not leave an orphan when the insert fails.
-        attachment.file.storage.delete(attachment.file.name)
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
         raise
     log_action(referral, AuditAction.CREATE, by=by, purpose=PURPOSE)
     return attachment
@@ -533,12 +536,13 @@ def remove_attachment(attachment: ReferralAttachment, *, by: User) -> None:
     log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE)
 
 
-def _delete_files_on_commit(names: list[str]) -> None:
+def _delete_files_on_commit(names: list[str | None]) -> None:
     from django.core.files.storage import default_storage
 
     def delete() -> None:
         for name in names:
-            default_storage.delete(name)
+            if name:  # a row whose file was never written
+                default_storage.delete(name)
 
     transaction.on_commit(delete)
 
@@ -581,17 +585,17 @@ def expire_drafts(*, now: datetime | None = None) -> tuple[int, int]:
     deleted = 0
     for pk in list(drafts.filter(updated_at__lte=expire_before).values_list("pk", flat=True)):
         with transaction.atomic():
-            referral = (
+            expired = (
                 Referral.objects.select_for_update()
                 .filter(pk=pk, status=ReferralStatus.DRAFT, updated_at__lte=expire_before)
                 .first()
             )
-            if referral is None:
+            if expired is None:
                 continue
-            _delete_files_on_commit(list(referral.attachments.values_list("file", flat=True)))
-            log_action(referral, AuditAction.DELETE, by=None, purpose="udløbet kladde")
+            _delete_files_on_commit(list(expired.attachments.values_list("file", flat=True)))
+            log_action(expired, AuditAction.DELETE, by=None, purpose="udløbet kladde")
             # Ratings are only created at submission, so a draft has none to protect it.
-            referral.delete()
+            expired.delete()
             deleted += 1
     return warned, deleted
 

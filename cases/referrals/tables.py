@@ -72,7 +72,7 @@ class ReferralQueueTable(tables.Table):
         )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.today = timezone.localdate()  # once, not for each row's age and waiting time
 
     def render_number(self, record: object) -> str:
@@ -134,7 +134,7 @@ class ReferralTable(tables.Table):
         )
 
     def __init__(self, *args: object, expiry_days: int = 30, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.expiry_days = expiry_days
 
     def render_number(self, record: object) -> str:

@@ -30,6 +30,7 @@ from cases.models import (
 from ppr.access import get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.http import AuthenticatedHttpRequest
 from ppr.organisation.models import Municipality
 from ppr.returns import with_next
 from ppr.tables import paginate
@@ -56,7 +57,7 @@ PURPOSE_INTAKE = "visitation"
 REQUEST_LABELS = dict(ReferralRequest.choices)
 
 
-def _visible(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _visible(request: AuthenticatedHttpRequest):
     return Referral.objects.visible_to(request.user)
 
 
@@ -69,7 +70,7 @@ def _municipality(request: HttpRequest) -> Municipality:
     return municipality
 
 
-def _posted(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _posted(request: HttpRequest):
     """The POST data for a POST (even an empty one, so it is validated), else None."""
     return request.POST if request.method == "POST" else None
 
@@ -79,7 +80,7 @@ def _posted(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @login_required
 @require_GET
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Indstillinger: an institution's own referrals with status (PPR: those it can see)."""
     if not request.user.has_perm("cases.view_referral_list"):
         raise PermissionDenied
@@ -101,7 +102,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def referral_queue(request: HttpRequest) -> HttpResponse:
+def referral_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """PPR's intake queue: submitted and received referrals, oldest first."""
     if not request.user.has_perm("cases.view_referral_queue"):
         raise PermissionDenied
@@ -123,7 +124,7 @@ def referral_queue(request: HttpRequest) -> HttpResponse:
 # --- Starting a referral ---------------------------------------------------------------------
 
 
-def _own_children(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _own_children(request: AuthenticatedHttpRequest):
     return Child.objects.visible_to(request.user).filter(
         institution_id__in=request.user.institution_ids()
     )
@@ -131,7 +132,7 @@ def _own_children(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a draft for a child found by searching: institution users search their own
     children; PPR intake records a parents' own request for any child it can see."""
     user = request.user
@@ -168,7 +169,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/referral_start.html", context, status=400 if invalid else 200)
 
 
-def _find_child(request: HttpRequest, children, *, is_intake: bool) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _find_child(request: AuthenticatedHttpRequest, children, *, is_intake: bool) -> HttpResponse:
     """The picker's search: the results for HTMX, else the whole page with them."""
     picker = search_children(request, children, purpose=PURPOSE)
     if request.htmx:
@@ -179,7 +180,7 @@ def _find_child(request: HttpRequest, children, *, is_intake: bool) -> HttpRespo
     return render(request, "cases/referral_start.html", context)
 
 
-def _start_context(form, note_form, picker, *, is_intake: bool) -> dict:  # type: ignore[no-untyped-def]
+def _start_context(form, note_form, picker, *, is_intake: bool) -> dict:
     return {
         "form": form,
         "note_form": note_form,
@@ -192,7 +193,7 @@ def _start_context(form, note_form, picker, *, is_intake: bool) -> dict:  # type
 # --- One referral ----------------------------------------------------------------------------
 
 
-def _permissions(request: HttpRequest, referral: Referral) -> dict[str, bool]:
+def _permissions(request: AuthenticatedHttpRequest, referral: Referral) -> dict[str, bool]:
     user = request.user
     return {
         "edit": user.has_perm("cases.edit_referral", referral),
@@ -218,7 +219,7 @@ def _permissions(request: HttpRequest, referral: Referral) -> dict[str, bool]:
 
 @login_required
 @require_GET
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One referral: its sections, attachments and timeline; the actions the user may take."""
     referral = get_audited_or_404(
         request,
@@ -249,7 +250,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_receipt_order(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_receipt_order(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Order the printable receipt (PDF) of a submitted referral; it is made in the background."""
     referral = get_object_or_404(_visible(request).select_related("child", "institution"), pk=pk)
     try:
@@ -261,17 +262,17 @@ def referral_receipt_order(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(referral.get_absolute_url() + "#kvittering")
 
 
-def _forum_referral(referral: Referral):  # type: ignore[no-untyped-def]
+def _forum_referral(referral: Referral):
     """The henvisning that records where visitation redirected the referral, if any."""
     if referral.status != ReferralStatus.REDIRECTED:
         return None
     try:
-        return referral.forum_referral  # type: ignore[attr-defined]
+        return referral.forum_referral
     except ObjectDoesNotExist:
         return None
 
 
-def _consent_steps(request: HttpRequest, referral: Referral) -> list[tuple[str, str]]:
+def _consent_steps(request: AuthenticatedHttpRequest, referral: Referral) -> list[tuple[str, str]]:
     """Links from a consent error straight to where the missing consent is registered; each
     comes back to the page the user is on (``next``)."""
     if referral.parent_request or not request.user.has_perm("cases.edit_child", referral.child):
@@ -292,15 +293,15 @@ def _consent_steps(request: HttpRequest, referral: Referral) -> list[tuple[str, 
     return []
 
 
-def _origin_item(referral: Referral):  # type: ignore[no-untyped-def]
+def _origin_item(referral: Referral):
     """The koordineringskonference opgave whose decision drafted this referral, if any."""
     try:
-        return referral.agenda_item  # type: ignore[attr-defined]
+        return referral.agenda_item
     except ObjectDoesNotExist:
         return None
 
 
-def _content(request: HttpRequest, referral: Referral) -> dict:
+def _content(request: AuthenticatedHttpRequest, referral: Referral) -> dict:
     """What the read-only sections need: choice labels, and whether the child's page is open."""
     return {
         "referral": referral,
@@ -315,7 +316,9 @@ def _content(request: HttpRequest, referral: Referral) -> dict:
     }
 
 
-def _crumbs(request: HttpRequest, referral: Referral, *extra: tuple[str, str | None]) -> list:
+def _crumbs(
+    request: AuthenticatedHttpRequest, referral: Referral, *extra: tuple[str, str | None]
+) -> list:
     if request.user.has_perm("cases.view_referral_queue") and referral.status in WAITING_STATUSES:
         start = ("Modtagelse", reverse("cases:referral-queue"))
     else:
@@ -325,7 +328,7 @@ def _crumbs(request: HttpRequest, referral: Referral, *extra: tuple[str, str | N
     return [start, (f"Indstilling nr. {referral.pk}", None)]
 
 
-def _expires_on(request: HttpRequest, referral: Referral):  # type: ignore[no-untyped-def]
+def _expires_on(request: HttpRequest, referral: Referral):
     if referral.status != ReferralStatus.DRAFT:
         return None
     days = _municipality(request).referral_draft_expiry_days
@@ -333,7 +336,7 @@ def _expires_on(request: HttpRequest, referral: Referral):  # type: ignore[no-un
 
 
 def _edit_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     referral: Referral,
     *,
     form: ReferralForm | None = None,
@@ -361,7 +364,7 @@ def _edit_page(
     return render(request, "cases/referral_form.html", context, status=status)
 
 
-def _edit_or_explain(request: HttpRequest, referral: Referral) -> HttpResponse | None:
+def _edit_or_explain(request: AuthenticatedHttpRequest, referral: Referral) -> HttpResponse | None:
     """None if the user may edit; a redirect if the draft was already submitted; else 403."""
     if request.user.has_perm("cases.edit_referral", referral):
         return None
@@ -373,7 +376,7 @@ def _edit_or_explain(request: HttpRequest, referral: Referral) -> HttpResponse |
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The long form. "Gem kladde" saves; "Indsend" saves and then submits (leader only)."""
     if request.method == "GET":
         referral = get_audited_or_404(
@@ -445,7 +448,7 @@ def _conflict_message(conflict: services.ReferralConflict) -> str:
 
 @login_required
 @require_POST
-def referral_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """HTMX autosave while typing: answers with a small "Gemt kl. HH:MM" status fragment."""
     referral = get_object_or_404(_visible(request), pk=pk)
     fragment = "cases/referral_form.html#autosave-status"
@@ -477,7 +480,7 @@ def referral_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Submit the stored draft (the button on the referral page). Twice → one submission."""
     referral = get_object_or_404(_visible(request), pk=pk)
     if not request.user.has_perm("cases.submit_referral", referral):
@@ -504,7 +507,7 @@ def referral_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(_visible(request).select_related("child", "institution"), pk=pk)
     if (response := _edit_or_explain(request, referral)) is not None:
         return response
@@ -522,7 +525,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Download an attachment of a referral one can see; always as a file, never rendered inline."""
     attachment = get_audited_or_404(
         request,
@@ -550,7 +553,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(
         ReferralAttachment.objects.filter(referral__in=_visible(request)).select_related(
             "referral"
@@ -570,7 +573,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_receive(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_receive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """PPR intake marks the referral received; the institution gets its receipt."""
     referral = get_object_or_404(_visible(request), pk=pk)
     if not request.user.has_perm("cases.receive_referral", referral):
@@ -588,7 +591,7 @@ def referral_receive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def referral_visitate(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_visitate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PPR leader decides: accept and assign, reject with a reason, or redirect to a forum."""
     queryset = _visible(request).select_related("child", "institution")
     if request.method == "GET":
@@ -670,7 +673,7 @@ def _current_assignee(referral: Referral) -> int | None:
 
 @login_required
 @require_POST
-def referral_close(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Close a visitated referral (afsluttet)."""
     referral = get_object_or_404(_visible(request), pk=pk)
     if not request.user.has_perm("cases.close_referral", referral):

@@ -137,7 +137,7 @@ class Loader:
             i for i, name in enumerate(columns) if isinstance(fields.get(name), models.JSONField)
         ]
         quoted = ", ".join(
-            connection.ops.quote_name(fields[n].column if n in fields else n) for n in names
+            connection.ops.quote_name((fields[n].column or n) if n in fields else n) for n in names
         )
         table = connection.ops.quote_name(model._meta.db_table)
         start = time.perf_counter()
@@ -294,7 +294,9 @@ class Command(BaseCommand):
         n_secretaries = max(2, staff // 40)
         n_caseworkers = staff - n_institution_leaders - n_secretaries
         user_start = next_id(User)
-        users, memberships = [], []
+        users: list[Any] = []
+        # (user, role, institution, district, team, active, approved at)
+        memberships: list[tuple[int, str, int | None, int | None, int | None, bool, datetime]] = []
         roles = (Role.PSYCHOLOGIST, Role.PSYCHOLOGIST, Role.SPEECH_THERAPIST, Role.PPR_CONSULTANT)
         self.caseworkers: list[tuple[int, int]] = []  # (user id, team id)
         self.secretaries: list[int] = []
@@ -351,11 +353,13 @@ class Command(BaseCommand):
             team__isnull=False,
             user__email__endswith="nordvig.dk",
         ):
-            self.caseworkers.append((m.user_id, m.team_id))
+            if m.team_id is not None:  # as filtered
+                self.caseworkers.append((m.user_id, m.team_id))
         for m in Membership.objects.filter(
             role=Role.INSTITUTION_LEADER, user__email__endswith="nordvig.dk"
         ):
-            self.leader_of[m.institution_id] = m.user_id
+            if m.institution_id is not None:  # an institution leader's membership has one
+                self.leader_of[m.institution_id] = m.user_id
         self.fallback_author = next(iter(self.leader_of.values()))
         self.staff_ids = (
             [uid for uid, _ in self.caseworkers] + self.secretaries + list(self.leader_of.values())
@@ -540,7 +544,7 @@ class Command(BaseCommand):
                     if pending
                     else ("kladde", "afvist", "kladde")[k % 3]
                 )
-                submitted = (
+                sent: datetime | None = (
                     None
                     if status == "kladde"
                     else now - timedelta(days=rng.randint(0, 60 if pending else 700))
@@ -555,10 +559,10 @@ class Command(BaseCommand):
                     status,
                     author,
                     concern,
-                    submitted,
-                    author if submitted else None,
-                    submitted + timedelta(days=1) if status in ("modtaget", "afvist") else None,
-                    submitted + timedelta(days=8) if status == "afvist" else None,
+                    sent,
+                    author if sent else None,
+                    sent + timedelta(days=1) if sent and status in ("modtaget", "afvist") else None,
+                    sent + timedelta(days=8) if sent and status == "afvist" else None,
                     self.secretaries[0] if status == "afvist" else None,
                     "Henvist til almenområdet." if status == "afvist" else "",
                     "",
