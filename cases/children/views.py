@@ -29,7 +29,7 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def _children(request: AuthenticatedHttpRequest):  # type: ignore[no-untyped-def]
+def _children(request: AuthenticatedHttpRequest):
     return Child.objects.visible_to(request.user)
 
 
