@@ -11,12 +11,21 @@
 - ``administrator``: IT; manages the organisation, reads no case content
 """
 
+import copy
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connections
 from django.test import Client
+from whitenoise.base import WhiteNoise
 
 from ppr import generations
 from ppr.accounts.models import Role, User
@@ -24,6 +33,39 @@ from ppr.celery import app as celery_app
 from ppr.organisation.models import District, Institution, InstitutionKind, Team
 
 from .factories import InstitutionFactory, TeamFactory, user_with_role
+
+
+def redis_database(url: str, number: int) -> str:
+    """``url`` with Redis database ``number``."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{number}", parts.query, ""))
+
+
+def redis_number(url: str) -> int:
+    return int(urlsplit(url).path.strip("/") or 0)
+
+
+def _own_redis_per_worker() -> None:
+    """Each pytest-xdist worker gets its own Redis database for the cache, the sessions and
+    Celery's broker, so workers never see (or renew) each other's keys: worker n uses database
+    ``REDIS_URL``'s number XOR 2n (15 → 15, 13; 8 → 8, 10), and tests that start a separate
+    worker process use the number XOR 1 beside it (14, 12; 9, 11). Without xdist it is
+    REDIS_URL's own database. Runs when this file is imported: after Django read its settings,
+    before anything opened the cache or configured Celery."""
+    if not django_settings.REDIS_URL:
+        return
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    url = redis_database(
+        django_settings.REDIS_URL, redis_number(django_settings.REDIS_URL) ^ (2 * worker)
+    )
+    assert not hasattr(caches._connections, "default"), "the cache was opened before conftest"
+    os.environ["REDIS_URL"] = django_settings.REDIS_URL = url
+    django_settings.CACHES["default"]["LOCATION"] = url
+    django_settings.CELERY_BROKER_URL = url
+    celery_app.conf.broker_url = url
+
+
+_own_redis_per_worker()
 
 
 @dataclass
@@ -83,8 +125,8 @@ CAST_LAST_NAMES = (
 )
 
 
-@pytest.fixture
-def cast(db: None) -> Cast:
+def build_cast() -> Cast:
+    """The standing cast, written to the database (about 60 writes)."""
     vest = District.objects.create(name="Vest")
     oest = District.objects.create(name="Øst")
     team_vest = TeamFactory(name="Team Vest", district=vest)
@@ -132,19 +174,53 @@ def cast(db: None) -> Cast:
     )
 
 
+#: The cast as built once per session (per xdist worker) into the test database; see
+#: ``_standing_data``. Tests never get these objects, only copies of them.
+STANDING_CAST: list[Cast] = []
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    """The standing cast, built once per session and present in every test's database (each
+    test's rollback, or serialized rollback for transactional tests, keeps it as built). Each
+    test gets its own copies of the model instances, so what a test changes in memory never
+    reaches another test."""
+    assert STANDING_CAST, "the standing cast is built when the test database is set up"
+    return copy.deepcopy(STANDING_CAST[0])
+
+
+@pytest.fixture
+def no_cast(db: None) -> None:
+    """The database as the migrations left it, without the standing cast, for the tests of
+    what happens in a municipality with no users yet (removed inside the test's transaction,
+    so the rollback brings it back)."""
+    standing = STANDING_CAST[0]
+    User.objects.all().delete()
+    schools = [standing.school.pk, standing.other_school.pk, standing.daycare.pk]
+    Institution.objects.filter(pk__in=schools).delete()
+    Team.objects.filter(pk__in=[standing.team_vest.pk, standing.team_oest.pk]).delete()
+    District.objects.filter(pk__in=[standing.vest.pk, standing.oest.pk]).delete()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last (after pytest-django's own ordering): Playwright's event loop
     lives until the session ends, and Django refuses database set-up inside a running loop.
 
     Every transactional test asks for serialized rollback, so the rows the data migrations
-    created (forums, the intervention catalogue, effect goals) are there in each of them."""
+    created (forums, the intervention catalogue, effect goals) and the standing cast are there
+    in each of them."""
     items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
 
 
 #: What the data migrations created (forums, the intervention catalogue, effect goals), per
-#: database alias, for the transactional tests' serialized rollback (see tests/e2e/conftest.py).
+#: database alias: put back when the session ends, so a later run with --reuse-db (PostgreSQL)
+#: finds the database as the migrations left it.
 MIGRATION_DATA: dict[str, str] = {}
+
+#: The same plus the standing cast: what every test starts from. Transactional tests get it
+#: back by serialized rollback, browser tests by ``put_back`` (tests/e2e/conftest.py).
+STANDING_DATA: dict[str, str] = {}
 
 
 def _uses_the_database(item: pytest.Item) -> bool:
@@ -154,19 +230,89 @@ def _uses_the_database(item: pytest.Item) -> bool:
     )
 
 
+def put_back(data: dict[str, str]) -> None:
+    """Empty the tables and load ``data`` (``MIGRATION_DATA`` or ``STANDING_DATA``), with the
+    id sequences after the rows."""
+    for connection in connections.all():
+        call_command(
+            "flush",
+            verbosity=0,
+            interactive=False,
+            database=connection.alias,
+            allow_cascade=True,
+            inhibit_post_migrate=True,
+        )
+        connection.creation.deserialize_db_from_string(data[connection.alias])
+        # flush restarted the id sequences and the rows came back with their ids: move each
+        # sequence past its table's highest id (PostgreSQL; SQLite needs nothing), else the
+        # next new intervention or forum would get id 1 again.
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _migration_data_for_serialized_rollback(request: pytest.FixtureRequest) -> None:
+def _standing_data(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Build the standing cast once, committed in the test database (each xdist worker has its
+    own), and remember what tests start from for the transactional tests' serialized rollback.
+    When the session ends, put back what the migrations left."""
     if not any(_uses_the_database(item) for item in request.session.items):
-        return  # e.g. only the settings tests: no test database to read
+        yield  # e.g. only the settings tests: no test database to read
+        return
     request.getfixturevalue("django_db_setup")
     django_db_blocker = request.getfixturevalue("django_db_blocker")
     with django_db_blocker.unblock():
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            MIGRATION_DATA[connection.alias] = (
-                contents or connection.creation.serialize_db_to_string()
+        if User.objects.exists():
+            pytest.exit(
+                "The test database holds users (an interrupted run?): run with --create-db.",
+                returncode=pytest.ExitCode.USAGE_ERROR,
             )
-            connection._test_serialized_contents = MIGRATION_DATA[connection.alias]
+        for connection in connections.all():
+            MIGRATION_DATA[connection.alias] = connection.creation.serialize_db_to_string()
+        STANDING_CAST.append(build_cast())
+        for connection in connections.all():
+            STANDING_DATA[connection.alias] = connection.creation.serialize_db_to_string()
+            connection._test_serialized_contents = STANDING_DATA[connection.alias]
+    yield
+    if all(c.vendor == "sqlite" and c.is_in_memory_db() for c in connections.all()):
+        return  # gone with the process
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # after Playwright's event loop
+        put_back(MIGRATION_DATA)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_scanned_once() -> Iterator[None]:
+    """Every test client loads the middleware afresh, and WhiteNoise's middleware then scans
+    and stats all of STATIC_ROOT (≈1,300 files): about 80 % of an access-matrix test's time.
+    The files do not change during a run, so each scan (per directory and per WhiteNoise
+    configuration) is done once and its result shared; what WhiteNoise serves is unchanged."""
+    scanned: dict[tuple[object, ...], dict[str, object]] = {}
+    scan = WhiteNoise.update_files_dictionary
+
+    def update_files_dictionary(self: WhiteNoise, root: str, prefix: str) -> None:
+        key = (
+            type(self),
+            root,
+            prefix,
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            self.index_file,
+            self.add_headers_function,
+            repr(django_settings.STORAGES.get("staticfiles")),
+            django_settings.STATIC_URL,
+        )
+        if key not in scanned:
+            before = dict(self.files)
+            scan(self, root, prefix)
+            scanned[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(scanned[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoise, "update_files_dictionary", update_files_dictionary)
+        yield
 
 
 @pytest.fixture(autouse=True)

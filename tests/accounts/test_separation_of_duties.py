@@ -367,7 +367,7 @@ def test_the_beat_schedule_runs_the_monthly_review(settings) -> None:
 # --- The first PPR leader --------------------------------------------------------------------
 
 
-def test_the_first_ppr_leader_is_created_on_the_server_and_the_log_says_by_whom(db) -> None:
+def test_the_first_ppr_leader_is_created_on_the_server_and_the_log_says_by_whom(no_cast) -> None:
     call_command("create_first_leader", "leder@kommune.example", "--ran-by", "Driftvagten")
     leader = User.objects.get(email="leder@kommune.example")
     assert leader.is_ppr_leader and not leader.has_usable_password()
@@ -378,7 +378,7 @@ def test_the_first_ppr_leader_is_created_on_the_server_and_the_log_says_by_whom(
     assert not User.objects.filter(email="anden@kommune.example").exists()
 
 
-def test_the_first_administrator_command_records_the_os_user(db, monkeypatch) -> None:
+def test_the_first_administrator_command_records_the_os_user(no_cast, monkeypatch) -> None:
     monkeypatch.setattr("getpass.getuser", lambda: "driftsbruger")
     call_command("create_first_administrator", "it@kommune.example")
     admin = User.objects.get(email="it@kommune.example")

@@ -1,8 +1,9 @@
 """A real Celery worker on Redis is killed mid-batch: every reminder is still delivered, once.
 
 Skipped unless REDIS_URL is set and the tests run on PostgreSQL (the worker is a separate
-process and needs the test database). The test uses Redis database 14 so it never touches
-another test run's queue.
+process and needs the test database). The test uses the Redis database beside the run's own
+(its number XOR 1, see tests/conftest.py), so it never touches another test run's or another
+xdist worker's queue or cache.
 
 The one duplicate window (documented in ``ppr.deadlines.services``): a worker killed after the
 mail server accepted an e-mail but before its transaction committed leaves the reminder
@@ -19,7 +20,6 @@ import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -27,6 +27,7 @@ from django.db import connection
 
 from ppr.deadlines import calendar
 from ppr.deadlines.models import Notification, Reminder, ReminderState
+from tests.conftest import redis_database, redis_number
 
 from .factories import deadline
 
@@ -44,9 +45,8 @@ pytestmark = [
 ]
 
 
-def redis_db_14() -> str:
-    parts = urlsplit(os.environ["REDIS_URL"])
-    return urlunsplit((parts.scheme, parts.netloc, "/14", "", ""))
+def redis_beside_ours() -> str:
+    return redis_database(settings.REDIS_URL, redis_number(settings.REDIS_URL) ^ 1)
 
 
 def database_url() -> str:
@@ -59,7 +59,7 @@ def database_url() -> str:
 def worker_env(tmp_path: Path) -> dict[str, str]:
     import redis
 
-    broker = redis_db_14()
+    broker = redis_beside_ours()
     redis.Redis.from_url(broker).flushdb()
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()

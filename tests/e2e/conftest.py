@@ -11,14 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
-from django.core.management import call_command
-from django.core.management.color import no_style
 from django.core.servers.basehttp import WSGIServer
-from django.db import connections
 from django.test.testcases import LiveServerThread
 
-from tests.conftest import MIGRATION_DATA
+from tests.conftest import STANDING_DATA, put_back
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -68,42 +64,12 @@ def _serial_live_server_on_sqlite() -> Iterator[None]:
 def _database_and_server_before_the_browser(
     _serial_live_server_on_sqlite: None,
     django_db_setup: None,
-    django_db_blocker: Any,
     live_server: Any,
-) -> Iterator[None]:
+) -> None:
     """Create the test database and start the live server before Playwright starts its event
-    loop: Django refuses database set-up inside a running loop.
-
-    Afterwards put back what the data migrations created: the last browser test's flush
-    removed it, and a later run with --reuse-db (PostgreSQL) would otherwise find the
-    intervention catalogue, the forums ... gone."""
-    yield
-    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        put_back_migration_data()
-
-
-def put_back_migration_data() -> None:
-    """Empty the tables and load what the data migrations created (forums, the intervention
-    catalogue, effect goals), as serialized at the start of the session (tests/conftest.py),
-    with the id sequences after them."""
-    for connection in connections.all():
-        call_command(
-            "flush",
-            verbosity=0,
-            interactive=False,
-            database=connection.alias,
-            allow_cascade=True,
-            inhibit_post_migrate=True,
-        )
-        connection.creation.deserialize_db_from_string(MIGRATION_DATA[connection.alias])
-        # flush restarted the id sequences and the rows came back with their ids: move each
-        # sequence past its table's highest id (PostgreSQL; SQLite needs nothing), else the
-        # next new intervention or forum would get id 1 again.
-        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
+    loop: Django refuses database set-up inside a running loop. (When the session ends,
+    tests/conftest.py puts back what the migrations created: the last browser test's flush
+    removed it.)"""
 
 
 @pytest.fixture(scope="session")
@@ -125,11 +91,12 @@ def _orm_beside_playwrights_event_loop() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _migration_data_in_every_browser_test(transactional_db: None) -> None:
+def _standing_data_in_every_browser_test(transactional_db: None) -> None:
     """Browser tests commit, and every transactional test before them flushed the database;
-    each starts from what the migrations left. (Django's serialized rollback cannot do this
-    here: inside Playwright's event loop this thread gets other connection objects.)"""
-    put_back_migration_data()
+    each starts from what the migrations left and the standing cast. (Django's serialized
+    rollback cannot do this here: inside Playwright's event loop this thread gets other
+    connection objects.)"""
+    put_back(STANDING_DATA)
 
 
 @pytest.fixture
