@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "meetings",
     "indsatser",
     "reports",
+    "visitation",
     "demo",  # demo municipality and scale seed (seed_demo, seed_scale); depends on all above
 ]
 
@@ -436,6 +437,9 @@ DJANGO_TABLES2_PAGE_RANGE = 5
 
 # --- Audit ---------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("PPR_AUDIT_RETENTION_DAYS", 183)
+
+# Visitation: an application for special support rests on a final PPV no older than this.
+PPR_VISITATION_PPV_MAX_AGE_MONTHS = env_int("PPR_VISITATION_PPV_MAX_AGE_MONTHS", 12)
 #: The model whose rows the log's ``child_id`` names (ppr/ imports no domain app; cf.
 #: AUTH_USER_MODEL). The family's export exists only for a child of this model.
 AUDIT_CHILD_MODEL = "cases.Child"

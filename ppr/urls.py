@@ -32,6 +32,7 @@ urlpatterns = [
     path("moeder/", include("meetings.urls")),
     path("indsatser/", include("indsatser.urls")),
     path("rapporter/", include("reports.urls")),
+    path("visitation/", include("visitation.urls")),
     path("frister/", include("ppr.deadlines.urls")),
     path("dokumenter/", include("ppr.documents.urls")),
 ]

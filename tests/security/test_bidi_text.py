@@ -13,6 +13,7 @@ import indsatser
 import meetings
 import ppr
 import reports
+import visitation
 from cases.journal.forms import JournalEntryForm
 from cases.models import Child
 from ppr.forms import BIDI_CONTROLS, PlainTextMixin
@@ -25,7 +26,7 @@ REFUSED = "usynlige tegn, der vender skriveretningen"
 def our_form_classes() -> list[type[forms.BaseForm]]:
     """Every form class defined in our apps' modules (migrations and tests aside), except
     allauth's login forms as we extend them (a password is not text to show)."""
-    for package in (cases, meetings, indsatser, reports, ppr):
+    for package in (cases, meetings, indsatser, reports, visitation, ppr):
         for module in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
             if ".migrations" not in module.name and not module.name.endswith(
                 ("settings", "wsgi", "asgi", "celery")
@@ -37,9 +38,13 @@ def our_form_classes() -> list[type[forms.BaseForm]]:
             todo.append(sub)
             if any(base.__module__.startswith("allauth") for base in sub.__mro__):
                 continue
-            if sub.__module__.split(".")[0] in {"cases", "meetings", "indsatser", "reports"} or (
-                sub.__module__.startswith("ppr.") and sub.__module__ != "ppr.forms"
-            ):
+            if sub.__module__.split(".")[0] in {
+                "cases",
+                "meetings",
+                "indsatser",
+                "reports",
+                "visitation",
+            } or (sub.__module__.startswith("ppr.") and sub.__module__ != "ppr.forms"):
                 found.append(sub)
     return found
 

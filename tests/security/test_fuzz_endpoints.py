@@ -85,7 +85,7 @@ SAVES_WITH_2XX = {
 
 #: Tables a request may write to whatever its answer: the audit log, sessions and axes.
 NOT_SNAPSHOT = {"audit.auditevent", "sessions.session"}
-PROJECT_APPS = ("ppr.", "cases", "meetings", "indsatser", "reports")
+PROJECT_APPS = ("ppr.", "cases", "meetings", "indsatser", "reports", "visitation")
 
 #: URL keyword arguments an attacker swaps for unknown ones.
 HUGE_IDS = (0, 2**63)

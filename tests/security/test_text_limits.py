@@ -18,7 +18,16 @@ from meetings.models import AgendaItem, TuesdayMeeting
 from ppr import text_limits
 from tests.security.test_bidi_text import our_form_classes
 
-OUR_APPS = {"cases", "meetings", "indsatser", "reports", "organisation", "accounts", "audit"}
+OUR_APPS = {
+    "cases",
+    "meetings",
+    "indsatser",
+    "reports",
+    "visitation",
+    "organisation",
+    "accounts",
+    "audit",
+}
 PASTE = "x" * 100_000
 
 

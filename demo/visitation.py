@@ -1,0 +1,147 @@
+"""Demo data for visitation: the municipality's special offers with places and prices, and
+applications for special support from Vestervang Skole on the basis of the demo's final PPVs
+(one submitted, one draft). Idempotent: offers by name, applications one per child."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from cases.models import Case, CaseStatus, Ppv, PpvStatus
+from ppr.organisation.models import Institution
+from visitation import services
+from visitation.models import Offer, OfferKind, ParentsPosition, SupportApplication
+
+OFFERS: list[dict[str, Any]] = [
+    {
+        "name": "Globen",
+        "kind": OfferKind.SPECIAL_GROUP,
+        "institution": "Børnehuset Mælkebøtten",
+        "target_group": "Børn 0–5 år med betydelige og varige vanskeligheder i udviklingen.",
+        "min_age": 0,
+        "max_age": 5,
+        "grades": "",
+        "places": 10,
+        "yearly_price": Decimal("325000"),
+        "own": True,
+    },
+    {
+        "name": "Kastanjeklassen",
+        "kind": OfferKind.SPECIAL_CLASS,
+        "institution": "Vestervang Skole",
+        "target_group": "Elever med autismespektrumforstyrrelse, normalt begavede.",
+        "min_age": 6,
+        "max_age": 13,
+        "grades": "0.–6. klasse",
+        "places": 8,
+        "yearly_price": Decimal("385000"),
+        "own": True,
+    },
+    {
+        "name": "Nordvig Specialskole, afdeling for generelle indlæringsvanskeligheder",
+        "kind": OfferKind.SPECIAL_SCHOOL,
+        "institution": "Nordvig Specialskole",
+        "target_group": "Elever med generelle indlæringsvanskeligheder.",
+        "min_age": 6,
+        "max_age": 17,
+        "grades": "0.–10. klasse",
+        "places": 40,
+        "yearly_price": Decimal("450000"),
+        "own": True,
+    },
+    {
+        "name": "Støtte i almenklassen, Østerbro Skole",
+        "kind": OfferKind.SUPPORT_IN_CLASS,
+        "institution": "Østerbro Skole",
+        "target_group": "Elever med behov for støtte over 9 timer ugentligt i egen klasse.",
+        "min_age": 6,
+        "max_age": 16,
+        "grades": "0.–9. klasse",
+        "places": 12,
+        "yearly_price": Decimal("210000"),
+        "own": True,
+    },
+    {
+        "name": "Heldagsskolen Fjordly (købte pladser)",
+        "kind": OfferKind.SPECIAL_SCHOOL,
+        "institution": "Nordvig Specialskole",
+        "target_group": "Elever med svære sociale og emotionelle vanskeligheder.",
+        "min_age": 7,
+        "max_age": 17,
+        "grades": "1.–10. klasse",
+        "places": 3,
+        "yearly_price": Decimal("720000"),
+        "own": False,
+    },
+]
+
+APPLICATION_TEXT = {
+    "requested_kind": OfferKind.SPECIAL_CLASS,
+    "requested_from": None,
+    "request_details": (
+        "{name} har trods støtte i klassen brug for en mindre gruppe med faste voksne og "
+        "forudsigelige rammer hele skoledagen."
+    ),
+    "plan_goals": "{name} deltager i fællesskabet i mindst tre lektioner om dagen.",
+    "plan_actions": "Støttelærer i dansk og matematik, pauseplan, fast makker i frikvarteret.",
+    "plan_period": "august–november",
+    "plan_evaluation": (
+        "Evalueret med eleven, forældrene og PPR: målene er kun delvist nået trods støtten."
+    ),
+    "plan_evaluated_with": ["elev", "foraeldre", "ppr"],
+    "parents_position": ParentsPosition.AGREE,
+    "parents_view": "Forældrene ønsker en plads i Kastanjeklassen, tæt på hjemmet.",
+    "child_view": "{name} siger, at der er for meget larm i klassen.",
+}
+
+
+def _offers(organisation: Any) -> dict[str, Offer]:
+    offers = {}
+    for values in OFFERS:
+        institution = organisation.institutions.get(values["institution"]) or (
+            Institution.objects.filter(name=values["institution"]).first()
+        )
+        if institution is None:
+            continue
+        offer, _ = Offer.objects.get_or_create(
+            name=values["name"], defaults={**values, "institution": institution}
+        )
+        offers[offer.name] = offer
+    return offers
+
+
+def _cases(institution: Institution) -> list[Case]:
+    """An open case with a final PPV (to submit), then another open case (a draft)."""
+    finals = Ppv.objects.filter(status=PpvStatus.FINAL).values("case_id")
+    open_cases = Case.objects.filter(status=CaseStatus.OPEN, child__institution=institution)
+    first = open_cases.filter(pk__in=finals).order_by("pk").first()
+    if first is None:
+        return []
+    second = open_cases.exclude(pk=first.pk).order_by("pk").first()
+    return [first] if second is None else [first, second]
+
+
+@transaction.atomic
+def seed(organisation: Any) -> None:
+    offers = _offers(organisation)
+    leader = organisation.users.get("school_leader")
+    school = organisation.institutions.get("Vestervang Skole")
+    if leader is None or school is None:
+        return
+    for index, case in enumerate(_cases(school)):
+        if SupportApplication.objects.filter(child=case.child).exists():
+            continue
+        application = services.start_application(child=case.child, by=leader)
+        name = case.child.first_name
+        data: dict[str, Any] = {
+            key: value.format(name=name) if isinstance(value, str) else value
+            for key, value in APPLICATION_TEXT.items()
+        }
+        data["requested_offer"] = offers.get("Kastanjeklassen")
+        if index == 1:
+            data = {key: data[key] for key in ("requested_kind", "request_details")}
+        application = services.save_draft(
+            application, by=leader, data=data, version=application.version
+        )
+        if index == 0:
+            services.submit_application(application, by=leader)

@@ -1,0 +1,31 @@
+"""The demo municipality has special offers with places and price and applications for special
+support from Vestervang Skole (one submitted, one draft); seeding twice changes nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from visitation.models import ApplicationStatus, Offer, SupportApplication
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def test_the_demo_has_offers_and_applications_and_is_idempotent(
+    django_capture_on_commit_callbacks, settings, tmp_path
+) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("seed_demo", stdout=io.StringIO())
+    assert Offer.objects.filter(name="Globen", kind="specialgruppe").exists()
+    assert Offer.objects.filter(own=False).count() == 1
+    statuses = set(SupportApplication.objects.values_list("status", flat=True))
+    assert statuses == {ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT}
+    assert SupportApplication.objects.count() == 2

@@ -1,0 +1,182 @@
+"""Forms of the visitation app: an offer, starting an application and its draft sections."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from cases.models import Child, EvaluationParty
+from ppr import text_limits
+from ppr.forms import EventDateField, Form, ModelForm
+from ppr.organisation.models import Institution
+
+from .models import Offer, OfferKind, ParentsPosition
+from .services import DRAFT_FIELDS
+
+TEXT = {"class": "form-input"}
+AREA = {"class": "form-input", "rows": 5}
+
+
+def style(form: forms.BaseForm) -> None:
+    """Give every widget its DKFDS class."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-checkbox")
+        elif isinstance(widget, forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-radio")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-input")
+
+
+class OfferForm(ModelForm):
+    class Meta:
+        model = Offer
+        fields = [
+            "name",
+            "kind",
+            "institution",
+            "target_group",
+            "min_age",
+            "max_age",
+            "grades",
+            "places",
+            "yearly_price",
+            "own",
+        ]
+        widgets = {"target_group": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"name": {"unique": "Der findes allerede et tilbud med dette navn."}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        institution = self.fields["institution"]
+        assert isinstance(institution, forms.ModelChoiceField)
+        institution.queryset = Institution.objects.filter(active=True)
+        institution.empty_label = "Vælg institution"
+        style(self)
+
+
+class ApplicationStartForm(Form):
+    """Choose the child the application is for (children with an open case the user may apply
+    for)."""
+
+    child = forms.ModelChoiceField(
+        label="Barn",
+        queryset=Child.objects.none(),
+        empty_label="Vælg barn",
+        error_messages={
+            "required": "Vælg det barn, ansøgningen gælder.",
+            "invalid_choice": "Vælg et barn fra listen.",
+        },
+    )
+
+    def __init__(self, *args: Any, children: "QuerySet[Child]", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"].queryset = children.order_by("last_name", "first_name")  # type: ignore[attr-defined]
+        self.fields["child"].label_from_instance = lambda child: (  # type: ignore[attr-defined]
+            f"{child.name} ({child.cpr_masked})"
+        )
+        style(self)
+
+
+class ApplicationForm(Form):
+    """The sections of an ansøgning om specialpædagogisk bistand. Everything is optional while
+    drafting; what makes it complete is checked when it is submitted."""
+
+    requested_kind = forms.ChoiceField(
+        label="Hvad søges der om?",
+        choices=[("", "Vælg")] + list(OfferKind.choices),
+        required=False,
+        error_messages={"invalid_choice": "Vælg blandt de viste typer."},
+    )
+    requested_offer = forms.ModelChoiceField(
+        label="Ønsket tilbud",
+        queryset=Offer.objects.none(),
+        required=False,
+        empty_label="Intet bestemt tilbud",
+        help_text="Visitationsudvalget kan anbefale et andet tilbud end det ønskede.",
+        error_messages={"invalid_choice": "Vælg et tilbud fra listen."},
+    )
+    requested_from = EventDateField(
+        label="Ønsket start",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Skriv datoen som dd.mm.åååå."},
+    )
+    request_details = forms.CharField(
+        max_length=text_limits.SECTION,
+        label="Begrundelse",
+        required=False,
+        help_text="Hvilket behov skal støtten dække, og hvorfor rækker den almene indsats ikke?",
+        widget=forms.Textarea(AREA),
+    )
+    plan_goals = forms.CharField(
+        max_length=text_limits.SECTION, label="Mål", required=False, widget=forms.Textarea(AREA)
+    )
+    plan_actions = forms.CharField(
+        max_length=text_limits.SECTION,
+        label="Hvad er gjort",
+        required=False,
+        widget=forms.Textarea(AREA),
+    )
+    plan_period = forms.CharField(
+        label="Periode",
+        max_length=100,
+        required=False,
+        help_text="Fx “august–oktober 2025”.",
+        error_messages={"max_length": "Perioden må højst være %(limit_value)d tegn."},
+    )
+    plan_evaluation = forms.CharField(
+        max_length=text_limits.SECTION,
+        label="Evaluering",
+        required=False,
+        help_text="Hvordan er handleplanen evalueret, og hvad viste evalueringen?",
+        widget=forms.Textarea(AREA),
+    )
+    plan_evaluated_with = forms.MultipleChoiceField(
+        label="Evalueret med",
+        choices=EvaluationParty.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Vælg blandt de viste parter."},
+    )
+    parents_position = forms.ChoiceField(
+        label="Forældrenes holdning",
+        choices=ParentsPosition.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Vælg en af de viste holdninger."},
+    )
+    parents_view = forms.CharField(
+        max_length=text_limits.SECTION,
+        label="Forældrenes syn",
+        required=False,
+        help_text="Hvad ønsker forældrene, og hvad lægger de vægt på?",
+        widget=forms.Textarea(AREA),
+    )
+    child_view = forms.CharField(
+        max_length=text_limits.SECTION,
+        label="Barnets eget perspektiv",
+        required=False,
+        widget=forms.Textarea(AREA),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requested_offer"].queryset = (  # type: ignore[attr-defined]
+            Offer.objects.available().select_related("institution").order_by("name")
+        )
+        style(self)
+
+    def draft_data(self) -> dict[str, object]:
+        """The cleaned sections, ready for ``save_draft``."""
+        return {name: self.cleaned_data[name] for name in DRAFT_FIELDS if name in self.cleaned_data}
+
+    @classmethod
+    def initial_from(cls, application: object) -> dict[str, object]:
+        initial = {name: getattr(application, name) for name in (*DRAFT_FIELDS, "version")}
+        initial["requested_offer"] = getattr(application, "requested_offer_id", None)
+        return initial

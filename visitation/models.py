@@ -1,0 +1,251 @@
+"""Visitation to special support: the offers (tilbud) and the applications for them.
+
+DOMAIN.md, the route of a concern, step 6: a school or daycare leader applies for
+specialpædagogisk bistand (or a special group in dagtilbud) on the basis of a final PPV and
+the institution's evaluated handleplan; a visitation committee recommends and a decision is
+made. Offers are data the PPR leader keeps; they are retired, never deleted.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ppr import text_limits
+from ppr.organisation.models import Institution
+from ppr.text_limits import limited_text
+
+from .querysets import ApplicationQuerySet, OfferQuerySet
+
+
+class OfferKind(models.TextChoices):
+    SPECIAL_CLASS = "specialklasse", "Specialklasse"
+    SPECIAL_SCHOOL = "specialskole", "Specialskole"
+    SUPPORT_IN_CLASS = "stoette_almen", "Støtte over 9 timer ugentligt i almenklassen"
+    SPECIAL_GROUP = "specialgruppe", "Specialgruppe i dagtilbud"
+
+
+class Offer(models.Model):
+    """A special offer (tilbud) the municipality visits children to: who runs it, for whom,
+    how many places per school year and at what yearly price per place.
+
+    Retired offers are never deleted: placements and decisions keep pointing at them.
+    """
+
+    name = models.CharField("navn", max_length=200, unique=True)
+    kind = models.CharField("type", max_length=20, choices=OfferKind.choices)
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="special_offers",
+        verbose_name="drives af",
+    )
+    target_group = limited_text("målgruppe", limit=text_limits.SHORT)
+    min_age = models.PositiveSmallIntegerField(
+        "fra alder (år)", default=0, validators=[MaxValueValidator(18)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        "til alder (år)", default=18, validators=[MaxValueValidator(18)]
+    )
+    grades = models.CharField(
+        "klassetrin", max_length=50, blank=True, help_text="Fx “0.–6. klasse”. Tom i dagtilbud."
+    )
+    places = models.PositiveSmallIntegerField(
+        "pladser pr. skoleår", validators=[MinValueValidator(1), MaxValueValidator(2000)]
+    )
+    yearly_price = models.DecimalField(
+        "årlig pris pr. plads (kr.)",
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("10000000"))],
+    )
+    own = models.BooleanField(
+        "kommunens eget tilbud",
+        default=True,
+        help_text="Fjern krydset, hvis pladserne købes i en anden kommune eller hos en privat.",
+    )
+    retired_on = models.DateField("udfaset den", null=True, blank=True)
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+    updated_at = models.DateTimeField("ændret", auto_now=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "tilbud"
+        verbose_name_plural = "tilbud"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_age__lte=F("max_age")),
+                name="offer_age_range",
+                violation_error_message="Fra-alder skal være mindre end eller lig til-alder.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("visitation:offer-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "kladde", "Kladde"
+    SUBMITTED = "indsendt", "Indsendt"
+    ON_AGENDA = "dagsorden", "På visitationsudvalgets dagsorden"
+    HEARING = "partshoering", "Partshøring"
+    DECIDED = "afgjort", "Afgjort"
+    WITHDRAWN = "tilbagetrukket", "Trukket tilbage"
+
+
+class ParentsPosition(models.TextChoices):
+    AGREE = "enig", "Forældrene er enige i ansøgningen"
+    PARTLY = "delvist", "Forældrene er delvist enige"
+    DISAGREE = "uenig", "Forældrene er uenige i ansøgningen"
+
+
+class SupportApplication(models.Model):
+    """An ansøgning om specialpædagogisk bistand for one child with an open case: the final PPV
+    it rests on, the institution's evaluated handleplan, what is applied for and the parents'
+    view. Drafts autosave; a submitted application is locked."""
+
+    child = models.ForeignKey(
+        "cases.Child",
+        on_delete=models.PROTECT,
+        related_name="support_applications",
+        verbose_name="barn",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        related_name="support_applications",
+        verbose_name="sag",
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="support_applications",
+        verbose_name="ansøgende institution",
+    )
+    ppv = models.ForeignKey(
+        "cases.Ppv",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_applications",
+        verbose_name="PPV",
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_support_applications",
+        verbose_name="oprettet af",
+    )
+    on_parent_request = models.BooleanField("på forældrenes anmodning", default=False)
+    # What is applied for.
+    requested_kind = models.CharField(
+        "der søges om", max_length=20, choices=OfferKind.choices, blank=True
+    )
+    requested_offer = models.ForeignKey(
+        Offer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name="ønsket tilbud",
+    )
+    requested_from = models.DateField("ønsket start", null=True, blank=True)
+    request_details = limited_text(
+        "begrundelse for ansøgningen", blank=True, limit=text_limits.SECTION
+    )
+    # The institution's evaluated handleplan (seed 001: tried, evaluated and perhaps adjusted).
+    plan_goals = limited_text("handleplan: mål", blank=True, limit=text_limits.SECTION)
+    plan_actions = limited_text("handleplan: hvad er gjort", blank=True, limit=text_limits.SECTION)
+    plan_period = models.CharField("handleplan: periode", max_length=100, blank=True)
+    plan_evaluation = limited_text("handleplan: evaluering", blank=True, limit=text_limits.SECTION)
+    plan_evaluated_with = models.JSONField("evalueret med", default=list, blank=True)
+    # The parents' view.
+    parents_position = models.CharField(
+        "forældrenes holdning", max_length=10, choices=ParentsPosition.choices, blank=True
+    )
+    parents_view = limited_text("forældrenes syn", blank=True, limit=text_limits.SECTION)
+    child_view = limited_text("barnets eget perspektiv", blank=True, limit=text_limits.SECTION)
+    # Flow.
+    submitted_at = models.DateTimeField("indsendt", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="indsendt af",
+    )
+    # No lost work: every save bumps the version; a save from an older version is a conflict.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+    updated_at = models.DateTimeField("senest gemt", default=timezone.now)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ansøgning om specialpædagogisk bistand"
+        verbose_name_plural = "ansøgninger om specialpædagogisk bistand"
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="application_status_submitted"),
+            models.Index(fields=["institution", "status"], name="application_institution"),
+        ]
+        constraints = [
+            # One application in progress per child: a second draft would split the work.
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(status__in=["kladde", "indsendt", "dagsorden", "partshoering"]),
+                name="application_one_open_per_child",
+                violation_error_message="Barnet har allerede en ansøgning, der ikke er afgjort.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="kladde") | Q(submitted_at__isnull=False, ppv__isnull=False),
+                name="application_submitted_has_ppv",
+                violation_error_message="En indsendt ansøgning skal bygge på en endelig PPV.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ansøgning nr. {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visitation:application-detail", kwargs={"pk": self.pk})
+
+    @property
+    def audit_label(self) -> str:
+        return f"Ansøgning om specialpædagogisk bistand nr. {self.pk}"
+
+    @property
+    def audit_child_id(self) -> int:
+        return self.child_id
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.institution_id
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def evaluated_with_labels(self) -> list[str]:
+        from cases.models import EvaluationParty
+
+        labels = dict(EvaluationParty.choices)
+        return [str(labels.get(value, value)) for value in self.plan_evaluated_with or []]

@@ -1,0 +1,59 @@
+"""Who sees which rows of the visitation app. Deny by default; role *and* relation decide.
+
+- Offers (tilbud) are the municipality's catalogue of special offers: every member of staff
+  reads them; the administrator and parents do not.
+- Applications (ansøgninger om specialpædagogisk bistand): the leader of the applying
+  institution sees its own, drafts included; PPR's leader and secretary see every submitted
+  application (and the drafts PPR writes on a parent's request); a case worker sees the
+  submitted applications of the cases assigned to them or their team.
+"""
+
+from typing import Any, Self
+
+from django.db import models
+from django.db.models import Q
+
+from ppr.access import VisibleQuerySet
+from ppr.accounts.models import CASEWORKER_ROLES, Role
+
+#: Roles that hold no case content and do not read the offers either.
+NOT_STAFF_ROLES = frozenset({Role.ADMINISTRATOR, Role.PARENT})
+
+
+def is_active_user(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_staff_reader(user: Any) -> bool:
+    """A member of staff (PPR, institution or partner): may read the offers."""
+    return is_active_user(user) and bool(user.roles - NOT_STAFF_ROLES)
+
+
+class OfferQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def visible_to(self, user: Any) -> Self:
+        """Every member of staff (not the administrator) reads the offers."""
+        return self.all() if is_staff_reader(user) else self.none()
+
+    def available(self) -> Self:
+        """Offers an application or a decision may name: not retired."""
+        return self.filter(retired_on__isnull=True)
+
+
+class ApplicationQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def visible_to(self, user: Any) -> Self:
+        if not is_active_user(user):
+            return self.none()
+        condition = Q(pk__in=[])
+        if user.has_role(Role.PPR_LEADER, Role.SECRETARY):
+            condition |= ~Q(status="kladde") | Q(on_parent_request=True)
+        elif user.has_role(*CASEWORKER_ROLES):
+            condition |= ~Q(status="kladde") & (
+                Q(case__assigned=user) | Q(case__team_id__in=user.team_ids)
+            )
+        led = user.institution_ids(Role.INSTITUTION_LEADER)
+        if led:
+            condition |= Q(institution_id__in=led)
+        return self.filter(condition)
+
+    def drafts(self) -> Self:
+        return self.filter(status="kladde")

@@ -1,0 +1,341 @@
+"""The visitation verbs: keep the offers (save, retire, reinstate), start an application, save
+its draft (autosave) and submit it.
+
+Saving a draft is a conditional UPDATE on the version the editor started from, like a referral
+draft: two editors at once never overwrite each other; the later one gets
+``ApplicationConflict``. Submitting is a conditional UPDATE from the draft status, so a double
+click submits once.
+"""
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from cases.models import Case, CaseStatus, Child, Ppv, PpvStatus, Referral, ReferralStatus
+from ppr.accounts.models import Role, User
+from ppr.audit.models import AuditAction
+from ppr.audit.services import record
+from ppr.deadlines import calendar
+
+from .models import ApplicationStatus, Offer, SupportApplication
+
+OFFER_PURPOSE = "tilbudsoversigt"
+PURPOSE = "visitation"
+
+#: The sections the applicant writes; the form and the autosave save exactly these.
+DRAFT_FIELDS = (
+    "requested_kind",
+    "requested_offer",
+    "requested_from",
+    "request_details",
+    "plan_goals",
+    "plan_actions",
+    "plan_period",
+    "plan_evaluation",
+    "plan_evaluated_with",
+    "parents_position",
+    "parents_view",
+    "child_view",
+)
+
+#: What must be filled in before the application can be submitted: field → Danish message.
+REQUIRED_SECTIONS = {
+    "requested_kind": "Vælg, hvad der søges om.",
+    "request_details": "Begrund ansøgningen: hvilket behov skal støtten dække?",
+    "plan_goals": "Beskriv handleplanens mål.",
+    "plan_actions": "Beskriv, hvad der er gjort i handleplanen.",
+    "plan_evaluation": "Beskriv, hvordan handleplanen er evalueret.",
+    "plan_evaluated_with": "Angiv, hvem handleplanen er evalueret med.",
+    "parents_position": "Angiv forældrenes holdning til ansøgningen.",
+    "parents_view": "Beskriv forældrenes syn på ansøgningen.",
+}
+
+
+class NotADraft(Exception):
+    """The application has been submitted (elsewhere, or by a double click): it is locked."""
+
+
+class ApplicationConflict(Exception):
+    """The draft was saved from an older version than the stored one: no silent overwrite."""
+
+    def __init__(self, stored_version: int, stored_at: datetime | None) -> None:
+        super().__init__(stored_version)
+        self.stored_version = stored_version
+        self.stored_at = stored_at
+
+
+class SubmissionBlocked(ValidationError):
+    """Something required is missing; messages keyed by form field ("__all__": general)."""
+
+
+def _audit(
+    action: AuditAction, obj: Offer | SupportApplication, by: User, purpose: str = PURPOSE
+) -> None:
+    record(
+        None,
+        action,
+        obj=obj,
+        child_id=getattr(obj, "child_id", None),
+        institution_id=obj.institution_id,
+        purpose=purpose,
+        user=by,
+    )
+
+
+# --- Offers (tilbud) -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_offer(*, offer: Offer, by: User) -> Offer:
+    """Add or edit an offer (the PPR leader's task)."""
+    if not by.has_perm("visitation.manage_offers"):
+        raise PermissionDenied
+    created = offer.pk is None
+    offer.full_clean()
+    offer.save()
+    _audit(AuditAction.CREATE if created else AuditAction.UPDATE, offer, by, OFFER_PURPOSE)
+    return offer
+
+
+@transaction.atomic
+def retire_offer(*, offer: Offer, by: User, on: date | None = None) -> Offer:
+    """Retire an offer: no new application or decision may name it; the old ones keep it."""
+    if not by.has_perm("visitation.manage_offers"):
+        raise PermissionDenied
+    updated = Offer.objects.filter(pk=offer.pk, retired_on__isnull=True).update(
+        retired_on=on or calendar.today()
+    )
+    offer.refresh_from_db()
+    if updated:
+        _audit(AuditAction.UPDATE, offer, by, OFFER_PURPOSE)
+    return offer
+
+
+@transaction.atomic
+def reinstate_offer(*, offer: Offer, by: User) -> Offer:
+    """Put a retired offer back in use."""
+    if not by.has_perm("visitation.manage_offers"):
+        raise PermissionDenied
+    updated = Offer.objects.filter(pk=offer.pk, retired_on__isnull=False).update(retired_on=None)
+    offer.refresh_from_db()
+    if updated:
+        _audit(AuditAction.UPDATE, offer, by, OFFER_PURPOSE)
+    return offer
+
+
+# --- Starting an application -----------------------------------------------------------------
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier (31 March − 1 month is 28/29 February)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 28 exists in every month
+
+
+def ppv_max_age_months() -> int:
+    return int(settings.PPR_VISITATION_PPV_MAX_AGE_MONTHS)
+
+
+def oldest_ppv_date(today: date | None = None) -> date:
+    """A PPV signed before this day is too old to apply on."""
+    return months_before(today or calendar.today(), ppv_max_age_months())
+
+
+def current_ppv(case: Case) -> Ppv | None:
+    """The case's newest final PPV (a corrected version replaces the one before)."""
+    return (
+        Ppv.objects.filter(case=case, status=PpvStatus.FINAL)
+        .order_by("-finalised_at", "-pk")
+        .first()
+    )
+
+
+def applicable_children(user: User) -> "QuerySet[Child]":
+    """Children the user may apply for: with an open case, at an institution the user leads
+    (the PPR leader, applying on a parent's request: every child with an open case)."""
+    open_cases = Case.objects.filter(status=CaseStatus.OPEN)
+    children = Child.objects.filter(pk__in=open_cases.values("child_id"))
+    if user.is_ppr_leader:
+        return children
+    led = user.institution_ids(Role.INSTITUTION_LEADER)
+    return children.filter(institution_id__in=led) if led else children.none()
+
+
+def _handleplan_from(case: Case, institution_id: int) -> dict[str, Any]:
+    """The handleplan of the institution's newest referral on the case, as a starting point."""
+    referral = (
+        Referral.objects.filter(case=case, institution_id=institution_id)
+        .exclude(status=ReferralStatus.DRAFT)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    if referral is None:
+        return {}
+    return {
+        "plan_goals": referral.plan_goals,
+        "plan_actions": referral.plan_actions,
+        "plan_period": referral.plan_period,
+        "plan_evaluation": referral.plan_evaluation,
+        "plan_evaluated_with": list(referral.plan_evaluated_with or []),
+        "child_view": referral.child_perspective,
+        "parents_view": referral.parents_perspective,
+    }
+
+
+def open_application(child: Child) -> SupportApplication | None:
+    return (
+        SupportApplication.objects.filter(child=child)
+        .exclude(status__in=[ApplicationStatus.DECIDED, ApplicationStatus.WITHDRAWN])
+        .first()
+    )
+
+
+def start_application(*, child: Child, by: User) -> SupportApplication:
+    """Start (or, when one is already under way, return) the child's application. The
+    handleplan and the perspectives are copied from the institution's referral."""
+    if not by.has_perm("visitation.apply"):
+        raise PermissionDenied
+    if not applicable_children(by).filter(pk=child.pk).exists():
+        raise ValidationError(
+            {
+                "child": "Barnet har ingen åben sag hos PPR, eller du er ikke leder af barnets institution."
+            }
+        )
+    existing = open_application(child)
+    if existing is not None:
+        return existing
+    case = Case.objects.filter(child=child, status=CaseStatus.OPEN).order_by("-opened_at").first()
+    assert case is not None  # applicable_children() requires an open case
+    on_parent_request = child.institution_id not in by.institution_ids(Role.INSTITUTION_LEADER)
+    application = SupportApplication(
+        child=child,
+        case=case,
+        institution_id=child.institution_id,
+        author=by,
+        on_parent_request=on_parent_request,
+        ppv=current_ppv(case),
+        **_handleplan_from(case, child.institution_id),
+    )
+    try:
+        with transaction.atomic():
+            application.save()
+            _audit(AuditAction.CREATE, application, by)
+    except IntegrityError:
+        # A double click raced us to it: the other request's row is the one.
+        existing = open_application(child)
+        if existing is None:
+            raise
+        return existing
+    return application
+
+
+# --- The draft -------------------------------------------------------------------------------
+
+
+def save_draft(
+    application: SupportApplication, *, by: User, data: Mapping[str, Any], version: int
+) -> SupportApplication:
+    """Save the draft's sections if nobody saved a newer version meanwhile."""
+    if not by.has_perm("visitation.edit_application", application):
+        if application.status != ApplicationStatus.DRAFT:
+            raise NotADraft
+        raise PermissionDenied
+    changes = {name: data[name] for name in DRAFT_FIELDS if name in data}
+    updated = SupportApplication.objects.filter(
+        pk=application.pk, status=ApplicationStatus.DRAFT, version=version
+    ).update(**changes, version=F("version") + 1, updated_at=timezone.now())
+    if updated != 1:
+        current = (
+            SupportApplication.objects.filter(pk=application.pk)
+            .values("status", "version", "updated_at")
+            .first()
+        )
+        if current is None or current["status"] != ApplicationStatus.DRAFT:
+            raise NotADraft
+        raise ApplicationConflict(current["version"], current["updated_at"])
+    application.refresh_from_db()
+    _audit(AuditAction.UPDATE, application, by)
+    return application
+
+
+def submission_problems(
+    application: SupportApplication, *, today: date | None = None
+) -> dict[str, list[str]]:
+    """Every reason the application cannot be submitted yet, keyed by form field."""
+    problems: dict[str, list[str]] = {}
+    for field, message in REQUIRED_SECTIONS.items():
+        value = getattr(application, field)
+        if not (value.strip() if isinstance(value, str) else value):
+            problems.setdefault(field, []).append(message)
+    if application.case.status != CaseStatus.OPEN:
+        problems.setdefault("__all__", []).append(
+            "Barnets sag hos PPR er lukket. Der kan kun søges på grundlag af en åben sag."
+        )
+    ppv = current_ppv(application.case)
+    if ppv is None:
+        problems.setdefault("__all__", []).append(
+            "Ansøgningen skal bygge på en endelig PPV, og barnets sag har ingen endnu. "
+            "Kontakt PPR-psykologen på sagen."
+        )
+    else:
+        signed = ppv.signed_on or timezone.localtime(ppv.finalised_at).date()
+        oldest = oldest_ppv_date(today)
+        if signed < oldest:
+            problems.setdefault("__all__", []).append(
+                f"PPV'en er underskrevet {signed:%d.%m.%Y} og er dermed ældre end "
+                f"{ppv_max_age_months()} måneder. Bed PPR om en opdateret PPV."
+            )
+    offer = application.requested_offer
+    if offer is not None:
+        if offer.is_retired:
+            problems.setdefault("requested_offer", []).append(
+                "Tilbuddet er udfaset. Vælg et andet."
+            )
+        elif application.requested_kind and offer.kind != application.requested_kind:
+            problems.setdefault("requested_offer", []).append(
+                "Tilbuddet er ikke af den type, der søges om."
+            )
+    return problems
+
+
+def submit_application(application: SupportApplication, *, by: User) -> SupportApplication:
+    """Submit the draft to the visitation: it is locked and waits for the committee's agenda."""
+    if not by.has_perm("visitation.submit_application", application):
+        if application.status != ApplicationStatus.DRAFT:
+            raise NotADraft
+        raise PermissionDenied
+    with transaction.atomic():
+        locked: SupportApplication = SupportApplication.objects.select_for_update(of=("self",)).get(
+            pk=application.pk
+        )
+        if locked.status != ApplicationStatus.DRAFT:
+            raise NotADraft
+        problems = submission_problems(locked)
+        if problems:
+            raise SubmissionBlocked(problems)
+        ppv = current_ppv(locked.case)
+        updated = SupportApplication.objects.filter(
+            pk=locked.pk, status=ApplicationStatus.DRAFT
+        ).update(
+            status=ApplicationStatus.SUBMITTED,
+            submitted_at=timezone.now(),
+            submitted_by=by,
+            ppv=ppv,
+        )
+        if updated != 1:  # pragma: no cover - the row is locked
+            raise NotADraft
+        locked.refresh_from_db()
+        _audit(AuditAction.UPDATE, locked, by)
+    return locked

@@ -1,0 +1,47 @@
+"""Tables of the visitation app: the applications."""
+
+import django_tables2 as tables
+from django.utils.safestring import SafeString, mark_safe
+
+from ppr.tables import pk_url
+
+
+def number_link(pk: int) -> SafeString:
+    """The application's number as a link to it (a number needs no escaping)."""
+    return mark_safe(f'<a href="{pk_url("visitation:application-detail", pk)}">Nr. {int(pk)}</a>')
+
+
+class ApplicationTable(tables.Table):
+    """Applications for special support with their status."""
+
+    number = tables.Column(verbose_name="Nr.", accessor="pk", order_by=("pk",))
+    child = tables.Column(
+        verbose_name="Barn", accessor="child", order_by=("child__last_name", "child__first_name")
+    )
+    institution = tables.Column(
+        verbose_name="Institution", accessor="institution__name", order_by=("institution__name",)
+    )
+    requested_kind = tables.Column(verbose_name="Der søges om", default="–")
+    status = tables.Column(verbose_name="Status")
+    updated_at = tables.DateTimeColumn(verbose_name="Senest ændret", format="d.m.Y H:i")
+    submitted_at = tables.DateTimeColumn(verbose_name="Indsendt", format="d.m.Y", default="–")
+
+    class Meta:
+        order_by = "-updated_at"
+        empty_text = "Der er ingen ansøgninger."
+        attrs = {"id": "application-table"}
+        sequence = (
+            "number",
+            "child",
+            "institution",
+            "requested_kind",
+            "status",
+            "updated_at",
+            "submitted_at",
+        )
+
+    def render_number(self, record: object) -> SafeString:
+        return number_link(record.pk)  # type: ignore[attr-defined]
+
+    def render_child(self, value: object) -> str:
+        return value.name  # type: ignore[attr-defined]

@@ -1,0 +1,387 @@
+"""Views of the visitation app: thin; rows through ``visible_to`` (out of scope → 404), actions
+through ``rules`` permissions (forbidden → 403), domain changes through services. Every read of
+an application is audited with its purpose; every page works without JavaScript."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.models import PpvStatus
+from ppr.access import get_audited_or_404
+from ppr.audit.models import AuditAction
+from ppr.audit.services import record
+from ppr.http import AuthenticatedHttpRequest
+from ppr.tables import paginate
+
+from . import services
+from .filters import ApplicationFilter
+from .forms import ApplicationForm, ApplicationStartForm, OfferForm
+from .models import ApplicationStatus, Offer, OfferKind, SupportApplication
+from .tables import ApplicationTable
+
+PURPOSE = services.PURPOSE
+
+
+def _require(request: AuthenticatedHttpRequest, perm: str, obj: Any = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _page(
+    request: AuthenticatedHttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    # Pages with a child's data are never kept in a browser or proxy cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: field errors where the field exists."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- Offers ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def offer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The special offers by kind, with places and price."""
+    _require(request, "visitation.view_offers")
+    show_retired = request.GET.get("udfasede") == "1" and request.user.has_perm(
+        "visitation.manage_offers"
+    )
+    offers = Offer.objects.visible_to(request.user).select_related("institution")
+    if not show_retired:
+        offers = offers.available()
+    rows = list(offers.order_by("name"))
+    groups = [
+        (kind, label, [o for o in rows if o.kind == kind]) for kind, label in OfferKind.choices
+    ]
+    context = {
+        "groups": groups,
+        "show_retired": show_retired,
+        "crumbs": [("Specialtilbud", None)],
+    }
+    return render(request, "visitation/offer_list.html", context)
+
+
+@login_required
+@require_GET
+def offer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require(request, "visitation.view_offers")
+    offer = get_object_or_404(
+        Offer.objects.visible_to(request.user).select_related("institution"), pk=pk
+    )
+    context = {
+        "offer": offer,
+        "crumbs": [("Specialtilbud", reverse("visitation:offer-list")), (offer.name, None)],
+    }
+    return render(request, "visitation/offer_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offer_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
+    """The PPR leader adds or edits an offer."""
+    _require(request, "visitation.manage_offers")
+    offer = get_object_or_404(Offer, pk=pk) if pk is not None else None
+    form = OfferForm(request.POST or None, instance=offer)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = services.save_offer(offer=form.save(commit=False), by=request.user)
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                messages.success(request, "Tilbuddet er gemt.")
+                return redirect(saved)
+        status = 400
+    title = f"Redigér {offer.name}" if offer else "Nyt tilbud"
+    context = {
+        "form": form,
+        "offer": offer,
+        "title": title,
+        "crumbs": [("Specialtilbud", reverse("visitation:offer-list")), (title, None)],
+    }
+    return render(request, "visitation/offer_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def offer_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require(request, "visitation.manage_offers")
+    offer = get_object_or_404(Offer, pk=pk)
+    services.retire_offer(offer=offer, by=request.user)
+    messages.success(
+        request,
+        "Tilbuddet er udfaset. Det bliver stående på de ansøgninger og afgørelser, der nævner "
+        "det, men kan ikke vælges til nye.",
+    )
+    return redirect(offer)
+
+
+@login_required
+@require_POST
+def offer_reinstate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require(request, "visitation.manage_offers")
+    offer = get_object_or_404(Offer, pk=pk)
+    services.reinstate_offer(offer=offer, by=request.user)
+    messages.success(request, "Tilbuddet er taget i brug igen.")
+    return redirect(offer)
+
+
+# --- Applications ----------------------------------------------------------------------------
+
+
+def _visible(request: AuthenticatedHttpRequest) -> Any:
+    return SupportApplication.objects.visible_to(request.user)
+
+
+@login_required
+@require_GET
+def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ansøgninger: the applicant's own (drafts too); PPR's: every submitted one it may see."""
+    _require(request, "visitation.view_applications")
+    queryset = _visible(request).select_related("child", "institution")
+    filterset = ApplicationFilter(request.GET or None, queryset=queryset)
+    rows = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else queryset.none()
+    table = ApplicationTable(rows)
+    paginate(request, table)
+    record(request, AuditAction.SEARCH, term=filterset.describe(), purpose=PURPOSE)
+    context = {
+        "filter": filterset,
+        "table": table,
+        "can_apply": request.user.has_perm("visitation.apply"),
+        "crumbs": [("Visitation", None)],
+    }
+    template = (
+        "visitation/application_list.html#results"
+        if request.htmx
+        else "visitation/application_list.html"
+    )
+    return _page(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Choose the child; a POST starts the draft (or opens the one already under way)."""
+    _require(request, "visitation.apply")
+    children = services.applicable_children(request.user)
+    form = ApplicationStartForm(request.POST or None, children=children)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                application = services.start_application(
+                    child=form.cleaned_data["child"], by=request.user
+                )
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                if application.is_draft:
+                    return redirect("visitation:application-update", pk=application.pk)
+                messages.info(request, "Barnet har allerede en ansøgning, der ikke er afgjort.")
+                return redirect(application)
+        status = 400
+    context = {
+        "form": form,
+        "max_age_months": services.ppv_max_age_months(),
+        "crumbs": [
+            ("Visitation", reverse("visitation:application-list")),
+            ("Ny ansøgning", None),
+        ],
+    }
+    return _page(request, "visitation/application_start.html", context, status=status)
+
+
+def _crumbs(application: SupportApplication, *extra: tuple[str, str | None]) -> list[Any]:
+    here = (str(application), application.get_absolute_url() if extra else None)
+    return [("Visitation", reverse("visitation:application-list")), here, *extra]
+
+
+@login_required
+@require_GET
+def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    application = get_audited_or_404(
+        request,
+        _visible(request).select_related(
+            "child", "institution", "case", "ppv", "requested_offer", "author", "submitted_by"
+        ),
+        purpose=PURPOSE,
+        pk=pk,
+    )
+    context = {
+        "application": application,
+        "can_edit": request.user.has_perm("visitation.edit_application", application),
+        "ppv_final": application.ppv is not None and application.ppv.status == PpvStatus.FINAL,
+        "crumbs": _crumbs(application),
+    }
+    return _page(request, "visitation/application_detail.html", context)
+
+
+def _conflict_message(conflict: services.ApplicationConflict) -> str:
+    when = f" kl. {timezone.localtime(conflict.stored_at):%H:%M}" if conflict.stored_at else ""
+    return (
+        f"Ansøgningen er blevet gemt et andet sted{when} (fx i et andet vindue), efter du åbnede "
+        "den. Dine ændringer her er ikke gemt, så intet bliver overskrevet. Kopiér din tekst, "
+        "genindlæs siden og indsæt den igen."
+    )
+
+
+def _edit_page(
+    request: AuthenticatedHttpRequest,
+    application: SupportApplication,
+    *,
+    form: ApplicationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    if form is None:
+        form = ApplicationForm(initial=ApplicationForm.initial_from(application))
+    ppv = services.current_ppv(application.case)
+    context = {
+        "application": application,
+        "form": form,
+        "ppv": ppv,
+        "oldest_ppv": services.oldest_ppv_date(),
+        "max_age_months": services.ppv_max_age_months(),
+        "saved_at": application.updated_at,
+        "crumbs": _crumbs(application, ("Rediger", None)),
+    }
+    return _page(request, "visitation/application_form.html", context, status=status)
+
+
+def _edit_or_explain(
+    request: AuthenticatedHttpRequest, application: SupportApplication
+) -> HttpResponse | None:
+    """None if the user may edit; a redirect if it was already submitted; else 403."""
+    if request.user.has_perm("visitation.edit_application", application):
+        return None
+    if application.status != ApplicationStatus.DRAFT:
+        messages.info(request, "Ansøgningen er indsendt og kan ikke længere redigeres.")
+        return redirect(application)
+    raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The long form. "Gem kladde" saves; "Indsend" saves and then submits."""
+    queryset = _visible(request).select_related("child", "institution", "case")
+    if request.method == "GET":
+        application = get_audited_or_404(request, queryset, purpose=PURPOSE, pk=pk)
+        return _edit_or_explain(request, application) or _edit_page(request, application)
+
+    application = get_object_or_404(queryset, pk=pk)
+    if (response := _edit_or_explain(request, application)) is not None:
+        return response
+    form = ApplicationForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, application, form=form, status=400)
+    try:
+        application = services.save_draft(
+            application,
+            by=request.user,
+            data=form.draft_data(),
+            version=form.cleaned_data["version"],
+        )
+    except services.NotADraft:
+        messages.info(request, "Ansøgningen er allerede indsendt. Her er den aktuelle status.")
+        return redirect(application)
+    except services.ApplicationConflict as conflict:
+        form.add_error(None, _conflict_message(conflict))
+        return _edit_page(request, application, form=form, status=409)
+    if request.POST.get("action") != "submit":
+        messages.success(request, "Kladden er gemt.")
+        return redirect("visitation:application-update", pk=application.pk)
+    return _submit(request, application, form=form)
+
+
+def _submit(
+    request: AuthenticatedHttpRequest,
+    application: SupportApplication,
+    *,
+    form: ApplicationForm | None = None,
+) -> HttpResponse:
+    try:
+        services.submit_application(application, by=request.user)
+    except services.NotADraft:
+        messages.info(request, "Ansøgningen er allerede indsendt. Her er den aktuelle status.")
+        return redirect(application)
+    except services.SubmissionBlocked as blocked:
+        if form is None:
+            for message in blocked.messages:
+                messages.error(request, message)
+            return redirect("visitation:application-update", pk=application.pk)
+        data = request.POST.copy()
+        data["version"] = str(application.version)
+        form = ApplicationForm(data)
+        form.is_valid()
+        _errors(form, blocked)
+        messages.warning(request, "Kladden er gemt, men ansøgningen er ikke sendt endnu.")
+        return _edit_page(request, application, form=form, status=400)
+    messages.success(
+        request,
+        "Ansøgningen er sendt til visitationen. Den kommer på visitationsudvalgets dagsorden.",
+    )
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """HTMX autosave while typing: answers with a small "Gemt kl. HH:MM" status fragment."""
+    application = get_object_or_404(_visible(request), pk=pk)
+    fragment = "visitation/application_form.html#autosave-status"
+    if not request.user.has_perm("visitation.edit_application", application):
+        if application.status != ApplicationStatus.DRAFT:
+            return render(request, fragment, {"state": "submitted"})
+        raise PermissionDenied
+    form = ApplicationForm(request.POST)
+    if not form.is_valid():
+        return render(request, fragment, {"state": "invalid", "form": form})
+    try:
+        application = services.save_draft(
+            application,
+            by=request.user,
+            data=form.draft_data(),
+            version=form.cleaned_data["version"],
+        )
+    except services.NotADraft:
+        return render(request, fragment, {"state": "submitted"})
+    except services.ApplicationConflict as conflict:
+        return render(
+            request, fragment, {"state": "conflict", "message": _conflict_message(conflict)}
+        )
+    return render(
+        request,
+        fragment,
+        {"state": "saved", "saved_at": application.updated_at, "version": application.version},
+    )
+
+
+@login_required
+@require_POST
+def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Submit the stored draft (the button on the application's page). Twice → one submission."""
+    application = get_object_or_404(_visible(request).select_related("case"), pk=pk)
+    if not request.user.has_perm("visitation.submit_application", application):
+        if application.status != ApplicationStatus.DRAFT:
+            messages.info(request, "Ansøgningen er allerede indsendt. Her er den aktuelle status.")
+            return redirect(application)
+        raise PermissionDenied
+    return _submit(request, application)
