@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ppr import text_limits
+from ppr.audit.audited import Audited
 from ppr.organisation.models import Institution
 from ppr.text_limits import limited_text
 
@@ -29,7 +30,7 @@ class OfferKind(models.TextChoices):
     SPECIAL_GROUP = "specialgruppe", "Specialgruppe i dagtilbud"
 
 
-class Offer(models.Model):
+class Offer(Audited, models.Model):
     """A special offer (tilbud) the municipality visits children to: who runs it, for whom,
     how many places per school year and at what yearly price per place.
 
@@ -72,6 +73,8 @@ class Offer(models.Model):
     created_at = models.DateTimeField("oprettet", auto_now_add=True)
     updated_at = models.DateTimeField("ændret", auto_now=True)
 
+    audit_institution = "institution_id"
+
     objects = OfferQuerySet.as_manager()
 
     class Meta:
@@ -112,7 +115,7 @@ class ParentsPosition(models.TextChoices):
     DISAGREE = "uenig", "Forældrene er uenige i ansøgningen"
 
 
-class SupportApplication(models.Model):
+class SupportApplication(Audited, models.Model):
     """An ansøgning om specialpædagogisk bistand for one child with an open case: the final PPV
     it rests on, the institution's evaluated handleplan, what is applied for and the parents'
     view. Drafts autosave; a submitted application is locked."""
@@ -196,6 +199,9 @@ class SupportApplication(models.Model):
     created_at = models.DateTimeField("oprettet", auto_now_add=True)
     updated_at = models.DateTimeField("senest gemt", default=timezone.now)
 
+    audit_child = "child_id"
+    audit_institution = "institution_id"
+
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
@@ -230,14 +236,6 @@ class SupportApplication(models.Model):
     @property
     def audit_label(self) -> str:
         return f"Ansøgning om specialpædagogisk bistand nr. {self.pk}"
-
-    @property
-    def audit_child_id(self) -> int:
-        return self.child_id
-
-    @property
-    def audit_institution_id(self) -> int:
-        return self.institution_id
 
     @property
     def is_draft(self) -> bool:

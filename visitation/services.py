@@ -20,7 +20,7 @@ from django.utils import timezone
 from cases.models import Case, CaseStatus, Child, Ppv, PpvStatus, Referral, ReferralStatus
 from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
-from ppr.audit.services import record
+from ppr.audit.services import log_action
 from ppr.deadlines import calendar
 
 from .models import ApplicationStatus, Offer, SupportApplication
@@ -74,20 +74,6 @@ class SubmissionBlocked(ValidationError):
     """Something required is missing; messages keyed by form field ("__all__": general)."""
 
 
-def _audit(
-    action: AuditAction, obj: Offer | SupportApplication, by: User, purpose: str = PURPOSE
-) -> None:
-    record(
-        None,
-        action,
-        obj=obj,
-        child_id=getattr(obj, "child_id", None),
-        institution_id=obj.institution_id,
-        purpose=purpose,
-        user=by,
-    )
-
-
 # --- Offers (tilbud) -------------------------------------------------------------------------
 
 
@@ -99,7 +85,9 @@ def save_offer(*, offer: Offer, by: User) -> Offer:
     created = offer.pk is None
     offer.full_clean()
     offer.save()
-    _audit(AuditAction.CREATE if created else AuditAction.UPDATE, offer, by, OFFER_PURPOSE)
+    log_action(
+        offer, AuditAction.CREATE if created else AuditAction.UPDATE, by=by, purpose=OFFER_PURPOSE
+    )
     return offer
 
 
@@ -113,7 +101,7 @@ def retire_offer(*, offer: Offer, by: User, on: date | None = None) -> Offer:
     )
     offer.refresh_from_db()
     if updated:
-        _audit(AuditAction.UPDATE, offer, by, OFFER_PURPOSE)
+        log_action(offer, AuditAction.UPDATE, by=by, purpose=OFFER_PURPOSE)
     return offer
 
 
@@ -125,7 +113,7 @@ def reinstate_offer(*, offer: Offer, by: User) -> Offer:
     updated = Offer.objects.filter(pk=offer.pk, retired_on__isnull=False).update(retired_on=None)
     offer.refresh_from_db()
     if updated:
-        _audit(AuditAction.UPDATE, offer, by, OFFER_PURPOSE)
+        log_action(offer, AuditAction.UPDATE, by=by, purpose=OFFER_PURPOSE)
     return offer
 
 
@@ -231,7 +219,7 @@ def start_application(*, child: Child, by: User) -> SupportApplication:
     try:
         with transaction.atomic():
             application.save()
-            _audit(AuditAction.CREATE, application, by)
+            log_action(application, AuditAction.CREATE, by=by, purpose=PURPOSE)
     except IntegrityError:
         # A double click raced us to it: the other request's row is the one.
         existing = open_application(child)
@@ -266,7 +254,7 @@ def save_draft(
             raise NotADraft
         raise ApplicationConflict(current["version"], current["updated_at"])
     application.refresh_from_db()
-    _audit(AuditAction.UPDATE, application, by)
+    log_action(application, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     return application
 
 
@@ -337,5 +325,5 @@ def submit_application(application: SupportApplication, *, by: User) -> SupportA
         if updated != 1:  # pragma: no cover - the row is locked
             raise NotADraft
         locked.refresh_from_db()
-        _audit(AuditAction.UPDATE, locked, by)
+        log_action(locked, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     return locked

@@ -34,15 +34,6 @@ def _require(request: AuthenticatedHttpRequest, perm: str, obj: Any = None) -> N
         raise PermissionDenied
 
 
-def _page(
-    request: AuthenticatedHttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    # Pages with a child's data are never kept in a browser or proxy cache.
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _errors(form: Any, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: field errors where the field exists."""
     if hasattr(exc, "error_dict"):
@@ -173,7 +164,7 @@ def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         if request.htmx
         else "visitation/application_list.html"
     )
-    return _page(request, template, context)
+    return render(request, template, context)
 
 
 @login_required
@@ -206,7 +197,7 @@ def application_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             ("Ny ansøgning", None),
         ],
     }
-    return _page(request, "visitation/application_start.html", context, status=status)
+    return render(request, "visitation/application_start.html", context, status=status)
 
 
 def _crumbs(application: SupportApplication, *extra: tuple[str, str | None]) -> list[Any]:
@@ -231,7 +222,7 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "ppv_final": application.ppv is not None and application.ppv.status == PpvStatus.FINAL,
         "crumbs": _crumbs(application),
     }
-    return _page(request, "visitation/application_detail.html", context)
+    return render(request, "visitation/application_detail.html", context)
 
 
 def _conflict_message(conflict: services.ApplicationConflict) -> str:
@@ -262,7 +253,7 @@ def _edit_page(
         "saved_at": application.updated_at,
         "crumbs": _crumbs(application, ("Rediger", None)),
     }
-    return _page(request, "visitation/application_form.html", context, status=status)
+    return render(request, "visitation/application_form.html", context, status=status)
 
 
 def _edit_or_explain(
