@@ -48,7 +48,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from ppr.accounts.models import Membership, Role, User  # noqa: E402
-from ppr.deadlines import calendar, services  # noqa: E402
+from ppr.deadlines import calendar, outbox, services  # noqa: E402
 from ppr.deadlines.models import Deadline, DeadlineKind, Notification, Reminder, ReminderState  # noqa: E402
 from ppr.organisation.models import District, Municipality  # noqa: E402
 
@@ -148,7 +148,7 @@ def run() -> None:
     try:
         started = time.perf_counter()
         t0 = time.perf_counter()
-        near, overdue = services.create_due_reminders()
+        near, overdue = outbox.create_due_reminders()
         create_time = time.perf_counter() - t0
         t0 = time.perf_counter()
         claimed = 0

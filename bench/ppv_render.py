@@ -5,7 +5,7 @@ The PPV is built by the PPV's own context builder (cases.ppv.services.pdf_contex
 with its own template, the way the ``render_document`` task renders it. The 100 notater are
 ordered as Document rows (meetings/note_pdf.html) and rendered by one worker:
 
-- without REDIS_URL: one in-process worker loop (``services.render_document`` per row, as the
+- without REDIS_URL: one in-process worker loop (``ppr.documents.jobs.render_document`` per row, as the
   task body does), which measures the render path without broker overhead;
 - with REDIS_URL: a real ``celery worker -Q pdf -c 1 -P solo`` subprocess; the clock runs from
   the first ``delay()`` until the last document is READY.
@@ -45,7 +45,7 @@ from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from cases.models import Ppv  # noqa: E402
 from cases.ppv.services import PDF_TEMPLATE, pdf_context  # noqa: E402
 from ppr.accounts.models import User  # noqa: E402
-from ppr.documents import services  # noqa: E402
+from ppr.documents import jobs  # noqa: E402
 from ppr.documents.models import Document, DocumentKind, DocumentStatus  # noqa: E402
 from ppr.documents.rendering import render  # noqa: E402
 from ppr.organisation.models import Municipality  # noqa: E402
@@ -181,7 +181,7 @@ def bench_notater_in_process(ids: list[int]) -> None:
     render("meetings/note_pdf.html", notat_context(0))  # warm-up
     started = time.perf_counter()
     for document_id in ids:
-        services.render_document(document_id=document_id)
+        jobs.render_document(document_id=document_id)
     _throughput(ids, time.perf_counter() - started, "in-process loop")
 
 

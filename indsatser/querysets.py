@@ -89,11 +89,10 @@ class CourseQuerySet[M: models.Model](VisibleQuerySet[M]):
 class CourseChildQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Participants: all of a course PPR runs; only their own children for an institution."""
-        from .models import Course
-
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return self.none()
-        condition = Q(course__in=Course.objects.managed_by(user).values("pk"))
+        courses = self.related("course", CourseQuerySet).managed_by(user)
+        condition = Q(course__in=courses.values("pk"))
         institutions = user.institution_ids(*INSTITUTION_ROLES)
         if institutions:
             condition |= Q(child__institution_id__in=institutions)
@@ -133,9 +132,8 @@ class AbsenceCaseQuerySet[M: models.Model](VisibleQuerySet[M]):
 
 class AbsenceStepRecordQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
-        from .models import AbsenceCase
-
-        return self.filter(absence_case__in=AbsenceCase.objects.visible_to(user).values("pk"))
+        absence_cases = self.related("absence_case", AbsenceCaseQuerySet).visible_to(user)
+        return self.filter(absence_case__in=absence_cases.values("pk"))
 
     def outstanding(self) -> Self:
         return self.filter(done_on__isnull=True)

@@ -4,9 +4,14 @@ from typing import Any
 
 import rules
 
-from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES
+from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
+from ppr.organisation.models import SCHOOL_KINDS
 
 from .querysets import is_staff_reader
+
+#: Step roles of the absence procedure that belong to the school: anyone at the school may
+#: record such a step.
+SCHOOL_STEP_ROLES = (Role.STAFF.value, Role.INSTITUTION_LEADER.value)
 
 
 def _active(user: Any) -> bool:
@@ -35,9 +40,7 @@ def can_manage_course(user: Any, course: Any) -> bool:
     or team. Institution staff follow a course but do not record in it."""
     if course is None or not _active(user):
         return False
-    from .models import Course
-
-    return Course.objects.managed_by(user).filter(pk=course.pk).exists()
+    return bool(type(course).objects.managed_by(user).filter(pk=course.pk).exists())
 
 
 @rules.predicate
@@ -46,8 +49,6 @@ def works_at_school(user: Any) -> bool:
     so the main menu costs no query."""
     if not _active(user):
         return False
-    from ppr.organisation.models import SCHOOL_KINDS
-
     return any(
         m.role in INSTITUTION_ROLES
         and m.institution is not None
@@ -71,17 +72,16 @@ def can_complete_step(user: Any, record: Any) -> bool:
     responsible, or a case worker who sees the absence case."""
     if record is None or not _active(user):
         return False
-    from .models import SCHOOL_STEP_ROLES, AbsenceCase
-
     role = record.step.responsible_role
     at_school = record.absence_case.institution_id in user.institution_ids(*INSTITUTION_ROLES)
     if role in SCHOOL_STEP_ROLES or role == "socialraadgiver":
         return at_school
     if user.is_ppr_leader or record.responsible_id == user.pk:
         return True
-    return user.has_role(*CASEWORKER_ROLES) and (
-        AbsenceCase.objects.visible_to(user).filter(pk=record.absence_case_id).exists()
-    )
+    if not user.has_role(*CASEWORKER_ROLES):
+        return False
+    absence_cases = type(record.absence_case).objects.visible_to(user)
+    return bool(absence_cases.filter(pk=record.absence_case_id).exists())
 
 
 @rules.predicate

@@ -6,4 +6,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Møder"
 
     def ready(self) -> None:
-        from . import menu, overview  # noqa: F401  (main-menu entries, the start-page panel)
+        # What cases, the lower layer, offers from here without importing it: the named
+        # meetings of its consent form, and the henvisning drafted when visitation redirects.
+        from . import consent, menu, overview, services  # noqa: F401  (main-menu entries, the start-page panel)  # noqa: F401

@@ -136,11 +136,10 @@ class ConferenceMeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
 
 class AgendaItemQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
-        from .models import ConferenceMeeting
-
         if not _active(user):
             return self.none()
-        return self.filter(meeting__in=ConferenceMeeting.objects.visible_to(user).values("pk"))
+        meetings = self.related("meeting", ConferenceMeetingQuerySet).visible_to(user)
+        return self.filter(meeting__in=meetings.values("pk"))
 
 
 class NoteQuerySet[M: models.Model](VisibleQuerySet[M]):
@@ -186,11 +185,10 @@ class TuesdayChildQuerySet[M: models.Model](VisibleQuerySet[M]):
     meeting_path = "meeting"
 
     def visible_to(self, user: Any) -> Self:
-        from .models import TuesdayMeeting
-
         if not _active(user):
             return self.none()
-        visible = TuesdayMeeting.objects.visible_to(user).values("pk")
+        meetings = self.related(self.meeting_path, TuesdayMeetingQuerySet)
+        visible = meetings.visible_to(user).values("pk")
         return self.filter(**{f"{self.meeting_path}__in": visible})
 
 

@@ -330,6 +330,7 @@ def finish_forum_referral(
     return locked
 
 
+@referral_services.redirects_at_visitation
 @transaction.atomic
 def redirect_referral(referral: Referral, *, by: User, forum: str, note: str = "") -> ForumReferral:
     """PPR's visitation redirects an indstilling to a forum of the support model: the henvisning

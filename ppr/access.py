@@ -20,6 +20,16 @@ class VisibleQuerySet[M: models.Model](models.QuerySet[M]):
         """Rows ``user`` may see. Subclasses widen this; the base class denies everything."""
         return self.none()
 
+    def related[R: VisibleQuerySet[Any]](self, field: str, queryset: type[R]) -> R:
+        """Every row of the model that the foreign key ``field`` points at, from that model's
+        manager, which must be a ``queryset``. A querysets module reaches a related model this
+        way instead of importing the models module that imports it (an import cycle)."""
+        model = self.model._meta.get_field(field).related_model
+        rows = model._default_manager.all() if isinstance(model, type) else None
+        if not isinstance(rows, queryset):
+            raise TypeError(f"{self.model.__name__}.{field} does not lead to a {queryset.__name__}")
+        return rows
+
 
 def get_audited_or_404[T: models.Model](
     request: HttpRequest,

@@ -16,7 +16,8 @@ from django.utils.formats import date_format
 
 from cases.ppv.services import danish_date
 from ppr.deadlines.models import DeadlineKind, Reminder, ReminderKind, ReminderState
-from ppr.deadlines.services import deliver_reminder, open_deadline
+from ppr.deadlines.outbox import deliver_reminder
+from ppr.deadlines.services import open_deadline
 from ppr.documents.models import Document
 from reports.exports import dataset
 from tests.documents.test_document_list import doc, final_ppv

@@ -1,5 +1,7 @@
 """Forms for registering a child, its guardians and their consent (Danish labels and messages)."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -85,19 +87,27 @@ class GuardianForm(ModelForm):
         }
 
 
-def named_meeting_choices(child: Child) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The meetings parents can consent to for this child, grouped: the support model's forums
-    for the child's institution and the institution's koordineringskonference. The name is what
-    is stored and compared (``meetings.services.custody_holders_without_meeting_consent``)."""
-    from meetings.models import ConferenceSeries, SupportForum
+#: Named meetings a guardian can consent to, in groups: (group label, [(name, label), …]).
+type MeetingChoices = list[tuple[str, list[tuple[str, str]]]]
+_meeting_providers: list[Callable[[Child], MeetingChoices]] = []
 
-    forums = SupportForum.objects.for_institution(child.institution)
-    series = ConferenceSeries.objects.filter(institution_id=child.institution_id, active=True)
-    groups = [
-        ("Supportmodellens fora", [(forum.name, forum.name) for forum in forums]),
-        ("Koordineringskonference", [(s.name, s.name) for s in series]),
-    ]
-    return [(label, options) for label, options in groups if options]
+
+def named_meeting_provider(
+    function: Callable[[Child], MeetingChoices],
+) -> Callable[[Child], MeetingChoices]:
+    """Register where the consent form's named meetings come from. The app that holds the
+    meetings (meetings) registers from its ``AppConfig.ready()``, so this app, below it, imports
+    none of it. Idempotent, so a reloaded module is harmless."""
+    if all(existing is not function for existing in _meeting_providers):
+        _meeting_providers.append(function)
+    return function
+
+
+def named_meeting_choices(child: Child) -> MeetingChoices:
+    """The meetings parents can consent to for this child, grouped (the meetings app's
+    ``consent_meeting_choices``). The name is what is stored and compared
+    (``meetings.services.custody_holders_without_meeting_consent``)."""
+    return [group for provider in _meeting_providers for group in provider(child)]
 
 
 class ConsentRecordForm(Form):

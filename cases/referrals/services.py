@@ -7,7 +7,7 @@ two people can never move a referral twice; the loser gets ``InvalidTransition``
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -476,6 +476,31 @@ def redirect_referral(referral: Referral, *, by: User, forum: str, note: str = "
     )
     meet_deadlines(subject=referral, kind=DeadlineKind.VISITATION, by=by)
     return referral
+
+
+class RedirectVerb(Protocol):
+    """A verb with ``redirect_referral``'s signature."""
+
+    def __call__(self, referral: Referral, *, by: User, forum: str, note: str = "") -> object: ...
+
+
+_redirect_verbs: list[RedirectVerb] = []
+
+
+def redirects_at_visitation(verb: RedirectVerb) -> RedirectVerb:
+    """Install the verb the visitation's redirect decision runs instead of ``redirect_referral``:
+    the app that owns the forums (meetings) drafts the henvisning in the same step (decisions
+    act) and calls ``redirect_referral`` itself. It registers from its ``AppConfig.ready()``, so
+    this app, below it, imports none of it. Idempotent; the last one installed runs."""
+    if all(existing is not verb for existing in _redirect_verbs):
+        _redirect_verbs.append(verb)
+    return verb
+
+
+def redirect_at_visitation(referral: Referral, *, by: User, forum: str, note: str = "") -> object:
+    """The visitation's redirect decision: the installed verb, else ``redirect_referral``."""
+    verb = _redirect_verbs[-1] if _redirect_verbs else redirect_referral
+    return verb(referral, by=by, forum=forum, note=note)
 
 
 @transaction.atomic

@@ -631,9 +631,7 @@ def referral_visitate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             return redirect(referral)
         if decision == "redirect" and forward.is_valid():
             # The meetings app drafts the henvisning in the same step (decisions act).
-            from meetings.services import redirect_referral
-
-            redirect_referral(
+            services.redirect_at_visitation(
                 referral,
                 by=request.user,
                 forum=forward.cleaned_data["forum"],

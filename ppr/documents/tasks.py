@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import jobs
 
 #: Retries of a transient failure (storage, database) before the document is marked failed.
 MAX_RETRIES = 3
@@ -14,10 +14,10 @@ def render_document(self, document_id: int) -> str:  # type: ignore[no-untyped-d
     retries_left = MAX_RETRIES - self.request.retries
     while True:
         try:
-            return services.render_document(document_id=document_id)
-        except services.TransientRenderError as exc:
+            return jobs.render_document(document_id=document_id)
+        except jobs.TransientRenderError as exc:
             if retries_left <= 0:
-                services.give_up(document_id=document_id, reason=str(exc))
+                jobs.give_up(document_id=document_id, reason=str(exc))
                 return "failed"
             retries_left -= 1
             if not self.request.is_eager:

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from ppr.audit.models import AuditAction, AuditEvent
-from ppr.deadlines import calendar, services
+from ppr.deadlines import calendar, outbox, services
 from ppr.deadlines.models import Deadline, DeadlineKind, DeadlineState, Notification
 from ppr.organisation.models import Municipality
 
@@ -200,7 +200,7 @@ def test_a_notification_email_is_sent_once_even_if_its_task_runs_twice(
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(recipients=[cast.psychologist], message="Besked")
     notification = Notification.objects.get()
-    assert services.email_notification(notification.pk) is False
+    assert outbox.email_notification(notification.pk) is False
     assert len(mail.outbox) == 1
 
 

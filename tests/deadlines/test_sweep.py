@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from ppr.deadlines import services, tasks
+from ppr.deadlines import outbox, services, tasks
 from ppr.deadlines.models import (
     Deadline,
     DeadlineState,
@@ -43,7 +43,7 @@ def sweep(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     return run
 
 
-class BrokenMail(services.EmailMessage):
+class BrokenMail(outbox.EmailMessage):
     def send(self, fail_silently: bool = False) -> int:
         raise ConnectionRefusedError("smtp down")
 
@@ -118,12 +118,12 @@ def test_met_and_cancelled_deadlines_get_no_reminders(cast, on_wednesday, sweep)
 
 def test_a_reminder_for_a_deadline_met_before_sending_is_skipped(cast, on_wednesday) -> None:
     item = deadline(responsible=cast.psychologist, due=date(2026, 4, 7))
-    services.create_due_reminders()
+    outbox.create_due_reminders()
     services.meet_deadlines(subject=item.subject)
     reminder = Reminder.objects.get()
     reminder.state = ReminderState.CLAIMED
     reminder.save()
-    assert services.deliver_reminder(reminder.pk) == services.Delivery.SKIPPED
+    assert outbox.deliver_reminder(reminder.pk) == outbox.Delivery.SKIPPED
     assert Reminder.objects.get().state == ReminderState.SKIPPED
     assert not Notification.objects.exists()
     assert mail.outbox == []
@@ -155,7 +155,7 @@ def test_the_lead_time_is_the_municipalitys_setting(cast, on_wednesday, sweep) -
 
 def _reap_now(capture) -> None:  # type: ignore[no-untyped-def]
     Reminder.objects.filter(state=ReminderState.CLAIMED).update(
-        claimed_at=timezone.now() - services.CLAIM_TIMEOUT - timedelta(seconds=1)
+        claimed_at=timezone.now() - outbox.CLAIM_TIMEOUT - timedelta(seconds=1)
     )
     with capture(execute=True):
         services.requeue_stale_claims()
@@ -164,7 +164,7 @@ def _reap_now(capture) -> None:  # type: ignore[no-untyped-def]
 def test_a_failing_email_is_retried_then_marked_failed_while_the_notification_is_delivered_once(
     cast, on_wednesday, sweep, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
-    monkeypatch.setattr(services, "EmailMessage", BrokenMail)
+    monkeypatch.setattr(outbox, "EmailMessage", BrokenMail)
     deadline(responsible=cast.psychologist, due=date(2026, 4, 7))
     sweep()
     reminder = Reminder.objects.get()
@@ -174,25 +174,25 @@ def test_a_failing_email_is_retried_then_marked_failed_while_the_notification_is
         "ConnectionRefusedError",
     )
     # Without a broker the reaper re-queues the claim for the next attempt.
-    for _ in range(services.REMINDER_MAX_ATTEMPTS - 1):
+    for _ in range(outbox.REMINDER_MAX_ATTEMPTS - 1):
         _reap_now(django_capture_on_commit_callbacks)
     reminder.refresh_from_db()
     assert (reminder.state, reminder.attempts) == (
         ReminderState.FAILED,
-        services.REMINDER_MAX_ATTEMPTS,
+        outbox.REMINDER_MAX_ATTEMPTS,
     )
     assert Notification.objects.filter(recipient=cast.psychologist).count() == 1
     # A failed reminder is left alone by later sweeps and the reaper.
     sweep()
     _reap_now(django_capture_on_commit_callbacks)
-    assert Reminder.objects.get().attempts == services.REMINDER_MAX_ATTEMPTS
+    assert Reminder.objects.get().attempts == outbox.REMINDER_MAX_ATTEMPTS
 
 
 def test_an_email_that_fails_once_is_sent_on_the_retry(
     cast, on_wednesday, sweep, monkeypatch, django_capture_on_commit_callbacks
 ) -> None:
     calls = {"n": 0}
-    real = services.EmailMessage
+    real = outbox.EmailMessage
 
     class FlakyMail(real):  # type: ignore[misc, valid-type]
         def send(self, fail_silently: bool = False) -> int:
@@ -201,7 +201,7 @@ def test_an_email_that_fails_once_is_sent_on_the_retry(
                 raise TimeoutError
             return super().send(fail_silently)
 
-    monkeypatch.setattr(services, "EmailMessage", FlakyMail)
+    monkeypatch.setattr(outbox, "EmailMessage", FlakyMail)
     deadline(responsible=cast.psychologist, due=date(2026, 4, 7))
     sweep()
     _reap_now(django_capture_on_commit_callbacks)
@@ -212,9 +212,9 @@ def test_an_email_that_fails_once_is_sent_on_the_retry(
 
 
 def test_the_retry_backs_off_exponentially(cast, on_wednesday, monkeypatch) -> None:
-    monkeypatch.setattr(services, "EmailMessage", BrokenMail)
+    monkeypatch.setattr(outbox, "EmailMessage", BrokenMail)
     deadline(responsible=cast.psychologist, due=date(2026, 4, 7))
-    services.create_due_reminders()
+    outbox.create_due_reminders()
     reminder = Reminder.objects.get()
     Reminder.objects.filter(pk=reminder.pk).update(state=ReminderState.CLAIMED)
     countdowns = []
@@ -238,26 +238,24 @@ def test_a_claim_left_by_a_dead_worker_is_requeued_by_the_reaper_and_sent_once(
     cast, on_wednesday, django_capture_on_commit_callbacks
 ) -> None:
     deadline(responsible=cast.psychologist, due=date(2026, 4, 7))
-    services.create_due_reminders()
+    outbox.create_due_reminders()
     # The sweep claimed it, but its task never ran (the worker was killed).
     with django_capture_on_commit_callbacks(execute=False):
         claimed = services.claim_pending_reminders()
     assert Reminder.objects.get().state == ReminderState.CLAIMED
     assert services.requeue_stale_claims() == []  # not stale yet
-    Reminder.objects.update(
-        claimed_at=timezone.now() - services.CLAIM_TIMEOUT - timedelta(seconds=1)
-    )
+    Reminder.objects.update(claimed_at=timezone.now() - outbox.CLAIM_TIMEOUT - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=True):
         assert services.requeue_stale_claims() == claimed
     # The original message is delivered after all (Redis restored it): nothing happens twice.
-    assert tasks.send_reminder.run(claimed[0]) == services.Delivery.DONE_BEFORE
+    assert tasks.send_reminder.run(claimed[0]) == outbox.Delivery.DONE_BEFORE
     assert Reminder.objects.get().state == ReminderState.SENT
     assert len(mail.outbox) == 1
     assert Notification.objects.count() == 1
 
 
 def test_a_vanished_reminder_is_nothing_to_send(cast) -> None:
-    assert services.deliver_reminder(424242) == services.Delivery.DONE_BEFORE
+    assert outbox.deliver_reminder(424242) == outbox.Delivery.DONE_BEFORE
 
 
 def test_the_management_command_runs_the_sweep_once(

@@ -13,7 +13,7 @@ import time_machine
 from django.core import mail
 from django.db import connection
 
-from ppr.deadlines import services
+from ppr.deadlines import outbox, services
 from ppr.deadlines.models import Notification, Reminder, ReminderState
 
 from .factories import deadline, subject
@@ -75,14 +75,14 @@ def test_two_sweeps_at_once_send_each_reminder_exactly_once(cast, round_: int) -
 def test_the_same_reminder_delivered_by_two_workers_at_once_is_sent_once(cast) -> None:
     with time_machine.travel(WEDNESDAY, tick=False):
         deadline(responsible=cast.psychologist, due=date(2026, 4, 7))
-        services.create_due_reminders()
+        outbox.create_due_reminders()
         reminder = Reminder.objects.get()
         Reminder.objects.filter(pk=reminder.pk).update(state=ReminderState.CLAIMED)
         outcomes = run_together(
-            lambda: services.deliver_reminder(reminder.pk),
-            lambda: services.deliver_reminder(reminder.pk),
+            lambda: outbox.deliver_reminder(reminder.pk),
+            lambda: outbox.deliver_reminder(reminder.pk),
         )
-    assert sorted(outcomes) == sorted([services.Delivery.SENT, services.Delivery.DONE_BEFORE])  # type: ignore[type-var]
+    assert sorted(outcomes) == sorted([outbox.Delivery.SENT, outbox.Delivery.DONE_BEFORE])  # type: ignore[type-var]
     assert len(mail.outbox) == 1
     assert Notification.objects.count() == 1
 
@@ -91,22 +91,17 @@ def test_two_claims_at_once_split_the_pending_reminders_without_overlap(cast) ->
     with time_machine.travel(WEDNESDAY, tick=False):
         for _ in range(60):
             deadline(responsible=cast.psychologist, due=date(2026, 3, 30))
-        services.create_due_reminders()
+        outbox.create_due_reminders()
     # Claim without running the tasks: each claimer queues only what it locked.
     queued: list[list[int]] = []
-    original = services._queue
 
     def record(ids: list[int]) -> None:
         queued.append(list(ids))
 
-    services._queue = record  # type: ignore[assignment]
-    try:
-        first, second = run_together(
-            lambda: services.claim_pending_reminders(limit=40),
-            lambda: services.claim_pending_reminders(limit=40),
-        )
-    finally:
-        services._queue = original  # type: ignore[assignment]
+    first, second = run_together(
+        lambda: outbox.claim_pending_reminders(queue=record, limit=40),
+        lambda: outbox.claim_pending_reminders(queue=record, limit=40),
+    )
     assert not set(first) & set(second)  # type: ignore[arg-type]
     assert len(first) + len(second) == 60  # type: ignore[arg-type]
     assert Reminder.objects.filter(state=ReminderState.CLAIMED).count() == 60

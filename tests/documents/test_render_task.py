@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from ppr.audit.models import AuditAction, AuditEvent
-from ppr.documents import rendering, services, tasks
+from ppr.documents import jobs, rendering, services, tasks
 from ppr.documents.models import Document, DocumentKind, DocumentStatus
 
 from .conftest import CHILD_ID, sample_context
@@ -143,7 +143,7 @@ def test_a_document_another_worker_is_rendering_is_left_alone(order_pdf: Any, ca
         status=DocumentStatus.RENDERING,
         claimed_at=timezone.now() - timedelta(minutes=1),
     )
-    assert services.render_document(document_id=document.pk) == "skipped"
+    assert jobs.render_document(document_id=document.pk) == "skipped"
 
 
 def test_a_render_whose_worker_died_is_taken_over_after_the_lease(cast: Any) -> None:
@@ -155,9 +155,9 @@ def test_a_render_whose_worker_died_is_taken_over_after_the_lease(cast: Any) -> 
         context=sample_context(),
         created_by=cast.psychologist,
         status=DocumentStatus.RENDERING,
-        claimed_at=timezone.now() - services.RENDER_LEASE - timedelta(seconds=1),
+        claimed_at=timezone.now() - jobs.RENDER_LEASE - timedelta(seconds=1),
     )
-    assert services.render_document(document_id=document.pk) == "ready"
+    assert jobs.render_document(document_id=document.pk) == "ready"
 
 
 def test_a_storage_error_is_retried_then_the_document_fails(

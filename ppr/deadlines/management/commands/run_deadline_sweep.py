@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ppr.deadlines import services
+from ppr.deadlines import outbox, services
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reap-after",
             type=int,
-            default=int(services.CLAIM_TIMEOUT.total_seconds()),
+            default=int(outbox.CLAIM_TIMEOUT.total_seconds()),
             metavar="SEKUNDER",
             help="Hvor gammel en påmindelse under afsendelse skal være, før den sættes i kø igen.",
         )
