@@ -1,6 +1,7 @@
 """Filtering the case list: status, district, institution, case worker, colour, age, waiting time."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import django_filters
 from django import forms
@@ -103,8 +104,8 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields: list[str] = []
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for name in (
             "status",
             "distrikt",

@@ -1,6 +1,7 @@
 """Forms for PPR cases: search, assign, close."""
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -119,8 +120,8 @@ class CaseAssignForm(Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = caseworkers_with_caseload()  # type: ignore[attr-defined]
 
 

@@ -1,6 +1,7 @@
 """Forms for registering a child, its guardians and their consent (Danish labels and messages)."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,8 +46,8 @@ class ChildForm(Form):
         label="Klasse/gruppe", max_length=50, required=False, widget=forms.TextInput(TEXT)
     )
 
-    def __init__(self, *args: object, institutions: list[Institution], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, institutions: list[Institution], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         field = self.fields["institution"]
         field.queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions])  # type: ignore[attr-defined]
         if len(institutions) == 1:
@@ -149,8 +150,8 @@ class ConsentRecordForm(Form):
         widget=forms.Textarea({**TEXT, "rows": 2}),
     )
 
-    def __init__(self, *args: object, child: Child, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["meeting_name"].choices = [  # type: ignore[attr-defined]
             ("", "Vælg møde"),
             *named_meeting_choices(child),

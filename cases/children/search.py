@@ -2,6 +2,7 @@
 JavaScript) instead of a dropdown of every child. Each search is audited with its term."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -20,8 +21,8 @@ class ChildSearchForm(CaseSearchForm):
     """The picker's search field: part of the child's name, or the whole CPR number. Always
     sent by POST, so neither a name nor a CPR number appears in a URL."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["q"].label = "Find barnet"
         self.fields["q"].required = False
         self.fields["q"].help_text = (

@@ -1,6 +1,7 @@
 """Forms for the case journal: a new entry (with an idempotency token) and a correction."""
 
 import uuid
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -49,11 +50,11 @@ class JournalEntryForm(Form):
         widget=forms.HiddenInput, error_messages={"required": "Formularen er udløbet. Prøv igen."}
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial", {"occurred_on": timezone.localdate(), "client_token": uuid.uuid4()}
         )
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

@@ -1,6 +1,7 @@
 """Forms for the Børnelineal: a rating, and the period of the report."""
 
 import uuid
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -60,7 +61,7 @@ class RatingForm(Form):
         widget=forms.HiddenInput, error_messages={"required": "Formularen er udløbet. Prøv igen."}
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial",
             {
@@ -69,7 +70,7 @@ class RatingForm(Form):
                 "client_token": uuid.uuid4(),
             },
         )
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
     def clean_rationale(self) -> str:
         rationale = self.cleaned_data["rationale"].strip()

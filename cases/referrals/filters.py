@@ -1,6 +1,7 @@
 """Filtering referrals: PPR's intake queue and the institutions' own list."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import django_filters
 from django import forms
@@ -92,8 +93,8 @@ class ReferralQueueFilter(django_filters.FilterSet):
     class Meta:
         fields: list[str] = []
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", "form-select")
         cached_options(self.form, {"distrikt": "districts", "institution": "institutions"})
@@ -134,8 +135,8 @@ class ReferralListFilter(django_filters.FilterSet):
     class Meta:
         fields: list[str] = []
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.form.fields["status"].widget.attrs.setdefault("class", "form-select")
 
     def filter_active(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:

@@ -1,5 +1,7 @@
 """Forms for referrals: the long draft form, starting a referral, attachments and visitation."""
 
+from typing import Any
+
 from django import forms
 
 from cases.casework.forms import CaseworkerChoiceField, caseworkers_with_caseload
@@ -120,12 +122,12 @@ class ReferralForm(Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         can_record_parent_request: bool = False,
         institution: Institution | None = None,
-        **kwargs: object,
+        **kwargs: Any,
     ):
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         # A daycare's referral speaks of the child, the stue and its pædagoger, not pupils.
         self.wording = wording_for(institution)
         self.fields["plan_evaluated_with"].choices = list(  # type: ignore[attr-defined]
@@ -168,8 +170,8 @@ class ReferralStartForm(Form):
         },
     )
 
-    def __init__(self, *args: object, children: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, children: object, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["child"].queryset = children  # type: ignore[attr-defined]
         self.fields["child"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
             f"{c.name} ({c.group})" if c.group else c.name
@@ -217,8 +219,8 @@ class AcceptForm(Form):
         },
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = caseworkers_with_caseload()  # type: ignore[attr-defined]
 
 

@@ -1,6 +1,7 @@
 """Tables of referrals: PPR's intake queue and the institutions' list."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import django_tables2 as tables
 from django.db.models import F, QuerySet
@@ -71,7 +72,7 @@ class ReferralQueueTable(tables.Table):
             "waiting",
         )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()  # once, not for each row's age and waiting time
 
@@ -133,7 +134,7 @@ class ReferralTable(tables.Table):
             "submitted_at",
         )
 
-    def __init__(self, *args: object, expiry_days: int = 30, **kwargs: object) -> None:
+    def __init__(self, *args: Any, expiry_days: int = 30, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.expiry_days = expiry_days
 

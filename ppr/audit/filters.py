@@ -1,5 +1,7 @@
 """Searching the audit log: by user, child, action and period."""
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -56,8 +58,8 @@ class AuditEventFilter(django_filters.FilterSet):
         model = AuditEvent
         fields: list[str] = []
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for name in ("bruger", "handling"):
             self.form.fields[name].widget.attrs.setdefault("class", "form-select")
         cached_options(self.form, {"bruger": "users"})

@@ -1,5 +1,7 @@
 """Forms: the PPR leader's reassignment and the municipality's deadline defaults."""
 
+from typing import Any
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
@@ -35,8 +37,8 @@ class ReassignForm(Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = ppr_staff()  # type: ignore[attr-defined]
 
 
@@ -47,8 +49,8 @@ class DeadlineDefaultsForm(ModelForm):
         model = Municipality
         fields = list(DEADLINE_DEFAULT_FIELDS)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         limits = {
             "receipt_working_days": (1, 30),
             "visitation_working_days": (1, 60),

@@ -1,5 +1,7 @@
 """Filtering the document list: kind, the child's name, the period it was made final."""
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -39,8 +41,8 @@ class DocumentFilter(django_filters.FilterSet):
         model = Document
         fields: list[str] = []
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.form.fields["type"].widget.attrs.setdefault("class", "form-select")
         self.form.fields["barn"].widget.attrs.setdefault("class", "form-input")
 
