@@ -203,10 +203,16 @@ class ModelForm(PlainTextMixin, forms.ModelForm):
     """Django's model form with our text rules (``PlainTextMixin``)."""
 
 
+def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """The form's field ``name``, which is a ``kind`` (to set its choices or limits after the
+    form is built; ``form.fields`` holds plain ``Field``s to a type checker)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is not a {kind.__name__}")
+    return field
+
+
 def model_choice_field(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
     """The form's field ``name``, which is a model choice field (to set its queryset or empty
-    label after the form is built; ``form.fields`` holds plain ``Field``s to a type checker)."""
-    field = form.fields[name]
-    if not isinstance(field, forms.ModelChoiceField):
-        raise TypeError(f"{type(form).__name__}.{name} is not a model choice field")
-    return field
+    label after the form is built)."""
+    return form_field(form, name, forms.ModelChoiceField)

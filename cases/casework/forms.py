@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from cases.models import Case, CaseOutcome, CaseStatus, Child, normalise_cpr
 from ppr.accounts.models import CASEWORKER_ROLES, Membership, User
-from ppr.forms import Form
+from ppr.forms import Form, model_choice_field
 
 #: Something that is meant to be a CPR number: ten digits, optionally with a dash or space.
 CPR_LIKE = re.compile(r"^\d{6}[- ]?\d{4}$")
@@ -122,7 +122,7 @@ class CaseAssignForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = caseworkers_with_caseload()  # type: ignore[attr-defined]
+        model_choice_field(self, "assignee").queryset = caseworkers_with_caseload()
 
 
 class CaseCloseForm(Form):

@@ -17,7 +17,7 @@ from cases.models import (
     normalise_cpr,
 )
 from ppr import text_limits
-from ppr.forms import EventDateField, Form, ModelForm
+from ppr.forms import EventDateField, Form, ModelForm, form_field, model_choice_field
 from ppr.organisation.models import Institution
 
 TEXT = {"class": "form-input"}
@@ -48,8 +48,8 @@ class ChildForm(Form):
 
     def __init__(self, *args: Any, institutions: list[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["institution"]
-        field.queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions])  # type: ignore[attr-defined]
+        field = model_choice_field(self, "institution")
+        field.queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions])
         if len(institutions) == 1:
             field.initial = institutions[0].pk
 
@@ -152,7 +152,7 @@ class ConsentRecordForm(Form):
 
     def __init__(self, *args: Any, child: Child, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting_name"].choices = [  # type: ignore[attr-defined]
+        form_field(self, "meeting_name", forms.ChoiceField).choices = [
             ("", "Vælg møde"),
             *named_meeting_choices(child),
         ]

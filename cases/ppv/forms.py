@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.models import PPV_SECTION_FIELDS, PPV_SECTION_LABELS, Guardian, Ppv
 from ppr.accounts.models import User
-from ppr.forms import EventDateField, Form, ModelMultipleChoiceField
+from ppr.forms import EventDateField, Form, ModelMultipleChoiceField, model_choice_field
 
 from .services import cpr_problems
 
@@ -124,17 +124,31 @@ class CorrectForm(Form):
     )
 
 
+class GuardianChoiceField(ModelMultipleChoiceField):
+    """Custody holders by name and relation to the child."""
+
+    def label_from_instance(self, obj: Guardian) -> str:
+        return f"{obj.name} ({obj.get_relation_display()})"
+
+
+class LeaderChoiceField(ModelMultipleChoiceField):
+    """Leaders by name and title."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj} ({obj.title})" if obj.title else str(obj)
+
+
 class SendForm(Form):
     """Choose recipients: each custody holder and the institution's leader(s)."""
 
-    guardians = ModelMultipleChoiceField(
+    guardians = GuardianChoiceField(
         label="Forældremyndighedsindehavere",
         queryset=Guardian.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
         error_messages={"invalid_choice": "Vælg blandt de viste forældre."},
     )
-    leaders = ModelMultipleChoiceField(
+    leaders = LeaderChoiceField(
         label="Institutionens leder",
         queryset=User.objects.none(),
         required=False,
@@ -147,13 +161,11 @@ class SendForm(Form):
         self, *args: Any, guardians: list[Guardian], leaders: list[User], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        guardian_field = self.fields["guardians"]
-        leader_field = self.fields["leaders"]
-        guardian_field.queryset = Guardian.objects.filter(pk__in=[g.pk for g in guardians])  # type: ignore[attr-defined]
-        leader_field.queryset = User.objects.filter(pk__in=[u.pk for u in leaders])  # type: ignore[attr-defined]
-        guardian_field.label_from_instance = lambda g: f"{g.name} ({g.get_relation_display()})"  # type: ignore[attr-defined]
-        leader_field.label_from_instance = (  # type: ignore[attr-defined]
-            lambda u: f"{u} ({u.title})" if u.title else str(u)
+        model_choice_field(self, "guardians").queryset = Guardian.objects.filter(
+            pk__in=[g.pk for g in guardians]
+        )
+        model_choice_field(self, "leaders").queryset = User.objects.filter(
+            pk__in=[u.pk for u in leaders]
         )
 
     def clean(self) -> dict[str, Any]:

@@ -3,12 +3,13 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from cases.casework.forms import CaseworkerChoiceField, caseworkers_with_caseload
 from cases.models import Child, EvaluationParty, RedirectForum, ReferralRequest, RulerColour
 from ppr import text_limits
 from ppr.accounts.models import User
-from ppr.forms import Form
+from ppr.forms import Form, form_field, model_choice_field
 from ppr.organisation.models import Institution
 
 from .services import DRAFT_FIELDS, PARENT_REQUEST_FIELDS
@@ -130,7 +131,7 @@ class ReferralForm(Form):
         super().__init__(*args, **kwargs)
         # A daycare's referral speaks of the child, the stue and its pædagoger, not pupils.
         self.wording = wording_for(institution)
-        self.fields["plan_evaluated_with"].choices = list(  # type: ignore[attr-defined]
+        form_field(self, "plan_evaluated_with", forms.MultipleChoiceField).choices = list(
             self.wording.evaluation_parties.items()
         )
         if not can_record_parent_request:
@@ -156,10 +157,17 @@ class ReferralForm(Form):
         return {name: getattr(referral, name) for name in names}
 
 
+class ChildChoiceField(forms.ModelChoiceField):
+    """A child by name and class or group."""
+
+    def label_from_instance(self, obj: Child) -> str:
+        return f"{obj.name} ({obj.group})" if obj.group else obj.name
+
+
 class ReferralStartForm(Form):
     """Choose which child the new referral is about (children of one's own institution)."""
 
-    child = forms.ModelChoiceField(
+    child = ChildChoiceField(
         label="Barn",
         queryset=Child.objects.none(),
         empty_label="Vælg barn",
@@ -170,12 +178,9 @@ class ReferralStartForm(Form):
         },
     )
 
-    def __init__(self, *args: Any, children: object, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, children: QuerySet[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children  # type: ignore[attr-defined]
-        self.fields["child"].label_from_instance = lambda c: (  # type: ignore[attr-defined]
-            f"{c.name} ({c.group})" if c.group else c.name
-        )
+        model_choice_field(self, "child").queryset = children
 
 
 class ParentRequestStartForm(Form):
@@ -221,7 +226,7 @@ class AcceptForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = caseworkers_with_caseload()  # type: ignore[attr-defined]
+        model_choice_field(self, "assignee").queryset = caseworkers_with_caseload()
 
 
 class RejectForm(Form):

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import QuerySet
 
 from ppr.accounts.models import PPR_ROLES, User
-from ppr.forms import Form, ModelForm
+from ppr.forms import Form, ModelForm, form_field, model_choice_field
 from ppr.organisation.models import Municipality
 
 from .services import DEADLINE_DEFAULT_FIELDS
@@ -39,7 +39,7 @@ class ReassignForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = ppr_staff()  # type: ignore[attr-defined]
+        model_choice_field(self, "responsible").queryset = ppr_staff()
 
 
 class DeadlineDefaultsForm(ModelForm):
@@ -59,8 +59,8 @@ class DeadlineDefaultsForm(ModelForm):
             "reminder_lead_working_days": (0, 20),
         }
         for name, (low, high) in limits.items():
-            field = self.fields[name]
-            field.min_value, field.max_value = low, high  # type: ignore[attr-defined]
+            field = form_field(self, name, forms.IntegerField)
+            field.min_value, field.max_value = low, high
             field.validators = [MinValueValidator(low), MaxValueValidator(high)]
             field.error_messages["required"] = "Udfyld feltet."
             field.error_messages["invalid"] = "Skriv et helt tal."
