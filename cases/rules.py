@@ -1,12 +1,14 @@
 """Object permissions for the cases app as ``rules`` predicates (shared file).
 
 Visibility (which rows a user may see at all) is decided by the querysets' ``visible_to``;
-these predicates decide what a user may *do* with a row they can see.
+these predicates decide what a user may *do* with a row they can see. A predicate that reads
+the user's roles or teams runs only behind ``authenticated``, so its user is a ``User``.
 """
 
 import rules
 
-from ppr.accounts.models import INSTITUTION_ROLES, Role
+from cases.models import Case, CaseStatus, Child, Referral, ReferralStatus
+from ppr.accounts.models import INSTITUTION_ROLES, Role, User
 
 # --- Children and referrals --------------------------------------------------------------
 
@@ -17,9 +19,9 @@ def is_ppr_leader(user: object) -> bool:
 
 
 @rules.predicate
-def is_intake(user: object) -> bool:
+def is_intake(user: User) -> bool:
     """PPR's intake: the leader and the secretary receive referrals."""
-    return bool(user.has_role(Role.PPR_LEADER, Role.SECRETARY))  # type: ignore[attr-defined]
+    return bool(user.has_role(Role.PPR_LEADER, Role.SECRETARY))
 
 
 @rules.predicate
@@ -28,44 +30,44 @@ def is_ppr_staff(user: object) -> bool:
 
 
 @rules.predicate
-def works_at_an_institution(user: object) -> bool:
-    return bool(user.institution_ids(*INSTITUTION_ROLES))  # type: ignore[attr-defined]
+def works_at_an_institution(user: User) -> bool:
+    return bool(user.institution_ids(*INSTITUTION_ROLES))
 
 
 @rules.predicate
-def leads_an_institution(user: object) -> bool:
-    return bool(user.institution_ids(Role.INSTITUTION_LEADER))  # type: ignore[attr-defined]
+def leads_an_institution(user: User) -> bool:
+    return bool(user.institution_ids(Role.INSTITUTION_LEADER))
 
 
 @rules.predicate
-def works_at_childs_institution(user: object, child: object) -> bool:
+def works_at_childs_institution(user: User, child: Child | None) -> bool:
     if child is None:
         return False
-    return child.institution_id in user.institution_ids(*INSTITUTION_ROLES)  # type: ignore[attr-defined]
+    return child.institution_id in user.institution_ids(*INSTITUTION_ROLES)
 
 
 @rules.predicate
-def works_at_referrals_institution(user: object, referral: object) -> bool:
+def works_at_referrals_institution(user: User, referral: Referral | None) -> bool:
     if referral is None:
         return False
-    return referral.institution_id in user.institution_ids(*INSTITUTION_ROLES)  # type: ignore[attr-defined]
+    return referral.institution_id in user.institution_ids(*INSTITUTION_ROLES)
 
 
 @rules.predicate
-def leads_referrals_institution(user: object, referral: object) -> bool:
+def leads_referrals_institution(user: User, referral: Referral | None) -> bool:
     if referral is None:
         return False
-    return referral.institution_id in user.institution_ids(Role.INSTITUTION_LEADER)  # type: ignore[attr-defined]
+    return referral.institution_id in user.institution_ids(Role.INSTITUTION_LEADER)
 
 
 @rules.predicate
-def is_draft(user: object, referral: object) -> bool:
-    return referral is not None and referral.status == "kladde"  # type: ignore[attr-defined]
+def is_draft(user: object, referral: Referral | None) -> bool:
+    return referral is not None and referral.status == ReferralStatus.DRAFT
 
 
 @rules.predicate
-def is_parent_request(user: object, referral: object) -> bool:
-    return referral is not None and bool(referral.parent_request)  # type: ignore[attr-defined]
+def is_parent_request(user: object, referral: Referral | None) -> bool:
+    return referral is not None and bool(referral.parent_request)
 
 
 authenticated = rules.is_authenticated & rules.is_active
@@ -115,16 +117,16 @@ def is_caseworker(user: object) -> bool:
 
 
 @rules.predicate
-def case_is_open(user: object, case: object) -> bool:
-    return case is not None and case.status == "aaben"  # type: ignore[attr-defined]
+def case_is_open(user: object, case: Case | None) -> bool:
+    return case is not None and case.status == CaseStatus.OPEN
 
 
 @rules.predicate
-def handles_case(user: object, case: object) -> bool:
+def handles_case(user: User, case: Case | None) -> bool:
     """The case is assigned to the user or belongs to one of the user's teams."""
     if case is None:
         return False
-    return case.assigned_id == user.pk or case.team_id in user.team_ids  # type: ignore[attr-defined]
+    return case.assigned_id == user.pk or case.team_id in user.team_ids
 
 
 #: The case list: PPR's leader and secretary (all cases) and case workers (own and team cases).
@@ -149,9 +151,9 @@ rules.add_perm("cases.view_all_cases", authenticated & is_intake)
 
 
 @rules.predicate
-def is_assigned(user: object, case: object) -> bool:
+def is_assigned(user: User, case: Case | None) -> bool:
     """The case is assigned to the user personally (not only through the team)."""
-    return case is not None and case.assigned_id == user.pk  # type: ignore[attr-defined]
+    return case is not None and case.assigned_id == user.pk
 
 
 #: Write, finalise, correct and send a PPV: the case's assigned case worker and the PPR leader.

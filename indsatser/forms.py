@@ -443,7 +443,7 @@ class EndCourseForm(Form):
         style(self)
 
 
-PERCENT_FIELD = {
+PERCENT_FIELD: dict[str, Any] = {
     "label": "Ulovligt fravær i kvartalet (%)",
     "min_value": Decimal(0),
     "max_value": Decimal(100),
@@ -476,7 +476,7 @@ class AbsenceCaseForm(Form):
     quarter = forms.TypedChoiceField(
         label="Kvartal", coerce=int, choices=[(q, f"{q}. kvartal") for q in (1, 2, 3, 4)]
     )
-    percent = forms.DecimalField(**PERCENT_FIELD)  # type: ignore[arg-type]
+    percent = forms.DecimalField(**PERCENT_FIELD)
 
     def __init__(self, *args: Any, pupils: QuerySet[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -489,7 +489,7 @@ class AbsenceCaseForm(Form):
 
 
 class AbsenceRecordForm(Form):
-    percent = forms.DecimalField(**PERCENT_FIELD)  # type: ignore[arg-type]
+    percent = forms.DecimalField(**PERCENT_FIELD)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

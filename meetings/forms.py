@@ -25,6 +25,7 @@ from .models import (
     ConferenceMeeting,
     ConferenceSeries,
     Decision,
+    Profession,
     SupportForum,
     TuesdaySeat,
 )
@@ -579,7 +580,7 @@ class SubstituteForm(StyledForm):
 
 def colleagues(seat: TuesdaySeat) -> QuerySet[User]:
     """People of the seat's profession who are not already at the meeting."""
-    role = PROFESSION_ROLE[seat.profession]  # type: ignore[index]
+    role = PROFESSION_ROLE[Profession(seat.profession)]
     ids = User.objects.filter(
         memberships__role=role, memberships__active=True, is_active=True
     ).values("pk")

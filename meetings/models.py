@@ -717,7 +717,7 @@ class Note(Audited, models.Model):
 
     @property
     def meeting(self) -> ForumMeeting | ConferenceMeeting:
-        return self.forum_meeting or self.conference_meeting  # type: ignore[return-value]
+        return self.forum_meeting or self.conference_meeting  # type: ignore[return-value]  # one is set: constraint note_belongs_to_one_meeting
 
     @property
     def institution(self) -> Any:

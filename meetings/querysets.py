@@ -58,7 +58,7 @@ class SupportForumQuerySet[M: models.Model](VisibleQuerySet[M]):
     def for_institution(self, institution: Any) -> Self:
         """Active forums that fit the institution's kind (a handful of rows: filtered in Python,
         as SQLite has no JSON ``contains``)."""
-        fitting = [forum.pk for forum in self.filter(active=True) if forum.fits(institution)]  # type: ignore[attr-defined]
+        fitting = [forum.pk for forum in self.filter(active=True) if forum.fits(institution)]  # type: ignore[attr-defined]  # M is SupportForum: the queryset's model, which it cannot import
         return self.filter(pk__in=fitting)
 
 

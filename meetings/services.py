@@ -188,11 +188,11 @@ def _henvisning_errors(
     return errors
 
 
-def _open_follow_up(forum_referral: ForumReferral, *, by: User) -> None:
+def _open_follow_up(forum_referral: ForumReferral, *, due: date, by: User) -> None:
     open_deadline(
         subject=forum_referral,
         kind=DeadlineKind.OPFOELGNING,
-        due=forum_referral.follow_up_on,  # type: ignore[arg-type]
+        due=due,
         responsible=by,
         by=by,
         title=f"Opfølgning på henvisning til {forum_referral.forum.name}",
@@ -239,7 +239,7 @@ def refer_to_forum(
         referral=referral,
         created_by=by,
     )
-    _open_follow_up(forum_referral, by=by)
+    _open_follow_up(forum_referral, due=follow_up_on, by=by)
     log_action(forum_referral, AuditAction.CREATE, by=by, purpose=PURPOSE_SUPPORT)
     return forum_referral
 
@@ -325,7 +325,7 @@ def finish_forum_referral(
     locked.status = ForumReferralStatus.REFERRED
     locked.created_by = by
     locked.save()
-    _open_follow_up(locked, by=by)
+    _open_follow_up(locked, due=follow_up_on, by=by)
     log_action(locked, AuditAction.UPDATE, by=by, purpose=PURPOSE_SUPPORT)
     return locked
 
@@ -681,11 +681,11 @@ def decide_item(
     if previous != (item.responsible_id, item.follow_up_on):
         # A changed date or person replaces the old deadline rather than leaving it open.
         cancel_deadlines(subject=item, kind=DeadlineKind.OPFOELGNING, by=by)
-        if needs_follow_up:
+        if needs_follow_up and follow_up_on is not None:  # it is, when needed (above)
             open_deadline(
                 subject=item,
                 kind=DeadlineKind.OPFOELGNING,
-                due=follow_up_on,  # type: ignore[arg-type]
+                due=follow_up_on,
                 responsible=responsible,
                 by=by,
                 title=f"Opfølgning på opgave fra {item.meeting.series.name}",

@@ -420,14 +420,15 @@ def forummeeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             allowed = Institution.objects.filter(active=True)
         if not allowed.exists():
             raise PermissionDenied
-        institution = _chosen_institution(request, allowed)  # type: ignore[assignment]
+        chosen = _chosen_institution(request, allowed)
         crumbs = [("Møder", reverse("meetings:index")), ("Book møde", None)]
-        if institution is None:
+        if chosen is None:
             return render(
                 request,
                 "meetings/choose_institution.html",
                 {"institutions": allowed, "crumbs": crumbs, "title": "Book møde i et forum"},
             )
+        institution = chosen
     initial: dict[str, Any] = {"location": institution.name}
     if forum_referral is not None:
         initial["forum"] = forum_referral.forum_id

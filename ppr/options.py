@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.functional import Promise
+from django_filters.fields import ChoiceIteratorMixin
 
 from ppr import generations
 
@@ -58,8 +59,9 @@ def _show(field: "forms.ModelChoiceField[Any]", options: list[tuple[Any, str]]) 
     leading: list[tuple[Any, str | Promise]] = []
     if field.empty_label is not None:
         leading.append(("", field.empty_label))
-    if getattr(field, "null_label", None) is not None:  # django-filter: "Ikke tildelt" and the like
-        leading.append((field.null_value, field.null_label))  # type: ignore[attr-defined]
+    # django-filter's fields: "Ikke tildelt" and the like.
+    if isinstance(field, ChoiceIteratorMixin) and field.null_label is not None:
+        leading.append((field.null_value, field.null_label))
     field.widget.choices = [*leading, *options]
 
 

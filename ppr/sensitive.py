@@ -28,7 +28,7 @@ CPR_LIKE_MESSAGE = (
 
 def contains_cpr_like(text: str | None) -> bool:
     """True if ``text`` contains something shaped like a Danish CPR number."""
-    return bool(text) and CPR_LIKE.search(text) is not None  # type: ignore[arg-type]
+    return bool(text and CPR_LIKE.search(text))
 
 
 def reject_cpr_like(text: str | None) -> None:

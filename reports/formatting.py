@@ -28,7 +28,8 @@ def smart(value: Decimal | float | int | None, max_decimals: int = 1) -> str:
     if decimal == decimal.to_integral_value():
         return number(decimal, 0)
     rounded = decimal.quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP).normalize()
-    places = max(-rounded.as_tuple().exponent, 0)  # type: ignore[operator]
+    exponent = rounded.as_tuple().exponent  # an int: a quantized number is finite
+    places = max(-exponent, 0) if isinstance(exponent, int) else 0
     return number(rounded, min(places, max_decimals))
 
 

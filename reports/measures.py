@@ -6,9 +6,10 @@ the database groups and counts, Python only turns a handful of per-year rows int
 Years without any rows are absent from the result (the caller decides what a gap means).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
@@ -50,8 +51,8 @@ def measure_choices() -> list[tuple[str, str]]:
     return [(m.key, m.label) for m in MEASURES.values()]
 
 
-def _per_year(rows: object, value: str = "n") -> YearValues:
-    return {row["year"]: Decimal(row[value]) for row in rows}  # type: ignore[attr-defined]
+def _per_year(rows: Iterable[Mapping[str, Any]], value: str = "n") -> YearValues:
+    return {row["year"]: Decimal(row[value]) for row in rows}
 
 
 def _count_per_year(queryset: QuerySet, field: str, first: int, last: int) -> YearValues:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from ppr import text_limits
+from ppr.accounts.models import User
 from ppr.text_limits import limited_text
 
 from .querysets import PlanQuerySet, ReportingQuerySet
@@ -206,7 +207,7 @@ class DevelopmentPlan(models.Model):
 
     def can_download(self, user: object) -> bool:
         """The printed status overview (documents app asks this): the PPR leader's."""
-        return bool(getattr(user, "is_authenticated", False) and user.is_ppr_leader)  # type: ignore[attr-defined]
+        return isinstance(user, User) and user.is_ppr_leader
 
 
 class PlanInitiative(models.Model):

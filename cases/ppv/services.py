@@ -374,11 +374,12 @@ def _journal(ppv: Ppv, *, by: User) -> JournalEntry:
     """File the final version in the case journal."""
     text = (
         f"Pædagogisk psykologisk vurdering, version {ppv.number}, gjort endelig og underskrevet "
-        f"af {ppv.signed_name}, {ppv.signed_title}, {danish_date(ppv.signed_on)}."  # type: ignore[arg-type]
+        f"af {ppv.signed_name}, {ppv.signed_title}, {danish_date(ppv.signed_on)}."  # type: ignore[arg-type]  # a final PPV is signed (constraint ppv_final_is_signed)
     )
-    if ppv.replaces_id:
+    # A null foreign key is None without a query.
+    if (replaced := ppv.replaces) is not None:
         text += (
-            f"\nErstatter version {ppv.replaces.number}"  # type: ignore[union-attr]
+            f"\nErstatter version {replaced.number}"
             f". Begrundelse for rettelsen: {ppv.correction_reason}"
         )
     text += f"\n\nSammenfatning og vurdering:\n{ppv.summary}"
@@ -461,11 +462,10 @@ def pdf_context(ppv: Ppv) -> dict[str, Any]:
                 }
             )
     replaces = ""
-    if ppv.replaces_id:
-        old = ppv.replaces
-        when = danish_date(timezone.localdate(old.finalised_at)) if old.finalised_at else ""  # type: ignore[union-attr]
+    if (old := ppv.replaces) is not None:
+        when = danish_date(timezone.localdate(old.finalised_at)) if old.finalised_at else ""
         replaces = (
-            f"Denne version erstatter version {old.number}"  # type: ignore[union-attr]
+            f"Denne version erstatter version {old.number}"
             f"{', gjort endelig ' + when if when else ''}. Begrundelse: {ppv.correction_reason}"
         )
     return {

@@ -1,6 +1,7 @@
 """The Børnelineal: rate a child on its case; the report of counts by colour."""
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -106,16 +107,16 @@ def _municipality_key(form: RatingReportForm) -> str:
     return f"ppr:rating-counts:{generations.current('ratings')}:{period[0]}:{period[1]}"
 
 
-def _district_totals(institution_rows: list[dict[str, object]]) -> list[dict[str, object]]:
+def _district_totals(institution_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The per-district rows, added up from the per-institution rows (one scan of the ratings)."""
     district = "institution__district__name"
-    totals: dict[object, dict[str, object]] = {}
+    totals: dict[object, dict[str, Any]] = {}
     for row in institution_rows:
         total = totals.setdefault(
             row[district], {district: row[district], "groen": 0, "gul": 0, "roed": 0, "total": 0}
         )
         for colour in ("groen", "gul", "roed", "total"):
-            total[colour] += row[colour]  # type: ignore[operator]
+            total[colour] += row[colour]
     return list(totals.values())  # in district order: the institution rows are sorted by it
 
 

@@ -1,6 +1,6 @@
 """Tables of referrals: PPR's intake queue and the institutions' list."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import django_tables2 as tables
@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from cases.colours import colour_badge
-from cases.models import ReferralRequest, ReferralStatus
+from cases.models import Child, Referral, ReferralRequest, ReferralStatus
 from ppr.tables import pk_url
 
 REQUEST_LABELS = dict(ReferralRequest.choices)
@@ -21,10 +21,10 @@ def number_link(pk: int) -> SafeString:
     return mark_safe(f'<a href="{pk_url("cases:referral-detail", pk)}">Nr. {int(pk)}</a>')
 
 
-def waiting_days(submitted_at: object, today: date) -> int | None:
+def waiting_days(submitted_at: datetime | None, today: date) -> int | None:
     if submitted_at is None:
         return None
-    return (today - timezone.localtime(submitted_at).date()).days  # type: ignore[arg-type]
+    return (today - timezone.localtime(submitted_at).date()).days
 
 
 class ReferralQueueTable(tables.Table):
@@ -76,23 +76,23 @@ class ReferralQueueTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()  # once, not for each row's age and waiting time
 
-    def render_number(self, record: object) -> str:
-        return number_link(record.pk)  # type: ignore[attr-defined]
+    def render_number(self, record: Referral) -> str:
+        return number_link(record.pk)
 
-    def render_child(self, value: object) -> str:
-        return value.name  # type: ignore[attr-defined]
+    def render_child(self, value: Child) -> str:
+        return value.name
 
-    def render_age(self, record: object) -> str:
-        return f"{record.child.age_on(self.today)} år"  # type: ignore[attr-defined]
+    def render_age(self, record: Referral) -> str:
+        return f"{record.child.age_on(self.today)} år"
 
     def render_requests(self, value: list[str]) -> str:
         return format_html_join(", ", "{}", ((REQUEST_LABELS.get(v, v),) for v in value)) or "–"
 
-    def render_ruler_colour(self, record: object) -> str:
+    def render_ruler_colour(self, record: Referral) -> str:
         # The stored value, not ``value``: django-tables2 passes a choice field's display text.
-        return colour_badge(record.ruler_colour)  # type: ignore[attr-defined]
+        return colour_badge(record.ruler_colour)
 
-    def render_waiting(self, value: object) -> str:
+    def render_waiting(self, value: datetime | None) -> str:
         days = waiting_days(value, self.today)
         return "–" if days is None else f"{days} dag{'e' if days != 1 else ''}"
 
@@ -138,15 +138,15 @@ class ReferralTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.expiry_days = expiry_days
 
-    def render_number(self, record: object) -> str:
-        return number_link(record.pk)  # type: ignore[attr-defined]
+    def render_number(self, record: Referral) -> str:
+        return number_link(record.pk)
 
-    def render_child(self, value: object) -> str:
-        return value.name  # type: ignore[attr-defined]
+    def render_child(self, value: Child) -> str:
+        return value.name
 
-    def render_status(self, record: object) -> str:
-        label = record.get_status_display()  # type: ignore[attr-defined]
-        if record.status == ReferralStatus.DRAFT:  # type: ignore[attr-defined]
-            expires = timezone.localtime(record.updated_at + timedelta(days=self.expiry_days))  # type: ignore[attr-defined]
+    def render_status(self, record: Referral) -> str:
+        label = record.get_status_display()
+        if record.status == ReferralStatus.DRAFT:
+            expires = timezone.localtime(record.updated_at + timedelta(days=self.expiry_days))
             return format_html("{} <small>(slettes {})</small>", label, f"{expires:%d.%m.%Y}")
         return label

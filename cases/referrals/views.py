@@ -30,8 +30,8 @@ from cases.models import (
 from ppr.access import get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
+from ppr.context_processors import request_municipality
 from ppr.http import AuthenticatedHttpRequest
-from ppr.organisation.models import Municipality
 from ppr.returns import with_next
 from ppr.tables import paginate
 
@@ -61,15 +61,6 @@ def _visible(request: AuthenticatedHttpRequest):
     return Referral.objects.visible_to(request.user)
 
 
-def _municipality(request: HttpRequest) -> Municipality:
-    """The municipality, shared with the context processor's per-request copy (one query)."""
-    municipality = getattr(request, "_ppr_municipality", None)
-    if municipality is None:
-        municipality = Municipality.current()
-        request._ppr_municipality = municipality  # type: ignore[attr-defined]
-    return municipality
-
-
 def _posted(request: HttpRequest):
     """The POST data for a POST (even an empty one, so it is validated), else None."""
     return request.POST if request.method == "POST" else None
@@ -87,7 +78,9 @@ def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     queryset = _visible(request).select_related("child", "institution", "author")
     filterset = ReferralListFilter(request.GET or None, queryset=queryset)
     rows = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else queryset.none()
-    table = ReferralTable(rows, expiry_days=_municipality(request).referral_draft_expiry_days)
+    table = ReferralTable(
+        rows, expiry_days=request_municipality(request).referral_draft_expiry_days
+    )
     paginate(request, table)
     record(request, AuditAction.SEARCH, term=filterset.describe(), purpose="indstillinger")
     context = {
@@ -331,7 +324,7 @@ def _crumbs(
 def _expires_on(request: HttpRequest, referral: Referral):
     if referral.status != ReferralStatus.DRAFT:
         return None
-    days = _municipality(request).referral_draft_expiry_days
+    days = request_municipality(request).referral_draft_expiry_days
     return timezone.localtime(referral.updated_at + timedelta(days=days)).date()
 
 

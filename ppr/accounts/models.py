@@ -57,7 +57,7 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person who logs in. What they may see follows from their active memberships."""
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment]  # e-mail login: AbstractUser's username field removed
     email = models.EmailField("e-mail", unique=True)
     title = models.CharField("stillingsbetegnelse", max_length=100, blank=True)
     # Rotating the stamp ends every session of the user (logout everywhere, deactivation).

@@ -74,7 +74,7 @@ class DocumentQuerySet[M: models.Model](VisibleQuerySet[M]):
             return self.none()
         condition = Q()
         for model in _printable_subject_models():
-            rows = model._default_manager.printable_for(user).values("pk")  # type: ignore[attr-defined]
+            rows = model._default_manager.printable_for(user).values("pk")  # type: ignore[attr-defined]  # _printable_subject_models() checked it is there
             condition |= Q(
                 content_type=ContentType.objects.get_for_model(model), object_id__in=rows
             )

@@ -1,6 +1,8 @@
 """Celery tasks of the documents app: thin, by id, idempotent."""
 
-from celery import shared_task
+from typing import Any
+
+from celery import Task, shared_task
 
 from . import jobs
 
@@ -9,7 +11,7 @@ MAX_RETRIES = 3
 
 
 @shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
-def render_document(self, document_id: int) -> str:  # type: ignore[no-untyped-def]
+def render_document(self: Task[Any, Any], document_id: int) -> str:
     """Render an ordered document (routed to the ``pdf`` queue in settings)."""
     retries_left = MAX_RETRIES - self.request.retries
     while True:
