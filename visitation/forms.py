@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from cases.models import Child, EvaluationParty
 from ppr import text_limits
-from ppr.forms import EventDateField, Form, ModelForm
+from ppr.forms import EventDateField, Form, ModelForm, model_choice_field
 from ppr.organisation.models import Institution
 
 from .models import Offer, OfferKind, ParentsPosition
@@ -51,18 +51,24 @@ class OfferForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        institution = self.fields["institution"]
-        assert isinstance(institution, forms.ModelChoiceField)
+        institution = model_choice_field(self, "institution")
         institution.queryset = Institution.objects.filter(active=True)
         institution.empty_label = "Vælg institution"
         style(self)
+
+
+class ChildChoiceField(forms.ModelChoiceField):
+    """A child by name and masked CPR number."""
+
+    def label_from_instance(self, obj: Child) -> str:
+        return f"{obj.name} ({obj.cpr_masked})"
 
 
 class ApplicationStartForm(Form):
     """Choose the child the application is for (children with an open case the user may apply
     for)."""
 
-    child = forms.ModelChoiceField(
+    child = ChildChoiceField(
         label="Barn",
         queryset=Child.objects.none(),
         empty_label="Vælg barn",
@@ -74,10 +80,7 @@ class ApplicationStartForm(Form):
 
     def __init__(self, *args: Any, children: "QuerySet[Child]", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = children.order_by("last_name", "first_name")  # type: ignore[attr-defined]
-        self.fields["child"].label_from_instance = lambda child: (  # type: ignore[attr-defined]
-            f"{child.name} ({child.cpr_masked})"
-        )
+        model_choice_field(self, "child").queryset = children.order_by("last_name", "first_name")
         style(self)
 
 
@@ -166,7 +169,7 @@ class ApplicationForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["requested_offer"].queryset = (  # type: ignore[attr-defined]
+        model_choice_field(self, "requested_offer").queryset = (
             Offer.objects.available().select_related("institution").order_by("name")
         )
         style(self)

@@ -3,7 +3,10 @@
 import django_tables2 as tables
 from django.utils.safestring import SafeString, mark_safe
 
+from cases.models import Child
 from ppr.tables import pk_url
+
+from .models import SupportApplication
 
 
 def number_link(pk: int) -> SafeString:
@@ -40,8 +43,8 @@ class ApplicationTable(tables.Table):
             "submitted_at",
         )
 
-    def render_number(self, record: object) -> SafeString:
-        return number_link(record.pk)  # type: ignore[attr-defined]
+    def render_number(self, record: SupportApplication) -> SafeString:
+        return number_link(record.pk)
 
-    def render_child(self, value: object) -> str:
-        return value.name  # type: ignore[attr-defined]
+    def render_child(self, value: Child) -> str:
+        return value.name
