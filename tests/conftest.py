@@ -107,6 +107,11 @@ class Cast:
         }
 
 
+#: Queries a request makes to read its session: none with Redis (cached_db sessions are read
+#: from the cache), one from the database without. Query-count guards add it to the page's own.
+SESSION_QUERIES = 0 if django_settings.REDIS_URL else 1
+
+
 #: The cast's last names: distinct, and none that the factories' Faker (da_DK) draws. A test that
 #: finds a person by name can then never find another cast member or a generated person.
 CAST_LAST_NAMES = (

@@ -4,19 +4,18 @@ target is opened (through its own link, from the list or the e-mail) or it is ma
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
 from ppr.deadlines import services
 from ppr.deadlines.models import Notification
+from tests.conftest import SESSION_QUERIES
 
 pytestmark = pytest.mark.django_db
 
 #: Queries of the list page and of opening one (session, user, the row, the UPDATE in a savepoint):
 #: counted once, they must not grow with the number of notifications. With Redis the session is
 #: read from the cache (cached_db sessions), one query fewer.
-SESSION_QUERIES = 0 if settings.REDIS_URL else 1
 LIST_QUERIES = 5 + SESSION_QUERIES
 OPEN_QUERIES = 5 + SESSION_QUERIES
 LIST = reverse("deadlines:notification-list")
