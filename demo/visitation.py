@@ -8,9 +8,18 @@ from typing import Any
 from django.db import transaction
 
 from cases.models import Case, CaseStatus, Ppv, PpvStatus
+from ppr.deadlines import calendar
 from ppr.organisation.models import Institution
 from visitation import services
-from visitation.models import Offer, OfferKind, ParentsPosition, SupportApplication
+from visitation.models import (
+    Committee,
+    Offer,
+    OfferKind,
+    ParentsPosition,
+    SupportApplication,
+)
+
+COMMITTEE = "Visitationsudvalget for specialpædagogisk bistand"
 
 OFFERS: list[dict[str, Any]] = [
     {
@@ -145,3 +154,35 @@ def seed(organisation: Any) -> None:
         )
         if index == 0:
             services.submit_application(application, by=leader)
+    _committee(organisation)
+
+
+def _committee(organisation: Any) -> None:
+    """The visitationsudvalg: the PPR leader chairs, the social worker sits on it; a meeting
+    with the submitted applications on its agenda."""
+    chair = organisation.users.get("ppr_leader")
+    if chair is None:
+        return
+    committee = Committee.objects.filter(name=COMMITTEE).first() or services.save_committee(
+        committee=Committee(name=COMMITTEE), by=chair
+    )
+    services.add_member(committee=committee, user=chair, function="formand", by=chair)
+    member = organisation.users.get("social_worker")
+    if member is not None:
+        services.add_member(committee=committee, user=member, function="medlem", by=chair)
+    meeting = services.plan_meeting(
+        committee=committee,
+        held_on=calendar.add_working_days(calendar.today(), 5),
+        place="Rådhuset, mødelokale 2",
+        by=chair,
+    )
+    for entry in services.build_agenda(meeting=meeting, by=chair):
+        if not entry.presentation:
+            services.present_case(
+                entry=entry,
+                presentation=(
+                    f"{entry.application.child.first_name} har haft støtte i klassen siden "
+                    "august. Handleplanen er evalueret, og PPV'en anbefaler en mindre gruppe."
+                ),
+                by=chair,
+            )

@@ -440,6 +440,8 @@ AUDIT_RETENTION_DAYS = env_int("PPR_AUDIT_RETENTION_DAYS", 183)
 
 # Visitation: an application for special support rests on a final PPV no older than this.
 PPR_VISITATION_PPV_MAX_AGE_MONTHS = env_int("PPR_VISITATION_PPV_MAX_AGE_MONTHS", 12)
+# Partshøring: the parents' deadline to comment, in Danish working days after it is sent.
+PPR_VISITATION_HEARING_WORKING_DAYS = env_int("PPR_VISITATION_HEARING_WORKING_DAYS", 10)
 #: The model whose rows the log's ``child_id`` names (ppr/ imports no domain app; cf.
 #: AUTH_USER_MODEL). The family's export exists only for a child of this model.
 AUDIT_CHILD_MODEL = "cases.Child"

@@ -7,10 +7,18 @@ from django.db.models import QuerySet
 
 from cases.models import Child, EvaluationParty
 from ppr import text_limits
+from ppr.accounts.models import Role, User
 from ppr.forms import EventDateField, Form, ModelForm, model_choice_field
 from ppr.organisation.models import Institution
 
-from .models import Offer, OfferKind, ParentsPosition
+from .models import (
+    Committee,
+    MemberFunction,
+    Offer,
+    OfferKind,
+    ParentsPosition,
+    Recommendation,
+)
 from .services import DRAFT_FIELDS
 
 TEXT = {"class": "form-input"}
@@ -183,3 +191,137 @@ class ApplicationForm(Form):
         initial = {name: getattr(application, name) for name in (*DRAFT_FIELDS, "version")}
         initial["requested_offer"] = getattr(application, "requested_offer_id", None)
         return initial
+
+
+class CommitteeForm(ModelForm):
+    class Meta:
+        model = Committee
+        fields = ["name"]
+        error_messages = {"name": {"unique": "Der findes allerede et udvalg med dette navn."}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class MemberForm(Form):
+    user = forms.ModelChoiceField(
+        label="Medlem",
+        queryset=User.objects.none(),
+        empty_label="Vælg person",
+        error_messages={
+            "required": "Vælg den person, der skal være medlem.",
+            "invalid_choice": "Vælg en person fra listen.",
+        },
+    )
+    function = forms.ChoiceField(
+        label="Funktion",
+        choices=MemberFunction.choices,
+        error_messages={"invalid_choice": "Vælg en af de viste funktioner."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user_field = model_choice_field(self, "user")
+        # Staff who may hold case content: not the administrator, not parents.
+        user_field.queryset = (
+            User.objects.filter(is_active=True, memberships__active=True)
+            .exclude(memberships__role__in=[Role.ADMINISTRATOR, Role.PARENT])
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+        style(self)
+
+
+class MeetingForm(Form):
+    held_on = EventDateField(
+        label="Mødedato",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Vælg mødets dato.", "invalid": "Skriv datoen som dd.mm.åååå."},
+    )
+    place = forms.CharField(label="Sted", max_length=150, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class PresentationForm(Form):
+    presentation = forms.CharField(
+        label="Sagsfremstilling",
+        max_length=text_limits.SECTION,
+        help_text="Barnets situation, hvad der er afprøvet, og hvad PPV'en anbefaler.",
+        widget=forms.Textarea(AREA),
+        error_messages={"required": "Skriv sagsfremstillingen."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class RecommendationForm(Form):
+    recommendation = forms.ChoiceField(
+        label="Udvalgets indstilling",
+        choices=Recommendation.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Vælg udvalgets indstilling.",
+            "invalid_choice": "Vælg en af de viste indstillinger.",
+        },
+    )
+    recommended_offer = forms.ModelChoiceField(
+        label="Anbefalet tilbud",
+        queryset=Offer.objects.none(),
+        required=False,
+        empty_label="Intet tilbud",
+        error_messages={"invalid_choice": "Vælg et tilbud fra listen."},
+    )
+    note = forms.CharField(
+        label="Begrundelse",
+        max_length=text_limits.NOTE,
+        widget=forms.Textarea({**AREA, "rows": 4}),
+        error_messages={"required": "Begrund udvalgets indstilling."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_field = model_choice_field(self, "recommended_offer")
+        offer_field.queryset = Offer.objects.available().order_by("name")
+        style(self)
+
+
+class HearingForm(Form):
+    material = forms.CharField(
+        label="Materiale og forventet afgørelse",
+        max_length=text_limits.SECTION,
+        help_text="Hvad forældrene får til gennemsyn, og hvilken afgørelse der forventes.",
+        widget=forms.Textarea(AREA),
+        error_messages={"required": "Beskriv materialet og den forventede afgørelse."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class HearingAnswerForm(Form):
+    answered_on = EventDateField(
+        label="Svar modtaget",
+        happened=True,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Vælg datoen for svaret.",
+            "invalid": "Skriv datoen som dd.mm.åååå.",
+        },
+    )
+    answer = forms.CharField(
+        label="Forældrenes bemærkninger",
+        max_length=text_limits.SECTION,
+        widget=forms.Textarea(AREA),
+        error_messages={"required": "Skriv forældrenes bemærkninger."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)

@@ -22,6 +22,15 @@ def visitation_entries(request: HttpRequest) -> list[menu.MenuEntry]:
                 current=here.startswith("application-"),
             )
         )
+    if user.has_perm("visitation.view_meetings"):
+        entries.append(
+            menu.MenuEntry(
+                "moeder",
+                "Visitationsmøder",
+                reverse("visitation:meeting-list"),
+                current=here.startswith(("meeting-", "entry-", "committee-")),
+            )
+        )
     if user.has_perm("visitation.view_offers"):
         entries.append(
             menu.MenuEntry(

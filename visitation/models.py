@@ -6,6 +6,7 @@ the institution's evaluated handleplan; a visitation committee recommends and a 
 made. Offers are data the PPR leader keeps; they are retired, never deleted.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from ppr.audit.audited import Audited
 from ppr.organisation.models import Institution
 from ppr.text_limits import limited_text
 
-from .querysets import ApplicationQuerySet, OfferQuerySet
+from .querysets import AgendaEntryQuerySet, ApplicationQuerySet, MeetingQuerySet, OfferQuerySet
 
 
 class OfferKind(models.TextChoices):
@@ -247,3 +248,209 @@ class SupportApplication(Audited, models.Model):
 
         labels = dict(EvaluationParty.choices)
         return [str(labels.get(value, value)) for value in self.plan_evaluated_with or []]
+
+
+# --- The visitation committee (visitationsudvalg) --------------------------------------------
+
+
+class Committee(models.Model):
+    """A visitationsudvalg: the members who recommend on applications at its meetings."""
+
+    name = models.CharField("navn", max_length=150, unique=True)
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "visitationsudvalg"
+        verbose_name_plural = "visitationsudvalg"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("visitation:committee-detail", kwargs={"pk": self.pk})
+
+
+class MemberFunction(models.TextChoices):
+    CHAIR = "formand", "Formand"
+    MEMBER = "medlem", "Medlem"
+    SECRETARY = "sekretaer", "Sekretær"
+
+
+class CommitteeMember(models.Model):
+    """A user's seat on a committee, with the function they hold there."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.CASCADE, related_name="members", verbose_name="udvalg"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="committee_seats",
+        verbose_name="medlem",
+    )
+    function = models.CharField(
+        "funktion", max_length=10, choices=MemberFunction.choices, default=MemberFunction.MEMBER
+    )
+
+    class Meta:
+        verbose_name = "udvalgsmedlem"
+        verbose_name_plural = "udvalgsmedlemmer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "user"],
+                name="committee_member_once",
+                violation_error_message="Personen er allerede medlem af udvalget.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_function_display()})"
+
+
+class CommitteeMeeting(models.Model):
+    """One meeting of a committee; its agenda is built from the applications that are ready."""
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="meetings", verbose_name="udvalg"
+    )
+    held_on = models.DateField("mødedato")
+    place = models.CharField("sted", max_length=150, blank=True)
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "visitationsmøde"
+        verbose_name_plural = "visitationsmøder"
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "held_on"],
+                name="committee_meeting_once_a_day",
+                violation_error_message="Udvalget har allerede et møde den dag.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee} {self.held_on:%d.%m.%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visitation:meeting-detail", kwargs={"pk": self.pk})
+
+
+class Recommendation(models.TextChoices):
+    GRANT = "bevilg", "Bevilg"
+    REFUSE = "afslaa", "Afslå"
+    OTHER = "anden", "Anden indsats"
+
+
+class AgendaEntry(Audited, models.Model):
+    """An application on a committee meeting's agenda: PPR's case presentation and the
+    committee's recommendation."""
+
+    meeting = models.ForeignKey(
+        CommitteeMeeting, on_delete=models.PROTECT, related_name="entries", verbose_name="møde"
+    )
+    application = models.ForeignKey(
+        SupportApplication,
+        on_delete=models.PROTECT,
+        related_name="agenda_entries",
+        verbose_name="ansøgning",
+    )
+    order = models.PositiveSmallIntegerField("rækkefølge", default=1)
+    presentation = limited_text("sagsfremstilling", blank=True, limit=text_limits.SECTION)
+    recommendation = models.CharField(
+        "udvalgets indstilling", max_length=10, choices=Recommendation.choices, blank=True
+    )
+    recommended_offer = models.ForeignKey(
+        Offer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="anbefalet tilbud",
+    )
+    recommendation_note = limited_text(
+        "begrundelse for indstillingen", blank=True, limit=text_limits.NOTE
+    )
+    recommended_at = models.DateTimeField("indstillet", null=True, blank=True)
+
+    audit_child = "application.child_id"
+    audit_institution = "application.institution_id"
+
+    objects = AgendaEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dagsordenspunkt (visitation)"
+        verbose_name_plural = "dagsordenspunkter (visitation)"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "application"],
+                name="agenda_entry_once_per_meeting",
+                violation_error_message="Ansøgningen er allerede på mødets dagsorden.",
+            ),
+            models.CheckConstraint(
+                condition=Q(recommendation="") | ~Q(recommendation_note=""),
+                name="agenda_recommendation_has_reason",
+                violation_error_message="Begrund udvalgets indstilling.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.application}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visitation:entry-detail", kwargs={"pk": self.pk})
+
+    @property
+    def audit_label(self) -> str:
+        return f"Visitation, dagsordenspunkt nr. {self.pk}"
+
+
+class Hearing(Audited, models.Model):
+    """Partshøring (forvaltningsloven § 19): the parents get the material and a deadline to
+    comment before a decision that goes against what they asked for. The decision waits until
+    the deadline has passed or the parents have answered."""
+
+    application = models.OneToOneField(
+        SupportApplication,
+        on_delete=models.PROTECT,
+        related_name="hearing",
+        verbose_name="ansøgning",
+    )
+    sent_on = models.DateField("sendt til forældrene")
+    deadline = models.DateField("frist for bemærkninger")
+    material = limited_text("materiale og forventet afgørelse", limit=text_limits.SECTION)
+    answered_on = models.DateField("forældrenes svar modtaget", null=True, blank=True)
+    answer = limited_text("forældrenes bemærkninger", blank=True, limit=text_limits.SECTION)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="sendt af",
+    )
+
+    class Meta:
+        verbose_name = "partshøring"
+        verbose_name_plural = "partshøringer"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deadline__gt=F("sent_on")),
+                name="hearing_deadline_after_sending",
+                violation_error_message="Fristen skal ligge efter afsendelsen.",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_on__isnull=True) | ~Q(answer=""),
+                name="hearing_answer_has_text",
+                violation_error_message="Skriv forældrenes bemærkninger.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Partshøring, {self.application}"
+
+    def is_over(self, today: date) -> bool:
+        """The decision may be made: the parents answered, or the deadline has passed."""
+        return self.answered_on is not None or today > self.deadline

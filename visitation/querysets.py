@@ -53,7 +53,32 @@ class ApplicationQuerySet[M: models.Model](VisibleQuerySet[M]):
         led = user.institution_ids(Role.INSTITUTION_LEADER)
         if led:
             condition |= Q(institution_id__in=led)
-        return self.filter(condition)
+        # Committee members: what is on the agendas of their committees' meetings, nothing else.
+        on_agenda = self.model._default_manager.filter(
+            agenda_entries__meeting__committee__members__user=user
+        ).values("pk")
+        return self.filter(condition | Q(pk__in=on_agenda))
 
     def drafts(self) -> Self:
         return self.filter(status="kladde")
+
+
+class MeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def visible_to(self, user: Any) -> Self:
+        """The PPR leader and secretary: every committee meeting; a member: their committees'."""
+        if not is_active_user(user):
+            return self.none()
+        if user.has_role(Role.PPR_LEADER, Role.SECRETARY):
+            return self.all()
+        from .models import CommitteeMember
+
+        seats = CommitteeMember.objects.filter(user=user).values("committee_id")
+        return self.filter(committee__in=seats)
+
+
+class AgendaEntryQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def visible_to(self, user: Any) -> Self:
+        """The agenda items of the meetings the user sees."""
+        from .models import CommitteeMeeting
+
+        return self.filter(meeting__in=CommitteeMeeting.objects.visible_to(user).values("pk"))

@@ -50,3 +50,19 @@ rules.add_perm("visitation.view_applications", reads_applications)
 rules.add_perm("visitation.apply", is_institution_leader | is_ppr_leader)
 rules.add_perm("visitation.edit_application", can_edit_application)
 rules.add_perm("visitation.submit_application", can_edit_application)
+
+
+@rules.predicate
+def reads_meetings(user: Any) -> bool:
+    """Members of staff may open the list of visitation meetings; it shows only the meetings
+    of committees they sit on (the PPR leader and secretary: all)."""
+    return is_staff_reader(user)
+
+
+@rules.predicate
+def manages_committee(user: Any) -> bool:
+    return is_active_user(user) and bool(user.is_ppr_leader)
+
+
+rules.add_perm("visitation.view_meetings", reads_meetings)
+rules.add_perm("visitation.manage_committee", manages_committee)

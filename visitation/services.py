@@ -23,7 +23,18 @@ from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
 from ppr.deadlines import calendar
 
-from .models import ApplicationStatus, Offer, SupportApplication
+from .models import (
+    AgendaEntry,
+    ApplicationStatus,
+    Committee,
+    CommitteeMeeting,
+    CommitteeMember,
+    Hearing,
+    Offer,
+    ParentsPosition,
+    Recommendation,
+    SupportApplication,
+)
 
 OFFER_PURPOSE = "tilbudsoversigt"
 PURPOSE = "visitation"
@@ -327,3 +338,225 @@ def submit_application(application: SupportApplication, *, by: User) -> SupportA
         locked.refresh_from_db()
         log_action(locked, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     return locked
+
+
+# --- The visitation committee ----------------------------------------------------------------
+
+COMMITTEE_PURPOSE = "visitationsudvalg"
+
+
+class NotReady(Exception):
+    """The application is not (or no longer) waiting for a committee's agenda."""
+
+
+def _require_manager(by: User) -> None:
+    if not by.has_perm("visitation.manage_committee"):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def save_committee(*, committee: Committee, by: User) -> Committee:
+    """Add or rename a visitationsudvalg (the PPR leader's task)."""
+    _require_manager(by)
+    created = committee.pk is None
+    committee.full_clean()
+    committee.save()
+    log_action(
+        committee,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        by=by,
+        purpose=COMMITTEE_PURPOSE,
+    )
+    return committee
+
+
+@transaction.atomic
+def add_member(*, committee: Committee, user: User, function: str, by: User) -> CommitteeMember:
+    """Seat ``user`` on the committee (again: the function is updated, no second seat)."""
+    _require_manager(by)
+    member, _ = CommitteeMember.objects.update_or_create(
+        committee=committee, user=user, defaults={"function": function}
+    )
+    log_action(member, AuditAction.UPDATE, by=by, purpose=COMMITTEE_PURPOSE)
+    return member
+
+
+@transaction.atomic
+def remove_member(*, member: CommitteeMember, by: User) -> None:
+    """End a seat: the former member no longer sees the committee's agendas."""
+    _require_manager(by)
+    log_action(member, AuditAction.DELETE, by=by, purpose=COMMITTEE_PURPOSE)
+    member.delete()
+
+
+def plan_meeting(*, committee: Committee, held_on: date, place: str, by: User) -> CommitteeMeeting:
+    """Plan a meeting of the committee (one a day; twice is the same meeting)."""
+    _require_manager(by)
+    with transaction.atomic():
+        meeting, created = CommitteeMeeting.objects.get_or_create(
+            committee=committee, held_on=held_on, defaults={"place": place}
+        )
+        if created:
+            log_action(meeting, AuditAction.CREATE, by=by, purpose=COMMITTEE_PURPOSE)
+    return meeting
+
+
+def ready_applications() -> "QuerySet[SupportApplication]":
+    """Submitted applications not yet on an agenda, oldest first."""
+    return SupportApplication.objects.filter(status=ApplicationStatus.SUBMITTED).order_by(
+        "submitted_at", "pk"
+    )
+
+
+def add_to_agenda(
+    *, meeting: CommitteeMeeting, application: SupportApplication, by: User
+) -> AgendaEntry:
+    """Put a ready application on the meeting's agenda (once, however often it is asked)."""
+    _require_manager(by)
+    with transaction.atomic():
+        existing = AgendaEntry.objects.filter(meeting=meeting, application=application).first()
+        if existing is not None:
+            return existing
+        moved = SupportApplication.objects.filter(
+            pk=application.pk, status=ApplicationStatus.SUBMITTED
+        ).update(status=ApplicationStatus.ON_AGENDA)
+        if moved != 1:
+            raise NotReady
+        order = meeting.entries.count() + 1
+        entry = AgendaEntry.objects.create(meeting=meeting, application=application, order=order)
+        log_action(entry, AuditAction.CREATE, by=by, purpose=COMMITTEE_PURPOSE)
+    application.refresh_from_db()
+    return entry
+
+
+def build_agenda(*, meeting: CommitteeMeeting, by: User) -> list[AgendaEntry]:
+    """Put every ready application on the meeting's agenda."""
+    entries = []
+    for application in ready_applications():
+        try:
+            entries.append(add_to_agenda(meeting=meeting, application=application, by=by))
+        except NotReady:  # taken by another meeting meanwhile
+            continue
+    return entries
+
+
+@transaction.atomic
+def present_case(*, entry: AgendaEntry, presentation: str, by: User) -> AgendaEntry:
+    """PPR's case presentation (sagsfremstilling) for the committee."""
+    _require_manager(by)
+    AgendaEntry.objects.filter(pk=entry.pk).update(presentation=presentation)
+    entry.refresh_from_db()
+    log_action(entry, AuditAction.UPDATE, by=by, purpose=COMMITTEE_PURPOSE)
+    return entry
+
+
+def hearing_required(entry: AgendaEntry) -> bool:
+    """Partshøring is needed when the recommendation goes against what the parents asked for:
+    they back the application and it is not granted, or they oppose it and it is."""
+    position = entry.application.parents_position
+    granted = entry.recommendation == Recommendation.GRANT
+    if position == ParentsPosition.DISAGREE:
+        return granted
+    return not granted
+
+
+@transaction.atomic
+def recommend(
+    *,
+    entry: AgendaEntry,
+    recommendation: str,
+    offer: Offer | None,
+    note: str,
+    by: User,
+) -> AgendaEntry:
+    """Record the committee's recommendation on the application, with its reason."""
+    _require_manager(by)
+    if recommendation == Recommendation.GRANT and offer is None:
+        raise ValidationError({"recommended_offer": "Vælg det tilbud, udvalget anbefaler."})
+    if offer is not None and offer.is_retired:
+        raise ValidationError({"recommended_offer": "Tilbuddet er udfaset. Vælg et andet."})
+    entry.recommendation = recommendation
+    entry.recommended_offer = offer if recommendation == Recommendation.GRANT else None
+    entry.recommendation_note = note
+    entry.recommended_at = timezone.now()
+    entry.full_clean()
+    entry.save()
+    log_action(entry, AuditAction.UPDATE, by=by, purpose=COMMITTEE_PURPOSE)
+    return entry
+
+
+# --- Partshøring -----------------------------------------------------------------------------
+
+
+def hearing_working_days() -> int:
+    return int(settings.PPR_VISITATION_HEARING_WORKING_DAYS)
+
+
+def start_hearing(
+    *, application: SupportApplication, material: str, by: User, today: date | None = None
+) -> Hearing:
+    """Send the parents the material and the expected decision with a deadline to comment
+    (forvaltningsloven § 19). Twice is one hearing."""
+    _require_manager(by)
+    sent = today or calendar.today()
+    with transaction.atomic():
+        existing = Hearing.objects.filter(application=application).first()
+        if existing is not None:
+            return existing
+        moved = SupportApplication.objects.filter(
+            pk=application.pk, status=ApplicationStatus.ON_AGENDA
+        ).update(status=ApplicationStatus.HEARING)
+        if moved != 1:
+            raise NotReady
+        hearing = Hearing(
+            application=application,
+            sent_on=sent,
+            deadline=calendar.add_working_days(sent, hearing_working_days()),
+            material=material,
+            sent_by=by,
+        )
+        hearing.full_clean()
+        hearing.save()
+        log_action(hearing, AuditAction.CREATE, by=by, purpose=PURPOSE)
+    application.refresh_from_db()
+    return hearing
+
+
+@transaction.atomic
+def record_hearing_answer(*, hearing: Hearing, answered_on: date, answer: str, by: User) -> Hearing:
+    """Record the parents' comments; the decision may then be made before the deadline."""
+    _require_manager(by)
+    if answered_on < hearing.sent_on:
+        raise ValidationError(
+            {"answered_on": "Svaret kan ikke være modtaget, før partshøringen blev sendt."}
+        )
+    hearing.answered_on = answered_on
+    hearing.answer = answer
+    hearing.full_clean()
+    hearing.save()
+    log_action(hearing, AuditAction.UPDATE, by=by, purpose=PURPOSE)
+    return hearing
+
+
+def decision_blocked_by(application: SupportApplication, *, today: date | None = None) -> str:
+    """Why no decision can be made yet ("" when it can)."""
+    day = today or calendar.today()
+    if application.status == ApplicationStatus.DECIDED:
+        return "Ansøgningen er allerede afgjort."
+    entry = application.agenda_entries.order_by("-pk").first()
+    if entry is None or not entry.recommendation:
+        return "Visitationsudvalget har endnu ikke givet sin indstilling."
+    hearing = Hearing.objects.filter(application=application).first()
+    if hearing is None:
+        if hearing_required(entry):
+            return (
+                "Indstillingen går imod forældrenes ønske. Forældrene skal partshøres, før der "
+                "træffes afgørelse."
+            )
+        return ""
+    if not hearing.is_over(day):
+        return (
+            f"Forældrene har frist til {hearing.deadline:%d.%m.%Y} til at komme med "
+            "bemærkninger. Der kan træffes afgørelse, når de har svaret, eller fristen er udløbet."
+        )
+    return ""

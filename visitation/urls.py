@@ -19,4 +19,18 @@ urlpatterns = [
     path("<id:pk>/rediger/", views.application_update, name="application-update"),
     path("<id:pk>/autosave/", views.application_autosave, name="application-autosave"),
     path("<id:pk>/indsend/", views.application_submit, name="application-submit"),
+    # The visitation committee, its meetings and agendas; partshøring.
+    path("udvalg/", views.committee_list, name="committee-list"),
+    path("udvalg/<id:pk>/", views.committee_detail, name="committee-detail"),
+    path("udvalg/<id:pk>/medlem/", views.member_add, name="member-add"),
+    path("udvalg/medlem/<id:pk>/fjern/", views.member_remove, name="member-remove"),
+    path("udvalg/<id:pk>/moede/", views.meeting_create, name="meeting-create"),
+    path("moeder/", views.meeting_list, name="meeting-list"),
+    path("moeder/<id:pk>/", views.meeting_detail, name="meeting-detail"),
+    path("moeder/<id:pk>/dagsorden/", views.meeting_build_agenda, name="meeting-build-agenda"),
+    path("punkt/<id:pk>/", views.entry_detail, name="entry-detail"),
+    path("punkt/<id:pk>/sagsfremstilling/", views.entry_present, name="entry-present"),
+    path("punkt/<id:pk>/indstilling/", views.entry_recommend, name="entry-recommend"),
+    path("punkt/<id:pk>/partshoering/", views.hearing_start, name="hearing-start"),
+    path("punkt/<id:pk>/partshoering/svar/", views.hearing_answer, name="hearing-answer"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,8 +23,29 @@ from ppr.tables import paginate
 
 from . import services
 from .filters import ApplicationFilter
-from .forms import ApplicationForm, ApplicationStartForm, OfferForm
-from .models import ApplicationStatus, Offer, OfferKind, SupportApplication
+from .forms import (
+    ApplicationForm,
+    ApplicationStartForm,
+    CommitteeForm,
+    HearingAnswerForm,
+    HearingForm,
+    MeetingForm,
+    MemberForm,
+    OfferForm,
+    PresentationForm,
+    RecommendationForm,
+)
+from .models import (
+    AgendaEntry,
+    ApplicationStatus,
+    Committee,
+    CommitteeMeeting,
+    CommitteeMember,
+    Hearing,
+    Offer,
+    OfferKind,
+    SupportApplication,
+)
 from .tables import ApplicationTable
 
 PURPOSE = services.PURPOSE
@@ -220,6 +242,9 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "application": application,
         "can_edit": request.user.has_perm("visitation.edit_application", application),
         "ppv_final": application.ppv is not None and application.ppv.status == PpvStatus.FINAL,
+        "entries": AgendaEntry.objects.visible_to(request.user)
+        .filter(application=application)
+        .select_related("meeting__committee"),
         "crumbs": _crumbs(application),
     }
     return render(request, "visitation/application_detail.html", context)
@@ -376,3 +401,315 @@ def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             return redirect(application)
         raise PermissionDenied
     return _submit(request, application)
+
+
+# --- The visitation committee ----------------------------------------------------------------
+
+COMMITTEE_PURPOSE = services.COMMITTEE_PURPOSE
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The committees and, for the PPR leader, a form to add one."""
+    _require(request, "visitation.manage_committee")
+    form = CommitteeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                committee = services.save_committee(
+                    committee=form.save(commit=False), by=request.user
+                )
+            except ValidationError as exc:
+                _errors(form, exc)
+            else:
+                messages.success(request, "Udvalget er oprettet.")
+                return redirect(committee)
+        status = 400
+    committees = Committee.objects.annotate(member_count=Count("members")).order_by("name")
+    context = {"committees": committees, "form": form, "crumbs": [("Visitationsudvalg", None)]}
+    return render(request, "visitation/committee_list.html", context, status=status)
+
+
+def _committee_page(
+    request: AuthenticatedHttpRequest,
+    committee: Committee,
+    *,
+    member_form: MemberForm | None = None,
+    meeting_form: MeetingForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "committee": committee,
+        "members": committee.members.select_related("user").order_by(
+            "function", "user__first_name"
+        ),
+        "meetings": committee.meetings.annotate(entry_count=Count("entries")),
+        "member_form": member_form or MemberForm(),
+        "meeting_form": meeting_form or MeetingForm(),
+        "crumbs": [
+            ("Visitationsudvalg", reverse("visitation:committee-list")),
+            (committee.name, None),
+        ],
+    }
+    return render(request, "visitation/committee_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def committee_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require(request, "visitation.manage_committee")
+    return _committee_page(request, get_object_or_404(Committee, pk=pk))
+
+
+@login_required
+@require_POST
+def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require(request, "visitation.manage_committee")
+    committee = get_object_or_404(Committee, pk=pk)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        return _committee_page(request, committee, member_form=form, status=400)
+    services.add_member(
+        committee=committee,
+        user=form.cleaned_data["user"],
+        function=form.cleaned_data["function"],
+        by=request.user,
+    )
+    messages.success(request, "Medlemmet er tilføjet.")
+    return redirect(committee)
+
+
+@login_required
+@require_POST
+def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require(request, "visitation.manage_committee")
+    member = get_object_or_404(CommitteeMember.objects.select_related("committee"), pk=pk)
+    committee = member.committee
+    services.remove_member(member=member, by=request.user)
+    messages.success(request, "Medlemmet er fjernet fra udvalget.")
+    return redirect(committee)
+
+
+@login_required
+@require_POST
+def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require(request, "visitation.manage_committee")
+    committee = get_object_or_404(Committee, pk=pk)
+    form = MeetingForm(request.POST)
+    if not form.is_valid():
+        return _committee_page(request, committee, meeting_form=form, status=400)
+    meeting = services.plan_meeting(
+        committee=committee,
+        held_on=form.cleaned_data["held_on"],
+        place=form.cleaned_data["place"],
+        by=request.user,
+    )
+    messages.success(request, "Mødet er planlagt.")
+    return redirect(meeting)
+
+
+@login_required
+@require_GET
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Visitation meetings: a member sees their committees' meetings, PPR's leader all."""
+    _require(request, "visitation.view_meetings")
+    meetings = (
+        CommitteeMeeting.objects.visible_to(request.user)
+        .select_related("committee")
+        .annotate(entry_count=Count("entries"))
+    )
+    context = {
+        "meetings": meetings,
+        "can_manage": request.user.has_perm("visitation.manage_committee"),
+        "crumbs": [("Visitationsmøder", None)],
+    }
+    return render(request, "visitation/meeting_list.html", context)
+
+
+@login_required
+@require_GET
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The agenda: the applications on it, and (for the PPR leader) those ready to add."""
+    _require(request, "visitation.view_meetings")
+    meeting = get_object_or_404(
+        CommitteeMeeting.objects.visible_to(request.user).select_related("committee"), pk=pk
+    )
+    entries = list(meeting.entries.select_related("application__child", "application__institution"))
+    # The agenda is a list, logged as one like every list (each item's page logs its read).
+    record(request, AuditAction.SEARCH, term=f"dagsorden {meeting}", purpose=COMMITTEE_PURPOSE)
+    can_manage = request.user.has_perm("visitation.manage_committee")
+    ready = (
+        list(services.ready_applications().select_related("child", "institution"))
+        if can_manage
+        else []
+    )
+    context = {
+        "meeting": meeting,
+        "entries": entries,
+        "ready": ready,
+        "can_manage": can_manage,
+        "crumbs": [("Visitationsmøder", reverse("visitation:meeting-list")), (str(meeting), None)],
+    }
+    return render(request, "visitation/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def meeting_build_agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _require(request, "visitation.manage_committee")
+    meeting = get_object_or_404(CommitteeMeeting, pk=pk)
+    added = services.build_agenda(meeting=meeting, by=request.user)
+    messages.success(request, f"{len(added)} ansøgning(er) er sat på dagsordenen.")
+    return redirect(meeting)
+
+
+def _entry_page(
+    request: AuthenticatedHttpRequest,
+    entry: AgendaEntry,
+    *,
+    presentation_form: PresentationForm | None = None,
+    recommendation_form: RecommendationForm | None = None,
+    hearing_form: HearingForm | None = None,
+    answer_form: HearingAnswerForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    application = entry.application
+    hearing = Hearing.objects.filter(application=application).first()
+    can_manage = request.user.has_perm("visitation.manage_committee")
+    context = {
+        "entry": entry,
+        "application": application,
+        "ppv": application.ppv,
+        "hearing": hearing,
+        "can_manage": can_manage,
+        "hearing_required": bool(entry.recommendation) and services.hearing_required(entry),
+        "blocked_by": services.decision_blocked_by(application) if entry.recommendation else "",
+        "presentation_form": presentation_form
+        or PresentationForm(initial={"presentation": entry.presentation}),
+        "recommendation_form": recommendation_form
+        or RecommendationForm(
+            initial={
+                "recommendation": entry.recommendation,
+                "recommended_offer": entry.recommended_offer_id or application.requested_offer_id,
+                "note": entry.recommendation_note,
+            }
+        ),
+        "hearing_form": hearing_form or HearingForm(),
+        "answer_form": answer_form or HearingAnswerForm(),
+        "crumbs": [
+            ("Visitationsmøder", reverse("visitation:meeting-list")),
+            (str(entry.meeting), entry.meeting.get_absolute_url()),
+            (str(application), None),
+        ],
+    }
+    return render(request, "visitation/entry_detail.html", context, status=status)
+
+
+def _entry(request: AuthenticatedHttpRequest, pk: int, *, audited: bool) -> AgendaEntry:
+    queryset = AgendaEntry.objects.visible_to(request.user).select_related(
+        "meeting__committee",
+        "application__child",
+        "application__institution",
+        "application__ppv",
+        "application__requested_offer",
+        "recommended_offer",
+    )
+    if audited:
+        return get_audited_or_404(request, queryset, purpose=COMMITTEE_PURPOSE, pk=pk)
+    return get_object_or_404(queryset, pk=pk)
+
+
+@login_required
+@require_GET
+def entry_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An application on the agenda: the case presentation, the documents (application,
+    handleplan, the PPV's assessment and recommendations) and the recommendation."""
+    _require(request, "visitation.view_meetings")
+    return _entry_page(request, _entry(request, pk, audited=True))
+
+
+@login_required
+@require_POST
+def entry_present(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk, audited=False)
+    _require(request, "visitation.manage_committee")
+    form = PresentationForm(request.POST)
+    if not form.is_valid():
+        return _entry_page(request, entry, presentation_form=form, status=400)
+    services.present_case(
+        entry=entry, presentation=form.cleaned_data["presentation"], by=request.user
+    )
+    messages.success(request, "Sagsfremstillingen er gemt.")
+    return redirect(entry)
+
+
+@login_required
+@require_POST
+def entry_recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk, audited=False)
+    _require(request, "visitation.manage_committee")
+    form = RecommendationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recommend(
+                entry=entry,
+                recommendation=form.cleaned_data["recommendation"],
+                offer=form.cleaned_data["recommended_offer"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, "Udvalgets indstilling er gemt.")
+            return redirect(entry)
+    return _entry_page(request, entry, recommendation_form=form, status=400)
+
+
+@login_required
+@require_POST
+def hearing_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk, audited=False)
+    _require(request, "visitation.manage_committee")
+    form = HearingForm(request.POST)
+    if form.is_valid():
+        try:
+            hearing = services.start_hearing(
+                application=entry.application,
+                material=form.cleaned_data["material"],
+                by=request.user,
+            )
+        except services.NotReady:
+            form.add_error(None, "Ansøgningen er ikke på dagsordenen og kan ikke partshøres.")
+        else:
+            messages.success(
+                request,
+                f"Partshøringen er sendt. Forældrene har frist til {hearing.deadline:%d.%m.%Y}.",
+            )
+            return redirect(entry)
+    return _entry_page(request, entry, hearing_form=form, status=400)
+
+
+@login_required
+@require_POST
+def hearing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk, audited=False)
+    _require(request, "visitation.manage_committee")
+    hearing = get_object_or_404(Hearing, application=entry.application)
+    form = HearingAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_hearing_answer(
+                hearing=hearing,
+                answered_on=form.cleaned_data["answered_on"],
+                answer=form.cleaned_data["answer"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, "Forældrenes svar er registreret.")
+            return redirect(entry)
+    return _entry_page(request, entry, answer_form=form, status=400)

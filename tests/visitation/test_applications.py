@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cases.models import Ppv
 from ppr.audit.models import AuditEvent
-from tests.cases.case_fixtures import make_case
+from tests.cases.case_fixtures import cpr_born, make_case
 from tests.cases.ppv_fixtures import ppv_case
 from visitation import services
 from visitation.models import ApplicationStatus, SupportApplication
@@ -217,7 +217,7 @@ def test_the_application_list_costs_the_same_queries_for_one_row_or_many(
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("visitation:application-list"))
     for _ in range(3):
-        case = make_case(cast, assigned=cast.psychologist)
+        case = make_case(cast, assigned=cast.psychologist, child__cpr=cpr_born(date(2016, 5, 2)))
         from tests.cases.ppv_fixtures import draft, finalise
 
         finalise(draft(cast, case), cast.psychologist)

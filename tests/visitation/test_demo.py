@@ -6,7 +6,13 @@ import io
 import pytest
 from django.core.management import call_command
 
-from visitation.models import ApplicationStatus, Offer, SupportApplication
+from visitation.models import (
+    AgendaEntry,
+    ApplicationStatus,
+    Committee,
+    Offer,
+    SupportApplication,
+)
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -27,5 +33,9 @@ def test_the_demo_has_offers_and_applications_and_is_idempotent(
     assert Offer.objects.filter(name="Globen", kind="specialgruppe").exists()
     assert Offer.objects.filter(own=False).count() == 1
     statuses = set(SupportApplication.objects.values_list("status", flat=True))
-    assert statuses == {ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT}
+    assert statuses == {ApplicationStatus.ON_AGENDA, ApplicationStatus.DRAFT}
     assert SupportApplication.objects.count() == 2
+    # The committee has its chair and a member and the submitted application on its agenda.
+    committee = Committee.objects.get()
+    assert committee.members.count() == 2
+    assert AgendaEntry.objects.filter(meeting__committee=committee).count() == 1

@@ -6,6 +6,7 @@ The objects are made once per test from the standing cast: Åse's open case at t
 second child, a draft, both by the school leader.
 """
 
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,16 +17,50 @@ def objects(cast: Any) -> SimpleNamespace:
     cached = cast.__dict__.get("_visitation")
     if cached is not None:
         return cached
-    from tests.cases.case_fixtures import make_case
+    from tests.cases.case_fixtures import cpr_born, make_case
     from tests.cases.ppv_fixtures import draft, finalise
     from tests.visitation.factories import filled_application, offer, submitted_application
 
     the_offer = offer(cast)
     submitted = submitted_application(cast)
-    second = make_case(cast, assigned=cast.psychologist)
+    second = make_case(cast, assigned=cast.psychologist, child__cpr=cpr_born(date(2016, 5, 2)))
     finalise(draft(cast, second), cast.psychologist)
     draft_application = filled_application(cast, second)
-    cached = SimpleNamespace(offer=the_offer, submitted=submitted, draft=draft_application)
+    # The committee: the social worker sits on it; a meeting with a third child's application
+    # on its agenda, recommended against the parents' wish and sent to partshøring.
+    from visitation import services
+    from visitation.models import Committee
+
+    third = make_case(cast, assigned=cast.psychologist, child__cpr=cpr_born(date(2016, 5, 2)))
+    finalise(draft(cast, third), cast.psychologist)
+    on_agenda = services.submit_application(filled_application(cast, third), by=cast.school_leader)
+    committee = services.save_committee(
+        committee=Committee(name="Visitationsudvalget"), by=cast.ppr_leader
+    )
+    member = services.add_member(
+        committee=committee, user=cast.social_worker, function="medlem", by=cast.ppr_leader
+    )
+    meeting = services.plan_meeting(
+        committee=committee, held_on=date.today(), place="Rådhuset", by=cast.ppr_leader
+    )
+    entry = services.add_to_agenda(meeting=meeting, application=on_agenda, by=cast.ppr_leader)
+    services.recommend(
+        entry=entry,
+        recommendation="afslaa",
+        offer=None,
+        note="Almen støtte rækker.",
+        by=cast.ppr_leader,
+    )
+    services.start_hearing(application=on_agenda, material="Forventet afslag.", by=cast.ppr_leader)
+    cached = SimpleNamespace(
+        offer=the_offer,
+        submitted=submitted,
+        draft=draft_application,
+        committee=committee,
+        member=member,
+        meeting=meeting,
+        entry=entry,
+    )
     cast.__dict__["_visitation"] = cached
     return cached
 
@@ -70,6 +105,14 @@ SUBMITTED_AUTOSAVE = expect(
 DRAFT_READ = expect(404, school_leader=200)
 DRAFT_SAVE = expect(404, school_leader=302)
 
+#: The committee's pages: the PPR leader keeps them.
+MEETINGS = expect(200, administrator=403)
+#: The meeting and its agenda items: PPR's leader and secretary, and the committee's member.
+MEETING_READ = expect(404, ppr_leader=200, secretary=200, social_worker=200, administrator=403)
+#: Acting on an agenda item: the PPR leader; the others who see it are refused.
+ENTRY_REFUSED = expect(404, ppr_leader=400, secretary=403, social_worker=403)
+ENTRY_ACTS = expect(404, ppr_leader=302, secretary=403, social_worker=403)
+
 ROUTES = [
     # Offers.
     Route("visitation:offer-list", STAFF),
@@ -112,4 +155,26 @@ ROUTES = [
     ),
     Route("visitation:application-submit", SUBMITTED_EDIT, kwargs=pk("submitted"), method="post"),
     Route("visitation:application-submit", expect(405), kwargs=pk("submitted")),
+    # The committee, its meetings, agendas and partshøring.
+    Route("visitation:committee-list", LEADER_ONLY),
+    Route("visitation:committee-list", LEADER_REFUSED, method="post", data=lambda c: {"name": ""}),
+    Route("visitation:committee-detail", LEADER_ONLY, kwargs=pk("committee")),
+    Route("visitation:member-add", LEADER_REFUSED, kwargs=pk("committee"), method="post"),
+    Route("visitation:member-remove", LEADER_ACTS, kwargs=pk("member"), method="post"),
+    Route("visitation:meeting-create", LEADER_REFUSED, kwargs=pk("committee"), method="post"),
+    Route("visitation:meeting-list", MEETINGS),
+    Route("visitation:meeting-detail", MEETING_READ, kwargs=pk("meeting")),
+    Route("visitation:meeting-build-agenda", LEADER_ACTS, kwargs=pk("meeting"), method="post"),
+    Route("visitation:entry-detail", MEETING_READ, kwargs=pk("entry")),
+    Route("visitation:entry-present", ENTRY_REFUSED, kwargs=pk("entry"), method="post"),
+    Route(
+        "visitation:entry-present",
+        ENTRY_ACTS,
+        kwargs=pk("entry"),
+        method="post",
+        data=lambda c: {"presentation": "Åse trives ikke i klassen."},
+    ),
+    Route("visitation:entry-recommend", ENTRY_REFUSED, kwargs=pk("entry"), method="post"),
+    Route("visitation:hearing-start", ENTRY_REFUSED, kwargs=pk("entry"), method="post"),
+    Route("visitation:hearing-answer", ENTRY_REFUSED, kwargs=pk("entry"), method="post"),
 ]
