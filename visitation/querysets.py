@@ -70,15 +70,12 @@ class MeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
             return self.none()
         if user.has_role(Role.PPR_LEADER, Role.SECRETARY):
             return self.all()
-        from .models import CommitteeMember
-
-        seats = CommitteeMember.objects.filter(user=user).values("committee_id")
-        return self.filter(committee__in=seats)
+        seated = self.model._default_manager.filter(committee__members__user=user)
+        return self.filter(pk__in=seated.values("pk"))
 
 
 class AgendaEntryQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """The agenda items of the meetings the user sees."""
-        from .models import CommitteeMeeting
-
-        return self.filter(meeting__in=CommitteeMeeting.objects.visible_to(user).values("pk"))
+        meetings = self.related("meeting", MeetingQuerySet).visible_to(user)
+        return self.filter(meeting__in=meetings.values("pk"))
