@@ -454,3 +454,129 @@ class Hearing(Audited, models.Model):
     def is_over(self, today: date) -> bool:
         """The decision may be made: the parents answered, or the deadline has passed."""
         return self.answered_on is not None or today > self.deadline
+
+
+# --- The decision (afgørelse) and appeals ----------------------------------------------------
+
+
+class DecisionOutcome(models.TextChoices):
+    GRANTED = "bevilget", "Bevilget"
+    REFUSED = "afslaaet", "Afslået"
+    OTHER = "anden", "Anden indsats"
+
+
+class Decision(Audited, models.Model):
+    """The afgørelse on an application: granted (offer, start, review date), refused or another
+    intervention, with reasons naming the facts and the rules relied on (forvaltningsloven
+    §§ 22–24) and the appeal guidance (§ 25) as it stood when the decision was made."""
+
+    application = models.OneToOneField(
+        SupportApplication,
+        on_delete=models.PROTECT,
+        related_name="decision",
+        verbose_name="ansøgning",
+    )
+    outcome = models.CharField("afgørelse", max_length=10, choices=DecisionOutcome.choices)
+    offer = models.ForeignKey(
+        Offer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name="tilbud",
+    )
+    starts_on = models.DateField("start", null=True, blank=True)
+    review_on = models.DateField("revurderes senest", null=True, blank=True)
+    other_intervention = limited_text("anden indsats", blank=True, limit=text_limits.NOTE)
+    facts = limited_text("de faktiske forhold", limit=text_limits.SECTION)
+    rules_applied = limited_text("regler, der er lagt vægt på", limit=text_limits.NOTE)
+    assessment = limited_text("hovedhensyn i vurderingen", limit=text_limits.SECTION)
+    appeal_guidance = limited_text("klagevejledning", limit=text_limits.NOTE)
+    decided_on = models.DateField("afgjort den")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="afgjort af",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    audit_child = "application.child_id"
+    audit_institution = "application.institution_id"
+
+    class Meta:
+        verbose_name = "afgørelse"
+        verbose_name_plural = "afgørelser"
+        ordering = ["-decided_on", "-pk"]
+        indexes = [models.Index(fields=["decided_on"], name="decision_decided_on")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="bevilget")
+                | Q(offer__isnull=False, starts_on__isnull=False, review_on__isnull=False),
+                name="decision_granted_has_offer_and_dates",
+                violation_error_message="En bevilling skal have tilbud, start og revurderingsdato.",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_on__isnull=True) | Q(review_on__gt=F("starts_on")),
+                name="decision_review_after_start",
+                violation_error_message="Revurderingen skal ligge efter starten.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="anden") | ~Q(other_intervention=""),
+                name="decision_other_names_intervention",
+                violation_error_message="Beskriv den anden indsats.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Afgørelse, {self.application}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Afgørelse om specialpædagogisk bistand nr. {self.pk}"
+
+
+class AppealOutcome(models.TextChoices):
+    PENDING = "verserer", "Verserer"
+    UPHELD = "stadfaestet", "Stadfæstet"
+    CHANGED = "aendret", "Ændret"
+    REMITTED = "hjemvist", "Hjemvist"
+    WITHDRAWN = "tilbagekaldt", "Klagen er trukket tilbage"
+
+
+class Appeal(Audited, models.Model):
+    """A complaint to Klagenævnet for Specialundervisning about a decision, and its outcome."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="appeals", verbose_name="afgørelse"
+    )
+    received_on = models.DateField("klagen modtaget")
+    outcome = models.CharField(
+        "udfald", max_length=15, choices=AppealOutcome.choices, default=AppealOutcome.PENDING
+    )
+    outcome_on = models.DateField("udfald den", null=True, blank=True)
+    note = limited_text("note", blank=True, limit=text_limits.NOTE)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="registreret af",
+    )
+
+    audit_child = "decision.application.child_id"
+    audit_institution = "decision.application.institution_id"
+
+    class Meta:
+        verbose_name = "klage"
+        verbose_name_plural = "klager"
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="verserer") | Q(outcome_on__isnull=False),
+                name="appeal_outcome_has_date",
+                violation_error_message="Angiv datoen for klagens udfald.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Klage over {self.decision}"

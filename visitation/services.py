@@ -22,13 +22,17 @@ from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
 from ppr.deadlines import calendar
+from ppr.organisation.models import Municipality
 
 from .models import (
     AgendaEntry,
+    Appeal,
     ApplicationStatus,
     Committee,
     CommitteeMeeting,
     CommitteeMember,
+    Decision,
+    DecisionOutcome,
     Hearing,
     Offer,
     ParentsPosition,
@@ -560,3 +564,123 @@ def decision_blocked_by(application: SupportApplication, *, today: date | None =
             "bemærkninger. Der kan træffes afgørelse, når de har svaret, eller fristen er udløbet."
         )
     return ""
+
+
+# --- The decision (afgørelse) and appeals ----------------------------------------------------
+
+#: The rules a decision on special support normally rests on (forvaltningsloven § 24, stk. 1:
+#: the reasons name the rules); the decision maker may add to them.
+DEFAULT_RULES = (
+    "Folkeskolelovens § 3 a og § 20, stk. 2 (specialundervisning og anden "
+    "specialpædagogisk bistand), dagtilbudslovens § 4, stk. 2 (særlige dagtilbud), samt "
+    "forvaltningslovens §§ 22–24 om begrundelse."
+)
+
+
+def appeal_guidance(municipality: Municipality | None = None) -> str:
+    """Klagevejledning (forvaltningsloven § 25), from the municipality's own name and contact."""
+    municipality = municipality or Municipality.current()
+    sender = municipality.ppr_sender
+    contact = f" ({municipality.ppr_contact})" if municipality.ppr_contact else ""
+    return (
+        "Du kan klage over afgørelsen til Klagenævnet for Specialundervisning. Klagen skal være "
+        f"modtaget senest 4 uger efter, at du har modtaget afgørelsen. Du sender klagen til "
+        f"{sender}{contact}, som genvurderer sagen og inden 4 uger sender den videre til "
+        "klagenævnet med sine bemærkninger, hvis afgørelsen fastholdes (folkeskolelovens § 51, "
+        "forvaltningslovens § 25). Du kan klage skriftligt eller mundtligt og få hjælp til at "
+        "klage hos PPR."
+    )
+
+
+def review_deadline(starts_on: date) -> date:
+    """The latest review of a placement: a year after it starts (reassessed at least yearly)."""
+    try:
+        return starts_on.replace(year=starts_on.year + 1)
+    except ValueError:  # 29 February
+        return starts_on.replace(year=starts_on.year + 1, day=28)
+
+
+def decide(
+    *,
+    application: SupportApplication,
+    outcome: str,
+    facts: str,
+    assessment: str,
+    by: User,
+    offer: Offer | None = None,
+    starts_on: date | None = None,
+    review_on: date | None = None,
+    other_intervention: str = "",
+    rules_applied: str = DEFAULT_RULES,
+    today: date | None = None,
+) -> Decision:
+    """Make the afgørelse, once the committee has recommended and any partshøring is over.
+    A second call for the same application returns the first decision."""
+    _require_manager(by)
+    day = today or calendar.today()
+    with transaction.atomic():
+        locked: SupportApplication = SupportApplication.objects.select_for_update(of=("self",)).get(
+            pk=application.pk
+        )
+        existing = Decision.objects.filter(application=locked).first()
+        if existing is not None:
+            return existing
+        blocked = decision_blocked_by(locked, today=day)
+        if blocked:
+            raise ValidationError(blocked)
+        if outcome == DecisionOutcome.GRANTED and offer is not None and offer.is_retired:
+            raise ValidationError({"offer": "Tilbuddet er udfaset. Vælg et andet."})
+        if outcome == DecisionOutcome.GRANTED and starts_on is not None and review_on is None:
+            review_on = review_deadline(starts_on)
+        decision = Decision(
+            application=locked,
+            outcome=outcome,
+            offer=offer if outcome == DecisionOutcome.GRANTED else None,
+            starts_on=starts_on if outcome == DecisionOutcome.GRANTED else None,
+            review_on=review_on if outcome == DecisionOutcome.GRANTED else None,
+            other_intervention=other_intervention if outcome == DecisionOutcome.OTHER else "",
+            facts=facts,
+            rules_applied=rules_applied,
+            assessment=assessment,
+            appeal_guidance=appeal_guidance(),
+            decided_on=day,
+            decided_by=by,
+        )
+        decision.full_clean()
+        decision.save()
+        SupportApplication.objects.filter(pk=locked.pk).update(status=ApplicationStatus.DECIDED)
+        log_action(decision, AuditAction.CREATE, by=by, purpose=PURPOSE)
+    application.refresh_from_db()
+    return decision
+
+
+@transaction.atomic
+def register_appeal(*, decision: Decision, received_on: date, by: User) -> Appeal:
+    """Register a complaint about the decision to Klagenævnet for Specialundervisning."""
+    _require_manager(by)
+    if received_on < decision.decided_on:
+        raise ValidationError(
+            {"received_on": "Klagen kan ikke være modtaget før afgørelsen blev truffet."}
+        )
+    appeal = Appeal(decision=decision, received_on=received_on, recorded_by=by)
+    appeal.full_clean()
+    appeal.save()
+    log_action(appeal, AuditAction.CREATE, by=by, purpose=PURPOSE)
+    return appeal
+
+
+@transaction.atomic
+def record_appeal_outcome(
+    *, appeal: Appeal, outcome: str, outcome_on: date, note: str, by: User
+) -> Appeal:
+    """The outcome of a complaint: upheld, changed, remitted or withdrawn."""
+    _require_manager(by)
+    if outcome_on < appeal.received_on:
+        raise ValidationError({"outcome_on": "Udfaldet kan ikke ligge før klagen blev modtaget."})
+    appeal.outcome = outcome
+    appeal.outcome_on = outcome_on
+    appeal.note = note
+    appeal.full_clean()
+    appeal.save()
+    log_action(appeal, AuditAction.UPDATE, by=by, purpose=PURPOSE)
+    return appeal
