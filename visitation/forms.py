@@ -13,6 +13,7 @@ from ppr.organisation.models import Institution
 
 from .models import (
     Committee,
+    DecisionOutcome,
     MemberFunction,
     Offer,
     OfferKind,
@@ -324,4 +325,59 @@ class HearingAnswerForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        style(self)
+
+
+class DecisionForm(Form):
+    outcome = forms.ChoiceField(
+        label="Afgørelse",
+        choices=DecisionOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Vælg afgørelsen.",
+            "invalid_choice": "Vælg en af de viste afgørelser.",
+        },
+    )
+    offer = forms.ModelChoiceField(
+        label="Tilbud (ved bevilling)",
+        queryset=Offer.objects.none(),
+        required=False,
+        empty_label="Vælg tilbud",
+        error_messages={"invalid_choice": "Vælg et tilbud fra listen."},
+    )
+    starts_on = EventDateField(
+        label="Start (ved bevilling)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Skriv datoen som dd.mm.åååå."},
+    )
+    review_on = EventDateField(
+        label="Revurderes senest",
+        required=False,
+        help_text="Tom: et år efter starten.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Skriv datoen som dd.mm.åååå."},
+    )
+    other_intervention = forms.CharField(
+        label="Anden indsats",
+        max_length=text_limits.NOTE,
+        required=False,
+        widget=forms.Textarea({**AREA, "rows": 3}),
+    )
+    facts = forms.CharField(
+        label="De faktiske forhold, afgørelsen bygger på",
+        max_length=text_limits.SECTION,
+        widget=forms.Textarea(AREA),
+        error_messages={"required": "Beskriv de faktiske forhold (forvaltningslovens § 24)."},
+    )
+    assessment = forms.CharField(
+        label="Hovedhensyn i vurderingen",
+        max_length=text_limits.SECTION,
+        widget=forms.Textarea(AREA),
+        error_messages={"required": "Beskriv hovedhensynene i vurderingen."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "offer").queryset = Offer.objects.available().order_by("name")
         style(self)

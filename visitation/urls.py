@@ -33,4 +33,5 @@ urlpatterns = [
     path("punkt/<id:pk>/indstilling/", views.entry_recommend, name="entry-recommend"),
     path("punkt/<id:pk>/partshoering/", views.hearing_start, name="hearing-start"),
     path("punkt/<id:pk>/partshoering/svar/", views.hearing_answer, name="hearing-answer"),
+    path("punkt/<id:pk>/afgoerelse/", views.entry_decide, name="entry-decide"),
 ]

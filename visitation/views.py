@@ -27,6 +27,7 @@ from .forms import (
     ApplicationForm,
     ApplicationStartForm,
     CommitteeForm,
+    DecisionForm,
     HearingAnswerForm,
     HearingForm,
     MeetingForm,
@@ -41,6 +42,7 @@ from .models import (
     Committee,
     CommitteeMeeting,
     CommitteeMember,
+    Decision,
     Hearing,
     Offer,
     OfferKind,
@@ -573,6 +575,7 @@ def _entry_page(
     recommendation_form: RecommendationForm | None = None,
     hearing_form: HearingForm | None = None,
     answer_form: HearingAnswerForm | None = None,
+    decision_form: DecisionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     application = entry.application
@@ -598,6 +601,13 @@ def _entry_page(
         ),
         "hearing_form": hearing_form or HearingForm(),
         "answer_form": answer_form or HearingAnswerForm(),
+        "decision": Decision.objects.filter(application=application)
+        .select_related("offer")
+        .first(),
+        "decision_form": decision_form
+        or DecisionForm(
+            initial={"offer": entry.recommended_offer_id, "starts_on": application.requested_from}
+        ),
         "crumbs": [
             ("Visitationsmøder", reverse("visitation:meeting-list")),
             (str(entry.meeting), entry.meeting.get_absolute_url()),
@@ -713,3 +723,32 @@ def hearing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Forældrenes svar er registreret.")
             return redirect(entry)
     return _entry_page(request, entry, answer_form=form, status=400)
+
+
+@login_required
+@require_POST
+def entry_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The afgørelse on the application on this agenda item (the PPR leader)."""
+    entry = _entry(request, pk, audited=False)
+    _require(request, "visitation.manage_committee")
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decide(
+                application=entry.application,
+                outcome=data["outcome"],
+                offer=data["offer"],
+                starts_on=data["starts_on"],
+                review_on=data["review_on"],
+                other_intervention=data["other_intervention"],
+                facts=data["facts"],
+                assessment=data["assessment"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, "Afgørelsen er truffet.")
+            return redirect(entry)
+    return _entry_page(request, entry, decision_form=form, status=400)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from ppr.organisation.models import Municipality
 from visitation import services
@@ -162,3 +163,32 @@ def test_an_appeal_is_registered_with_its_outcome(cast):
         by=cast.ppr_leader,
     )
     assert appeal.get_outcome_display() == "Stadfæstet"
+
+
+def test_the_leader_decides_on_the_agenda_item_page_and_bad_input_is_named_at_its_field(
+    cast, client_as
+):
+    application, chosen = _recommended(cast)
+    entry = application.agenda_entries.get()
+    client = client_as(cast.ppr_leader)
+    url = reverse("visitation:entry-decide", args=[entry.pk])
+    bad = client.post(
+        url, {"outcome": "bevilget", "offer": chosen.pk, "facts": "", "assessment": ""}
+    )
+    assert bad.status_code == 400
+    assert "Beskriv de faktiske forhold (forvaltningslovens § 24)." in bad.content.decode()
+    assert not Decision.objects.exists()
+    data = {
+        "outcome": "bevilget",
+        "offer": chosen.pk,
+        "starts_on": (date.today() + timedelta(days=14)).isoformat(),
+        "facts": FACTS,
+        "assessment": ASSESSMENT,
+    }
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # double submit: one decision
+    assert Decision.objects.count() == 1
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert "Klagenævnet for Specialundervisning" in page
+    # The member reads the decision; only the leader decides.
+    assert client_as(cast.social_worker).post(url, data).status_code == 404

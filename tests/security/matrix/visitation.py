@@ -177,4 +177,5 @@ ROUTES = [
     Route("visitation:entry-recommend", ENTRY_REFUSED, kwargs=pk("entry"), method="post"),
     Route("visitation:hearing-start", ENTRY_REFUSED, kwargs=pk("entry"), method="post"),
     Route("visitation:hearing-answer", ENTRY_REFUSED, kwargs=pk("entry"), method="post"),
+    Route("visitation:entry-decide", ENTRY_REFUSED, kwargs=pk("entry"), method="post"),
 ]
