@@ -36,8 +36,10 @@ demo: install
 	@echo "PPR Sag kører på http://127.0.0.1:8000 – stop med Ctrl+C."
 	DJANGO_DEBUG=true $(RUN) python manage.py runserver 127.0.0.1:8000
 
+# Every core (pytest-xdist; at most 8 workers, as tests/conftest.py gives each its own Redis
+# databases); PYTEST_ARGS="-n 0" runs the tests in one process.
 test: static
-	$(RUN) pytest $(PYTEST_ARGS)
+	$(RUN) pytest -n auto --maxprocesses 8 $(PYTEST_ARGS)
 
 lint: install
 	$(RUN) ruff check .
