@@ -21,7 +21,13 @@ from ppr.audit.audited import Audited
 from ppr.organisation.models import Institution
 from ppr.text_limits import limited_text
 
-from .querysets import AgendaEntryQuerySet, ApplicationQuerySet, MeetingQuerySet, OfferQuerySet
+from .querysets import (
+    AgendaEntryQuerySet,
+    ApplicationQuerySet,
+    DecisionQuerySet,
+    MeetingQuerySet,
+    OfferQuerySet,
+)
 
 
 class OfferKind(models.TextChoices):
@@ -504,6 +510,8 @@ class Decision(Audited, models.Model):
     audit_child = "application.child_id"
     audit_institution = "application.institution_id"
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         verbose_name = "afgørelse"
         verbose_name_plural = "afgørelser"
@@ -534,6 +542,10 @@ class Decision(Audited, models.Model):
     @property
     def audit_label(self) -> str:
         return f"Afgørelse om specialpædagogisk bistand nr. {self.pk}"
+
+    def can_download(self, user: object) -> bool:
+        """The decision letter: PPR on the case and the leader of the child's institution."""
+        return Decision.objects.printable_for(user).filter(pk=self.pk).exists()
 
 
 class AppealOutcome(models.TextChoices):

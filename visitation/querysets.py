@@ -79,3 +79,27 @@ class AgendaEntryQuerySet[M: models.Model](VisibleQuerySet[M]):
         """The agenda items of the meetings the user sees."""
         meetings = self.related("meeting", MeetingQuerySet).visible_to(user)
         return self.filter(meeting__in=meetings.values("pk"))
+
+
+class DecisionQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def visible_to(self, user: Any) -> Self:
+        """Decisions on the applications the user sees."""
+        applications = self.related("application", ApplicationQuerySet).visible_to(user)
+        return self.filter(application__in=applications.values("pk"))
+
+    def printable_for(self, user: Any) -> Self:
+        """Decision letters ``user`` may print: PPR's leader, case workers on the child's case,
+        and the leader of the child's institution (as the PPV)."""
+        if not is_active_user(user):
+            return self.none()
+        if user.is_ppr_leader:
+            return self.all()
+        condition = Q(pk__in=[])
+        if user.has_role(*CASEWORKER_ROLES):
+            condition |= Q(application__case__assigned=user) | Q(
+                application__case__team_id__in=user.team_ids
+            )
+        led = user.institution_ids(Role.INSTITUTION_LEADER)
+        if led:
+            condition |= Q(application__child__institution_id__in=led)
+        return self.filter(condition)

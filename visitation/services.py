@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
@@ -22,6 +23,8 @@ from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
 from ppr.deadlines import calendar
+from ppr.documents.models import Document, DocumentKind
+from ppr.documents.services import request_pdf
 from ppr.organisation.models import Municipality
 
 from .models import (
@@ -650,6 +653,7 @@ def decide(
         decision.save()
         SupportApplication.objects.filter(pk=locked.pk).update(status=ApplicationStatus.DECIDED)
         log_action(decision, AuditAction.CREATE, by=by, purpose=PURPOSE)
+        order_letter(decision, by=by)
     application.refresh_from_db()
     return decision
 
@@ -684,3 +688,72 @@ def record_appeal_outcome(
     appeal.save()
     log_action(appeal, AuditAction.UPDATE, by=by, purpose=PURPOSE)
     return appeal
+
+
+LETTER_TEMPLATE = "visitation/decision_pdf.html"
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [part.strip() for part in text.split("\n\n") if part.strip()]
+
+
+def letter_context(decision: Decision) -> dict[str, Any]:
+    """The decision letter as JSON primitives: the child's masked CPR only."""
+    application = decision.application
+    child = application.child
+    facts = [
+        ["Barn", child.name],
+        ["CPR-nummer", child.cpr_masked],
+        ["Institution", application.institution.name],
+        [
+            "Ansøgning",
+            f"Nr. {application.pk}, indsendt {application.submitted_at:%d.%m.%Y}"
+            if application.submitted_at
+            else f"Nr. {application.pk}",
+        ],
+        ["Afgjort", f"{decision.decided_on:%d.%m.%Y}"],
+    ]
+    if decision.offer is not None and decision.starts_on and decision.review_on:
+        outcome = (
+            f"Der er bevilget en plads i {decision.offer.name} "
+            f"({decision.offer.get_kind_display().lower()}) fra {decision.starts_on:%d.%m.%Y}. "
+            f"Støtten revurderes senest {decision.review_on:%d.%m.%Y}."
+        )
+    elif decision.outcome == DecisionOutcome.OTHER:
+        outcome = f"Der er i stedet besluttet en anden indsats: {decision.other_intervention}"
+    else:
+        outcome = "Ansøgningen om specialpædagogisk bistand er afslået."
+    return {
+        "title": "Afgørelse om specialpædagogisk bistand",
+        "subject_line": f"{child.name} · {child.cpr_masked}",
+        "facts": facts,
+        "outcome": outcome,
+        "facts_paragraphs": _paragraphs(decision.facts),
+        "assessment_paragraphs": _paragraphs(decision.assessment),
+        "rules": decision.rules_applied,
+        "appeal_guidance": decision.appeal_guidance,
+        "signature": {"name": str(decision.decided_by), "date": f"{decision.decided_on:%d.%m.%Y}"},
+    }
+
+
+def order_letter(decision: Decision, *, by: User) -> Document:
+    """Order the decision letter PDF (rendered in Celery after commit, like the PPV)."""
+    return request_pdf(
+        subject=decision,
+        kind=DocumentKind.ANDET,
+        title=f"Afgørelse om specialpædagogisk bistand – {decision.application.child.first_name}",
+        template_name=LETTER_TEMPLATE,
+        context=letter_context(decision),
+        by=by,
+    )
+
+
+def letter(decision: Decision) -> Document | None:
+    """The decision's letter, if ordered."""
+    return (
+        Document.objects.filter(
+            content_type=ContentType.objects.get_for_model(Decision), object_id=decision.pk
+        )
+        .order_by("-version")
+        .first()
+    )

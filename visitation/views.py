@@ -244,12 +244,24 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "application": application,
         "can_edit": request.user.has_perm("visitation.edit_application", application),
         "ppv_final": application.ppv is not None and application.ppv.status == PpvStatus.FINAL,
+        **_decision_context(request, application),
         "entries": AgendaEntry.objects.visible_to(request.user)
         .filter(application=application)
         .select_related("meeting__committee"),
         "crumbs": _crumbs(application),
     }
     return render(request, "visitation/application_detail.html", context)
+
+
+def _decision_context(
+    request: AuthenticatedHttpRequest, application: SupportApplication
+) -> dict[str, Any]:
+    """The decision on the application and its letter, if the user may print it."""
+    decision = Decision.objects.filter(application=application).select_related("offer").first()
+    letter = None
+    if decision is not None and decision.can_download(request.user):
+        letter = services.letter(decision)
+    return {"decision": decision, "letter": letter}
 
 
 def _conflict_message(conflict: services.ApplicationConflict) -> str:
@@ -601,9 +613,7 @@ def _entry_page(
         ),
         "hearing_form": hearing_form or HearingForm(),
         "answer_form": answer_form or HearingAnswerForm(),
-        "decision": Decision.objects.filter(application=application)
-        .select_related("offer")
-        .first(),
+        **_decision_context(request, application),
         "decision_form": decision_form
         or DecisionForm(
             initial={"offer": entry.recommended_offer_id, "starts_on": application.requested_from}
