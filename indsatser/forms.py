@@ -12,7 +12,14 @@ from cases.models import Child, RulerColour
 from ppr import text_limits
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.deadlines import calendar
-from ppr.forms import EventDateField, Form, ModelForm, ModelMultipleChoiceField, model_choice_field
+from ppr.forms import (
+    EventDateField,
+    Form,
+    ModelForm,
+    ModelMultipleChoiceField,
+    dkfds_style,
+    model_choice_field,
+)
 
 from .models import (
     AbsenceProcedureStep,
@@ -28,21 +35,6 @@ DATE_WIDGET = {"type": "date", "class": "form-input"}
 
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
-
-
-def style(form: forms.BaseForm) -> None:
-    """Give every widget its DKFDS class."""
-    for field in form.fields.values():
-        widget = field.widget
-        # CheckboxSelectMultiple is a RadioSelect to Python: test for it first.
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-checkbox")
-        elif isinstance(widget, forms.RadioSelect):
-            widget.attrs.setdefault("class", "form-radio")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-input")
 
 
 def ppr_runners() -> QuerySet[User]:
@@ -83,7 +75,7 @@ class InterventionForm(ModelForm):
         model_choice_field(self, "owner").queryset = ppr_runners()
         model_choice_field(self, "owner").empty_label = "Ingen tovholder"
         self.fields["beacons"].label = "Pejlemærker, indsatsen understøtter"
-        style(self)
+        dkfds_style(self)
 
 
 class GoalLinesField(forms.CharField):
@@ -189,7 +181,7 @@ class CourseStartForm(Form):
         if for_child:
             del self.fields["institution"]
             self.fields["title"].help_text = "Tomt: indsatsens navn."
-        style(self)
+        dkfds_style(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -235,7 +227,7 @@ class CourseUpdateForm(ModelForm):
         self.fields["co_leaders"].initial = list(
             self.instance.co_leaders.values_list("pk", flat=True)
         )
-        style(self)
+        dkfds_style(self)
 
 
 class GoalForm(Form):
@@ -251,7 +243,7 @@ class GoalForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
 
 class SessionForm(Form):
@@ -264,7 +256,7 @@ class SessionForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
 
 class FollowUpPlanForm(Form):
@@ -276,7 +268,7 @@ class FollowUpPlanForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
     def clean_planned_on(self) -> date:
         day = self.cleaned_data["planned_on"]
@@ -340,7 +332,7 @@ class FollowUpRecordForm(Form):
                 label=f"Begrundelse for {participant.child.name}", max_length=500, required=False
             )
             self.rating_fields.append((participant, colour, rationale))
-        style(self)
+        dkfds_style(self)
 
     def clean_held_on(self) -> date:
         day = self.cleaned_data["held_on"]
@@ -391,7 +383,7 @@ class EnrolForm(Form):
     def __init__(self, *args: Any, candidates: QuerySet[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "child").queryset = candidates
-        style(self)
+        dkfds_style(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -422,7 +414,7 @@ class RemoveParticipantForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
 
 class EndCourseForm(Form):
@@ -440,7 +432,7 @@ class EndCourseForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
 
 PERCENT_FIELD: dict[str, Any] = {
@@ -485,7 +477,7 @@ class AbsenceCaseForm(Form):
         self.fields["year"].initial = today.year
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1
         self.fields["percent"].widget.attrs.update({"inputmode": "decimal"})
-        style(self)
+        dkfds_style(self)
 
 
 class AbsenceRecordForm(Form):
@@ -494,7 +486,7 @@ class AbsenceRecordForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["percent"].widget.attrs.update({"inputmode": "decimal"})
-        style(self)
+        dkfds_style(self)
 
 
 class StepCompleteForm(Form):
@@ -514,7 +506,7 @@ class StepCompleteForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["done_on"].initial = calendar.today()
-        style(self)
+        dkfds_style(self)
 
     def clean_done_on(self) -> date:
         day = self.cleaned_data["done_on"]
@@ -540,7 +532,7 @@ class ProcedureStepForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
 
 def level_choices() -> list[tuple[str, str]]:

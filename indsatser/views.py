@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import Case, Child, RulerRating
 from ppr.access import audit, get_audited_or_404
 from ppr.deadlines import calendar
-from ppr.http import AuthenticatedHttpRequest
+from ppr.forms import apply_service_errors
+from ppr.http import AuthenticatedHttpRequest, require_perm
 from ppr.organisation.models import SCHOOL_KINDS
 from ppr.tables import paginate
 
@@ -58,20 +59,6 @@ COURSE_PURPOSE = services.COURSE_PURPOSE
 ABSENCE_PURPOSE = services.ABSENCE_PURPOSE
 
 
-def _require(request: AuthenticatedHttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field errors where the field exists."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _flash(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
@@ -88,7 +75,7 @@ def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 @require_GET
 def intervention_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The indsatsvifte: what PPR offers, grouped by prevention level."""
-    _require(request, "indsatser.view_catalogue")
+    require_perm(request, "indsatser.view_catalogue")
     show_retired = request.GET.get("udfasede") == "1" and request.user.has_perm(
         "indsatser.manage_catalogue"
     )
@@ -115,7 +102,7 @@ def intervention_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def intervention_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, "indsatser.view_catalogue")
+    require_perm(request, "indsatser.view_catalogue")
     intervention = get_object_or_404(
         Intervention.objects.visible_to(request.user).select_related("owner"), pk=pk
     )
@@ -136,7 +123,7 @@ def intervention_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def intervention_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """The PPR leader adds or edits a catalogue entry."""
-    _require(request, "indsatser.manage_catalogue")
+    require_perm(request, "indsatser.manage_catalogue")
     intervention = get_object_or_404(Intervention, pk=pk) if pk is not None else None
     form = InterventionForm(request.POST or None, instance=intervention)
     if request.method == "POST" and form.is_valid():
@@ -147,7 +134,7 @@ def intervention_edit(request: AuthenticatedHttpRequest, pk: int | None = None) 
                 by=request.user,
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Indsatsen er gemt.")
             return redirect(saved)
@@ -164,7 +151,7 @@ def intervention_edit(request: AuthenticatedHttpRequest, pk: int | None = None) 
 @login_required
 @require_POST
 def intervention_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, "indsatser.manage_catalogue")
+    require_perm(request, "indsatser.manage_catalogue")
     intervention = get_object_or_404(Intervention, pk=pk)
     services.retire_intervention(intervention=intervention, by=request.user)
     messages.success(
@@ -177,7 +164,7 @@ def intervention_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @login_required
 @require_POST
 def intervention_reinstate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, "indsatser.manage_catalogue")
+    require_perm(request, "indsatser.manage_catalogue")
     intervention = get_object_or_404(Intervention, pk=pk)
     services.reinstate_intervention(intervention=intervention, by=request.user)
     messages.success(request, "Indsatsen er taget i brug igen.")
@@ -190,7 +177,7 @@ def intervention_reinstate(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 @login_required
 @require_GET
 def course_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(request, "indsatser.view_courses")
+    require_perm(request, "indsatser.view_courses")
     qs = (
         Course.objects.visible_to(request.user)
         .select_related("intervention", "institution", "responsible")
@@ -233,7 +220,7 @@ def _start_course(
             client_token=data["token"],
         )
     except ValidationError as exc:
-        _errors(form, exc)
+        apply_service_errors(form, exc)
         return None
 
 
@@ -241,7 +228,7 @@ def _start_course(
 @require_http_methods(["GET", "POST"])
 def course_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a group course (hold)."""
-    _require(request, "indsatser.start_course")
+    require_perm(request, "indsatser.start_course")
     form = CourseStartForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         course = _start_course(request, form, case=None)
@@ -266,7 +253,7 @@ def case_course_create(request: AuthenticatedHttpRequest, case_pk: int) -> HttpR
         purpose=COURSE_PURPOSE,
         pk=case_pk,
     )
-    _require(request, "indsatser.start_course")
+    require_perm(request, "indsatser.start_course")
     if not case.is_open:
         raise PermissionDenied("Sagen er lukket.")
     form = CourseStartForm(request.POST or None, for_child=True, user=request.user)
@@ -388,7 +375,7 @@ def course_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 co_leaders=list(form.cleaned_data["co_leaders"]),
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Forløbet er opdateret.")
             return redirect(course)
@@ -433,7 +420,7 @@ def course_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Forløbet er afsluttet.")
             return redirect(course)
@@ -541,7 +528,7 @@ def follow_up_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
                 ratings=form.ratings,
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Opfølgningen er registreret.")
             return redirect(course)
@@ -573,7 +560,7 @@ def participant_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 course=course, child=form.cleaned_data["child"], by=request.user
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{participant.child.name} er tilmeldt holdet.")
             return redirect(course)
@@ -766,7 +753,7 @@ def _absence_queryset(request: AuthenticatedHttpRequest):
 @require_GET
 def absence_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The school leader's list of the school's absence cases: current step and overdue steps."""
-    _require(request, "indsatser.view_absence")
+    require_perm(request, "indsatser.view_absence")
     qs = _absence_queryset(request)
     filterset = AbsenceCaseFilter(request.GET, queryset=qs)
     table = AbsenceCaseTable(filterset.qs if filterset.is_valid() else qs.none())
@@ -786,7 +773,7 @@ def absence_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def absence_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(request, "indsatser.open_absence_case")
+    require_perm(request, "indsatser.open_absence_case")
     pupils = (
         Child.objects.visible_to(request.user)
         .filter(
@@ -806,7 +793,7 @@ def absence_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 quarter=data["quarter"],
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Fraværssagen er oprettet.")
             return redirect(absence_case)
@@ -887,7 +874,7 @@ def _absence_page(
 
 def _absence_case_for_edit(request: AuthenticatedHttpRequest, pk: int) -> AbsenceCase:
     absence_case = get_object_or_404(AbsenceCase.objects.visible_to(request.user), pk=pk)
-    _require(request, "indsatser.edit_absence_case", absence_case)
+    require_perm(request, "indsatser.edit_absence_case", absence_case)
     return absence_case
 
 
@@ -903,7 +890,7 @@ def absence_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             absence_case=absence_case, percent=form.cleaned_data["percent"], by=request.user
         )
     except ValidationError as exc:
-        _errors(form, exc)
+        apply_service_errors(form, exc)
         return _absence_page(request, absence_case, record_form=form, status=400)
     else:
         if new:
@@ -930,7 +917,7 @@ def absence_step_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         AbsenceStepRecord.objects.visible_to(request.user).select_related("step", "absence_case"),
         pk=pk,
     )
-    _require(request, "indsatser.complete_absence_step", record_row)
+    require_perm(request, "indsatser.complete_absence_step", record_row)
     form = _step_form(record_row, request.POST)
     if form.is_valid():
         try:
@@ -941,7 +928,7 @@ def absence_step_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
                 done_on=form.cleaned_data["done_on"],
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, f"Trinnet „{record_row.step.title}“ er registreret som udført."
@@ -963,7 +950,7 @@ def absence_step_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 @login_required
 @require_GET
 def procedure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require(request, "indsatser.view_catalogue")
+    require_perm(request, "indsatser.view_catalogue")
     context = {
         "steps": AbsenceProcedureStep.objects.visible_to(request.user).order_by("order"),
         "can_edit": request.user.has_perm("indsatser.manage_procedure"),
@@ -975,14 +962,14 @@ def procedure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def procedure_step_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(request, "indsatser.manage_procedure")
+    require_perm(request, "indsatser.manage_procedure")
     step = get_object_or_404(AbsenceProcedureStep, pk=pk) if pk is not None else None
     form = ProcedureStepForm(request.POST or None, instance=step)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_procedure_step(step=form.save(commit=False), by=request.user)
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Trinnet er gemt.")
             return redirect("indsatser:procedure-list")

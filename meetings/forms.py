@@ -15,7 +15,7 @@ from indsatser.models import Intervention
 from ppr import text_limits
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
 from ppr.deadlines import calendar
-from ppr.forms import EventDateField, Form, ModelForm, ModelMultipleChoiceField
+from ppr.forms import EventDateField, Form, ModelForm, ModelMultipleChoiceField, dkfds_style
 from ppr.organisation.models import District, Institution
 from ppr.sensitive import reject_cpr_like
 
@@ -40,23 +40,7 @@ class StyledForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
-
-
-def style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.HiddenInput):
-            continue
-        # CheckboxSelectMultiple is a RadioSelect to Python: test for it first.
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            widget.attrs.setdefault("class", "form-checkbox")
-        elif isinstance(widget, forms.RadioSelect):
-            widget.attrs.setdefault("class", "form-radio")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-input")
+        dkfds_style(self)
 
 
 def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
@@ -147,7 +131,7 @@ class SupportForumForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
 
 class ForumReferralForm(StyledForm):
@@ -290,7 +274,7 @@ class ConferenceSeriesForm(ModelForm):
         model_field(self, "standing_participants").queryset = meeting_candidates(institution)
         if not self.instance.pk:
             self.fields["name"].initial = f"Koordineringskonference {institution.name}"
-        style(self)
+        dkfds_style(self)
 
 
 class ConferenceMeetingForm(MeetingTimeMixin, StyledForm):
@@ -662,7 +646,7 @@ class DiscussionForm(Form):
     def __init__(self, *args: Any, participants: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_field(self, "presenter").queryset = participants
-        style(self)
+        dkfds_style(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

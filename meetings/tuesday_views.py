@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ppr.accounts.models import Role, User
 from ppr.confirm import confirmation_page
 from ppr.deadlines import calendar
+from ppr.forms import apply_service_errors
 from ppr.http import AuthenticatedHttpRequest
 
 from . import rules, tuesdays
@@ -30,7 +31,6 @@ from .forms import (
     TuesdayAgendaForm,
 )
 from .models import SchoolHoliday, SeatState, SwapRequest, TuesdayMeeting, TuesdaySeat
-from .views import apply_errors
 
 
 def tuesday_user_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -114,7 +114,7 @@ def tuesday_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             plan = tuesdays.tuesday_dates(year, tuesdays.holidays_in(year))
             note = "".join(
@@ -144,7 +144,7 @@ def school_holidays(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             holiday = tuesdays.add_school_holiday(**form.cleaned_data, by=request.user)
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"{holiday} er tilføjet.")
             return redirect("meetings:school-holidays")
@@ -264,7 +264,7 @@ def tuesday_agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Dagsordenen er gemt.")
             return redirect(meeting)
@@ -346,7 +346,7 @@ def seat_substitute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 seat=seat, substitute=form.cleaned_data["substitute"], by=request.user
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Afløseren er sat på mødet, og deltagerne har fået besked.")
             return redirect(seat.meeting)
@@ -379,7 +379,7 @@ def seat_swap(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, "Din kollega er spurgt. Du deltager, indtil kollegaen har sagt ja."

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,7 @@ from cases.models import Child, Referral, ReferralStatus
 from ppr.access import get_audited_or_404
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.confirm import can_still_undo, confirmation_page
+from ppr.forms import apply_service_errors
 from ppr.http import AuthenticatedHttpRequest
 from ppr.organisation.models import Institution
 from ppr.tables import paginate
@@ -70,15 +70,6 @@ def meeting_user_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def apply_errors(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, by field where the form has that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Overview ------------------------------------------------------------------------------
@@ -287,7 +278,7 @@ def forumreferral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 referral=redirected,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"Henvisningen til {forum_referral.forum} er gemt.")
             return redirect(forum_referral)
@@ -382,7 +373,7 @@ def forumreferral_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 by=request.user,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"Henvisningen til {forum_referral.forum} er sendt.")
             return redirect(forum_referral)
@@ -464,7 +455,7 @@ def forummeeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 f"Du kan ikke booke {data['forum'].name}: {data['forum'].get_booked_by_display().lower()} booker.",
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Mødet er booket, og deltagerne har fået besked.")
             return redirect(meeting)
@@ -661,7 +652,7 @@ def conference_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 by=request.user,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, "Konferencen er sat i kalenderen, og de faste deltagere har fået besked."
@@ -880,7 +871,7 @@ def item_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"Punkt {item.position} er sat på dagsordenen.")
             return redirect(f"{meeting.get_absolute_url()}#punkt-{item.pk}")
@@ -916,7 +907,7 @@ def item_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if request.htmx:
                 item = _items(meeting).get(pk=item.pk)
@@ -1003,7 +994,7 @@ def note_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Notatet er gemt som kladde.")
             return redirect(note)

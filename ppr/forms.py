@@ -216,3 +216,29 @@ def model_choice_field(form: forms.BaseForm, name: str) -> "forms.ModelChoiceFie
     """The form's field ``name``, which is a model choice field (to set its queryset or empty
     label after the form is built)."""
     return form_field(form, name, forms.ModelChoiceField)
+
+
+def dkfds_style(form: forms.BaseForm) -> None:
+    """Give every visible widget of the form its DKFDS class."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        # CheckboxSelectMultiple is a RadioSelect to Python: test for it first.
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            widget.attrs.setdefault("class", "form-checkbox")
+        elif isinstance(widget, forms.RadioSelect):
+            widget.attrs.setdefault("class", "form-radio")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-input")
+
+
+def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, by field where the form has that field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -5,7 +5,7 @@ django-htmx's ``HtmxMiddleware`` (``request.htmx``); a view behind ``login_requi
 decorator that implies it) sees a signed-in ``User``, never ``AnonymousUser``.
 """
 
-from typing import TypeGuard
+from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -41,3 +41,9 @@ def signed_in_user(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied
     return user
+
+
+def require_perm(request: AuthenticatedHttpRequest, perm: str, obj: Any = None) -> None:
+    """Refuse (403) a signed-in user without the permission, on the object if one is given."""
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied

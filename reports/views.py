@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from ppr.http import AuthenticatedHttpRequest
+from ppr.http import AuthenticatedHttpRequest, require_perm
 from ppr.tables import keep_known_sort, paginate
 
 from . import exports, services
@@ -34,11 +34,6 @@ def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("Rapporter", reverse("reports:report-index")), *items]
 
 
-def _require(request: AuthenticatedHttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied
-
-
 # --- Index ---------------------------------------------------------------------------------
 
 
@@ -46,7 +41,7 @@ def _require(request: AuthenticatedHttpRequest, perm: str) -> None:
 @require_GET
 def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The reports this user may open."""
-    _require(request, "reports.view_any")
+    require_perm(request, "reports.view_any")
     return render(
         request,
         "reports/index.html",
@@ -61,7 +56,7 @@ def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def goal_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every active goal: baseline, target, measured values per year, on track or not, chart."""
-    _require(request, "reports.view_goals")
+    require_perm(request, "reports.view_goals")
     goals = (
         EffectGoal.objects.visible_to(request.user).filter(active=True).prefetch_related("beacons")
     )
@@ -124,7 +119,7 @@ def _goal_page(
 @require_GET
 def goal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One goal: its figures year by year; for a manual goal, its measurements."""
-    _require(request, "reports.view_goals")
+    require_perm(request, "reports.view_goals")
     goal = get_object_or_404(
         EffectGoal.objects.visible_to(request.user).prefetch_related("beacons"), pk=pk
     )
@@ -136,7 +131,7 @@ def goal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def goal_measurement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PPR leader enters (or corrects) a manual goal's value for a year."""
     goal = get_object_or_404(EffectGoal.objects.visible_to(request.user), pk=pk)
-    _require(request, "reports.change_goals")
+    require_perm(request, "reports.change_goals")
     if goal.is_automatic:
         raise PermissionDenied
     form = MeasurementForm(request.POST, goal=goal)
@@ -162,7 +157,7 @@ def goal_measurement(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def goal_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The PPR leader adjusts a goal's baseline, target and periods."""
     goal = get_object_or_404(EffectGoal.objects.visible_to(request.user), pk=pk)
-    _require(request, "reports.change_goals")
+    require_perm(request, "reports.change_goals")
     form = GoalForm(
         request.POST if request.method == "POST" else None,
         instance=EffectGoal.objects.get(pk=goal.pk),
@@ -203,7 +198,7 @@ GOAL_EXPORT_HEADER = [
 @require_GET
 def goal_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's figures as CSV or XLSX; audited."""
-    _require(request, "reports.view_goals")
+    require_perm(request, "reports.view_goals")
     goals = EffectGoal.objects.visible_to(request.user).filter(active=True)
     rows = [
         [
@@ -262,7 +257,7 @@ def _filtered(
 @require_GET
 def report_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """One operational report: filter, chart and table (the table fragment alone for htmx)."""
-    _require(request, "reports.view_operational")
+    require_perm(request, "reports.view_operational")
     report = _report(slug)
     filterset, filtered, params, scope = _filtered(request, report)
     rows = report.rows(filtered, params, scope)
@@ -293,7 +288,7 @@ def report_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def report_export(request: AuthenticatedHttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The report's whole table (every row, not a page) as CSV or XLSX; audited."""
-    _require(request, "reports.view_operational")
+    require_perm(request, "reports.view_operational")
     report = _report(slug)
     filterset, filtered, params, scope = _filtered(request, report)
     if not filterset.is_valid():
@@ -321,7 +316,7 @@ def _plan(request: AuthenticatedHttpRequest) -> DevelopmentPlan:
 @require_GET
 def plan_overview_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The steering group's status overview: every initiative's steps, late ones flagged."""
-    _require(request, "reports.view_plan")
+    require_perm(request, "reports.view_plan")
     plan = DevelopmentPlan.objects.visible_to(request.user).order_by("pk").first()
     today = timezone.localdate()
     return render(
@@ -345,7 +340,7 @@ def activity_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(
         PlanActivity.objects.visible_to(request.user).select_related("initiative"), pk=pk
     )
-    _require(request, "reports.change_plan")
+    require_perm(request, "reports.change_plan")
     form = ActivityForm(request.POST if request.method == "POST" else None, instance=activity)
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -384,6 +379,6 @@ def activity_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def plan_print(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Order the status overview as a PDF for the steering group (the PPR leader)."""
     plan = _plan(request)
-    _require(request, "reports.print_plan")
+    require_perm(request, "reports.print_plan")
     document = services.print_plan(plan=plan, by=request.user)
     return redirect("documents:document-status", pk=document.pk)

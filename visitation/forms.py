@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from cases.models import Child, EvaluationParty
 from ppr import text_limits
 from ppr.accounts.models import Role, User
-from ppr.forms import EventDateField, Form, ModelForm, model_choice_field
+from ppr.forms import EventDateField, Form, ModelForm, dkfds_style, model_choice_field
 from ppr.organisation.models import Institution
 
 from .models import (
@@ -24,20 +24,6 @@ from .services import DRAFT_FIELDS
 
 TEXT = {"class": "form-input"}
 AREA = {"class": "form-input", "rows": 5}
-
-
-def style(form: forms.BaseForm) -> None:
-    """Give every widget its DKFDS class."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-checkbox")
-        elif isinstance(widget, forms.RadioSelect):
-            widget.attrs.setdefault("class", "form-radio")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        else:
-            widget.attrs.setdefault("class", "form-input")
 
 
 class OfferForm(ModelForm):
@@ -63,7 +49,7 @@ class OfferForm(ModelForm):
         institution = model_choice_field(self, "institution")
         institution.queryset = Institution.objects.filter(active=True)
         institution.empty_label = "Vælg institution"
-        style(self)
+        dkfds_style(self)
 
 
 class ChildChoiceField(forms.ModelChoiceField):
@@ -90,7 +76,7 @@ class ApplicationStartForm(Form):
     def __init__(self, *args: Any, children: "QuerySet[Child]", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "child").queryset = children.order_by("last_name", "first_name")
-        style(self)
+        dkfds_style(self)
 
 
 class ApplicationForm(Form):
@@ -181,7 +167,7 @@ class ApplicationForm(Form):
         model_choice_field(self, "requested_offer").queryset = (
             Offer.objects.available().select_related("institution").order_by("name")
         )
-        style(self)
+        dkfds_style(self)
 
     def draft_data(self) -> dict[str, object]:
         """The cleaned sections, ready for ``save_draft``."""
@@ -202,7 +188,7 @@ class CommitteeForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
 
 class MemberForm(Form):
@@ -231,7 +217,7 @@ class MemberForm(Form):
             .distinct()
             .order_by("first_name", "last_name")
         )
-        style(self)
+        dkfds_style(self)
 
 
 class MeetingForm(Form):
@@ -244,7 +230,7 @@ class MeetingForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
 
 class PresentationForm(Form):
@@ -258,7 +244,7 @@ class PresentationForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
 
 class RecommendationForm(Form):
@@ -289,7 +275,7 @@ class RecommendationForm(Form):
         super().__init__(*args, **kwargs)
         offer_field = model_choice_field(self, "recommended_offer")
         offer_field.queryset = Offer.objects.available().order_by("name")
-        style(self)
+        dkfds_style(self)
 
 
 class HearingForm(Form):
@@ -303,7 +289,7 @@ class HearingForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
 
 class HearingAnswerForm(Form):
@@ -325,7 +311,7 @@ class HearingAnswerForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        style(self)
+        dkfds_style(self)
 
 
 class DecisionForm(Form):
@@ -380,4 +366,4 @@ class DecisionForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "offer").queryset = Offer.objects.available().order_by("name")
-        style(self)
+        dkfds_style(self)

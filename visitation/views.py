@@ -18,7 +18,8 @@ from cases.models import PpvStatus
 from ppr.access import get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
-from ppr.http import AuthenticatedHttpRequest
+from ppr.forms import apply_service_errors
+from ppr.http import AuthenticatedHttpRequest, require_perm
 from ppr.tables import paginate
 
 from . import services
@@ -53,20 +54,6 @@ from .tables import ApplicationTable
 PURPOSE = services.PURPOSE
 
 
-def _require(request: AuthenticatedHttpRequest, perm: str, obj: Any = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _errors(form: Any, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field errors where the field exists."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 # --- Offers ----------------------------------------------------------------------------------
 
 
@@ -74,7 +61,7 @@ def _errors(form: Any, exc: ValidationError) -> None:
 @require_GET
 def offer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The special offers by kind, with places and price."""
-    _require(request, "visitation.view_offers")
+    require_perm(request, "visitation.view_offers")
     show_retired = request.GET.get("udfasede") == "1" and request.user.has_perm(
         "visitation.manage_offers"
     )
@@ -96,7 +83,7 @@ def offer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def offer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, "visitation.view_offers")
+    require_perm(request, "visitation.view_offers")
     offer = get_object_or_404(
         Offer.objects.visible_to(request.user).select_related("institution"), pk=pk
     )
@@ -111,7 +98,7 @@ def offer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def offer_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """The PPR leader adds or edits an offer."""
-    _require(request, "visitation.manage_offers")
+    require_perm(request, "visitation.manage_offers")
     offer = get_object_or_404(Offer, pk=pk) if pk is not None else None
     form = OfferForm(request.POST or None, instance=offer)
     status = 200
@@ -120,7 +107,7 @@ def offer_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Http
             try:
                 saved = services.save_offer(offer=form.save(commit=False), by=request.user)
             except ValidationError as exc:
-                _errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "Tilbuddet er gemt.")
                 return redirect(saved)
@@ -138,7 +125,7 @@ def offer_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Http
 @login_required
 @require_POST
 def offer_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, "visitation.manage_offers")
+    require_perm(request, "visitation.manage_offers")
     offer = get_object_or_404(Offer, pk=pk)
     services.retire_offer(offer=offer, by=request.user)
     messages.success(
@@ -152,7 +139,7 @@ def offer_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def offer_reinstate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, "visitation.manage_offers")
+    require_perm(request, "visitation.manage_offers")
     offer = get_object_or_404(Offer, pk=pk)
     services.reinstate_offer(offer=offer, by=request.user)
     messages.success(request, "Tilbuddet er taget i brug igen.")
@@ -170,7 +157,7 @@ def _visible(request: AuthenticatedHttpRequest) -> Any:
 @require_GET
 def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ansøgninger: the applicant's own (drafts too); PPR's: every submitted one it may see."""
-    _require(request, "visitation.view_applications")
+    require_perm(request, "visitation.view_applications")
     queryset = _visible(request).select_related("child", "institution")
     filterset = ApplicationFilter(request.GET or None, queryset=queryset)
     rows = filterset.qs if (not filterset.is_bound or filterset.is_valid()) else queryset.none()
@@ -195,7 +182,7 @@ def application_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose the child; a POST starts the draft (or opens the one already under way)."""
-    _require(request, "visitation.apply")
+    require_perm(request, "visitation.apply")
     children = services.applicable_children(request.user)
     form = ApplicationStartForm(request.POST or None, children=children)
     status = 200
@@ -206,7 +193,7 @@ def application_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     child=form.cleaned_data["child"], by=request.user
                 )
             except ValidationError as exc:
-                _errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 if application.is_draft:
                     return redirect("visitation:application-update", pk=application.pk)
@@ -361,7 +348,7 @@ def _submit(
         data["version"] = str(application.version)
         form = ApplicationForm(data)
         form.is_valid()
-        _errors(form, blocked)
+        apply_service_errors(form, blocked)
         messages.warning(request, "Kladden er gemt, men ansøgningen er ikke sendt endnu.")
         return _edit_page(request, application, form=form, status=400)
     messages.success(
@@ -426,7 +413,7 @@ COMMITTEE_PURPOSE = services.COMMITTEE_PURPOSE
 @require_http_methods(["GET", "POST"])
 def committee_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The committees and, for the PPR leader, a form to add one."""
-    _require(request, "visitation.manage_committee")
+    require_perm(request, "visitation.manage_committee")
     form = CommitteeForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -436,7 +423,7 @@ def committee_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                     committee=form.save(commit=False), by=request.user
                 )
             except ValidationError as exc:
-                _errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, "Udvalget er oprettet.")
                 return redirect(committee)
@@ -473,14 +460,14 @@ def _committee_page(
 @login_required
 @require_GET
 def committee_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, "visitation.manage_committee")
+    require_perm(request, "visitation.manage_committee")
     return _committee_page(request, get_object_or_404(Committee, pk=pk))
 
 
 @login_required
 @require_POST
 def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, "visitation.manage_committee")
+    require_perm(request, "visitation.manage_committee")
     committee = get_object_or_404(Committee, pk=pk)
     form = MemberForm(request.POST)
     if not form.is_valid():
@@ -498,7 +485,7 @@ def member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, "visitation.manage_committee")
+    require_perm(request, "visitation.manage_committee")
     member = get_object_or_404(CommitteeMember.objects.select_related("committee"), pk=pk)
     committee = member.committee
     services.remove_member(member=member, by=request.user)
@@ -509,7 +496,7 @@ def member_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, "visitation.manage_committee")
+    require_perm(request, "visitation.manage_committee")
     committee = get_object_or_404(Committee, pk=pk)
     form = MeetingForm(request.POST)
     if not form.is_valid():
@@ -528,7 +515,7 @@ def meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Visitation meetings: a member sees their committees' meetings, PPR's leader all."""
-    _require(request, "visitation.view_meetings")
+    require_perm(request, "visitation.view_meetings")
     meetings = (
         CommitteeMeeting.objects.visible_to(request.user)
         .select_related("committee")
@@ -546,7 +533,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The agenda: the applications on it, and (for the PPR leader) those ready to add."""
-    _require(request, "visitation.view_meetings")
+    require_perm(request, "visitation.view_meetings")
     meeting = get_object_or_404(
         CommitteeMeeting.objects.visible_to(request.user).select_related("committee"), pk=pk
     )
@@ -572,7 +559,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_build_agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(request, "visitation.manage_committee")
+    require_perm(request, "visitation.manage_committee")
     meeting = get_object_or_404(CommitteeMeeting, pk=pk)
     added = services.build_agenda(meeting=meeting, by=request.user)
     messages.success(request, f"{len(added)} ansøgning(er) er sat på dagsordenen.")
@@ -646,7 +633,7 @@ def _entry(request: AuthenticatedHttpRequest, pk: int, *, audited: bool) -> Agen
 def entry_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An application on the agenda: the case presentation, the documents (application,
     handleplan, the PPV's assessment and recommendations) and the recommendation."""
-    _require(request, "visitation.view_meetings")
+    require_perm(request, "visitation.view_meetings")
     return _entry_page(request, _entry(request, pk, audited=True))
 
 
@@ -654,7 +641,7 @@ def entry_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_present(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk, audited=False)
-    _require(request, "visitation.manage_committee")
+    require_perm(request, "visitation.manage_committee")
     form = PresentationForm(request.POST)
     if not form.is_valid():
         return _entry_page(request, entry, presentation_form=form, status=400)
@@ -669,7 +656,7 @@ def entry_present(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk, audited=False)
-    _require(request, "visitation.manage_committee")
+    require_perm(request, "visitation.manage_committee")
     form = RecommendationForm(request.POST)
     if form.is_valid():
         try:
@@ -681,7 +668,7 @@ def entry_recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Udvalgets indstilling er gemt.")
             return redirect(entry)
@@ -692,7 +679,7 @@ def entry_recommend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def hearing_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk, audited=False)
-    _require(request, "visitation.manage_committee")
+    require_perm(request, "visitation.manage_committee")
     form = HearingForm(request.POST)
     if form.is_valid():
         try:
@@ -716,7 +703,7 @@ def hearing_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def hearing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk, audited=False)
-    _require(request, "visitation.manage_committee")
+    require_perm(request, "visitation.manage_committee")
     hearing = get_object_or_404(Hearing, application=entry.application)
     form = HearingAnswerForm(request.POST)
     if form.is_valid():
@@ -728,7 +715,7 @@ def hearing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Forældrenes svar er registreret.")
             return redirect(entry)
@@ -740,7 +727,7 @@ def hearing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def entry_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The afgørelse on the application on this agenda item (the PPR leader)."""
     entry = _entry(request, pk, audited=False)
-    _require(request, "visitation.manage_committee")
+    require_perm(request, "visitation.manage_committee")
     form = DecisionForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -757,7 +744,7 @@ def entry_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "Afgørelsen er truffet.")
             return redirect(entry)
