@@ -27,6 +27,8 @@ from .querysets import (
     DecisionQuerySet,
     MeetingQuerySet,
     OfferQuerySet,
+    PlacementQuerySet,
+    ReviewQuerySet,
 )
 
 
@@ -592,3 +594,222 @@ class Appeal(Audited, models.Model):
 
     def __str__(self) -> str:
         return f"Klage over {self.decision}"
+
+
+# --- Placement in an offer, capacity, and the yearly reassessment ----------------------------
+
+
+def school_year_of(day: date) -> int:
+    """The school year ``day`` falls in, by the calendar year it starts (1 August): 2026 is
+    the school year 2026/27."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def school_year_label(year: int) -> str:
+    return f"{year}/{str(year + 1)[-2:]}"
+
+
+def school_year_bounds(year: int) -> tuple[date, date]:
+    """The first and last day of the school year starting in ``year`` (1 August – 31 July)."""
+    return date(year, 8, 1), date(year + 1, 7, 31)
+
+
+class PlacementEndReason(models.TextChoices):
+    RETURNED = "almen", "Tilbage til almentilbuddet"
+    CHANGED = "skift", "Skiftet til et andet tilbud"
+    MOVED = "fraflyttet", "Fraflyttet kommunen"
+    OTHER = "andet", "Andet"
+
+
+class Placement(Audited, models.Model):
+    """A child's place in an offer for a period, made by a granted decision. Counted against
+    the offer's places in every school year it spans; over capacity only with the PPR leader's
+    recorded override. Reassessed at least yearly (``PlacementReview``); a return to the
+    general offer ends it."""
+
+    child = models.ForeignKey(
+        "cases.Child", on_delete=models.PROTECT, related_name="placements", verbose_name="barn"
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="placements", verbose_name="sag"
+    )
+    offer = models.ForeignKey(
+        Offer, on_delete=models.PROTECT, related_name="placements", verbose_name="tilbud"
+    )
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, related_name="placement", verbose_name="afgørelse"
+    )
+    starts_on = models.DateField("start")
+    ends_on = models.DateField(
+        "planlagt slut", null=True, blank=True, help_text="Tom: indtil revurderingen afslutter den."
+    )
+    school_year = models.PositiveSmallIntegerField(
+        "første skoleår", help_text="Året skoleåret begynder (1. august): 2026 er 2026/27."
+    )
+    review_on = models.DateField("næste revurdering senest")
+    # Over capacity: only with the PPR leader's recorded reason.
+    over_capacity = models.BooleanField("ud over kapaciteten", default=False)
+    override_reason = limited_text(
+        "begrundelse for at gå ud over kapaciteten", blank=True, limit=text_limits.NOTE
+    )
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="kapacitet tilsidesat af",
+    )
+    ended_on = models.DateField("afsluttet den", null=True, blank=True)
+    end_reason = models.CharField(
+        "årsag til afslutning", max_length=10, choices=PlacementEndReason.choices, blank=True
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="afsluttet af",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="placeret af",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    audit_child = "child_id"
+    audit_institution = "offer.institution_id"
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "placering i specialtilbud"
+        verbose_name_plural = "placeringer i specialtilbud"
+        ordering = ["-starts_on", "-pk"]
+        indexes = [
+            models.Index(fields=["offer", "starts_on", "ended_on"], name="placement_offer_period"),
+            models.Index(fields=["end_reason", "ended_on"], name="placement_end_reason"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="placement_ends_after_start",
+                violation_error_message="Slutdatoen skal ligge efter starten.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, end_reason="")
+                | (Q(ended_on__isnull=False) & ~Q(end_reason="")),
+                name="placement_ended_has_reason",
+                violation_error_message="Angiv, hvorfor placeringen er afsluttet.",
+            ),
+            models.CheckConstraint(
+                condition=Q(over_capacity=False)
+                | (Q(override_by__isnull=False) & ~Q(override_reason="")),
+                name="placement_override_has_reason",
+                violation_error_message="Begrund, hvorfor barnet placeres ud over kapaciteten.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Placering nr. {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visitation:placement-detail", kwargs={"pk": self.pk})
+
+    @property
+    def audit_label(self) -> str:
+        return f"Placering i specialtilbud nr. {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+    @property
+    def last_day(self) -> date | None:
+        """The placement's last day: when it ended, else its planned end (None: open)."""
+        return self.ended_on or self.ends_on
+
+    @property
+    def school_year_label(self) -> str:
+        return school_year_label(self.school_year)
+
+    # The deadlines app reads these from the review deadline's subject.
+    @property
+    def deadline_link(self) -> str:
+        return reverse("visitation:placement-review", kwargs={"pk": self.pk})
+
+    @property
+    def deadline_district_id(self) -> int | None:
+        return self.child.institution.district_id
+
+    def can_be_handled_by(self, user: object) -> bool:
+        return Placement.objects.reviewable_by(user).filter(pk=self.pk).exists()
+
+
+class ReviewOutcome(models.TextChoices):
+    CONTINUE = "fortsaet", "Placeringen fortsætter"
+    CHANGE = "aendr", "Støtten skal ændres"
+    RETURN = "almen", "Barnet vender tilbage til almentilbuddet"
+
+
+class PlacementReview(Audited, models.Model):
+    """The yearly reassessment of a placement: the child's progress, a Børnelineal rating and
+    the outcome (continue, change, or return to the general offer, which ends the placement)."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, related_name="reviews", verbose_name="placering"
+    )
+    reviewed_on = models.DateField("revurderet den")
+    progress = limited_text("barnets udvikling og progression", limit=text_limits.SECTION)
+    rating = models.ForeignKey(
+        "cases.RulerRating",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Børnelineal-vurdering",
+    )
+    outcome = models.CharField("resultat", max_length=10, choices=ReviewOutcome.choices)
+    change_note = limited_text("hvad skal ændres", blank=True, limit=text_limits.NOTE)
+    next_review_on = models.DateField("næste revurdering senest", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="revurderet af",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+    # Idempotency key from the form: a double submit saves one review.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    audit_child = "placement.child_id"
+    audit_institution = "placement.offer.institution_id"
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "revurdering af placering"
+        verbose_name_plural = "revurderinger af placeringer"
+        ordering = ["-reviewed_on", "-pk"]
+        indexes = [models.Index(fields=["outcome", "reviewed_on"], name="review_outcome_on")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(outcome="almen") & Q(next_review_on__isnull=True))
+                | (~Q(outcome="almen") & Q(next_review_on__isnull=False)),
+                name="review_next_unless_returned",
+                violation_error_message="Angiv næste revurdering, medmindre barnet vender tilbage.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="aendr") | ~Q(change_note=""),
+                name="review_change_is_described",
+                violation_error_message="Beskriv, hvad der skal ændres.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revurdering {self.reviewed_on:%d.%m.%Y}, {self.placement}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Revurdering af placering nr. {self.placement_id}"

@@ -8,6 +8,7 @@
   submitted applications of the cases assigned to them or their team.
 """
 
+from datetime import date
 from typing import Any, Self
 
 from django.db import models
@@ -103,3 +104,54 @@ class DecisionQuerySet[M: models.Model](VisibleQuerySet[M]):
         if led:
             condition |= Q(application__child__institution_id__in=led)
         return self.filter(condition)
+
+
+class PlacementQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def visible_to(self, user: Any) -> Self:
+        """Placements: PPR's leader and secretary all; a case worker those on their cases; an
+        institution leader those of their children and those in the offers they run."""
+        if not is_active_user(user):
+            return self.none()
+        if user.has_role(Role.PPR_LEADER, Role.SECRETARY):
+            return self.all()
+        condition = Q(pk__in=[])
+        if user.has_role(*CASEWORKER_ROLES):
+            condition |= Q(case__assigned=user) | Q(case__team_id__in=user.team_ids)
+        led = user.institution_ids(Role.INSTITUTION_LEADER)
+        if led:
+            condition |= Q(child__institution_id__in=led) | Q(offer__institution_id__in=led)
+        return self.filter(condition)
+
+    def reviewable_by(self, user: Any) -> Self:
+        """Placements ``user`` may reassess: the PPR leader all, a case worker on the case."""
+        if not is_active_user(user):
+            return self.none()
+        if user.is_ppr_leader:
+            return self.all()
+        if user.has_role(*CASEWORKER_ROLES):
+            return self.filter(Q(case__assigned=user) | Q(case__team_id__in=user.team_ids))
+        return self.none()
+
+    def active(self) -> Self:
+        return self.filter(ended_on__isnull=True)
+
+    def in_school_year(self, year: int) -> Self:
+        """Placements that hold a place at some point of the school year starting in ``year``
+        (1 August – 31 July): started by its end, not ended before its start."""
+        first, last = date(year, 8, 1), date(year + 1, 7, 31)
+        return (
+            self.filter(starts_on__lte=last)
+            .exclude(ended_on__lt=first)
+            .exclude(ended_on__isnull=True, ends_on__lt=first)
+        )
+
+    def returned(self) -> Self:
+        """Placements ended by a return to the general offer (counted in the reports)."""
+        return self.filter(end_reason="almen")
+
+
+class ReviewQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def visible_to(self, user: Any) -> Self:
+        """The reviews of the placements the user sees."""
+        placements = self.related("placement", PlacementQuerySet).visible_to(user)
+        return self.filter(placement__in=placements.values("pk"))
