@@ -12,6 +12,8 @@ from ppr.forms import EventDateField, Form, ModelForm, dkfds_style, model_choice
 from ppr.organisation.models import Institution
 
 from .models import (
+    AppealOutcome,
+    Appellant,
     Committee,
     DecisionOutcome,
     MemberFunction,
@@ -366,4 +368,70 @@ class DecisionForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "offer").queryset = Offer.objects.available().order_by("name")
+        dkfds_style(self)
+
+
+class AppealForm(Form):
+    """The PPR leader registers a complaint about a decision: when it came and from whom."""
+
+    received_on = EventDateField(
+        label="Klagen modtaget",
+        happened=True,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Vælg datoen, klagen blev modtaget.",
+            "invalid": "Skriv datoen som dd.mm.åååå.",
+        },
+    )
+    appellant = forms.ChoiceField(
+        label="Hvem klager?",
+        choices=Appellant.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Vælg, hvem der klager.",
+            "invalid_choice": "Vælg en af de viste muligheder.",
+        },
+    )
+    appellant_name = forms.CharField(
+        label="Klagerens navn (valgfrit)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(TEXT),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dkfds_style(self)
+
+
+class AppealOutcomeForm(Form):
+    """The outcome of the complaint at Klagenævnet for Specialundervisning."""
+
+    outcome = forms.ChoiceField(
+        label="Klagens udfald",
+        choices=[c for c in AppealOutcome.choices if c[0] != AppealOutcome.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Vælg klagens udfald.",
+            "invalid_choice": "Vælg et af de viste udfald.",
+        },
+    )
+    outcome_on = EventDateField(
+        label="Udfaldet er modtaget",
+        happened=True,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": "Vælg datoen for udfaldet.",
+            "invalid": "Skriv datoen som dd.mm.åååå.",
+        },
+    )
+    note = forms.CharField(
+        label="Note (valgfri)",
+        max_length=text_limits.NOTE,
+        required=False,
+        widget=forms.Textarea({**AREA, "rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         dkfds_style(self)

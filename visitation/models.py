@@ -558,13 +558,29 @@ class AppealOutcome(models.TextChoices):
     WITHDRAWN = "tilbagekaldt", "Klagen er trukket tilbage"
 
 
+class Appellant(models.TextChoices):
+    CUSTODY_HOLDER = "foraeldremyndighed", "Forælder med forældremyndighed"
+    BOTH_PARENTS = "begge", "Begge forældre med forældremyndighed"
+    YOUNG_PERSON = "barnet", "Den unge selv"
+    REPRESENTATIVE = "partsrepraesentant", "Partsrepræsentant (fx advokat)"
+
+
 class Appeal(Audited, models.Model):
-    """A complaint to Klagenævnet for Specialundervisning about a decision, and its outcome."""
+    """A complaint to Klagenævnet for Specialundervisning about a decision, and its outcome.
+
+    The municipality receives the complaint first (folkeskolelovens § 51): the PPR leader
+    registers when it came and from whom, and later what the board decided."""
 
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, related_name="appeals", verbose_name="afgørelse"
     )
     received_on = models.DateField("klagen modtaget")
+    appellant = models.CharField(
+        "klager", max_length=20, choices=Appellant.choices, default=Appellant.CUSTODY_HOLDER
+    )
+    appellant_name = models.CharField(
+        "klagerens navn", max_length=200, blank=True, help_text="Fx forælderens navn."
+    )
     outcome = models.CharField(
         "udfald", max_length=15, choices=AppealOutcome.choices, default=AppealOutcome.PENDING
     )
@@ -594,6 +610,14 @@ class Appeal(Audited, models.Model):
 
     def __str__(self) -> str:
         return f"Klage over {self.decision}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Klage over afgørelse nr. {self.decision_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.outcome == AppealOutcome.PENDING
 
 
 # --- Placement in an offer, capacity, and the yearly reassessment ----------------------------

@@ -30,6 +30,7 @@ from ppr.organisation.models import Municipality
 from .models import (
     AgendaEntry,
     Appeal,
+    AppealOutcome,
     ApplicationStatus,
     Committee,
     CommitteeMeeting,
@@ -658,18 +659,43 @@ def decide(
     return decision
 
 
+APPEAL_PURPOSE = "klagesag"
+
+
+def _require_appeals(by: User) -> None:
+    if not by.has_perm("visitation.manage_appeals"):
+        raise PermissionDenied
+
+
 @transaction.atomic
-def register_appeal(*, decision: Decision, received_on: date, by: User) -> Appeal:
-    """Register a complaint about the decision to Klagenævnet for Specialundervisning."""
-    _require_manager(by)
+def register_appeal(
+    *,
+    decision: Decision,
+    received_on: date,
+    by: User,
+    appellant: str = "foraeldremyndighed",
+    appellant_name: str = "",
+    today: date | None = None,
+) -> Appeal:
+    """Register a complaint about the decision to Klagenævnet for Specialundervisning: when the
+    municipality received it and from whom (the PPR leader's task)."""
+    _require_appeals(by)
     if received_on < decision.decided_on:
         raise ValidationError(
             {"received_on": "Klagen kan ikke være modtaget før afgørelsen blev truffet."}
         )
-    appeal = Appeal(decision=decision, received_on=received_on, recorded_by=by)
+    if received_on > (today or calendar.today()):
+        raise ValidationError({"received_on": "Klagen kan ikke være modtaget i fremtiden."})
+    appeal = Appeal(
+        decision=decision,
+        received_on=received_on,
+        appellant=appellant,
+        appellant_name=appellant_name.strip(),
+        recorded_by=by,
+    )
     appeal.full_clean()
     appeal.save()
-    log_action(appeal, AuditAction.CREATE, by=by, purpose=PURPOSE)
+    log_action(appeal, AuditAction.CREATE, by=by, purpose=APPEAL_PURPOSE)
     return appeal
 
 
@@ -677,8 +703,11 @@ def register_appeal(*, decision: Decision, received_on: date, by: User) -> Appea
 def record_appeal_outcome(
     *, appeal: Appeal, outcome: str, outcome_on: date, note: str, by: User
 ) -> Appeal:
-    """The outcome of a complaint: upheld, changed, remitted or withdrawn."""
-    _require_manager(by)
+    """The outcome of a complaint: upheld, changed, remitted or withdrawn (a correction may
+    be recorded later; each change is audited)."""
+    _require_appeals(by)
+    if outcome == AppealOutcome.PENDING:
+        raise ValidationError({"outcome": "Vælg klagens udfald."})
     if outcome_on < appeal.received_on:
         raise ValidationError({"outcome_on": "Udfaldet kan ikke ligge før klagen blev modtaget."})
     appeal.outcome = outcome
@@ -686,7 +715,7 @@ def record_appeal_outcome(
     appeal.note = note
     appeal.full_clean()
     appeal.save()
-    log_action(appeal, AuditAction.UPDATE, by=by, purpose=PURPOSE)
+    log_action(appeal, AuditAction.UPDATE, by=by, purpose=APPEAL_PURPOSE)
     return appeal
 
 

@@ -34,4 +34,7 @@ urlpatterns = [
     path("punkt/<id:pk>/partshoering/", views.hearing_start, name="hearing-start"),
     path("punkt/<id:pk>/partshoering/svar/", views.hearing_answer, name="hearing-answer"),
     path("punkt/<id:pk>/afgoerelse/", views.entry_decide, name="entry-decide"),
+    # Appeals (klager til Klagenævnet for Specialundervisning).
+    path("afgoerelse/<id:pk>/klager/", views.decision_appeals, name="decision-appeals"),
+    path("klage/<id:pk>/udfald/", views.appeal_outcome, name="appeal-outcome"),
 ]

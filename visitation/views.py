@@ -25,6 +25,8 @@ from ppr.tables import paginate
 from . import services
 from .filters import ApplicationFilter
 from .forms import (
+    AppealForm,
+    AppealOutcomeForm,
     ApplicationForm,
     ApplicationStartForm,
     CommitteeForm,
@@ -39,6 +41,8 @@ from .forms import (
 )
 from .models import (
     AgendaEntry,
+    Appeal,
+    Appellant,
     ApplicationStatus,
     Committee,
     CommitteeMeeting,
@@ -248,7 +252,11 @@ def _decision_context(
     letter = None
     if decision is not None and decision.can_download(request.user):
         letter = services.letter(decision)
-    return {"decision": decision, "letter": letter}
+    return {
+        "decision": decision,
+        "letter": letter,
+        "can_manage_appeals": request.user.has_perm("visitation.manage_appeals"),
+    }
 
 
 def _conflict_message(conflict: services.ApplicationConflict) -> str:
@@ -749,3 +757,116 @@ def entry_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Afgørelsen er truffet.")
             return redirect(entry)
     return _entry_page(request, entry, decision_form=form, status=400)
+
+
+# --- Appeals (klager) ------------------------------------------------------------------------
+
+APPEAL_PURPOSE = services.APPEAL_PURPOSE
+
+
+def _decision_for_appeals(request: AuthenticatedHttpRequest, pk: int, *, audited: bool) -> Decision:
+    require_perm(request, "visitation.manage_appeals")
+    queryset = Decision.objects.visible_to(request.user).select_related(
+        "application__child", "application__institution", "offer"
+    )
+    if audited:
+        return get_audited_or_404(request, queryset, purpose=APPEAL_PURPOSE, pk=pk)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _appeals_page(
+    request: AuthenticatedHttpRequest,
+    decision: Decision,
+    *,
+    appeal_form: AppealForm | None = None,
+    outcome_forms: dict[int, AppealOutcomeForm] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    appeals = list(Appeal.objects.filter(decision=decision).select_related("recorded_by"))
+    bound = outcome_forms or {}
+    rows = [
+        (
+            appeal,
+            bound.get(appeal.pk)
+            or AppealOutcomeForm(
+                prefix=f"klage{appeal.pk}",
+                initial={
+                    "outcome": "" if appeal.is_pending else appeal.outcome,
+                    "outcome_on": appeal.outcome_on,
+                    "note": appeal.note,
+                },
+            ),
+        )
+        for appeal in appeals
+    ]
+    application = decision.application
+    context = {
+        "decision": decision,
+        "application": application,
+        "rows": rows,
+        "appeal_form": appeal_form or AppealForm(initial={"appellant": Appellant.CUSTODY_HOLDER}),
+        "crumbs": [
+            ("Visitation", reverse("visitation:application-list")),
+            (str(application), application.get_absolute_url()),
+            ("Klager", None),
+        ],
+    }
+    return render(request, "visitation/decision_appeals.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_appeals(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The complaints about a decision: the PPR leader registers one (received, from whom) and
+    later its outcome at Klagenævnet for Specialundervisning."""
+    if request.method == "GET":
+        return _appeals_page(request, _decision_for_appeals(request, pk, audited=True))
+    decision = _decision_for_appeals(request, pk, audited=False)
+    form = AppealForm(request.POST)
+    if form.is_valid():
+        try:
+            services.register_appeal(
+                decision=decision,
+                received_on=form.cleaned_data["received_on"],
+                appellant=form.cleaned_data["appellant"],
+                appellant_name=form.cleaned_data["appellant_name"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Klagen er registreret.")
+            return redirect("visitation:decision-appeals", pk=decision.pk)
+    return _appeals_page(request, decision, appeal_form=form, status=400)
+
+
+@login_required
+@require_POST
+def appeal_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record (or correct) what Klagenævnet decided on the complaint."""
+    require_perm(request, "visitation.manage_appeals")
+    decisions = Decision.objects.visible_to(request.user)
+    appeal = get_object_or_404(
+        Appeal.objects.filter(decision__in=decisions.values("pk")).select_related(
+            "decision__application__child",
+            "decision__application__institution",
+            "decision__offer",
+        ),
+        pk=pk,
+    )
+    form = AppealOutcomeForm(request.POST, prefix=f"klage{appeal.pk}")
+    if form.is_valid():
+        try:
+            services.record_appeal_outcome(
+                appeal=appeal,
+                outcome=form.cleaned_data["outcome"],
+                outcome_on=form.cleaned_data["outcome_on"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "Klagens udfald er registreret.")
+            return redirect("visitation:decision-appeals", pk=appeal.decision_id)
+    return _appeals_page(request, appeal.decision, outcome_forms={appeal.pk: form}, status=400)

@@ -61,3 +61,50 @@ def filled_application(cast: Any, case: Case | None = None, **overrides: Any) ->
 def submitted_application(cast: Any, case: Case | None = None) -> SupportApplication:
     application = filled_application(cast, case)
     return services.submit_application(application, by=cast.school_leader)
+
+
+def decision(cast: Any, case: Case | None = None, *, outcome: str = "bevilget", **kw: Any) -> Any:
+    """A submitted application put on a committee's agenda, recommended as the parents wish
+    (no partshøring) and decided by the PPR leader: granted with the offer by default."""
+    from datetime import date, timedelta
+
+    from visitation.models import Committee
+
+    application = submitted_application(cast, case)
+    committee, _ = Committee.objects.get_or_create(name="Visitationsudvalget")
+    meeting = services.plan_meeting(
+        committee=committee, held_on=date.today(), place="", by=cast.ppr_leader
+    )
+    entry = services.add_to_agenda(meeting=meeting, application=application, by=cast.ppr_leader)
+    chosen = kw.pop("offer", None) or Offer.objects.filter(name="Kastanjeklassen").first()
+    if chosen is None:
+        chosen = offer(cast)
+    recommendation = {"bevilget": "bevilg", "afslaaet": "afslaa", "anden": "anden"}[outcome]
+    services.recommend(
+        entry=entry,
+        recommendation=recommendation,
+        offer=chosen if outcome == "bevilget" else None,
+        note="Behovet er dokumenteret.",
+        by=cast.ppr_leader,
+    )
+    if outcome != "bevilget":
+        services.start_hearing(application=application, material="Forventet.", by=cast.ppr_leader)
+        from visitation.models import Hearing
+
+        hearing = Hearing.objects.get(application=application)
+        services.record_hearing_answer(
+            hearing=hearing, answered_on=date.today(), answer="Vi er uenige.", by=cast.ppr_leader
+        )
+    return services.decide(
+        application=application,
+        outcome=outcome,
+        offer=chosen if outcome == "bevilget" else None,
+        starts_on=kw.pop("starts_on", date.today() + timedelta(days=14))
+        if outcome == "bevilget"
+        else None,
+        other_intervention="Støtte i klassen" if outcome == "anden" else "",
+        facts="Åse har ikke nået handleplanens mål trods støtten.",
+        assessment="Behovet kan ikke dækkes i den almene undervisning.",
+        by=cast.ppr_leader,
+        **kw,
+    )

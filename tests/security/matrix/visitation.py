@@ -69,6 +69,32 @@ def pk(attribute: str) -> Any:
     return lambda cast: {"pk": getattr(objects(cast), attribute).pk}
 
 
+def appealed(cast: Any) -> SimpleNamespace:
+    """A fourth child's application, granted, with a complaint registered against it."""
+    cached = cast.__dict__.get("_visitation_appeal")
+    if cached is not None:
+        return cached
+    from tests.cases.case_fixtures import cpr_born, make_case
+    from tests.cases.ppv_fixtures import draft, finalise
+    from tests.visitation.factories import decision
+    from visitation import services
+
+    objects(cast)
+    case = make_case(cast, assigned=cast.psychologist, child__cpr=cpr_born(date(2016, 5, 2)))
+    finalise(draft(cast, case), cast.psychologist)
+    granted = decision(cast, case)
+    appeal = services.register_appeal(
+        decision=granted, received_on=date.today(), by=cast.ppr_leader
+    )
+    cached = SimpleNamespace(decision=granted, appeal=appeal)
+    cast.__dict__["_visitation_appeal"] = cached
+    return cached
+
+
+def appeal_pk(attribute: str) -> Any:
+    return lambda cast: {"pk": getattr(appealed(cast), attribute).pk}
+
+
 def expect(default: int | str, **overrides: int | str) -> dict[str, int | str]:
     return everyone(default, **overrides)
 
@@ -178,4 +204,18 @@ ROUTES = [
     Route("visitation:hearing-start", ENTRY_REFUSED, kwargs=pk("entry"), method="post"),
     Route("visitation:hearing-answer", ENTRY_REFUSED, kwargs=pk("entry"), method="post"),
     Route("visitation:entry-decide", ENTRY_REFUSED, kwargs=pk("entry"), method="post"),
+    # Appeals: the PPR leader registers them and their outcome; nobody else opens the page.
+    Route("visitation:decision-appeals", LEADER_ONLY, kwargs=appeal_pk("decision")),
+    Route(
+        "visitation:decision-appeals", LEADER_REFUSED, kwargs=appeal_pk("decision"), method="post"
+    ),
+    Route(
+        "visitation:decision-appeals",
+        LEADER_ACTS,
+        kwargs=appeal_pk("decision"),
+        method="post",
+        data=lambda c: {"received_on": date.today().isoformat(), "appellant": "barnet"},
+    ),
+    Route("visitation:appeal-outcome", LEADER_REFUSED, kwargs=appeal_pk("appeal"), method="post"),
+    Route("visitation:appeal-outcome", expect(405), kwargs=appeal_pk("appeal")),
 ]
