@@ -43,6 +43,14 @@ def cached_many(name: str, builds: dict[str, Callable[[], Any]], timeout: int) -
     """``{part: build()}`` for each of ``builds``, kept like ``cached``: the generation and all
     the parts are read in one round trip, and only the parts missing or of an older generation
     are built."""
+    return cached_many_at(name, builds, timeout)[1]
+
+
+def cached_many_at(
+    name: str, builds: dict[str, Callable[[], Any]], timeout: int
+) -> tuple[str, dict[str, Any]]:
+    """``cached_many`` and the generation its values belong to, for keying what is made from
+    them (a rendered fragment: ``{% cache %}``) in the same round trip."""
     keys = {part: _value_key(name, part) for part in builds}
     found = cache.get_many([_key(name), *keys.values()])
     generation = found.get(_key(name))
@@ -57,7 +65,7 @@ def cached_many(name: str, builds: dict[str, Callable[[], Any]], timeout: int) -
             built[key] = (generation, values[part])
     if built:
         cache.set_many(built, timeout)
-    return values
+    return generation or current(name), values
 
 
 def _value_key(name: str, part: str) -> str:

@@ -7,6 +7,12 @@ the same for every user, so each is cached until a district, institution, team, 
 membership is saved or deleted (``ppr.generations``, connected when the organisation app is
 ready), and for at most ``OPTIONS_SECONDS`` in any case: a bulk update sends no signal.
 
+Rendering a select of 236 options through Django's widget templates (a template per option) cost
+more than the rest of the page (bench/NOTES.md, 6 Dec 2026, evening), so the rendered field is
+kept too: includes/option_field.html wraps includes/field.html in ``{% cache %}``, keyed by the
+form, the option lists' generation read here (``OptionsForm.options_key``), the field, its value
+and the language. A new generation is a new key, so a saved institution shows at once.
+
 Only what the select shows comes from the cache. The field still validates the submitted value
 against its own queryset, so an option that has gone stale is refused with the field's usual
 message; it can never widen what a user sees.
@@ -32,19 +38,36 @@ SOURCES = (
 )
 
 
+class OptionsForm(forms.Form):
+    """A filter form with cached options (the filter set's ``Meta.form``): ``cached_options``
+    records here what includes/option_field.html keys the rendered selects by."""
+
+    #: "<form class>:<generation of the option lists>", set by ``cached_options``.
+    options_key = ""
+    #: The fields whose options come from the cache (the others are rendered afresh).
+    options_fields: frozenset[str] = frozenset()
+    #: How long a rendered select is kept: as long as the option lists.
+    options_seconds = OPTIONS_SECONDS
+
+
 def cached_options(form: forms.Form, names: dict[str, str]) -> None:
     """Let the form's selects show their querysets' options from the cache. ``names`` maps a
-    field to the name its options are kept under; they are read in one round trip."""
+    field to the name its options are kept under; they are read in one round trip, with the
+    generation that keys the rendered selects (the form must be an ``OptionsForm``)."""
+    if not isinstance(form, OptionsForm):
+        raise TypeError(f"{type(form).__name__} is no OptionsForm: set the filter's Meta.form")
     # ``names`` names model choice fields only (Django's or django-filter's).
     fields = {
         name: cast("forms.ModelChoiceField[Any]", form.fields[field_name])
         for field_name, name in names.items()
     }
-    options = generations.cached_many(
+    generation, options = generations.cached_many_at(
         "options",
         {name: functools.partial(_options, field) for name, field in fields.items()},
         OPTIONS_SECONDS,
     )
+    form.options_key = f"{type(form).__name__}:{generation}"
+    form.options_fields = frozenset(names)
     for name, field in fields.items():
         _show(field, options[name])
 

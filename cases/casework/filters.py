@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStatus, RulerColour
 from ppr.filters import PeriodDateFilter
-from ppr.options import cached_options
+from ppr.options import OptionsForm, cached_options
 from ppr.organisation.models import District, Institution
 
 from .forms import caseworkers
@@ -103,6 +103,7 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields: list[str] = []
+        form = OptionsForm
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

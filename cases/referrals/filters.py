@@ -10,7 +10,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cases.models import WAITING_STATUSES, ReferralRequest, ReferralStatus, RulerColour
-from ppr.options import cached_options
+from ppr.options import OptionsForm, cached_options
 from ppr.organisation.models import District, Institution
 
 SELECT = {"class": "form-select"}
@@ -92,6 +92,7 @@ class ReferralQueueFilter(django_filters.FilterSet):
 
     class Meta:
         fields: list[str] = []
+        form = OptionsForm
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from ppr.filters import PeriodDateFilter
-from ppr.options import cached_options
+from ppr.options import OptionsForm, cached_options
 
 from .models import AuditAction, AuditEvent
 
@@ -57,6 +57,7 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields: list[str] = []
+        form = OptionsForm
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
