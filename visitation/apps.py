@@ -6,4 +6,6 @@ class VisitationConfig(AppConfig):
     verbose_name = "Visitation"
 
     def ready(self) -> None:
-        from . import menu  # noqa: F401  (main-menu entries)
+        # The main-menu entries, and the decision on the case page's timeline (cases, the
+        # lower layer, shows what is registered with it without importing visitation).
+        from . import menu, timeline  # noqa: F401

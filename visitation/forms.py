@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from cases.models import Child, EvaluationParty
+from cases.models import Child, EvaluationParty, Guardian
+from cases.ppv.forms import GuardianChoiceField
 from ppr import text_limits
 from ppr.accounts.models import Role, User
 from ppr.forms import EventDateField, Form, ModelForm, dkfds_style, model_choice_field
@@ -435,3 +436,22 @@ class AppealOutcomeForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         dkfds_style(self)
+
+
+class LetterSendForm(Form):
+    """Choose the custody holders the decision letter is sent to."""
+
+    guardians = GuardianChoiceField(
+        label="Forældremyndighedsindehavere",
+        queryset=Guardian.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-checkbox"}),
+        error_messages={"invalid_choice": "Vælg blandt de viste forældre."},
+    )
+    batch = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, guardians: list[Guardian], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "guardians").queryset = Guardian.objects.filter(
+            pk__in=[g.pk for g in guardians]
+        )

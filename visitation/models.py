@@ -620,6 +620,43 @@ class Appeal(Audited, models.Model):
         return self.outcome == AppealOutcome.PENDING
 
 
+class DecisionDispatch(models.Model):
+    """The decision letter sent to one custody holder: to whom, when and by whom, recorded as a
+    PPV's sending is (``PpvDispatch``). The letter goes through the existing channel: this
+    records the sending; Digital Post delivery is issue 22's."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="dispatches", verbose_name="afgørelse"
+    )
+    guardian = models.ForeignKey(
+        "cases.Guardian", on_delete=models.PROTECT, related_name="+", verbose_name="modtager"
+    )
+    # The name as it was when sent, so the record stays true if the guardian is renamed.
+    recipient_name = models.CharField("modtagerens navn", max_length=250)
+    sent_at = models.DateTimeField("sendt", default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="sendt af",
+    )
+    # Idempotency key of the send form: a double submit records each recipient once.
+    batch = models.UUIDField(editable=False)
+
+    class Meta:
+        verbose_name = "forsendelse af afgørelsesbrev"
+        verbose_name_plural = "forsendelser af afgørelsesbreve"
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "guardian"], name="decision_dispatch_once_per_guardian"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} til {self.recipient_name}"
+
+
 # --- Placement in an offer, capacity, and the yearly reassessment ----------------------------
 
 

@@ -67,3 +67,4 @@ def manages_committee(user: Any) -> bool:
 rules.add_perm("visitation.view_meetings", reads_meetings)
 rules.add_perm("visitation.manage_committee", manages_committee)
 rules.add_perm("visitation.manage_appeals", is_ppr_leader)
+rules.add_perm("visitation.send_letter", is_ppr_leader)

@@ -7,7 +7,8 @@ draft: two editors at once never overwrite each other; the later one gets
 click submits once.
 """
 
-from collections.abc import Mapping
+import uuid
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus, Child, Ppv, PpvStatus, Referral, ReferralStatus
+from cases.models import Case, CaseStatus, Child, Guardian, Ppv, PpvStatus, Referral, ReferralStatus
 from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
@@ -36,6 +37,7 @@ from .models import (
     CommitteeMeeting,
     CommitteeMember,
     Decision,
+    DecisionDispatch,
     DecisionOutcome,
     Hearing,
     Offer,
@@ -769,12 +771,57 @@ def order_letter(decision: Decision, *, by: User) -> Document:
     """Order the decision letter PDF (rendered in Celery after commit, like the PPV)."""
     return request_pdf(
         subject=decision,
-        kind=DocumentKind.ANDET,
+        kind=DocumentKind.AFGOERELSE,
         title=f"Afgørelse om specialpædagogisk bistand – {decision.application.child.first_name}",
         template_name=LETTER_TEMPLATE,
         context=letter_context(decision),
         by=by,
     )
+
+
+# --- Sending the letter to the custody holders ----------------------------------------------
+
+SEND_PURPOSE = "forsendelse af afgørelsesbrev"
+
+
+def custody_holders(decision: Decision) -> list[Guardian]:
+    """The child's guardians with custody: the parties the decision letter is sent to."""
+    return list(
+        decision.application.child.guardians.filter(has_custody=True).order_by("name", "pk")
+    )
+
+
+@transaction.atomic
+def send_letter(
+    decision: Decision, *, by: User, guardians: Iterable[Guardian], batch: uuid.UUID
+) -> list[DecisionDispatch]:
+    """Record that the decision letter was sent to each chosen custody holder, as a PPV's
+    sending is recorded (the same ``batch`` twice records each recipient once). The letter
+    goes through the existing channel; delivery by Digital Post is issue 22's."""
+    if not by.has_perm("visitation.send_letter") or not decision.can_download(by):
+        raise PermissionDenied
+    guardians = list(guardians)
+    if not guardians:
+        raise ValidationError({"guardians": ["Vælg mindst én forældremyndighedsindehaver."]})
+    allowed = {g.pk for g in custody_holders(decision)}
+    if any(g.pk not in allowed for g in guardians):
+        raise ValidationError({"guardians": ["Vælg blandt barnets forældremyndighedsindehavere."]})
+    now = timezone.now()
+    dispatches = []
+    for guardian in guardians:
+        dispatch, _created = DecisionDispatch.objects.get_or_create(
+            batch=batch,
+            guardian=guardian,
+            defaults={
+                "decision": decision,
+                "recipient_name": f"{guardian.name} ({guardian.get_relation_display()})",
+                "sent_at": now,
+                "sent_by": by,
+            },
+        )
+        dispatches.append(dispatch)
+    log_action(decision, AuditAction.UPDATE, by=by, purpose=SEND_PURPOSE)
+    return dispatches
 
 
 def letter(decision: Decision) -> Document | None:

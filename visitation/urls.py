@@ -37,4 +37,6 @@ urlpatterns = [
     # Appeals (klager til Klagenævnet for Specialundervisning).
     path("afgoerelse/<id:pk>/klager/", views.decision_appeals, name="decision-appeals"),
     path("klage/<id:pk>/udfald/", views.appeal_outcome, name="appeal-outcome"),
+    # The decision letter sent to the custody holders.
+    path("afgoerelse/<id:pk>/send/", views.letter_send, name="letter-send"),
 ]

@@ -2,6 +2,7 @@
 through ``rules`` permissions (forbidden → 403), domain changes through services. Every read of
 an application is audited with its purpose; every page works without JavaScript."""
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -33,6 +34,7 @@ from .forms import (
     DecisionForm,
     HearingAnswerForm,
     HearingForm,
+    LetterSendForm,
     MeetingForm,
     MemberForm,
     OfferForm,
@@ -256,6 +258,7 @@ def _decision_context(
         "decision": decision,
         "letter": letter,
         "can_manage_appeals": request.user.has_perm("visitation.manage_appeals"),
+        "can_send_letter": request.user.has_perm("visitation.send_letter"),
     }
 
 
@@ -870,3 +873,62 @@ def appeal_outcome(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Klagens udfald er registreret.")
             return redirect("visitation:decision-appeals", pk=appeal.decision_id)
     return _appeals_page(request, appeal.decision, outcome_forms={appeal.pk: form}, status=400)
+
+
+# --- Sending the decision letter -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def letter_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The PPR leader sends the decision letter to the custody holders: each sending is
+    recorded on the decision (and shown on the case's timeline), as a PPV's sending is."""
+    require_perm(request, "visitation.send_letter")
+    queryset = Decision.objects.printable_for(request.user).select_related(
+        "application__child", "application__institution", "offer"
+    )
+    if request.method == "GET":
+        decision = get_audited_or_404(request, queryset, purpose=services.SEND_PURPOSE, pk=pk)
+    else:
+        decision = get_object_or_404(queryset, pk=pk)
+    guardians = services.custody_holders(decision)
+    status = 200
+    if request.method == "POST":
+        form = LetterSendForm(request.POST, guardians=guardians)
+        if form.is_valid():
+            try:
+                dispatches = services.send_letter(
+                    decision,
+                    by=request.user,
+                    guardians=form.cleaned_data["guardians"],
+                    batch=form.cleaned_data["batch"],
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                names = ", ".join(d.recipient_name for d in dispatches)
+                messages.success(
+                    request, f"Forsendelsen af afgørelsesbrevet er registreret: {names}."
+                )
+                return redirect("visitation:letter-send", pk=decision.pk)
+        status = 400
+    else:
+        form = LetterSendForm(
+            guardians=guardians,
+            initial={"batch": uuid.uuid4(), "guardians": [g.pk for g in guardians]},
+        )
+    application = decision.application
+    context = {
+        "decision": decision,
+        "application": application,
+        "form": form,
+        "guardians": guardians,
+        "letter": services.letter(decision),
+        "dispatches": decision.dispatches.select_related("sent_by"),
+        "crumbs": [
+            ("Visitation", reverse("visitation:application-list")),
+            (str(application), application.get_absolute_url()),
+            ("Send afgørelsesbrevet", None),
+        ],
+    }
+    return render(request, "visitation/letter_send.html", context, status=status)

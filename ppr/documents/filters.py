@@ -10,8 +10,9 @@ from ppr.filters import PeriodDateFilter
 
 from .models import Document, DocumentKind
 
-#: The kinds on the "Dokumenter" page: what PPR sends to institutions and staff print.
-LISTED_KINDS = (DocumentKind.PPV, DocumentKind.NOTAT)
+#: The kinds on the "Dokumenter" page: what PPR sends to institutions and staff print (a
+#: decision letter: PPR on the case and the leader of the child's institution, as the PPV).
+LISTED_KINDS = (DocumentKind.PPV, DocumentKind.NOTAT, DocumentKind.AFGOERELSE)
 #: A notat names the children of its meeting; the name search looks at this many of them.
 SEARCHED_CHILDREN = 20
 

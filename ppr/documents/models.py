@@ -23,6 +23,7 @@ class DocumentKind(models.TextChoices):
     REFERAT = "referat", "Referat"
     UDVIKLINGSPLAN = "udviklingsplan", "Udviklingsplan"
     KVITTERING = "kvittering", "Kvittering"
+    AFGOERELSE = "afgoerelse", "Afgørelsesbrev"
     ANDET = "andet", "Andet"
 
 

@@ -67,8 +67,8 @@ def may_list_documents(user: Any) -> bool:
 
 
 def listed_documents(user: Any) -> models.QuerySet[Document]:
-    """The documents on the user's "Dokumenter" page, newest first: final PPVs and notater the
-    user may print, ready or on their way (a failed one only for whoever ordered it)."""
+    """The documents on the user's "Dokumenter" page, newest first: final PPVs, notater and
+    decision letters the user may print, ready or on their way (a failed one only for whoever ordered it)."""
     if not may_list_documents(user):
         return Document.objects.none()
     return (

@@ -218,4 +218,7 @@ ROUTES = [
     ),
     Route("visitation:appeal-outcome", LEADER_REFUSED, kwargs=appeal_pk("appeal"), method="post"),
     Route("visitation:appeal-outcome", expect(405), kwargs=appeal_pk("appeal")),
+    # Sending the decision letter to the custody holders: the PPR leader.
+    Route("visitation:letter-send", LEADER_ONLY, kwargs=appeal_pk("decision")),
+    Route("visitation:letter-send", LEADER_REFUSED, kwargs=appeal_pk("decision"), method="post"),
 ]
