@@ -319,6 +319,18 @@ def before_after(course: Course, participants: list[CourseParticipant]) -> list[
 @require_GET
 def course_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     course = get_audited_or_404(request, _course_queryset(request), purpose=COURSE_PURPOSE, pk=pk)
+    return _course_page(request, course)
+
+
+def _course_page(
+    request: AuthenticatedHttpRequest,
+    course: Course,
+    *,
+    refused: tuple[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The course page; ``refused`` is (context name, bound form) of a small form whose input
+    was refused: it is shown again with what was typed and each error at its field."""
     manage = bool(can_manage_course(request.user, course))
     participants = list(
         (
@@ -357,7 +369,9 @@ def course_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "documents": _participant_documents(course) if manage and course.is_group else [],
         "crumbs": _crumbs(("Forløb", reverse("indsatser:course-list")), (course.title, None)),
     }
-    return render(request, "indsatser/course_detail.html", context)
+    if refused is not None:
+        context[refused[0]] = refused[1]
+    return render(request, "indsatser/course_detail.html", context, status=status)
 
 
 @login_required
@@ -437,23 +451,28 @@ def course_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _post_on_course(
-    request: AuthenticatedHttpRequest, pk: int, form_class: type, action: Any, success: str
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    form_class: type,
+    action: Any,
+    success: str,
+    *,
+    form_name: str,
 ) -> HttpResponse:
-    """A small form on the course page: on error the messages show at the top of the page."""
+    """A small form on the course page (``form_name`` in its context). A refused form shows the
+    course page again (400, the read logged) with what was typed and each error at its field."""
     course = _managed_course(request, pk)
     form = form_class(request.POST)
     if form.is_valid():
         try:
             action(course, form.cleaned_data)
         except ValidationError as exc:
-            _flash(request, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, success)
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect(course)
+            return redirect(course)
+    audit(request, course, purpose=COURSE_PURPOSE)
+    return _course_page(request, course, refused=(form_name, form), status=400)
 
 
 @login_required
@@ -465,6 +484,7 @@ def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         GoalForm,
         lambda course, data: services.add_goal(course=course, text=data["text"], by=request.user),
         "Målet er tilføjet.",
+        form_name="goal_form",
     )
 
 
@@ -479,6 +499,7 @@ def session_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             course=course, held_on=data["held_on"], topic=data["topic"], by=request.user
         ),
         "Gangen er tilføjet.",
+        form_name="session_form",
     )
 
 
@@ -493,6 +514,7 @@ def follow_up_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             course=course, planned_on=data["planned_on"], by=request.user
         ),
         "Opfølgningen er planlagt, og fristen er oprettet.",
+        form_name="follow_up_form",
     )
 
 

@@ -491,12 +491,12 @@ class SchoolHolidayForm(StyledForm):
         help_text="Fx “Sommerferie”, “Efterårsferie” eller “Juleferie”.",
         error_messages={"required": "Skriv hvilken ferie det er."},
     )
-    starts_on = forms.DateField(
+    starts_on = EventDateField(
         label="Første feriedag",
         widget=DATE_INPUT,
         error_messages={"required": "Angiv første feriedag.", "invalid": "Angiv en gyldig dato."},
     )
-    ends_on = forms.DateField(
+    ends_on = EventDateField(
         label="Sidste feriedag",
         widget=DATE_INPUT,
         error_messages={"required": "Angiv sidste feriedag.", "invalid": "Angiv en gyldig dato."},

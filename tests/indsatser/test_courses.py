@@ -377,3 +377,31 @@ def test_the_course_list_shows_a_school_its_own_courses(
     html = client_as(cast.school_leader).get(reverse("indsatser:course-list")).content.decode()
     assert course.title in html and group_course.title in html
     assert other.title not in html
+
+
+def test_a_refused_session_keeps_the_topic_and_puts_the_error_at_the_date(
+    cast, client_as, course
+) -> None:
+    """Issue 18: a refused small form on the course page shows the page again with what was
+    typed and the error at its field (it used to redirect and lose the topic)."""
+    from ppr.audit.models import AuditAction, AuditEvent
+
+    reads = AuditEvent.objects.filter(action=AuditAction.VIEW).count()
+    response = client_as(cast.psychologist).post(
+        reverse("indsatser:session-add", args=[course.pk]),
+        {"held_on": "0001-01-01", "topic": "Samtale om frikvarteret"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'value="Samtale om frikvarteret"' in html
+    assert 'id="id_held_on"' in html and 'class="form-error-message"' in html
+    assert not CourseSession.objects.exists()
+    assert AuditEvent.objects.filter(action=AuditAction.VIEW).count() == reads + 1
+
+
+def test_a_refused_goal_shows_its_text_again_at_the_field(cast, client_as, course) -> None:
+    response = client_as(cast.psychologist).post(
+        reverse("indsatser:goal-add", args=[course.pk]), {"text": "  "}
+    )
+    assert response.status_code == 400
+    assert 'class="form-error-message"' in response.content.decode()
