@@ -281,6 +281,8 @@ class ReadOnlyAdminMixin:
     """A log to read: nobody adds, edits or deletes a row here (retention rules delete)."""
 
     actions = None
+    # Newest first, also where the admin pages through it without a list (its autocomplete).
+    ordering = ["-attempt_time"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
@@ -346,3 +347,94 @@ def test_stored_permissions_grant_nothing_and_cost_no_query(cast) -> None:
     assert not [q for q in queries.captured_queries if "auth_permission" in q["sql"]]
     superuser = User.objects.create_superuser(email="root@ppr.nordvig.dk", password="x-long-pw-1")
     assert superuser.has_perm("audit.view_auditevent")
+
+
+# --- Logs and deadlines: read-only in /admin/, for a superuser too (issue 19) ---------------
+
+
+def _login_logs() -> list[Any]:
+    """One row of each of django-axes' logs."""
+    row = {"username": "nogen@example.org", "ip_address": "10.0.0.1", "user_agent": "x"}
+    return [
+        AccessAttempt.objects.create(**row, failures_since_start=2),
+        AccessLog.objects.create(**row),
+        AccessFailureLog.objects.create(**row, locked_out=False),
+    ]
+
+
+@pytest.mark.parametrize("who", ["administrator", "superuser"])
+def test_nobody_edits_or_deletes_a_login_attempt_log_in_the_admin(client_as, cast, who) -> None:
+    user = (
+        cast.administrator
+        if who == "administrator"
+        else User.objects.create_superuser(email="root@ppr.nordvig.dk", password="x-long-pw-1")
+    )
+    client = client_as(user)
+    for row in _login_logs():
+        info = f"admin:{row._meta.app_label}_{row._meta.model_name}"
+        changelist = client.get(reverse(f"{info}_changelist"))
+        assert changelist.status_code == 200
+        assert "delete_selected" not in changelist.content.decode()
+        assert client.get(reverse(f"{info}_add")).status_code == 403
+        delete = reverse(f"{info}_delete", args=[row.pk])
+        assert client.get(delete).status_code == 403
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+        client.post(
+            reverse(f"{info}_changelist"),
+            {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"},
+        )
+        change = reverse(f"{info}_change", args=[row.pk])
+        assert client.post(change, {"username": "slettet"}).status_code == 403
+        row.refresh_from_db()
+        assert row.username == "nogen@example.org"
+
+
+def test_the_audit_log_and_deadlines_are_not_in_the_admin_at_all() -> None:
+    """Not for a superuser either: they are read in the app and removed only by retention."""
+    registered = {model._meta.label for model in admin.site._registry}
+    for label in (
+        "audit.AuditEvent",
+        "deadlines.Deadline",
+        "deadlines.Reminder",
+        "deadlines.Notification",
+        "admin.LogEntry",
+    ):
+        assert label not in registered, label
+    assert {"audit", "deadlines"}.isdisjoint(m._meta.app_label for m in admin.site._registry)
+
+
+def test_the_admins_autocomplete_names_no_child_whatever_it_is_asked(client_as, cast) -> None:
+    """/admin/autocomplete/ answers for any relation whose target the admin registers (the
+    crawler skips it: only the admin's JavaScript adds its parameters). Asked about every
+    foreign key of every model, children's among them, it lists organisation rows and users
+    only – never a child, guardian or case."""
+    from django.apps import apps
+
+    from cases.models import Guardian
+    from tests.cases.case_fixtures import make_case
+
+    case = make_case(cast, child__first_name="Autofrida", child__last_name="Komplet")
+    Guardian.objects.create(child=case.child, name="Værgemor Komplet")
+    needles = ["Autofrida", "Komplet", str(case.reference), case.child.cpr[:6]]
+    url = reverse("admin:autocomplete")
+    client = client_as(cast.administrator)
+    answered = 0
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not (field.is_relation and field.concrete and field.related_model):
+                continue
+            for term in ("", "a", "Komplet"):
+                response = client.get(
+                    url,
+                    {
+                        "app_label": model._meta.app_label,
+                        "model_name": model._meta.model_name,
+                        "field_name": field.name,
+                        "term": term,
+                    },
+                )
+                assert response.status_code in (200, 403, 404), (model, field.name)
+                text = response.content.decode()
+                assert not [n for n in needles if n in text], (model, field.name, text[:300])
+                answered += response.status_code == 200
+    assert answered > 0  # the check reaches the autocomplete at all
