@@ -2,6 +2,7 @@
 nobody grants or approves a role to himself, and the administrator never chooses a password or
 removes a second factor on his own (issue 19)."""
 
+import re
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -392,3 +393,63 @@ def test_the_start_page_shows_what_waits_for_approval(cast, client_as) -> None:
     assert "Venter på en PPR-leders godkendelse" in own and "Du har ingen aktive roller" in own
     leader = client_as(cast.ppr_leader).get("/").content.decode()
     assert "1 forslag venter på godkendelse under Rettigheder" in leader
+
+
+# --- Every decision audited, and Rettigheder says who and when -------------------------------
+
+
+def grant_row(page: str, email: str) -> str:
+    """The row of the roles-in-force table naming the user's e-mail address."""
+    table = page.split('id="grant-table"', 1)[1].split("</table>", 1)[0]
+    (row,) = [row for row in table.split("<tr")[1:] if email in row]
+    return re.sub(r"\s+", " ", row)
+
+
+def audited(actor: User, action: str, words: str) -> AuditEvent:
+    return AuditEvent.objects.get(actor=actor, action=action, purpose__contains=words)
+
+
+def test_every_grant_decision_is_audited_and_rettigheder_says_who_and_when(
+    cast, client_as, django_capture_on_commit_callbacks
+) -> None:
+    leader = client_as(cast.ppr_leader)
+    granted = propose(cast, Role.PSYCHOLOGIST, team=cast.team_vest)
+    refused = propose(cast)
+    proposals = AuditEvent.objects.filter(
+        actor=cast.administrator, action=AuditAction.CREATE, purpose__contains="foreslået"
+    )
+    assert set(proposals.values_list("object_id", flat=True)) == {str(granted.pk), str(refused.pk)}
+
+    leader.post(f"{RIGHTS}{granted.pk}/godkend/")
+    leader.post(f"{RIGHTS}{refused.pk}/afvis/")
+    approval = audited(cast.ppr_leader, AuditAction.UPDATE, "godkendt")
+    granted.refresh_from_db()
+    assert approval.object_id == str(granted.pk)
+    assert abs(approval.at - granted.approved_at).total_seconds() < 5  # who and when
+    assert audited(cast.ppr_leader, AuditAction.DELETE, "afvist").object_id == str(refused.pk)
+
+    # Who holds which role, since when, proposed and approved by whom.
+    row = grant_row(leader.get(RIGHTS, {"per_page": 100}).content.decode(), granted.user.email)
+    assert timezone.localtime(granted.approved_at).strftime("%d.%m.%Y") in row  # since
+    assert str(cast.administrator) in row  # proposed by
+    assert str(cast.ppr_leader) in row  # approved by
+
+    leader.post(f"{RIGHTS}{granted.pk}/fjern/")
+    assert audited(cast.ppr_leader, AuditAction.UPDATE, "fjernet").object_id == str(granted.pk)
+    assert granted.user.email not in leader.get(RIGHTS, {"per_page": 100}).content.decode()
+
+    # A request to remove a second factor, and its refusal, are audited and told the owner.
+    Authenticator.objects.create(user=cast.psychologist, type=Authenticator.Type.TOTP, data={})
+    client_as(cast.administrator).post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "request_second_factor_removal", "_selected_action": [cast.psychologist.pk]},
+    )
+    removal = SecondFactorRemoval.objects.get(user=cast.psychologist)
+    assert audited(cast.administrator, AuditAction.CREATE, cast.psychologist.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        leader.post(f"{RIGHTS}totrin/{removal.pk}/afvis/")
+    entry = audited(cast.ppr_leader, AuditAction.UPDATE, "totrinsbekræftelse afvist")
+    assert entry.object_id == str(removal.pk)
+    assert Authenticator.objects.filter(user=cast.psychologist).exists()
+    (message,) = mail.outbox
+    assert message.to == [cast.psychologist.email] and "afvist" in message.body
