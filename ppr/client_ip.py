@@ -10,8 +10,10 @@ Why not django-ipware: its 8.0 (python-ipware 4.1) was measured against every ca
 tests/audit/test_client_ip.py with each ``proxy_order`` and ``strict`` setting and with
 ``proxy_count`` n and n-1. No combination gives this rule: strict mode refuses a header longer
 than the proxy count (the client's own forged entry then hides its real address), and
-non-strict ``left-most`` returns the forged entry. The rule is four lines; a library call that
-needs a workaround around it would not be simpler.
+non-strict ``left-most`` returns the forged entry. Re-measured for issue 19 over both
+``algorithm`` values too (24 combinations): the best, strict with ``proxy_count`` n-1, gets 11 of
+the 14 cases. The rule is four lines; a library call that needs a workaround around it would
+not be simpler.
 """
 
 import ipaddress

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cases.children import services as child_services
+from cases.children.search import ChildSearchForm, matching
 from cases.models import Child
 from tests.cases.case_fixtures import cpr_born, make_case
 
@@ -122,3 +123,20 @@ def test_a_duplicate_from_before_the_fix_is_reported_not_merged(
         call_command("rekey_cpr")
     assert Child.objects.filter(pk=twin.pk).exists()
     assert Child.objects.get(pk=cases_under_old_key[0].child_id).cpr == number
+
+
+def found_by_the_picker(case) -> bool:  # type: ignore[no-untyped-def]
+    """The referral form's child picker (cases/children/search.py) searched by CPR number."""
+    form = ChildSearchForm({"q": cpr_of(case)})
+    assert form.is_valid(), form.errors
+    return [child.pk for child in matching(Child.objects.all(), form)] == [case.child_id]
+
+
+def test_the_child_picker_finds_every_child_by_cpr_before_and_after_rekey(
+    settings, cases_under_old_key
+) -> None:
+    rotate(settings, f"{NEW},{OLD}")
+    assert all(found_by_the_picker(case) for case in cases_under_old_key)
+    call_command("rekey_cpr")
+    rotate(settings, NEW)
+    assert all(found_by_the_picker(case) for case in cases_under_old_key)
