@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Upper
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,6 +102,31 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def name_search(user: User, words: list[str]) -> QuerySet[Case]:
+    """The cases whose child's name holds every word, sorted by child (last name first), then
+    the newest case first; at most ``SEARCH_LIMIT + 1``.
+
+    Matched on the case's copy of the name, ``child_sort_name`` ("last first": a word, which has
+    no space, is in it exactly when it is in the first or the last name), through its trigram
+    index (migration 0012) together with the case's own visibility columns, and sorted in a
+    subquery on the case alone; only the page's rows are then joined with their child,
+    institution and staff. Sorted by ``Upper(child_sort_name)``, not the column: with the
+    column, PostgreSQL walks the ``(child_sort_name, id)`` index in order and filters every
+    case on the way to the first match (names cluster: 58 ms for "Niels" at 100,040 children,
+    against 1.5 ms; bench/NOTES.md)."""
+    condition = Q()
+    for word in words:
+        condition &= Q(child_sort_name__icontains=word)
+    order = (Upper("child_sort_name"), F("opened_at").desc(), "pk")
+    page = (
+        Case.objects.visible_to(user)
+        .filter(condition)
+        .order_by(*order)
+        .values("pk")[: SEARCH_LIMIT + 1]
+    )
+    return Case.objects.visible_to(user).for_display().filter(pk__in=page).order_by(*order)
+
+
 @login_required
 @require_POST
 def case_search(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -127,17 +153,7 @@ def case_search(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect(found)
             rows: list[Case] = []
         else:
-            condition = Q()
-            for word in form.cleaned_data["q"].split():
-                condition &= Q(child__first_name__icontains=word) | Q(
-                    child__last_name__icontains=word
-                )
-            rows = list(
-                Case.objects.visible_to(user)
-                .for_display()
-                .filter(condition)
-                .order_by("child__last_name", "child__first_name", "-opened_at")[: SEARCH_LIMIT + 1]
-            )
+            rows = list(name_search(user, form.cleaned_data["q"].split()))
             record(request, AuditAction.SEARCH, term=form.audit_term(), purpose=PURPOSE)
         more = len(rows) > SEARCH_LIMIT
         table = CaseTable(rows[:SEARCH_LIMIT], orderable=False)

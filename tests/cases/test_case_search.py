@@ -1,14 +1,17 @@
 """Searching cases by name or exact CPR number: by POST, within visible cases, always audited."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.models import CaseStatus
+from cases.casework.views import SEARCH_LIMIT
+from cases.models import Case, CaseStatus
 from ppr.audit.models import AuditAction, AuditEvent
 from tests.cases.case_fixtures import cpr_born, make_case
 from tests.cases.factories import CaseFactory
+from tests.conftest import SESSION_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +103,29 @@ def test_bad_search_terms_give_danish_messages_and_no_search(cast, client_as, te
 
 def test_institution_leader_may_not_search(cast, client_as):
     assert client_as(cast.school_leader).post(URL, {"q": "Alma"}).status_code == 403
+
+
+def test_name_search_sorts_by_child_last_name_first_then_the_newest_case(cast, client_as):
+    make_case(cast, child__first_name="Alma", child__last_name="Østergaard")
+    berg = make_case(cast, child__first_name="Alma", child__last_name="Berg")
+    older = make_case(cast, child__first_name="Alma", child__last_name="Berg")
+    Case.objects.filter(pk=older.pk).update(opened_at=timezone.now() - timedelta(days=400))
+    make_case(cast, child__first_name="Almar", child__last_name="Berg")
+    response = client_as(cast.ppr_leader).post(URL, {"q": "alm"})
+    rows = [(r.record.child.name, r.record.pk) for r in response.context["table"].rows]
+    assert rows[:2] == [("Alma Berg", berg.pk), ("Alma Berg", older.pk)]
+    assert [name for name, _ in rows[2:]] == ["Almar Berg", "Alma Østergaard"]
+
+
+def test_name_search_shows_at_most_the_limit_in_one_query(
+    cast, client_as, django_assert_num_queries
+):
+    for _ in range(SEARCH_LIMIT + 2):
+        make_case(cast, child__first_name="Alma", assigned=cast.psychologist)
+    client = client_as(cast.psychologist)
+    client.post(URL, {"q": "Alma"})
+    # user, memberships, the cases with their rows (one query), the audit row
+    with django_assert_num_queries(4 + SESSION_QUERIES):
+        response = client.post(URL, {"q": "Alma"})
+    assert len(response.context["table"].rows) == SEARCH_LIMIT
+    assert response.context["more"] is True
