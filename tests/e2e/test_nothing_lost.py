@@ -6,12 +6,15 @@ The autosave waits 2 s after the last key; these tests type and act at once, wel
 
 from typing import Any
 
+import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, Dialog, Page, expect
 
 from cases.models import Ppv, Referral
 from tests.cases.case_fixtures import make_case
 from tests.cases.ppv_fixtures import draft as ppv_draft
 from tests.cases.referral_fixtures import draft
+from tests.security.test_access_matrix import all_routes
 
 from .helpers import logged_in
 
@@ -139,3 +142,21 @@ def test_an_untouched_form_leaves_without_asking(browser: Browser, site: str, ca
     page.goto(f"{site}{case.get_absolute_url()}journal/ny/")
     page.get_by_label("Tekst").click()
     assert not beforeunload_asked(page)
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [("meetings:note-detail", "psychologist"), ("indsatser:follow-up-record", "psychologist")],
+)
+def test_an_unsaved_notat_or_follow_up_warns_before_the_page_is_left(
+    browser: Browser, site: str, cast: Any, name: str, role: str
+) -> None:
+    """The notat and the follow-up's note are long texts without a stored draft, like the
+    journal: typed and not saved, leaving asks first (the page and its object from the access
+    matrix)."""
+    route = next(r for r in all_routes() if r.name == name and r.method == "get")
+    assert route.expect[role] == 200
+    page = logged_in(browser, site, getattr(cast, role).email)
+    page.goto(f"{site}{reverse(name, kwargs=route.kwargs(cast))}")
+    page.locator("main form[method=post] textarea").first.fill("Skrevet, ikke gemt endnu.")
+    assert beforeunload_asked(page)
