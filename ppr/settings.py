@@ -442,6 +442,8 @@ AUDIT_RETENTION_DAYS = env_int("PPR_AUDIT_RETENTION_DAYS", 183)
 PPR_VISITATION_PPV_MAX_AGE_MONTHS = env_int("PPR_VISITATION_PPV_MAX_AGE_MONTHS", 12)
 # Partshøring: the parents' deadline to comment, in Danish working days after it is sent.
 PPR_VISITATION_HEARING_WORKING_DAYS = env_int("PPR_VISITATION_HEARING_WORKING_DAYS", 10)
+# A placement in a special offer is reassessed at least this often (months).
+PPR_VISITATION_REVIEW_MONTHS = env_int("PPR_VISITATION_REVIEW_MONTHS", 12)
 #: The model whose rows the log's ``child_id`` names (ppr/ imports no domain app; cf.
 #: AUTH_USER_MODEL). The family's export exists only for a child of this model.
 AUDIT_CHILD_MODEL = "cases.Child"

@@ -1,12 +1,14 @@
 """Forms of the visitation app: an offer, starting an application and its draft sections."""
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 
-from cases.models import Child, EvaluationParty, Guardian
+from cases.models import Child, EvaluationParty, Guardian, RulerColour
 from cases.ppv.forms import GuardianChoiceField
+from cases.ratings.forms import COLOUR_HELP
 from ppr import text_limits
 from ppr.accounts.models import Role, User
 from ppr.forms import EventDateField, Form, ModelForm, dkfds_style, model_choice_field
@@ -22,6 +24,7 @@ from .models import (
     OfferKind,
     ParentsPosition,
     Recommendation,
+    ReviewOutcome,
 )
 from .services import DRAFT_FIELDS
 
@@ -455,3 +458,81 @@ class LetterSendForm(Form):
         model_choice_field(self, "guardians").queryset = Guardian.objects.filter(
             pk__in=[g.pk for g in guardians]
         )
+
+
+# --- Placement and the yearly reassessment ---------------------------------------------------
+
+
+class PlaceForm(Form):
+    """Place a waiting child; over capacity only with the PPR leader's reason."""
+
+    override_reason = forms.CharField(
+        label="Begrundelse for at gå ud over kapaciteten",
+        help_text="Udfyldes kun, når tilbuddet er fuldt. Begrundelsen gemmes på placeringen.",
+        max_length=text_limits.NOTE,
+        required=False,
+        widget=forms.Textarea({**AREA, "rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dkfds_style(self)
+
+
+class ReviewForm(Form):
+    """The reassessment: progress, a Børnelineal rating and the outcome."""
+
+    progress = forms.CharField(
+        label="Barnets udvikling og progression",
+        help_text="Hvad har barnet nået i tilbuddet, og hvad er der stadig brug for?",
+        max_length=text_limits.SECTION,
+        widget=forms.Textarea(AREA),
+        error_messages={"required": "Beskriv barnets udvikling siden sidste vurdering."},
+    )
+    colour = forms.ChoiceField(
+        label="Børnelineal",
+        choices=[
+            (value, f"{label} – {COLOUR_HELP[value]}") for value, label in RulerColour.choices
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Vælg grøn, gul eller rød.",
+            "invalid_choice": "Vælg grøn, gul eller rød.",
+        },
+    )
+    rationale = forms.CharField(
+        label="Begrundelse for farven",
+        max_length=500,
+        widget=forms.Textarea({**AREA, "rows": 2}),
+        error_messages={"required": "Skriv en kort begrundelse for farven."},
+    )
+    outcome = forms.ChoiceField(
+        label="Resultat",
+        choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Vælg resultatet af revurderingen.",
+            "invalid_choice": "Vælg et af de viste resultater.",
+        },
+    )
+    change_note = forms.CharField(
+        label="Hvad skal ændres (ved ændring)",
+        max_length=text_limits.NOTE,
+        required=False,
+        widget=forms.Textarea({**AREA, "rows": 3}),
+    )
+    next_review_on = EventDateField(
+        label="Næste revurdering senest (når placeringen fortsætter)",
+        required=False,
+        help_text="Tom: den længste tilladte frist.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Skriv datoen som dd.mm.åååå."},
+    )
+    client_token = forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": "Formularen er udløbet. Prøv igen."}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"client_token": uuid.uuid4()})
+        super().__init__(*args, **kwargs)
+        dkfds_style(self)

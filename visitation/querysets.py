@@ -106,6 +106,18 @@ class DecisionQuerySet[M: models.Model](VisibleQuerySet[M]):
         return self.filter(condition)
 
 
+def in_school_year(year: int) -> Q:
+    """Placements holding a place at some point of the school year starting in ``year``
+    (1 August – 31 July): begun by its last day, neither ended nor planned to end before its
+    first day."""
+    first, last = date(year, 8, 1), date(year + 1, 7, 31)
+    return (
+        Q(starts_on__lte=last)
+        & ~Q(ended_on__lt=first)
+        & ~Q(ended_on__isnull=True, ends_on__lt=first)
+    )
+
+
 class PlacementQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Placements: PPR's leader and secretary all; a case worker those on their cases; an
@@ -136,14 +148,7 @@ class PlacementQuerySet[M: models.Model](VisibleQuerySet[M]):
         return self.filter(ended_on__isnull=True)
 
     def in_school_year(self, year: int) -> Self:
-        """Placements that hold a place at some point of the school year starting in ``year``
-        (1 August – 31 July): started by its end, not ended before its start."""
-        first, last = date(year, 8, 1), date(year + 1, 7, 31)
-        return (
-            self.filter(starts_on__lte=last)
-            .exclude(ended_on__lt=first)
-            .exclude(ended_on__isnull=True, ends_on__lt=first)
-        )
+        return self.filter(in_school_year(year))
 
     def returned(self) -> Self:
         """Placements ended by a return to the general offer (counted in the reports)."""

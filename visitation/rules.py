@@ -68,3 +68,15 @@ rules.add_perm("visitation.view_meetings", reads_meetings)
 rules.add_perm("visitation.manage_committee", manages_committee)
 rules.add_perm("visitation.manage_appeals", is_ppr_leader)
 rules.add_perm("visitation.send_letter", is_ppr_leader)
+
+
+@rules.predicate
+def can_review_placement(user: Any, placement: Any) -> bool:
+    """The PPR leader, and case workers on the child's case."""
+    if placement is None or not is_active_user(user):
+        return False
+    return bool(type(placement).objects.reviewable_by(user).filter(pk=placement.pk).exists())
+
+
+rules.add_perm("visitation.place", is_ppr_leader)
+rules.add_perm("visitation.review_placement", can_review_placement)

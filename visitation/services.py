@@ -143,14 +143,7 @@ def reinstate_offer(*, offer: Offer, by: User) -> Offer:
 
 def months_before(day: date, months: int) -> date:
     """The same day ``months`` earlier (31 March − 1 month is 28/29 February)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - day 28 exists in every month
+    return calendar.add_months(day, -months)
 
 
 def ppv_max_age_months() -> int:
@@ -598,12 +591,14 @@ def appeal_guidance(municipality: Municipality | None = None) -> str:
     )
 
 
+def review_months() -> int:
+    """A placement is reassessed at least this often (PPR_VISITATION_REVIEW_MONTHS)."""
+    return int(settings.PPR_VISITATION_REVIEW_MONTHS)
+
+
 def review_deadline(starts_on: date) -> date:
-    """The latest review of a placement: a year after it starts (reassessed at least yearly)."""
-    try:
-        return starts_on.replace(year=starts_on.year + 1)
-    except ValueError:  # 29 February
-        return starts_on.replace(year=starts_on.year + 1, day=28)
+    """The latest review of a placement: ``review_months()`` after it starts."""
+    return calendar.add_months(starts_on, review_months())
 
 
 def decide(
@@ -638,6 +633,18 @@ def decide(
             raise ValidationError({"offer": "Tilbuddet er udfaset. Vælg et andet."})
         if outcome == DecisionOutcome.GRANTED and starts_on is not None and review_on is None:
             review_on = review_deadline(starts_on)
+        if (
+            outcome == DecisionOutcome.GRANTED
+            and starts_on is not None
+            and review_on is not None
+            and review_on > review_deadline(starts_on)
+        ):
+            raise ValidationError(
+                {
+                    "review_on": f"Støtten skal revurderes senest {review_months()} måneder "
+                    f"efter starten, dvs. senest {review_deadline(starts_on):%d.%m.%Y}."
+                }
+            )
         decision = Decision(
             application=locked,
             outcome=outcome,
@@ -657,6 +664,10 @@ def decide(
         SupportApplication.objects.filter(pk=locked.pk).update(status=ApplicationStatus.DECIDED)
         log_action(decision, AuditAction.CREATE, by=by, purpose=PURPOSE)
         order_letter(decision, by=by)
+        if outcome == DecisionOutcome.GRANTED:
+            from .placements import place_after_decision  # placements imports this module
+
+            place_after_decision(decision, by=by)
     application.refresh_from_db()
     return decision
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import placement_views, views
 
 app_name = "visitation"
 
@@ -39,4 +39,12 @@ urlpatterns = [
     path("klage/<id:pk>/udfald/", views.appeal_outcome, name="appeal-outcome"),
     # The decision letter sent to the custody holders.
     path("afgoerelse/<id:pk>/send/", views.letter_send, name="letter-send"),
+    # Placements in the offers and their yearly reassessment.
+    path("afgoerelse/<id:pk>/placer/", placement_views.decision_place, name="decision-place"),
+    path("placering/<id:pk>/", placement_views.placement_detail, name="placement-detail"),
+    path(
+        "placering/<id:pk>/revurdering/",
+        placement_views.placement_review,
+        name="placement-review",
+    ),
 ]

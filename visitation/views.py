@@ -55,6 +55,7 @@ from .models import (
     OfferKind,
     SupportApplication,
 )
+from .placement_views import offer_panel
 from .tables import ApplicationTable
 
 PURPOSE = services.PURPOSE
@@ -95,6 +96,7 @@ def offer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "offer": offer,
+        **offer_panel(request, offer),
         "crumbs": [("Specialtilbud", reverse("visitation:offer-list")), (offer.name, None)],
     }
     return render(request, "visitation/offer_detail.html", context)
@@ -743,7 +745,7 @@ def entry_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.decide(
+            decision = services.decide(
                 application=entry.application,
                 outcome=data["outcome"],
                 offer=data["offer"],
@@ -758,6 +760,13 @@ def entry_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Afgørelsen er truffet.")
+            if decision.offer is not None and not hasattr(decision, "placement"):
+                messages.warning(
+                    request,
+                    f"Der er ingen ledig plads i {decision.offer.name} i perioden. Barnet står "
+                    "på tilbuddets venteliste, til der er plads, eller PPR-lederen placerer det "
+                    "ud over kapaciteten.",
+                )
             return redirect(entry)
     return _entry_page(request, entry, decision_form=form, status=400)
 

@@ -87,6 +87,19 @@ def working_days_between(start: date, end: date) -> int:
     return sign * count
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (earlier when negative); the month's last day when it has
+    no such day (31 January + 1 month is 28/29 February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 28 exists in every month
+
+
 def today() -> date:
     """Today's date in Copenhagen, whatever the server's or the request's time zone is."""
     return timezone.localtime(timezone.now(), COPENHAGEN).date()
