@@ -95,6 +95,34 @@ def appeal_pk(attribute: str) -> Any:
     return lambda cast: {"pk": getattr(appealed(cast), attribute).pk}
 
 
+def placed(cast: Any) -> SimpleNamespace:
+    """A one-place offer: a fifth child granted and placed in it, a sixth granted and waiting."""
+    cached = cast.__dict__.get("_visitation_placed")
+    if cached is not None:
+        return cached
+    from tests.cases.case_fixtures import cpr_born, make_case
+    from tests.cases.ppv_fixtures import draft, finalise
+    from tests.visitation.factories import decision, offer
+    from visitation.models import Placement
+
+    objects(cast)
+    small = offer(cast, name="Egeklassen", places=1)
+    decisions = []
+    for _ in range(2):
+        case = make_case(cast, assigned=cast.psychologist, child__cpr=cpr_born(date(2016, 5, 2)))
+        finalise(draft(cast, case), cast.psychologist)
+        decisions.append(decision(cast, case, offer=small))
+    cached = SimpleNamespace(
+        placement=Placement.objects.get(decision=decisions[0]), waiting=decisions[1]
+    )
+    cast.__dict__["_visitation_placed"] = cached
+    return cached
+
+
+def placed_pk(attribute: str) -> Any:
+    return lambda cast: {"pk": getattr(placed(cast), attribute).pk}
+
+
 def expect(default: int | str, **overrides: int | str) -> dict[str, int | str]:
     return everyone(default, **overrides)
 
@@ -138,6 +166,19 @@ MEETING_READ = expect(404, ppr_leader=200, secretary=200, social_worker=200, adm
 #: Acting on an agenda item: the PPR leader; the others who see it are refused.
 ENTRY_REFUSED = expect(404, ppr_leader=400, secretary=403, social_worker=403)
 ENTRY_ACTS = expect(404, ppr_leader=302, secretary=403, social_worker=403)
+
+#: A placement: PPR's leader and secretary, the case's team, the leader of the child's school
+#: (which also runs the offer).
+PLACEMENT_READ = expect(
+    404, psychologist=200, colleague=200, ppr_leader=200, secretary=200, school_leader=200
+)
+#: Its review: the PPR leader and the case's team; the others who see it are refused.
+REVIEW_READ = expect(
+    404, psychologist=200, colleague=200, ppr_leader=200, secretary=403, school_leader=403
+)
+REVIEW_REFUSED = expect(
+    404, psychologist=400, colleague=400, ppr_leader=400, secretary=403, school_leader=403
+)
 
 ROUTES = [
     # Offers.
@@ -221,4 +262,21 @@ ROUTES = [
     # Sending the decision letter to the custody holders: the PPR leader.
     Route("visitation:letter-send", LEADER_ONLY, kwargs=appeal_pk("decision")),
     Route("visitation:letter-send", LEADER_REFUSED, kwargs=appeal_pk("decision"), method="post"),
+    # Placements: placing a waiting child (the offer is full: refused without a reason),
+    # a placement's page and its yearly review.
+    Route("visitation:decision-place", LEADER_ONLY, kwargs=placed_pk("waiting")),
+    Route("visitation:decision-place", LEADER_REFUSED, kwargs=placed_pk("waiting"), method="post"),
+    Route("visitation:placement-detail", PLACEMENT_READ, kwargs=placed_pk("placement")),
+    Route("visitation:placement-review", REVIEW_READ, kwargs=placed_pk("placement")),
+    Route(
+        "visitation:placement-review",
+        REVIEW_REFUSED,
+        kwargs=placed_pk("placement"),
+        method="post",
+    ),
+    Route(
+        "visitation:offer-detail",
+        STAFF,
+        kwargs=lambda cast: {"pk": placed(cast).placement.offer_id},
+    ),
 ]
