@@ -62,6 +62,7 @@ FORMS: list[tuple[str, ...]] = [
     ("visitation:committee-detail", "held_on", "0001-01-01"),
     ("cases:referral-visitate", "redirect-forum", ""),
     ("cases:ppv-finalise", "signed_on", "0001-01-01"),
+    ("visitation:entry-detail", "note", ""),
 ]
 
 #: Fills every visible field of the form with a value its kind accepts.
