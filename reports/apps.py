@@ -6,4 +6,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "Rapporter"
 
     def ready(self) -> None:
-        from . import menu, overview  # noqa: F401  (main-menu entries, the start-page panel)
+        from . import measures, menu, overview  # noqa: F401  (main-menu entries, the start-page panel)
+
+        measures.connect()

@@ -247,5 +247,32 @@ def test_progress_of_every_goal_costs_one_query_per_measure_plus_one(
         services.record_measurement(
             goal=goals[3], year=2000 + day, value=Decimal(day), by=cast.ppr_leader
         )
-    with django_assert_num_queries(5):
+    # The courses' share comes from the cache now (no course was saved); the referral counts
+    # are counted again (their generation was renewed by the submitted referrals).
+    with django_assert_num_queries(4):
         progress(goals)
+
+
+def test_the_yearly_referral_counts_come_from_the_cache_until_a_referral_is_submitted(
+    cast, django_assert_num_queries
+) -> None:
+    """The start page's costliest count (bench/NOTES.md) is kept by generation: read again
+    without a query, rebuilt at once when a submitted referral is saved; a draft changes no
+    count and keeps it."""
+    referral(cast.school, submitted=at(date(2025, 3, 1)))
+    assert MEASURES["ppr_referrals"](2024, 2026) == {2025: Decimal(1)}
+    with django_assert_num_queries(0):
+        assert MEASURES["ppr_referrals"](2024, 2026) == {2025: Decimal(1)}
+    referral(cast.school, submitted=None)  # a draft, saved
+    with django_assert_num_queries(0):
+        MEASURES["ppr_referrals"](2024, 2026)
+    referral(cast.school, submitted=at(date(2026, 3, 1)))
+    assert MEASURES["ppr_referrals"](2024, 2026) == {2025: Decimal(1), 2026: Decimal(1)}
+    # Another span is another value.
+    assert MEASURES["ppr_referrals"](2026, 2026) == {2026: Decimal(1)}
+
+
+def test_the_prevention_share_is_rebuilt_when_a_course_is_saved(cast) -> None:
+    assert MEASURES["prevention_share"](2024, 2026) == {}
+    course(starts_on=date(2025, 3, 1), level=PreventionLevel.PRIMARY)
+    assert MEASURES["prevention_share"](2024, 2026) == {2025: Decimal("100.0")}
