@@ -7,5 +7,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import measures, menu, overview  # noqa: F401  (main-menu entries, the start-page panel)
+        from .visitation import register
 
         measures.connect()
+        register()  # the visitation reports join the operational reports' catalogue

@@ -13,10 +13,13 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from cases.models import Case, CaseOutcome, Referral
 from indsatser.models import PREVENTIVE_LEVELS, AbsenceCase, Course, CourseStatus
 from ppr import generations
+
+from . import spending
 
 YearValues = dict[int, Decimal]
 MeasureFunction = Callable[[int, int], YearValues]
@@ -160,3 +163,21 @@ def unlawful_absence(first: int, last: int) -> YearValues:
         .order_by()
     )
     return _per_year(rows)
+
+
+@measure(
+    "special_offer_spending",
+    "Udgift til specialtilbud pr. år i mio. kr.: hver placering i et specialtilbud × tilbuddets "
+    "årlige pris pr. plads, forholdsmæssigt efter placeringens dage i året (løbende år: til "
+    "dato). Beregnes af placeringerne i PPR Sag (reports/spending.py).",
+    cumulative=True,
+)
+def special_offer_spending(first: int, last: int) -> YearValues:
+    today = timezone.localdate()
+    kroner = spending.spending_per_year(
+        spending.periods(spending.all_placements(), first, last), first, last, today
+    )
+    return {
+        year: (amount / spending.MILLION).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        for year, amount in kroner.items()
+    }

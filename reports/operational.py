@@ -90,6 +90,8 @@ class Report:
     institution_path: ClassVar[str] = ""
     paginate: ClassVar[bool] = False
     period_note: ClassVar[str] = ""
+    #: Who may open the report (besides ``reports.view_operational``, which every report needs).
+    permission: ClassVar[str] = "reports.view_operational"
 
     def base(self) -> QuerySet[Any]:
         raise NotImplementedError

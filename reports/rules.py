@@ -43,4 +43,6 @@ rules.add_perm("reports.view_operational", is_ppr_leader | is_institution_leader
 rules.add_perm("reports.view_plan", is_staff_of_ppr)
 rules.add_perm("reports.change_plan", is_ppr_leader)
 rules.add_perm("reports.print_plan", is_ppr_leader)
+#: The visitation reports (applications, decisions, placements, spending): the PPR leader.
+rules.add_perm("reports.view_visitation", is_ppr_leader)
 rules.add_perm("reports.view_any", is_staff_of_ppr | is_institution_leader)

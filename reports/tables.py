@@ -194,3 +194,63 @@ class AbsenceTable(ReportTable):
 
     class Meta(ReportTable.Meta):
         attrs = {"id": "report-table"}
+
+
+# --- Visitation to special offers ----------------------------------------------------------
+
+
+class VisitationYearTable(ReportTable):
+    caption = "Ansøgninger om specialpædagogisk bistand, afgørelser og klager pr. år"
+
+    year = tables.Column(verbose_name="År")
+    applications = NumberColumn(verbose_name="Ansøgninger indsendt")
+    decisions = NumberColumn(verbose_name="Afgørelser i alt")
+    granted = NumberColumn(verbose_name="Bevilget")
+    refused = NumberColumn(verbose_name="Afslået")
+    other = NumberColumn(verbose_name="Anden indsats")
+    appeals = NumberColumn(verbose_name="Klager modtaget")
+    appeals_changed = NumberColumn(verbose_name="Klager: ændret eller hjemvist")
+
+    class Meta(ReportTable.Meta):
+        attrs = {"id": "report-table"}
+
+
+class PlacementYearTable(ReportTable):
+    caption = "Placeringer i specialtilbud pr. tilbud og år"
+
+    year = tables.Column(verbose_name="År")
+    offer = tables.Column(verbose_name="Tilbud")
+    places = NumberColumn(verbose_name="Pladser pr. skoleår")
+    placed = NumberColumn(verbose_name="Placeringer i året")
+    started = NumberColumn(verbose_name="Heraf startet i året")
+    returned = NumberColumn(verbose_name="Tilbage til almentilbuddet")
+    child_years = NumberColumn(verbose_name="Pladsår", decimals=2)
+    spending = NumberColumn(verbose_name="Udgift (kr.)")
+
+    class Meta(ReportTable.Meta):
+        attrs = {"id": "report-table"}
+
+
+class ReturnedTable(ReportTable):
+    caption = "Børn, der er vendt tilbage til almentilbuddet, pr. år og tilbud"
+
+    year = tables.Column(verbose_name="År")
+    offer = tables.Column(verbose_name="Fra tilbud")
+    children = NumberColumn(verbose_name="Børn tilbage i almentilbuddet")
+
+    class Meta(ReportTable.Meta):
+        attrs = {"id": "report-table"}
+
+
+class SpendingTable(ReportTable):
+    caption = "Udgift til specialtilbud pr. år (placeringer × årlig pris, forholdsmæssigt)"
+
+    year = tables.Column(verbose_name="År")
+    child_years = NumberColumn(verbose_name="Pladsår", decimals=2)
+    own = NumberColumn(verbose_name="Egne tilbud (kr.)")
+    bought = NumberColumn(verbose_name="Købte pladser (kr.)")
+    total = NumberColumn(verbose_name="I alt (kr.)")
+    millions = NumberColumn(verbose_name="I alt (mio. kr.)", decimals=2)
+
+    class Meta(ReportTable.Meta):
+        attrs = {"id": "report-table"}

@@ -42,10 +42,9 @@ def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The reports this user may open."""
     require_perm(request, "reports.view_any")
+    reports = [r for r in REPORTS.values() if request.user.has_perm(r.permission)]
     return render(
-        request,
-        "reports/index.html",
-        {"reports": REPORTS.values(), "crumbs": [("Rapporter", None)]},
+        request, "reports/index.html", {"reports": reports, "crumbs": [("Rapporter", None)]}
     )
 
 
@@ -259,6 +258,7 @@ def report_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """One operational report: filter, chart and table (the table fragment alone for htmx)."""
     require_perm(request, "reports.view_operational")
     report = _report(slug)
+    require_perm(request, report.permission)
     filterset, filtered, params, scope = _filtered(request, report)
     rows = report.rows(filtered, params, scope)
     table = report.table_class(rows)
@@ -290,6 +290,7 @@ def report_export(request: AuthenticatedHttpRequest, slug: str, fmt: str) -> Htt
     """The report's whole table (every row, not a page) as CSV or XLSX; audited."""
     require_perm(request, "reports.view_operational")
     report = _report(slug)
+    require_perm(request, report.permission)
     filterset, filtered, params, scope = _filtered(request, report)
     if not filterset.is_valid():
         return redirect(

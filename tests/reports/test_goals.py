@@ -33,7 +33,8 @@ def test_the_migration_seeds_the_municipalitys_seven_goals() -> None:
     assert referrals.is_automatic and referrals.measure_key == "ppr_referrals"
     assert goals["indstillinger-bup"].target_value == Decimal(20)
     assert goals["forebyggelse-andel"].direction == "hoejere"
-    assert not goals["udgift-specialtilbud"].is_automatic
+    spending = goals["udgift-specialtilbud"]  # from the placements since issue 21
+    assert spending.is_automatic and spending.measure_key == "special_offer_spending"
     assert goals["ulovligt-fravaer"].target_value is None
     assert {b.number for b in referrals.beacons.all()} == {2, 3}
     assert all(g.measure_key in MEASURES for g in goals.values() if g.is_automatic)
@@ -189,7 +190,7 @@ def test_without_a_baseline_the_goal_is_measured_against_its_target() -> None:
 
 @time_machine.travel(date(2026, 3, 1))
 def test_manual_goals_use_the_leaders_measurements(cast) -> None:
-    spending = goal("udgift-specialtilbud")
+    spending = goal("stoette-serviceloven")
     services.record_measurement(goal=spending, year=2025, value=Decimal("48.5"), by=cast.ppr_leader)
     services.record_measurement(goal=spending, year=2024, value=Decimal("52"), by=cast.ppr_leader)
     [item] = progress([spending])
@@ -198,7 +199,7 @@ def test_manual_goals_use_the_leaders_measurements(cast) -> None:
         (2025, Decimal("48.5")),
     ]
     assert item.assessed.year == 2025
-    assert item.track is Track.ON_TRACK  # 48.5 ≤ 50 expected at the baseline year
+    assert item.track is Track.ON_TRACK  # 48.5 ≤ 1100 expected at the baseline year
     exam = goal("afgangsproeve")
     services.record_measurement(goal=exam, year=2025, value=Decimal("91.9"), by=cast.ppr_leader)
     [exam_item] = progress([exam])
@@ -206,7 +207,7 @@ def test_manual_goals_use_the_leaders_measurements(cast) -> None:
 
 
 def test_entering_a_year_again_corrects_it_and_both_are_audited(cast) -> None:
-    spending = goal("udgift-specialtilbud")
+    spending = goal("stoette-serviceloven")
     services.record_measurement(goal=spending, year=2025, value=Decimal("48.5"), by=cast.ppr_leader)
     services.record_measurement(goal=spending, year=2025, value=Decimal("47"), by=cast.ppr_leader)
     assert GoalMeasurement.objects.get(goal=spending, year=2025).value == Decimal(47)
@@ -223,7 +224,7 @@ def test_entering_a_year_again_corrects_it_and_both_are_audited(cast) -> None:
 def test_only_the_ppr_leader_enters_measurements_and_only_for_manual_goals(cast) -> None:
     with pytest.raises(PermissionDenied):
         services.record_measurement(
-            goal=goal("udgift-specialtilbud"), year=2025, value=Decimal(1), by=cast.psychologist
+            goal=goal("stoette-serviceloven"), year=2025, value=Decimal(1), by=cast.psychologist
         )
     with pytest.raises(ValidationError):
         services.record_measurement(
@@ -240,7 +241,8 @@ def test_progress_of_every_goal_costs_one_query_per_measure_plus_one(
     cast, django_assert_num_queries
 ) -> None:
     goals = list(EffectGoal.objects.all())
-    with django_assert_num_queries(5):  # four automatic measures + all manual measurements
+    # Five automatic measures (the spending on special offers among them) + all manual ones.
+    with django_assert_num_queries(6):
         progress(goals)
     for day in range(20):
         referral(cast.school, submitted=at(date(2025, 1, 1 + day)), status=ReferralStatus.SUBMITTED)
@@ -248,8 +250,9 @@ def test_progress_of_every_goal_costs_one_query_per_measure_plus_one(
             goal=goals[3], year=2000 + day, value=Decimal(day), by=cast.ppr_leader
         )
     # The courses' share comes from the cache now (no course was saved); the referral counts
-    # are counted again (their generation was renewed by the submitted referrals).
-    with django_assert_num_queries(4):
+    # are counted again (their generation was renewed by the submitted referrals), and the
+    # spending on special offers (not cached: one query over the placements).
+    with django_assert_num_queries(5):
         progress(goals)
 
 

@@ -108,3 +108,52 @@ def decision(cast: Any, case: Case | None = None, *, outcome: str = "bevilget", 
         by=cast.ppr_leader,
         **kw,
     )
+
+
+def placement(
+    cast: Any,
+    chosen: Offer,
+    starts_on: Any,
+    *,
+    ended_on: Any = None,
+    end_reason: str = "",
+) -> Any:
+    """A child placed in ``chosen`` from ``starts_on`` (ended, if given), straight in the
+    database: a draft application and a granted decision behind it, as the reports need."""
+    from datetime import timedelta
+
+    from tests.cases.case_fixtures import cpr_born, make_case
+    from visitation.models import Decision, Placement, school_year_of
+
+    case = make_case(
+        cast, assigned=cast.psychologist, child__cpr=cpr_born(starts_on.replace(year=2016))
+    )
+    application = SupportApplication.objects.create(
+        child=case.child, case=case, institution=cast.school, author=cast.school_leader
+    )
+    granted = Decision.objects.create(
+        application=application,
+        outcome="bevilget",
+        offer=chosen,
+        starts_on=starts_on,
+        review_on=starts_on + timedelta(days=365),
+        facts="Behovet er dokumenteret.",
+        rules_applied=services.DEFAULT_RULES,
+        assessment="Behovet kan ikke dækkes i den almene undervisning.",
+        appeal_guidance=services.appeal_guidance(),
+        decided_on=starts_on - timedelta(days=30),
+        decided_by=cast.ppr_leader,
+    )
+    return Placement.objects.create(
+        child=case.child,
+        case=case,
+        offer=chosen,
+        decision=granted,
+        starts_on=starts_on,
+        school_year=school_year_of(starts_on),
+        review_on=starts_on + timedelta(days=365),
+        ended_on=ended_on,
+        end_reason=end_reason,
+        ended_by=cast.ppr_leader if ended_on else None,
+        created_by=cast.ppr_leader,
+    )

@@ -20,14 +20,17 @@ SLUGS = (
     "fravaer",
 )
 
+VISITATION_SLUGS = ("visitation", "placeringer", "tilbage-til-almen", "udgift-specialtilbud")
+
 ppr_staff = everyone(403, **dict.fromkeys(PPR_STAFF, 200))
+visitation = everyone(403, ppr_leader=200)
 any_report = ppr_staff | dict.fromkeys(INSTITUTION_LEADERS, 200)
 operational = everyone(403, ppr_leader=200, **dict.fromkeys(INSTITUTION_LEADERS, 200))
 #: A goal or activity is visible to PPR staff (others get 404); only the leader may change it.
 leader_edits = {role: 404 for role in ROLES} | dict.fromkeys(PPR_STAFF, 403) | {"anonymous": LOGIN}
 
 
-def _goal(key: str = "udgift-specialtilbud"):  # type: ignore[no-untyped-def]
+def _goal(key: str = "stoette-serviceloven"):  # type: ignore[no-untyped-def]
     def kwargs(cast: object) -> dict[str, int]:
         from reports.models import EffectGoal
 
@@ -85,11 +88,11 @@ ROUTES = [
         kwargs=_goal(),
         method="post",
         data=lambda cast: {
-            "name": "Lavere udgift til specialtilbud",
+            "name": "Færre børn med behov for støtte efter serviceloven",
             "direction": "lavere",
-            "baseline_value": "50",
+            "baseline_value": "1100",
             "baseline_year": "2025",
-            "target_value": "40",
+            "target_value": "1000",
             "target_year": "2028",
             "active": "on",
         },
@@ -111,6 +114,26 @@ ROUTES = [
             kwargs=lambda cast, s=slug, f=fmt: {"slug": s, "fmt": f},
         )
         for slug in SLUGS
+        for fmt in ("csv", "xlsx")
+    ],
+    # The visitation reports: the PPR leader's only.
+    *[
+        Route("reports:report-detail", visitation, kwargs=lambda cast, s=slug: {"slug": s})
+        for slug in VISITATION_SLUGS
+    ],
+    Route(
+        "reports:report-detail",
+        visitation,
+        kwargs=lambda cast: {"slug": "udgift-specialtilbud"},
+        query="?fra=2024-01-01&til=2026-06-30",
+    ),
+    *[
+        Route(
+            "reports:report-export",
+            visitation,
+            kwargs=lambda cast, s=slug, f=fmt: {"slug": s, "fmt": f},
+        )
+        for slug in VISITATION_SLUGS
         for fmt in ("csv", "xlsx")
     ],
     Route("reports:plan-overview", ppr_staff, kwargs=_with_plan),
