@@ -1,13 +1,16 @@
-"""Demo data for visitation: the municipality's special offers with places and prices, and
+"""Demo data for visitation: the municipality's special offers with places and prices,
 applications for special support from Vestervang Skole on the basis of the demo's final PPVs
-(one submitted, one draft). Idempotent: offers by name, applications one per child."""
+(one submitted, one draft), and children granted and placed in the offers (one placement due
+for its yearly review). Idempotent: offers by name, applications one per child."""
 
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import Case, CaseStatus, Ppv, PpvStatus
+from ppr.accounts.models import Role
 from ppr.deadlines import calendar
 from ppr.organisation.models import Institution
 from visitation import services
@@ -155,6 +158,7 @@ def seed(organisation: Any) -> None:
         if index == 0:
             services.submit_application(application, by=leader)
     _committee(organisation)
+    _placements(organisation, offers)
 
 
 def _committee(organisation: Any) -> None:
@@ -186,3 +190,113 @@ def _committee(organisation: Any) -> None:
                 ),
                 by=chair,
             )
+
+
+# --- Placements: children placed in the offers, one due for its yearly review ----------------
+
+#: The children placed in the demo's offers: (offer, months since the start). The first started
+#: almost a year ago, so its review is due in a few days (a reminder from the outbox).
+PLACEMENTS = [
+    ("Kastanjeklassen", 12),
+    ("Kastanjeklassen", 3),
+    ("Heldagsskolen Fjordly (købte pladser)", 5),
+]
+
+
+def _placement_cases() -> list[Case]:
+    """Open cases with a psychologist on them and without a PPV or an application, to place."""
+    return list(
+        Case.objects.filter(status=CaseStatus.OPEN, assigned__memberships__role=Role.PSYCHOLOGIST)
+        .exclude(pk__in=Ppv.objects.values("case_id"))
+        .exclude(child__in=SupportApplication.objects.values("child_id"))
+        .select_related("child", "assigned")
+        .distinct()
+        .order_by("pk")[: len(PLACEMENTS)]
+    )
+
+
+def _final_ppv(case: Case, psychologist: Any) -> None:
+    from cases.ppv.services import finalise_ppv, save_ppv, start_ppv
+    from demo.ppv import SECTIONS
+
+    ppv = start_ppv(case=case, by=psychologist)
+    texts = {key: value.format(name=case.child.first_name) for key, value in SECTIONS.items()}
+    ppv = save_ppv(ppv, by=psychologist, data=texts, version=ppv.version)
+    finalise_ppv(
+        ppv,
+        by=psychologist,
+        version=ppv.version,
+        signed_name=str(psychologist),
+        signed_title=psychologist.title or "Psykolog",
+        signed_on=calendar.today(),
+    )
+
+
+def _placements(organisation: Any, offers: dict[str, Offer]) -> None:
+    """Children granted a place through the whole route (PPV, application, the committee's
+    recommendation, the decision); the first placement started a year ago and is due for review."""
+    from visitation.models import Placement
+
+    chair = organisation.users.get("ppr_leader")
+    leader = organisation.users.get("school_leader")
+    if chair is None or leader is None:
+        return
+    if Placement.objects.exists():
+        return
+    committee = Committee.objects.filter(name=COMMITTEE).first()
+    if committee is None:
+        return
+    meeting = services.plan_meeting(
+        committee=committee,
+        held_on=calendar.add_working_days(calendar.today(), -10),
+        place="Rådhuset, mødelokale 2",
+        by=chair,
+    )
+    today = calendar.today()
+    for case, (offer_name, months_ago) in zip(_placement_cases(), PLACEMENTS, strict=False):
+        offer = offers.get(offer_name)
+        if offer is None:
+            continue
+        try:
+            with transaction.atomic():
+                _final_ppv(case, case.assigned)
+                by = leader if case.child.institution_id in leader.institution_ids() else chair
+                application = services.start_application(child=case.child, by=by)
+                name = case.child.first_name
+                data: dict[str, Any] = {
+                    key: value.format(name=name) if isinstance(value, str) else value
+                    for key, value in APPLICATION_TEXT.items()
+                }
+                data["requested_kind"] = offer.kind
+                data["requested_offer"] = offer
+                application = services.save_draft(
+                    application, by=by, data=data, version=application.version
+                )
+                services.submit_application(application, by=by)
+                entry = services.add_to_agenda(meeting=meeting, application=application, by=chair)
+                services.recommend(
+                    entry=entry,
+                    recommendation="bevilg",
+                    offer=offer,
+                    note="Handleplanen er afprøvet og evalueret; PPV'en anbefaler tilbuddet.",
+                    by=chair,
+                )
+                # The first review is due a year after the start: in three working days for
+                # the placement that started a year ago.
+                starts_on = calendar.add_months(today, -months_ago)
+                if months_ago == 12:
+                    starts_on = calendar.add_months(calendar.add_working_days(today, 3), -12)
+                services.decide(
+                    application=application,
+                    outcome="bevilget",
+                    offer=offer,
+                    starts_on=starts_on,
+                    facts=(
+                        f"{name} har trods et års støtte i almenklassen ikke nået handleplanens "
+                        "mål, og PPV'en anbefaler et specialtilbud."
+                    ),
+                    assessment="Behovet kan ikke dækkes i den almene undervisning.",
+                    by=chair,
+                )
+        except ValidationError:
+            continue
