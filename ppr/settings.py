@@ -213,6 +213,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ppr.audit.tasks.purge_expired_audit_events",
         "schedule": 3600.0,
     },
+    # Login-attempt logs (django-axes): nightly, by PPR_LOGIN_LOG_RETENTION_DAYS.
+    "accounts-login-log-retention-purge": {
+        "task": "ppr.accounts.tasks.purge_expired_login_logs",
+        "schedule": 86400.0,
+    },
     # Deadlines: mark overdue, create and send reminders; re-queue claims of dead workers.
     "deadlines-sweep": {"task": "ppr.deadlines.tasks.sweep", "schedule": 300.0},
     "deadlines-reap-stale-claims": {
@@ -297,6 +302,9 @@ AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # axes' own admin deletes rows; ppr/accounts/admin.py registers read-only ones instead.
 AXES_ENABLE_ADMIN = False
+# Days django-axes' login-attempt logs are kept (as long as the audit log by default); a nightly
+# beat job removes older rows, never a lock-out still in force (ppr.accounts.services).
+LOGIN_LOG_RETENTION_DAYS = env_int("PPR_LOGIN_LOG_RETENTION_DAYS", 183)
 # Trusted reverse proxies in front of the app: the client's IP for axes and the audit log.
 PPR_PROXY_COUNT = env_int("PPR_PROXY_COUNT", 0)
 if PPR_PROXY_COUNT < 0:
