@@ -4,7 +4,10 @@ other children's granted decisions made directly (to fill an offer's places)."""
 from datetime import date
 from typing import Any
 
-from tests.cases.case_fixtures import make_case
+from django.utils import timezone
+
+from tests.cases.case_fixtures import cpr_born, make_case
+from tests.cases.ppv_fixtures import draft, finalise
 from visitation import services
 from visitation.models import (
     ApplicationStatus,
@@ -46,13 +49,18 @@ def granted(cast: Any, chosen: Offer, starts_on: date) -> Decision:
 
 def other_grant(cast: Any, chosen: Offer, starts_on: date, **case: Any) -> Decision:
     """Another child's granted decision for ``chosen``, without the route before it."""
+    case.setdefault("child__cpr", cpr_born(date(2016, 5, 2)))
     other = make_case(cast, assigned=cast.psychologist, **case)
+    ppv = finalise(draft(cast, other), cast.psychologist)
     application = SupportApplication.objects.create(
         child=other.child,
         case=other,
         institution=cast.school,
         author=cast.school_leader,
-        status=ApplicationStatus.DRAFT,
+        status=ApplicationStatus.DECIDED,
+        ppv=ppv,
+        submitted_at=timezone.now(),
+        submitted_by=cast.school_leader,
     )
     return Decision.objects.create(
         application=application,
