@@ -15,6 +15,7 @@ import copy
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -23,7 +24,7 @@ from django.conf import settings as django_settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client
 from whitenoise.base import WhiteNoise
 
@@ -253,6 +254,70 @@ def put_back(data: dict[str, str]) -> None:
         # next new intervention or forum would get id 1 again.
         statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
         with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+#: A copy of every table's rows per database alias (``take_snapshot``): for PostgreSQL each
+#: table's COPY text, for SQLite its column names and raw rows.
+Snapshot = dict[str, dict[str, Any]]
+
+
+def take_snapshot() -> Snapshot:
+    """Every table's rows as they are now, copied by the database itself (COPY on PostgreSQL;
+    on SQLite a plain SELECT of each column through unary ``+``, which keeps the stored value
+    and skips the driver's type converters). Unlike ``serialize_db_to_string`` it copies every
+    table, and ``restore_snapshot`` brings thousands of rows back in well under a second instead
+    of saving them one by one through the ORM."""
+    snapshot: Snapshot = {}
+    for connection in connections.all():
+        tables: dict[str, Any] = {}
+        with connection.cursor() as cursor:
+            for table in connection.introspection.django_table_names(only_existing=True):
+                quoted = connection.ops.quote_name(table)
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(f"COPY {quoted} TO STDOUT") as copy:
+                        tables[table] = b"".join(bytes(block) for block in copy)
+                    continue
+                columns = [
+                    column.name
+                    for column in connection.introspection.get_table_description(cursor, table)
+                ]
+                selected = ", ".join(f"+{connection.ops.quote_name(c)}" for c in columns)
+                cursor.execute(f"SELECT {selected} FROM {quoted}")
+                tables[table] = (columns, cursor.fetchall())
+        snapshot[connection.alias] = tables
+    return snapshot
+
+
+def restore_snapshot(snapshot: Snapshot) -> None:
+    """Empty the tables and put back exactly the rows of ``snapshot`` (``take_snapshot``), with
+    the id sequences after them, in one transaction: a live server's request that comes in
+    meanwhile (a poll of the page before) waits for it instead of writing into empty tables.
+    The foreign keys are checked when the transaction commits."""
+    for connection in connections.all():
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                database=connection.alias,
+                allow_cascade=True,
+                inhibit_post_migrate=True,
+            )
+            for table, rows in snapshot[connection.alias].items():
+                quoted = connection.ops.quote_name(table)
+                if connection.vendor == "postgresql":
+                    if rows:
+                        with cursor.cursor.copy(f"COPY {quoted} FROM STDIN") as copy:
+                            copy.write(rows)
+                    continue
+                columns, values = rows
+                if values:
+                    names = ", ".join(map(connection.ops.quote_name, columns))
+                    marks = ", ".join(["%s"] * len(columns))
+                    cursor.executemany(f"INSERT INTO {quoted} ({names}) VALUES ({marks})", values)
+            statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
             for statement in statements:
                 cursor.execute(statement)
 

@@ -91,12 +91,16 @@ def _orm_beside_playwrights_event_loop() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _standing_data_in_every_browser_test(transactional_db: None) -> None:
+def _standing_data_in_every_browser_test(
+    request: pytest.FixtureRequest, transactional_db: None
+) -> None:
     """Browser tests commit, and every transactional test before them flushed the database;
-    each starts from what the migrations left and the standing cast. (Django's serialized
-    rollback cannot do this here: inside Playwright's event loop this thread gets other
-    connection objects.)"""
-    put_back(STANDING_DATA)
+    each starts from what the migrations left and the standing cast (a test that asks for the
+    ``demo`` starts from the seeded demo instead, put back by that fixture). (Django's
+    serialized rollback cannot do this here: inside Playwright's event loop this thread gets
+    other connection objects.)"""
+    if "demo" not in request.fixturenames:
+        put_back(STANDING_DATA)
 
 
 @pytest.fixture

@@ -1,14 +1,15 @@
 """Every page of the demo municipality, as every demo role, on a desktop and on a phone.
 
-One test seeds the demo once (``manage.py seed_demo``'s steps; tens of seconds) and then, role
-by role, logs in through the real form and walks the app breadth-first by following same-site
-links (GET only), opening one URL per URL pattern (``resolve(path).route``) so the sweep stays
-fast. Every page opened is checked at 1366×900 and, resized in place (no second request), at
-390×844: axe-core finds no serious or critical violation, the page never scrolls sideways
-(``scrollWidth`` within the viewport) and the main menu is reachable (the navigation bar on the
-desktop; on the phone the header's Menu button opens DKFDS's drawer with the menu's links). The
-problems of all roles are collected and reported together. Pages a role's own links lead to
-must also answer 200 with HTML.
+The demo is seeded once per session (per xdist worker: ``manage.py seed_demo``'s steps; tens of
+seconds) and copied table by table; each role's sweep is its own test, starting from that copy,
+so the workers share the roles. A role logs in through the real form and walks the app
+breadth-first by following same-site links (GET only), opening one URL per URL pattern
+(``resolve(path).route``) so the sweep stays fast. Every page opened is checked at 1366×900
+and, resized in place (no second request), at 390×844: axe-core finds no serious or critical
+violation, the page never scrolls sideways (``scrollWidth`` within the viewport) and the main
+menu is reachable (the navigation bar on the desktop; on the phone the header's Menu button
+opens DKFDS's drawer with the menu's links). Pages a role's own links lead to must also answer
+200 with HTML, and each role must reach the pages listed for it in ``MUST_REACH``.
 
 A second test walks a koordineringskonference with the keyboard alone (the referral form's
 walk is in test_referral_to_case.py).
@@ -19,6 +20,7 @@ from collections import deque
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
+import pytest
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import Browser, Page, expect
@@ -26,6 +28,8 @@ from playwright.sync_api import Browser, Page, expect
 from cases.models import Ppv, PpvStatus
 from demo.management.commands.seed_demo import seed_demo as seed_every_step
 from meetings.models import AgendaItem, Decision, Note, NoteStatus
+from ppr.celery import app as celery_app
+from tests.conftest import STANDING_DATA, Snapshot, put_back, restore_snapshot, take_snapshot
 from tests.meetings.factories import (
     AgendaItemFactory,
     ConferenceFactory,
@@ -186,47 +190,231 @@ def sweep(
     return opened, problems
 
 
-def test_every_page_every_demo_role_reaches_works_on_a_desktop_and_a_phone(
-    browser: Browser, site: str
-) -> None:
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_blocker: Any) -> tuple[list[tuple[str, str, str]], Snapshot]:
+    """The demo, seeded once per session (per xdist worker) on the standing data, and a copy
+    of every table as seeding left it: each role's sweep starts from it (``demo``)."""
     started = time.monotonic()
-    demo = seed_demo()
-    seeded = time.monotonic() - started
-    covered: dict[str, dict[str, str]] = {}
-    problems: list[str] = []
-    # The account pages (allauth: password, two-factor) are the same for everyone: once is enough.
-    account_pages: set[str] = set()
-    for role, email, password in one_login_per_role(demo):
-        context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
-        page = context.new_page()
-        log_in(page, site, email, password)
-        expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
-        opened, found = sweep(page, site, skip=account_pages, extra=extra_pages(email))
-        account_pages |= {route for route in opened if route.startswith(ACCOUNT_PAGES)}
-        covered[role] = opened
-        problems.extend(f"[{role}] {problem}" for problem in found)
-        context.close()
-    report = "\n".join(
-        f"{role}: {len(routes)} URL patterns: {', '.join(sorted(routes))}"
-        for role, routes in covered.items()
-    )
-    print(f"\nDemo seeded in {seeded:.0f} s; swept in {time.monotonic() - started - seeded:.0f} s")
-    print(report)
-    assert problems == [], "\n".join(problems)
-    # The sweep did reach the app: most of its pages, and each area's main page.
-    everyone = set().union(*covered.values())
-    assert len(everyone) >= 80, report
-    assert {
-        "/sager/<id:pk>/",
-        "/sager/indstillinger/<id:pk>/",
-        "/sager/ppv/<id:pk>/rediger/",
-        "/moeder/konferencer/moeder/<id:pk>/",
-        "/moeder/forummoeder/<id:pk>/",
-        "/moeder/tirsdagsmoeder/<id:pk>/",
+    with django_db_blocker.unblock():
+        put_back(STANDING_DATA)
+        was_eager = celery_app.conf.task_always_eager
+        celery_app.conf.task_always_eager = True
+        try:
+            demo = seed_demo()
+        finally:
+            celery_app.conf.task_always_eager = was_eager
+        logins = one_login_per_role(demo)
+        snapshot = take_snapshot()
+    print(f"\nDemo seeded in {time.monotonic() - started:.0f} s")
+    return logins, snapshot
+
+
+@pytest.fixture
+def demo(
+    _demo_snapshot: tuple[list[tuple[str, str, str]], Snapshot], transactional_db: None
+) -> list[tuple[str, str, str]]:
+    """The demo as seeded (every table put back as the snapshot holds it): the logins swept,
+    one per role and kind of scope."""
+    logins, snapshot = _demo_snapshot
+    restore_snapshot(snapshot)
+    return logins
+
+
+#: The demo logins swept, one per role and kind of scope (``one_login_per_role``), in the demo's
+#: order. Each is its own test, so pytest-xdist spreads the sweep over the workers.
+SWEPT_LOGINS = [
+    "leder@ppr.nordvig.dk",
+    "psykolog@ppr.nordvig.dk",
+    "tale@ppr.nordvig.dk",
+    "sekretaer@ppr.nordvig.dk",
+    "skoleleder.vestervang@nordvig.dk",
+    "leder.maelkeboetten@nordvig.dk",
+    "laerer.vestervang@nordvig.dk",
+    "paedagog.maelkeboetten@nordvig.dk",
+    "socialraadgiver@nordvig.dk",
+    "sundhedsplejerske@nordvig.dk",
+    "admin@nordvig.dk",
+]
+
+#: The account pages (allauth: password, two-factor) are the same for everyone: the first login
+#: sweeps them (and must reach all of them); the others skip these routes. An account page not
+#: listed here is swept by every login that reaches it.
+ACCOUNT_ROUTES = {
+    "/konto/2fa/",
+    "/konto/2fa/totp/activate/",
+    "/konto/password/change/",
+    "/konto/password/reset/",
+    "/konto/reauthenticate/",
+}
+
+#: What each login's sweep must reach, besides its own Mit overblik: each URL pattern is listed
+#: under one login that reaches it. Together they are most of the app and each area's main page
+#: (``test_the_sweep_must_reach_most_of_the_app``).
+MUST_REACH: dict[str, set[str]] = {
+    "leder@ppr.nordvig.dk": {
+        "/dokumenter/",
+        "/frister/",
+        "/frister/<id:pk>/ansvarlig/",
+        "/frister/alle/",
+        "/frister/indstillinger/",
+        "/frister/notifikationer/",
+        "/frister/notifikationer/<id:pk>/",
+        "/frister/paamindelser/fejlede/",
+        "/indsatser/",
+        "/indsatser/forloeb/",
         "/indsatser/forloeb/<id:pk>/",
-        "/rapporter/",
+        "/indsatser/forloeb/<id:pk>/afslut/",
+        "/indsatser/forloeb/<id:pk>/fremmoede/",
+        "/indsatser/forloeb/<id:pk>/rediger/",
+        "/indsatser/forloeb/nyt-hold/",
+        "/indsatser/fravaer/",
+        "/indsatser/fravaer/<id:pk>/",
+        "/indsatser/fravaersprocedure/",
+        "/indsatser/fravaersprocedure/<id:pk>/rediger/",
+        "/indsatser/fravaersprocedure/ny/",
+        "/indsatser/indsats/<id:pk>/",
+        "/indsatser/indsats/<id:pk>/rediger/",
+        "/indsatser/indsats/ny/",
+        "/indsatser/opfoelgning/<id:pk>/",
+        "/indsatser/sag/<id:case_pk>/nyt-forloeb/",
+        "/konto/2fa/",
+        "/konto/2fa/totp/activate/",
         "/konto/password/change/",
-    } <= everyone, report
+        "/konto/password/reset/",
+        "/konto/reauthenticate/",
+        "/log/",
+        "/min-konto/",
+        "/moeder/",
+        "/moeder/forummoeder/<id:pk>/",
+        "/moeder/forummoeder/<id:pk>/aflys/",
+        "/moeder/henvisninger/",
+        "/moeder/henvisninger/<id:pk>/",
+        "/moeder/henvisninger/<id:pk>/faerdiggoer/",
+        "/moeder/henvisninger/ny/",
+        "/moeder/kalender/",
+        "/moeder/konferencer/",
+        "/moeder/konferencer/<id:pk>/",
+        "/moeder/konferencer/<id:pk>/ret/",
+        "/moeder/konferencer/moeder/<id:pk>/",
+        "/moeder/konferencer/moeder/<id:pk>/aflys/",
+        "/moeder/konferencer/ny/",
+        "/moeder/supportmodel/",
+        "/moeder/supportmodel/<id:pk>/ret/",
+        "/moeder/tirsdagsmoeder/",
+        "/moeder/tirsdagsmoeder/<id:pk>/",
+        "/moeder/tirsdagsmoeder/<id:pk>/aflys/",
+        "/moeder/tirsdagsmoeder/<id:pk>/dagsorden/",
+        "/moeder/tirsdagsmoeder/bytte/",
+        "/moeder/tirsdagsmoeder/ny-plan/",
+        "/moeder/tirsdagsmoeder/skoleferier/",
+        "/rapporter/",
+        "/rapporter/drift/<slug:slug>/",
+        "/rapporter/effektmaal/",
+        "/rapporter/effektmaal/<id:pk>/",
+        "/rapporter/effektmaal/<id:pk>/ret/",
+        "/rapporter/udviklingsplan/",
+        "/rapporter/udviklingsplan/aktivitet/<id:pk>/",
+        "/rettigheder/",
+        "/sager/",
+        "/sager/<id:pk>/",
+        "/sager/<id:pk>/boernelineal/ny/",
+        "/sager/<id:pk>/journal/ny/",
+        "/sager/<id:pk>/luk/",
+        "/sager/<id:pk>/ppv/",
+        "/sager/<id:pk>/tildel/",
+        "/sager/boern/<id:pk>/",
+        "/sager/boern/<id:pk>/foraeldre/ny/",
+        "/sager/boern/nyt/",
+        "/sager/boernelineal/",
+        "/sager/foraeldre/<id:pk>/samtykke/nyt/",
+        "/sager/indstillinger/",
+        "/sager/indstillinger/<id:pk>/",
+        "/sager/indstillinger/<id:pk>/visiter/",
+        "/sager/indstillinger/modtagelse/",
+        "/sager/indstillinger/ny/",
+        "/sager/journal/<id:pk>/ret/",
+        "/sager/samtykker/<id:pk>/tilbagekald/",
+        "/visitation/",
+        "/visitation/<id:pk>/",
+        "/visitation/moeder/",
+        "/visitation/moeder/<id:pk>/",
+        "/visitation/ny/",
+        "/visitation/punkt/<id:pk>/",
+        "/visitation/tilbud/",
+        "/visitation/tilbud/<id:pk>/",
+        "/visitation/tilbud/<id:pk>/rediger/",
+        "/visitation/tilbud/nyt/",
+        "/visitation/udvalg/",
+        "/visitation/udvalg/<id:pk>/",
+    },
+    "psykolog@ppr.nordvig.dk": {
+        "/frister/<id:pk>/udfoert/",
+        "/moeder/notater/<id:pk>/",
+        "/sager/ppv/<id:pk>/",
+        "/sager/ppv/<id:pk>/endelig/",
+        "/sager/ppv/<id:pk>/rediger/",
+    },
+    "tale@ppr.nordvig.dk": set(),
+    "sekretaer@ppr.nordvig.dk": set(),
+    "skoleleder.vestervang@nordvig.dk": {
+        "/indsatser/fravaer/ny/",
+        "/moeder/forummoeder/nyt/",
+        "/visitation/<id:pk>/rediger/",
+    },
+    "leder.maelkeboetten@nordvig.dk": {
+        "/sager/indstillinger/<id:pk>/rediger/",
+    },
+    "laerer.vestervang@nordvig.dk": set(),
+    "paedagog.maelkeboetten@nordvig.dk": set(),
+    "socialraadgiver@nordvig.dk": {
+        "/moeder/tirsdagsmoeder/pladser/<id:pk>/afloeser/",
+        "/moeder/tirsdagsmoeder/pladser/<id:pk>/bytte/",
+    },
+    "sundhedsplejerske@nordvig.dk": set(),
+    "admin@nordvig.dk": set(),
+}
+
+#: Each area's main page: some login's sweep must reach it.
+MAIN_PAGES = {
+    "/sager/<id:pk>/",
+    "/sager/indstillinger/<id:pk>/",
+    "/sager/ppv/<id:pk>/rediger/",
+    "/moeder/konferencer/moeder/<id:pk>/",
+    "/moeder/forummoeder/<id:pk>/",
+    "/moeder/tirsdagsmoeder/<id:pk>/",
+    "/indsatser/forloeb/<id:pk>/",
+    "/rapporter/",
+    "/konto/password/change/",
+}
+
+
+def test_the_sweep_must_reach_most_of_the_app() -> None:
+    everyone = set().union(*MUST_REACH.values())
+    assert len(everyone) >= 80
+    assert everyone >= MAIN_PAGES
+    assert MUST_REACH[SWEPT_LOGINS[0]] >= ACCOUNT_ROUTES
+    assert list(MUST_REACH) == SWEPT_LOGINS
+
+
+@pytest.mark.parametrize("email", SWEPT_LOGINS)
+def test_every_page_the_demo_role_reaches_works_on_a_desktop_and_a_phone(
+    email: str, demo: list[tuple[str, str, str]], browser: Browser, site: str
+) -> None:
+    assert [login for _role, login, _password in demo] == SWEPT_LOGINS
+    role, _email, password = next(login for login in demo if login[1] == email)
+    started = time.monotonic()
+    context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    page = context.new_page()
+    log_in(page, site, email, password)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
+    skip = set() if email == SWEPT_LOGINS[0] else ACCOUNT_ROUTES
+    opened, problems = sweep(page, site, skip=skip, extra=extra_pages(email))
+    context.close()
+    report = f"{role}: {len(opened)} URL patterns: {', '.join(sorted(opened))}"
+    print(f"\n{role} swept in {time.monotonic() - started:.0f} s\n{report}")
+    assert [f"[{role}] {problem}" for problem in problems] == [], "\n".join(problems)
+    # The sweep did reach the app: the pages this login is to cover.
+    assert MUST_REACH[email] <= set(opened), (sorted(MUST_REACH[email] - set(opened)), report)
 
 
 #: The focused element: its accessible name (aria-label, its label, or its text), whether focus
