@@ -3,10 +3,15 @@
 from celery import shared_task
 
 from cases.referrals import services as referral_services
+from ppr.drafts import services as draft_services
+from ppr.organisation.models import Municipality
 
 
 @shared_task(acks_late=True)
 def expire_referral_drafts() -> dict[str, int]:
-    """Beat job: warn authors a week before their draft expires (once), delete expired drafts."""
+    """Beat job: warn authors a week before their draft expires (once), delete expired drafts;
+    autosaved form drafts (journal, follow-up) go after the same retention."""
     warned, deleted = referral_services.expire_drafts()
-    return {"warned": warned, "deleted": deleted}
+    days = Municipality.current().referral_draft_expiry_days
+    form_drafts = draft_services.purge_expired(days=days)
+    return {"warned": warned, "deleted": deleted, "form_drafts": form_drafts}

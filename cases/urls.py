@@ -71,6 +71,7 @@ urlpatterns = [
     path("<id:pk>/tildel/", case_views.case_assign, name="case-assign"),
     path("<id:pk>/luk/", case_views.case_close, name="case-close"),
     path("<id:pk>/journal/ny/", journal_views.journal_create, name="journal-create"),
+    path("<id:pk>/journal/ny/autogem/", journal_views.journal_autosave, name="journal-autosave"),
     path("journal/<id:pk>/ret/", journal_views.journal_correct, name="journal-correct"),
     path("<id:pk>/boernelineal/ny/", rating_views.rating_create, name="rating-create"),
     path("boernelineal/", rating_views.rating_report, name="rating-report"),

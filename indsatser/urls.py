@@ -26,6 +26,7 @@ urlpatterns = [
     path("forloeb/<id:pk>/gange/", views.session_add, name="session-add"),
     path("forloeb/<id:pk>/opfoelgninger/", views.follow_up_plan, name="follow-up-plan"),
     path("opfoelgning/<id:pk>/", views.follow_up_record, name="follow-up-record"),
+    path("opfoelgning/<id:pk>/autogem/", views.follow_up_autosave, name="follow-up-autosave"),
     path("forloeb/<id:pk>/tilmeld/", views.participant_add, name="participant-add"),
     path("deltager/<id:pk>/udmeld/", views.participant_remove, name="participant-remove"),
     path("forloeb/<id:pk>/fremmoede/", views.course_attendance, name="course-attendance"),

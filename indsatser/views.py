@@ -15,6 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import Case, Child, RulerRating
 from ppr.access import audit, get_audited_or_404
 from ppr.deadlines import calendar
+from ppr.drafts import services as drafts
+from ppr.drafts.views import autosave
+from ppr.drafts.views import done as draft_done
 from ppr.forms import apply_service_errors
 from ppr.http import AuthenticatedHttpRequest, require_perm
 from ppr.organisation.models import SCHOOL_KINDS
@@ -518,27 +521,49 @@ def follow_up_plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def follow_up_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+#: The follow-up form's autosaved draft (ppr.drafts): one per user and follow-up.
+FOLLOW_UP_DRAFT = "follow-up"
+
+
+def _follow_up_form(course: Course, data: Any = None, **kwargs: Any) -> FollowUpRecordForm:
+    participants = list(course.participants.filter(removed_on__isnull=True).select_related("child"))
+    return FollowUpRecordForm(
+        data,
+        goals=list(course.goals.all()),
+        participants=participants,
+        rating_required=not course.is_group,
+        **kwargs,
+    )
+
+
+def _follow_up(request: AuthenticatedHttpRequest, pk: int) -> tuple[FollowUp, Course]:
     follow_up = get_object_or_404(
         FollowUp.objects.select_related("course"),
         pk=pk,
         course__in=Course.objects.visible_to(request.user),
     )
-    course = _managed_course(request, follow_up.course_id)
+    return follow_up, _managed_course(request, follow_up.course_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a held follow-up. What the user typed and autosaved before is restored; recording
+    deletes that draft, and a second submit finds the follow-up already recorded."""
+    follow_up, course = _follow_up(request, pk)
     if not follow_up.is_planned:
         # Reached from a met deadline in Mine frister: show the course, where the result is.
         messages.info(request, "Opfølgningen er allerede registreret. Se den på forløbet.")
         return redirect(course)
     audit(request, course, purpose=COURSE_PURPOSE)
-    participants = list(course.participants.filter(removed_on__isnull=True).select_related("child"))
-    form = FollowUpRecordForm(
-        request.POST or None,
-        goals=list(course.goals.all()),
-        participants=participants,
-        rating_required=not course.is_group,
-    )
+    draft = None
+    if request.method == "POST":
+        form = _follow_up_form(course, request.POST)
+    else:
+        draft = drafts.restore(
+            request, purpose=FOLLOW_UP_DRAFT, subject=follow_up, audit_purpose=COURSE_PURPOSE
+        )
+        form = _follow_up_form(course, initial=drafts.initial(draft) if draft else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_follow_up(
@@ -552,12 +577,16 @@ def follow_up_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            drafts.discard(
+                request, purpose=FOLLOW_UP_DRAFT, subject=follow_up, audit_purpose=COURSE_PURPOSE
+            )
             messages.success(request, "Opfølgningen er registreret.")
             return redirect(course)
     context = {
         "form": form,
         "course": course,
         "follow_up": follow_up,
+        "draft": draft,
         "crumbs": _crumbs(
             ("Forløb", reverse("indsatser:course-list")),
             (course.title, course.get_absolute_url()),
@@ -565,6 +594,22 @@ def follow_up_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         ),
     }
     return render(request, "indsatser/follow_up_form.html", context)
+
+
+@login_required
+@require_POST
+def follow_up_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """HTMX autosave of the follow-up form into the user's own draft."""
+    follow_up, course = _follow_up(request, pk)
+    if not follow_up.is_planned:
+        return draft_done(request)  # a late save after the follow-up was recorded
+    return autosave(
+        request,
+        purpose=FOLLOW_UP_DRAFT,
+        subject=follow_up,
+        form=_follow_up_form(course),
+        audit_purpose=COURSE_PURPOSE,
+    )
 
 
 @login_required

@@ -44,6 +44,7 @@ urlpatterns = [
     path("notater/nyt/<str:kind>/<id:pk>/", views.note_create, name="note-create"),
     path("notater/<id:pk>/", views.note_detail, name="note-detail"),
     path("notater/<id:pk>/endelig/", views.note_finalise, name="note-finalise"),
+    path("notater/<id:pk>/autogem/", views.note_autosave, name="note-autosave"),
     # Tværfaglige tirsdagsmøder
     path("tirsdagsmoeder/", tuesday_views.tuesday_list, name="tuesday-list"),
     path("tirsdagsmoeder/ny-plan/", tuesday_views.tuesday_plan, name="tuesday-plan"),

@@ -1021,6 +1021,54 @@ def note_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/note_detail.html", context)
 
 
+#: The status fragment the notat's autosave answers with; a saved version goes to both forms.
+NOTE_AUTOSAVE = "includes/autosave_status.html"
+NOTE_VERSION_IDS = ["id_version", "id_finalise_version"]
+
+
+@meeting_user_required
+@require_POST
+def note_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """HTMX autosave of the notat's draft (the notat itself, like "Gem kladde"; a version
+    number guards parallel edits). Answers with the "Kladde gemt kl. HH:MM" status fragment."""
+    note = get_object_or_404(_note_queryset(request.user), pk=pk)
+    if not rules.can_edit_note(request.user, note):
+        raise PermissionDenied
+    if note.is_final:
+        return render(request, NOTE_AUTOSAVE, {"state": "final", "message": NOTE_FINAL})
+    form = NoteForm(request.POST, note=note)
+    if not form.is_valid():
+        return render(request, NOTE_AUTOSAVE, {"state": "invalid", "form": form})
+    data = form.cleaned_data
+    try:
+        note = services.save_note(
+            note=note,
+            title=data["title"],
+            text=data["text"],
+            decisions=data["decisions"],
+            other_participants=data["other_participants"],
+            participants=data["participants"],
+            version=data["version"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) == "final":
+            return render(request, NOTE_AUTOSAVE, {"state": "final", "message": NOTE_FINAL})
+        return render(
+            request, NOTE_AUTOSAVE, {"state": "conflict", "message": " ".join(error.messages)}
+        )
+    context = {
+        "state": "saved",
+        "saved_at": note.updated_at,
+        "version": note.version,
+        "version_ids": NOTE_VERSION_IDS,
+    }
+    return render(request, NOTE_AUTOSAVE, context)
+
+
+NOTE_FINAL = "Notatet er gjort endeligt og kan ikke længere ændres."
+
+
 @meeting_user_required
 @require_POST
 def note_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "ppr.audit",
     "ppr.deadlines",
     "ppr.documents",
+    "ppr.drafts",
     "cases",
     "meetings",
     "indsatser",
@@ -229,7 +230,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ppr.accounts.tasks.open_monthly_review",
         "schedule": 86400.0,
     },
-    # Referral drafts: warn the author a week before expiry, delete expired drafts.
+    # Referral drafts: warn the author a week before expiry, delete expired drafts; autosaved
+    # form drafts (ppr.drafts) are deleted after the same retention.
     "cases-expire-referral-drafts": {
         "task": "cases.tasks.expire_referral_drafts",
         "schedule": 3600.0,

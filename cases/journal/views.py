@@ -6,23 +6,34 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.casework.views import PURPOSE, case_crumbs, case_for
 from cases.models import JournalEntry
 from ppr.access import audit
+from ppr.drafts import services as drafts
+from ppr.drafts.views import autosave, done
 from ppr.http import AuthenticatedHttpRequest
 
 from .forms import JournalCorrectionForm, JournalEntryForm
 from .services import JournalConflict, add_journal_entry, correct_journal_entry
 
+#: The new-entry form's autosaved draft (ppr.drafts): one per user and case.
+DRAFT = "journal"
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def journal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """A new journal entry on an open case. A double submit saves one entry (client token)."""
+    """A new journal entry on an open case. A double submit saves one entry (client token).
+    What the user typed and autosaved before is restored; saving the entry deletes that draft."""
     case = case_for(request, pk, perm="cases.edit_case")
-    form = JournalEntryForm(request.POST or None)
+    draft = None
+    if request.method == "POST":
+        form = JournalEntryForm(request.POST)
+    else:
+        draft = drafts.restore(request, purpose=DRAFT, subject=case, audit_purpose=PURPOSE)
+        form = JournalEntryForm(initial=drafts.initial(draft)) if draft else JournalEntryForm()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -38,10 +49,32 @@ def journal_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            drafts.discard(request, purpose=DRAFT, subject=case, audit_purpose=PURPOSE)
             messages.success(request, "Journalnotatet er gemt.")
             return redirect(f"{case.get_absolute_url()}#journal-{entry.pk}")
-    context = {"case": case, "form": form, "crumbs": case_crumbs(case, "Nyt journalnotat")}
+    context = {
+        "case": case,
+        "form": form,
+        "draft": draft,
+        "crumbs": case_crumbs(case, "Nyt journalnotat"),
+    }
     return render(request, "cases/journal_form.html", context)
+
+
+@login_required
+@require_POST
+def journal_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """HTMX autosave of the new-entry form into the user's own draft (never the journal)."""
+    case = case_for(request, pk, perm="cases.edit_case")
+    token = request.POST.get("client_token", "")
+    try:
+        if token and JournalEntry.objects.filter(client_token=token).exists():
+            return done(request)  # a late save after the entry was written
+    except ValidationError:
+        pass  # not a UUID: no entry has it
+    return autosave(
+        request, purpose=DRAFT, subject=case, form=JournalEntryForm(), audit_purpose=PURPOSE
+    )
 
 
 @login_required

@@ -22,8 +22,8 @@ def age(referral: Referral, days: int) -> None:
 def test_a_draft_untouched_for_23_days_warns_its_author_once(cast) -> None:
     referral = draft(cast)
     age(referral, 23)
-    assert expire_referral_drafts() == {"warned": 1, "deleted": 0}
-    assert expire_referral_drafts() == {"warned": 0, "deleted": 0}
+    assert expire_referral_drafts() == {"warned": 1, "deleted": 0, "form_drafts": 0}
+    assert expire_referral_drafts() == {"warned": 0, "deleted": 0, "form_drafts": 0}
     warning = Notification.objects.get(recipient=cast.teacher)
     assert "bliver slettet" in warning.message
     assert referral.child.last_name not in warning.message
@@ -33,14 +33,14 @@ def test_a_draft_untouched_for_23_days_warns_its_author_once(cast) -> None:
 
 def test_a_fresh_draft_is_left_alone(cast) -> None:
     age(draft(cast), 22)
-    assert expire_referral_drafts() == {"warned": 0, "deleted": 0}
+    assert expire_referral_drafts() == {"warned": 0, "deleted": 0, "form_drafts": 0}
     assert not Notification.objects.exists()
 
 
 def test_a_draft_untouched_for_30_days_is_deleted_and_audited(cast) -> None:
     referral = draft(cast)
     age(referral, 30)
-    assert expire_referral_drafts() == {"warned": 0, "deleted": 1}
+    assert expire_referral_drafts() == {"warned": 0, "deleted": 1, "form_drafts": 0}
     assert not Referral.objects.filter(pk=referral.pk).exists()
     assert not ReferralEvent.objects.filter(referral_id=referral.pk).exists()
     row = AuditEvent.objects.get(action=AuditAction.DELETE)
@@ -50,7 +50,7 @@ def test_a_draft_untouched_for_30_days_is_deleted_and_audited(cast) -> None:
 def test_submitted_referrals_never_expire(cast) -> None:
     referral = submitted(cast)
     age(referral, 400)
-    assert expire_referral_drafts() == {"warned": 0, "deleted": 0}
+    assert expire_referral_drafts() == {"warned": 0, "deleted": 0, "form_drafts": 0}
     assert Referral.objects.filter(pk=referral.pk).exists()
 
 
@@ -60,11 +60,11 @@ def test_the_expiry_follows_the_municipalitys_setting(cast) -> None:
     municipality.save()
     referral = draft(cast)
     age(referral, 45)
-    assert expire_referral_drafts() == {"warned": 0, "deleted": 0}
+    assert expire_referral_drafts() == {"warned": 0, "deleted": 0, "form_drafts": 0}
     age(referral, 54)
-    assert expire_referral_drafts() == {"warned": 1, "deleted": 0}
+    assert expire_referral_drafts() == {"warned": 1, "deleted": 0, "form_drafts": 0}
     age(referral, 60)
-    assert expire_referral_drafts() == {"warned": 0, "deleted": 1}
+    assert expire_referral_drafts() == {"warned": 0, "deleted": 1, "form_drafts": 0}
 
 
 def test_touching_a_warned_draft_restarts_the_clock_and_the_warning(cast) -> None:
@@ -73,9 +73,9 @@ def test_touching_a_warned_draft_restarts_the_clock_and_the_warning(cast) -> Non
     expire_referral_drafts()
     referral.refresh_from_db()
     services.save_draft(referral, by=cast.teacher, data={"concern": "Stadig aktuel"}, version=1)
-    assert expire_referral_drafts() == {"warned": 0, "deleted": 0}
+    assert expire_referral_drafts() == {"warned": 0, "deleted": 0, "form_drafts": 0}
     with time_machine.travel(timezone.now() + timedelta(days=24)):
-        assert expire_referral_drafts() == {"warned": 1, "deleted": 0}
+        assert expire_referral_drafts() == {"warned": 1, "deleted": 0, "form_drafts": 0}
     assert Notification.objects.filter(recipient=cast.teacher).count() == 2
 
 

@@ -160,3 +160,36 @@ def test_an_unsaved_notat_or_follow_up_warns_before_the_page_is_left(
     page.goto(f"{site}{reverse(name, kwargs=route.kwargs(cast))}")
     page.locator("main form[method=post] textarea").first.fill("Skrevet, ikke gemt endnu.")
     assert beforeunload_asked(page)
+
+
+@pytest.mark.parametrize(
+    "name", ["cases:journal-create", "indsatser:follow-up-record", "meetings:note-detail"]
+)
+@pytest.mark.parametrize("leave", ["blur", "link"])
+def test_a_journal_entry_follow_up_or_notat_is_there_when_the_user_comes_back(
+    browser: Browser, site: str, cast: Any, name: str, leave: str
+) -> None:
+    """Typed, then the field left (and the page reloaded, as after a crash) or a link followed
+    at once: coming back to the form, the text is there. The journal entry and the follow-up
+    keep it in the user's own draft, the notat in its own draft state."""
+    route = next(r for r in all_routes() if r.name == name and r.method == "get")
+    url = f"{site}{reverse(name, kwargs=route.kwargs(cast))}"
+    page = logged_in(browser, site, cast.psychologist.email)
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url)
+        text = f"Skrevet på en tablet, {leave}, {width} px."
+        field = page.locator("main form[data-autosave] textarea").first
+        field.fill(text)
+        if leave == "blur":
+            field.blur()
+            expect(page.locator("#autosave-status")).to_contain_text("gemt")
+            settled(page)
+            page.goto(url)  # as after a crash: nothing is sent on the way out
+        else:
+            page.locator("nav a[href], header a[href]").first.click()
+            page.wait_for_url(lambda address: address != url)
+            settled(page)
+            page.goto(url)
+        expect(page.locator("main form[data-autosave] textarea").first).to_have_value(text)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width

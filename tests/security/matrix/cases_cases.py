@@ -85,6 +85,15 @@ ROUTES = [
             "client_token": "6f1c7f1e-2b0e-4f5e-9b7a-1d2c3e4f5a6b",
         },
     ),
+    # The new entry's autosave: the typist's own draft (ppr.drafts), never the journal.
+    Route(
+        "cases:journal-autosave",
+        case_workers,
+        kwargs=_case_pk,
+        method="post",
+        data=lambda cast: {"kind": "samtale", "text": "Halvt skrevet."},
+    ),
+    Route("cases:journal-autosave", everyone(405), kwargs=_case_pk),
     Route("cases:journal-correct", journal_readers, kwargs=_entry_pk),
     Route(
         "cases:journal-correct",

@@ -157,6 +157,13 @@ ROUTES = [
         },
     ),
     Route("indsatser:follow-up-record", CHILD_COURSE_MANAGE, kwargs=pk("follow_up")),
+    Route(
+        "indsatser:follow-up-autosave",
+        CHILD_COURSE_MANAGE,
+        kwargs=pk("follow_up"),
+        method="post",
+        data=lambda cast: {"note": "Halvt skrevet."},
+    ),
     Route("indsatser:participant-add", GROUP_MANAGE, kwargs=pk("group")),
     Route(
         "indsatser:participant-remove",

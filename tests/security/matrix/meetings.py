@@ -369,6 +369,19 @@ ROUTES = [
         kwargs=note,
         method="post",
     ),
+    Route(
+        "meetings:note-autosave",
+        school_object
+        | {
+            "secretary": 404,
+            "school_leader": 403,
+            "teacher": 404,
+            "social_worker": 403,
+        },
+        kwargs=note,
+        method="post",
+        data=lambda cast: {"text": "Halvt skrevet."},
+    ),
     Route("meetings:tuesday-list", tuesday_users),
     Route("meetings:tuesday-plan", tuesday_leader_only),
     Route("meetings:school-holidays", tuesday_leader_only),
