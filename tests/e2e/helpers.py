@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.factories import PASSWORD
 
@@ -84,3 +84,35 @@ def csp_errors(page: Page) -> list[str]:
         ),
     )
     return errors
+
+
+#: The two screens every page must work on: a desktop and a phone (DKFDS's drawer below 992 px).
+DESKTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def screen_problems(page: Page, url: str, screen: ViewportSize, *, menu: bool) -> list[str]:
+    """What keeps the page from working on ``screen``: it scrolls sideways, or its main menu
+    cannot be reached (on a phone: the Menu button does not open the drawer with its links)."""
+    width = screen["width"]
+    problems = []
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    if scroll_width > width:
+        problems.append(f"{url} at {width} px: the page is {scroll_width} px wide")
+    if not menu:
+        return problems
+    if width == DESKTOP["width"]:
+        if not page.get_by_role("navigation", name="Hovedmenu").is_visible():
+            problems.append(f"{url} at {width} px: no main menu")
+        return problems
+    button = page.get_by_role("button", name="Menu", exact=True)
+    if not button.is_visible():
+        return [*problems, f"{url} at {width} px: no Menu button"]
+    button.click()
+    drawer = page.get_by_role("dialog", name="Menu")
+    links = drawer.get_by_role("navigation", name="Hovedmenu").get_by_role("link")
+    if not links.first.is_visible():
+        problems.append(f"{url} at {width} px: the Menu button shows no menu links")
+    page.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+    return problems

@@ -37,7 +37,7 @@ from tests.meetings.factories import (
     forum,
 )
 
-from .helpers import log_in, serious_violations
+from .helpers import DESKTOP, PHONE, log_in, screen_problems, serious_violations
 
 #: URL names never opened: they log out, download a file (PDF, CSV, iCalendar), answer only an
 #: htmx poll, or change state on GET-like endpoints the crawl has no business with.
@@ -60,10 +60,6 @@ SKIPPED_NAMES = {
 SKIPPED_PREFIXES = ("/admin/", settings.STATIC_URL)
 SKIPPED_SUFFIXES = (".pdf", ".ics", ".csv", ".xlsx", ".zip")
 ACCOUNT_PAGES = "/konto/"
-
-#: The two screens every page must work on: a desktop and a phone (DKFDS's drawer below 992 px).
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 #: Pages without the site's header by design: the participant list printed from the browser.
 PAGES_WITHOUT_MENU = ("/indsatser/forloeb/<id:pk>/deltagerliste/",)
@@ -118,33 +114,6 @@ def extra_pages(email: str) -> list[str]:
     another case, may hold only a final PPV)."""
     draft = Ppv.objects.filter(status=PpvStatus.DRAFT, case__assigned__email=email).first()
     return [reverse("cases:ppv-update", args=[draft.pk])] if draft else []
-
-
-def screen_problems(page: Page, url: str, screen: dict[str, int], *, menu: bool) -> list[str]:
-    """What keeps the page from working on ``screen``: it scrolls sideways, or its main menu
-    cannot be reached (on a phone: the Menu button does not open the drawer with its links)."""
-    width = screen["width"]
-    problems = []
-    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
-    if scroll_width > width:
-        problems.append(f"{url} at {width} px: the page is {scroll_width} px wide")
-    if not menu:
-        return problems
-    if width == DESKTOP["width"]:
-        if not page.get_by_role("navigation", name="Hovedmenu").is_visible():
-            problems.append(f"{url} at {width} px: no main menu")
-        return problems
-    button = page.get_by_role("button", name="Menu", exact=True)
-    if not button.is_visible():
-        return [*problems, f"{url} at {width} px: no Menu button"]
-    button.click()
-    drawer = page.get_by_role("dialog", name="Menu")
-    links = drawer.get_by_role("navigation", name="Hovedmenu").get_by_role("link")
-    if not links.first.is_visible():
-        problems.append(f"{url} at {width} px: the Menu button shows no menu links")
-    page.keyboard.press("Escape")
-    expect(drawer).to_be_hidden()
-    return problems
 
 
 def sweep(
@@ -403,7 +372,7 @@ def test_every_page_the_demo_role_reaches_works_on_a_desktop_and_a_phone(
     assert [login for _role, login, _password in demo] == SWEPT_LOGINS
     role, _email, password = next(login for login in demo if login[1] == email)
     started = time.monotonic()
-    context = browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     log_in(page, site, email, password)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
@@ -34,13 +35,49 @@ from ppr.accounts.models import Role, User
 from ppr.celery import app as celery_app
 from ppr.organisation.models import Institution
 from ppr.tables import ColumnCells
-from tests.crawl import Page, crawl
+from tests.crawl import Page, crawl, route_of
 
 ALLOWED_STATUSES = {200, 301, 302, 303, 304, 307, 308, 403, 404, 405}
 
 #: Least number of pages each login's crawl must open, so the test cannot pass by crawling nothing.
 MIN_PAGES = {"admin@nordvig.dk": 5}
 MIN_PAGES_DEFAULT = 30
+
+#: The visitation pages (issue 21) each role reaches by following links in the demo: the route
+#: from the application through the committee, the decision and its appeals to the placement,
+#: its review and the offer's capacity, and the visitation reports.
+VISITATION_ROUTES = {
+    "leder@ppr.nordvig.dk": {
+        "visitation:visitation/",
+        "visitation:visitation/<id:pk>/",
+        "visitation:visitation/moeder/",
+        "visitation:visitation/moeder/<id:pk>/",
+        "visitation:visitation/punkt/<id:pk>/",
+        "visitation:visitation/udvalg/",
+        "visitation:visitation/udvalg/<id:pk>/",
+        "visitation:visitation/afgoerelse/<id:pk>/klager/",
+        "visitation:visitation/afgoerelse/<id:pk>/send/",
+        "visitation:visitation/tilbud/",
+        "visitation:visitation/tilbud/<id:pk>/",
+        "visitation:visitation/placering/<id:pk>/",
+        "visitation:visitation/placering/<id:pk>/revurdering/",
+        "reports:rapporter/drift/<slug:slug>/",
+    },
+    "psykolog@ppr.nordvig.dk": {
+        "visitation:visitation/",
+        "visitation:visitation/<id:pk>/",
+        "visitation:visitation/moeder/",
+        "visitation:visitation/tilbud/",
+        "visitation:visitation/tilbud/<id:pk>/",
+    },
+    "skoleleder.vestervang@nordvig.dk": {
+        "visitation:visitation/",
+        "visitation:visitation/ny/",
+        "visitation:visitation/<id:pk>/",
+        "visitation:visitation/tilbud/",
+        "visitation:visitation/tilbud/<id:pk>/",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -264,6 +301,9 @@ def test_no_page_shows_a_child_outside_the_users_scope(
     assert bad_statuses(pages) == []
     assert leaks(pages, demo_children, scope) == []
     assert len(pages) >= MIN_PAGES.get(email, MIN_PAGES_DEFAULT)
+    routes = {route_of(urlsplit(url).path) for url in pages}
+    missing = VISITATION_ROUTES.get(email, set()) - routes
+    assert missing == set(), sorted(r for r in routes if r and "visitation" in r)
     # The check reads names at all: a user with children in scope sees some of them by name.
     assert bool(shown) == bool(scope)
 
