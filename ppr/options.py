@@ -26,6 +26,7 @@ from django.utils.functional import Promise
 from django_filters.fields import ChoiceIteratorMixin
 
 from ppr import generations
+from ppr.forms import Form
 
 OPTIONS_SECONDS = 600
 #: The models whose rows or names appear in an option list.
@@ -38,7 +39,7 @@ SOURCES = (
 )
 
 
-class OptionsForm(forms.Form):
+class OptionsForm(Form):
     """A filter form with cached options (the filter set's ``Meta.form``): ``cached_options``
     records here what includes/option_field.html keys the rendered selects by."""
 

@@ -31,6 +31,9 @@ from .querysets import (
     ReviewQuerySet,
 )
 
+#: The purpose every read and change of the visitation's records is audited under.
+PURPOSE = "visitation"
+
 
 class OfferKind(models.TextChoices):
     SPECIAL_CLASS = "specialklasse", "Specialklasse"

@@ -24,8 +24,8 @@ from ppr.http import AuthenticatedHttpRequest, require_perm
 
 from . import placements
 from .forms import PlaceForm, ReviewForm
-from .models import Decision, Offer, Placement, ReviewOutcome
-from .services import PURPOSE, review_deadline, review_months
+from .models import PURPOSE, Decision, Offer, Placement, ReviewOutcome
+from .reassessment import review_deadline, review_months
 
 
 def offer_panel(request: AuthenticatedHttpRequest, offer: Offer) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from ppr.deadlines.models import DeadlineKind
 from ppr.deadlines.services import meet_deadlines, open_deadline
 
 from .models import (
+    PURPOSE,
     Decision,
     DecisionOutcome,
     Offer,
@@ -38,7 +39,7 @@ from .models import (
     school_year_of,
 )
 from .querysets import in_school_year
-from .services import PURPOSE, review_deadline, review_months
+from .reassessment import review_deadline, review_months
 
 REVIEW_KIND = DeadlineKind.OPFOELGNING
 

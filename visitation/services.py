@@ -29,6 +29,7 @@ from ppr.documents.services import request_pdf
 from ppr.organisation.models import Municipality
 
 from .models import (
+    PURPOSE,
     AgendaEntry,
     Appeal,
     AppealOutcome,
@@ -45,9 +46,10 @@ from .models import (
     Recommendation,
     SupportApplication,
 )
+from .placements import place_after_decision
+from .reassessment import review_deadline, review_months
 
 OFFER_PURPOSE = "tilbudsoversigt"
-PURPOSE = "visitation"
 
 #: The sections the applicant writes; the form and the autosave save exactly these.
 DRAFT_FIELDS = (
@@ -591,16 +593,6 @@ def appeal_guidance(municipality: Municipality | None = None) -> str:
     )
 
 
-def review_months() -> int:
-    """A placement is reassessed at least this often (PPR_VISITATION_REVIEW_MONTHS)."""
-    return int(settings.PPR_VISITATION_REVIEW_MONTHS)
-
-
-def review_deadline(starts_on: date) -> date:
-    """The latest review of a placement: ``review_months()`` after it starts."""
-    return calendar.add_months(starts_on, review_months())
-
-
 def decide(
     *,
     application: SupportApplication,
@@ -665,8 +657,6 @@ def decide(
         log_action(decision, AuditAction.CREATE, by=by, purpose=PURPOSE)
         order_letter(decision, by=by)
         if outcome == DecisionOutcome.GRANTED:
-            from .placements import place_after_decision  # placements imports this module
-
             place_after_decision(decision, by=by)
     application.refresh_from_db()
     return decision

@@ -42,6 +42,7 @@ from .forms import (
     RecommendationForm,
 )
 from .models import (
+    PURPOSE,
     AgendaEntry,
     Appeal,
     Appellant,
@@ -57,9 +58,6 @@ from .models import (
 )
 from .placement_views import offer_panel
 from .tables import ApplicationTable
-
-PURPOSE = services.PURPOSE
-
 
 # --- Offers ----------------------------------------------------------------------------------
 

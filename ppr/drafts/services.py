@@ -35,7 +35,11 @@ def _key(user: Any, purpose: str, subject: models.Model) -> dict[str, Any]:
 
 def form_values(form: forms.BaseForm, data: QueryDict) -> dict[str, list[str]]:
     """The posted values of the form's own fields (no CSRF token, nothing else posted)."""
-    values = {name: data.getlist(form.add_prefix(name)) for name in form.fields}
+    # A NUL character is no text a person typed, and PostgreSQL's JSON cannot hold it.
+    values = {
+        name: [value.replace("\x00", "") for value in data.getlist(form.add_prefix(name))]
+        for name in form.fields
+    }
     if sum(len(value) for values_ in values.values() for value in values_) > MAX_CHARS:
         raise TooLarge
     return values

@@ -76,6 +76,9 @@ SKIP = {
 SAVES_WITH_2XX = {
     "cases:referral-autosave",
     "cases:ppv-autosave",
+    "cases:journal-autosave",
+    "indsatser:follow-up-autosave",
+    "meetings:note-autosave",
     "indsatser:attendance-set",
     "meetings:item-decide",
     "session-keep-alive",
