@@ -60,8 +60,26 @@ def _serial_live_server_on_sqlite() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def _live_server_requests_close_their_connections() -> Iterator[None]:
+    """The live server answers each browser connection in its own thread, and Chromium keeps
+    its connections open (keep-alive) after the page, even after its context is closed: the
+    thread waits for the next request and only ``close_request`` at the socket's end closes
+    the database connection. With persistent connections (CONN_MAX_AGE 60 on PostgreSQL) every
+    such thread held one; measured on test_nothing_lost.py, 16 tests: 2 -> 29 connections,
+    and the whole suite's browser tests on 2 workers reached max_connections (100). With 0,
+    Django closes it when each request finishes (``request_finished``): at most 3."""
+    from django.db import connections
+
+    with pytest.MonkeyPatch.context() as patch:
+        for alias in connections:
+            patch.setitem(connections.settings[alias], "CONN_MAX_AGE", 0)
+        yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _database_and_server_before_the_browser(
+    _live_server_requests_close_their_connections: None,
     _serial_live_server_on_sqlite: None,
     django_db_setup: None,
     live_server: Any,
