@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.factories import PASSWORD
 
@@ -32,10 +33,20 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Every axe-core violation on the page as it is now (WCAG 2.x A/AA and best practice)."""
     if not AXE_CORE.exists():
         raise AssertionError(f"{AXE_CORE} is missing: run `npm ci && npm run build` (make install)")
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        origin = page.evaluate("() => window.location.origin")
-        page.add_script_tag(url=f"{origin}{settings.STATIC_URL}vendor/axe-core/axe.min.js")
-    return page.evaluate(_RUN_AXE)
+    # A click that navigates returns before the new document exists; scanning then would load
+    # axe into a document that is being replaced (document.head is null for a moment).
+    page.wait_for_load_state("load")
+    for attempt in range(3):
+        try:
+            if not page.evaluate("() => typeof window.axe === 'object'"):
+                origin = page.evaluate("() => window.location.origin")
+                page.add_script_tag(url=f"{origin}{settings.STATIC_URL}vendor/axe-core/axe.min.js")
+            return page.evaluate(_RUN_AXE)
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.wait_for_load_state("load")
+    raise AssertionError("unreachable")
 
 
 def serious_violations(page: Page) -> list[str]:
