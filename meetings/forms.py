@@ -15,7 +15,14 @@ from indsatser.models import Intervention
 from ppr import text_limits
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
 from ppr.deadlines import calendar
-from ppr.forms import EventDateField, Form, ModelForm, ModelMultipleChoiceField, dkfds_style
+from ppr.forms import (
+    EventDateField,
+    Form,
+    ModelForm,
+    ModelMultipleChoiceField,
+    dkfds_style,
+    model_choice_field,
+)
 from ppr.organisation.models import District, Institution
 from ppr.sensitive import reject_cpr_like
 
@@ -41,13 +48,6 @@ class StyledForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         dkfds_style(self)
-
-
-def model_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
-    """A form's model choice field, typed, to narrow its queryset."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    return field
 
 
 def user_label(user: User) -> str:
@@ -169,8 +169,10 @@ class ForumReferralForm(StyledForm):
     def __init__(self, *args: Any, institution: Institution, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.institution = institution
-        model_field(self, "forum").queryset = SupportForum.objects.for_institution(institution)
-        model_field(self, "child").queryset = (
+        model_choice_field(self, "forum").queryset = SupportForum.objects.for_institution(
+            institution
+        )
+        model_choice_field(self, "child").queryset = (
             Child.objects.visible_to(user)
             .filter(institution=institution)
             .order_by("first_name", "last_name")
@@ -240,14 +242,16 @@ class ForumMeetingForm(MeetingTimeMixin, StyledForm):
         self.institution = institution
         self.fixed_child = fixed_child
         candidates = meeting_candidates(institution)
-        model_field(self, "forum").queryset = SupportForum.objects.for_institution(institution)
-        model_field(self, "chair").queryset = candidates
-        model_field(self, "minutes_writer").queryset = candidates
-        model_field(self, "participants").queryset = candidates
+        model_choice_field(self, "forum").queryset = SupportForum.objects.for_institution(
+            institution
+        )
+        model_choice_field(self, "chair").queryset = candidates
+        model_choice_field(self, "minutes_writer").queryset = candidates
+        model_choice_field(self, "participants").queryset = candidates
         if fixed_child is not None:
             del self.fields["child"]
         else:
-            model_field(self, "child").queryset = Child.objects.visible_to(user).filter(
+            model_choice_field(self, "child").queryset = Child.objects.visible_to(user).filter(
                 institution=institution
             )
 
@@ -271,7 +275,7 @@ class ConferenceSeriesForm(ModelForm):
     def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.institution = institution
-        model_field(self, "standing_participants").queryset = meeting_candidates(institution)
+        model_choice_field(self, "standing_participants").queryset = meeting_candidates(institution)
         if not self.instance.pk:
             self.fields["name"].initial = f"Koordineringskonference {institution.name}"
         dkfds_style(self)
@@ -310,7 +314,7 @@ class AgendaItemForm(StyledForm):
     def __init__(self, *args: Any, meeting: ConferenceMeeting, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
-        model_field(self, "child").queryset = Child.objects.visible_to(user).filter(
+        model_choice_field(self, "child").queryset = Child.objects.visible_to(user).filter(
             institution_id=meeting.series.institution_id
         )
 
@@ -381,16 +385,19 @@ class DecisionForm(StyledForm):
         kwargs.setdefault("prefix", f"punkt-{item.pk}")
         super().__init__(*args, **kwargs)
         options = options or DecisionOptions.for_meeting(item.meeting)
-        model_field(self, "forum").queryset = options.forum_queryset
-        model_field(self, "responsible").queryset = options.people_queryset
-        model_field(self, "intervention").queryset = options.intervention_queryset
-        model_field(self, "intervention").choices = [
+        model_choice_field(self, "forum").queryset = options.forum_queryset
+        model_choice_field(self, "responsible").queryset = options.people_queryset
+        model_choice_field(self, "intervention").queryset = options.intervention_queryset
+        model_choice_field(self, "intervention").choices = [
             ("", "–"),
             *((i.pk, str(i)) for i in options.interventions),
         ]
         # The choices are read once per page, not once per item (a meeting has many items).
-        model_field(self, "forum").choices = [("", "–"), *((f.pk, str(f)) for f in options.forums)]
-        model_field(self, "responsible").choices = [
+        model_choice_field(self, "forum").choices = [
+            ("", "–"),
+            *((f.pk, str(f)) for f in options.forums),
+        ]
+        model_choice_field(self, "responsible").choices = [
             ("", "–"),
             *((u.pk, user_label(u)) for u in options.people),
         ]
@@ -450,7 +457,7 @@ class NoteForm(StyledForm):
         super().__init__(*args, **kwargs)
         candidates = meeting_candidates(note.institution)
         chosen = note.participants.values("pk")
-        model_field(self, "participants").queryset = User.objects.filter(
+        model_choice_field(self, "participants").queryset = User.objects.filter(
             Q(pk__in=candidates.values("pk")) | Q(pk__in=chosen)
         ).order_by("first_name", "last_name")
         if not self.is_bound:
@@ -559,7 +566,7 @@ class SubstituteForm(StyledForm):
 
     def __init__(self, *args: Any, seat: TuesdaySeat, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_field(self, "substitute").queryset = colleagues(seat)
+        model_choice_field(self, "substitute").queryset = colleagues(seat)
 
 
 def colleagues(seat: TuesdaySeat) -> QuerySet[User]:
@@ -596,11 +603,11 @@ class SwapForm(StyledForm):
     def __init__(self, *args: Any, seat: TuesdaySeat, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.seat = seat
-        model_field(self, "colleague").queryset = colleagues(seat)
+        model_choice_field(self, "colleague").queryset = colleagues(seat)
         mine = TuesdaySeat.objects.filter(user_id=seat.user_id, state="deltager").values(
             "meeting_id"
         )
-        model_field(self, "counter_seat").queryset = (
+        model_choice_field(self, "counter_seat").queryset = (
             TuesdaySeat.objects.filter(
                 profession=seat.profession,
                 state="deltager",
@@ -645,7 +652,7 @@ class DiscussionForm(Form):
 
     def __init__(self, *args: Any, participants: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_field(self, "presenter").queryset = participants
+        model_choice_field(self, "presenter").queryset = participants
         dkfds_style(self)
 
     def clean(self) -> dict[str, Any]:
@@ -693,4 +700,4 @@ class TuesdayAgendaForm(StyledForm):
 
     def __init__(self, *args: Any, participants: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_field(self, "timekeeper").queryset = participants
+        model_choice_field(self, "timekeeper").queryset = participants
