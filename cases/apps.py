@@ -1,16 +1,17 @@
 from django.apps import AppConfig
 
+from ppr import generations
+
 
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Indstillinger og sager"
 
     def ready(self) -> None:
-        from ppr import generations
-
         # The PPR leader's Børnelineal report counts, cached until the next rating.
         generations.renew_on_change("ratings", "cases.RulerRating")
-        # Start-page panels (shared file: one import per feature's overview module).
+        # Start-page panels (shared file: one import per feature's overview module), imported in
+        # ready(): these modules import models, loadable only once the app registry is.
         from . import menu  # noqa: F401  (main-menu entries)
         from .casework import overview  # noqa: F401
         from .ppv import timeline  # noqa: F401  (the PPV on the case timeline)

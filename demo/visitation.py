@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import Case, CaseStatus, Ppv, PpvStatus
+from cases.ppv.services import finalise_ppv, save_ppv, start_ppv
+from demo.ppv import SECTIONS
 from ppr.accounts.models import Role
 from ppr.deadlines import calendar
 from ppr.organisation.models import Institution
@@ -19,6 +21,7 @@ from visitation.models import (
     Offer,
     OfferKind,
     ParentsPosition,
+    Placement,
     SupportApplication,
 )
 
@@ -216,9 +219,6 @@ def _placement_cases() -> list[Case]:
 
 
 def _final_ppv(case: Case, psychologist: Any) -> None:
-    from cases.ppv.services import finalise_ppv, save_ppv, start_ppv
-    from demo.ppv import SECTIONS
-
     ppv = start_ppv(case=case, by=psychologist)
     texts = {key: value.format(name=case.child.first_name) for key, value in SECTIONS.items()}
     ppv = save_ppv(ppv, by=psychologist, data=texts, version=ppv.version)
@@ -235,8 +235,6 @@ def _final_ppv(case: Case, psychologist: Any) -> None:
 def _placements(organisation: Any, offers: dict[str, Offer]) -> None:
     """Children granted a place through the whole route (PPV, application, the committee's
     recommendation, the decision); the first placement started a year ago and is due for review."""
-    from visitation.models import Placement
-
     chair = organisation.users.get("ppr_leader")
     leader = organisation.users.get("school_leader")
     if chair is None or leader is None:

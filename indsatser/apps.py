@@ -6,4 +6,5 @@ class IndsatserConfig(AppConfig):
     verbose_name = "Indsatser"
 
     def ready(self) -> None:
+        # Imported in ready(): these modules import models, loadable only once the app registry is.
         from . import menu, overview  # noqa: F401  (main-menu entries, the start-page panel)

@@ -20,6 +20,7 @@ from ppr.forms import (
     dkfds_style,
     model_choice_field,
 )
+from ppr.organisation.models import Institution
 
 from .models import (
     AbsenceProcedureStep,
@@ -164,7 +165,6 @@ class CourseStartForm(Form):
         self, *args: Any, for_child: bool = False, user: User | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        from ppr.organisation.models import Institution
 
         self.fields["token"].initial = uuid.uuid4()
         model_choice_field(

@@ -20,6 +20,8 @@ from ppr.audit.services import log_action
 from ppr.deadlines import calendar
 from ppr.deadlines.models import DeadlineKind
 from ppr.deadlines.services import cancel_deadlines, meet_deadlines, open_deadline
+from ppr.documents.models import Document, DocumentKind
+from ppr.documents.services import request_pdf
 from ppr.organisation.models import SCHOOL_KINDS
 
 from .models import (
@@ -758,9 +760,6 @@ PARTICIPANT_LIST_TEMPLATE = "indsatser/pdf/participant_list.html"
 def request_participant_pdf(*, course: Course, context: dict[str, Any], by: User) -> Any:
     """Order the group leader's participant list as a PDF. The same list twice is one document;
     a changed list (someone enrolled or removed, a session added) is a new version."""
-    from ppr.documents.models import Document, DocumentKind
-    from ppr.documents.services import request_pdf
-
     if not can_manage_course(by, course):
         raise PermissionDenied
     latest = Document.objects.for_subject(course).filter(kind=DocumentKind.ANDET).first()

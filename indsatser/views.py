@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.models import Case, Child, RulerRating
 from ppr.access import audit, get_audited_or_404
+from ppr.audit.models import AuditAction
 from ppr.deadlines import calendar
+from ppr.documents.models import Document
 from ppr.drafts import services as drafts
 from ppr.drafts.views import autosave
 from ppr.drafts.views import done as draft_done
@@ -766,8 +768,6 @@ def _participant_list_context(course: Course) -> dict[str, Any]:
 
 
 def _participant_documents(course: Course) -> list[Any]:
-    from ppr.documents.models import Document
-
     return list(Document.objects.for_subject(course).filter(kind="andet")[:1])
 
 
@@ -776,7 +776,6 @@ def _participant_documents(course: Course) -> list[Any]:
 def participant_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The group leader's participant list as a printable page (print stylesheet)."""
     course = _managed_course(request, pk)
-    from ppr.audit.models import AuditAction
 
     audit(request, course, purpose="udskrift", action=AuditAction.PRINT)
     return render(

@@ -10,6 +10,7 @@ import rules
 
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
 
+from .models import Booker, ForumMeeting, MinutesPolicy, SeatState
 from .querysets import caseworker_district_ids
 
 
@@ -49,8 +50,6 @@ def can_refer_from(user: Any, institution: Any) -> bool:
 
 def can_book(user: Any, forum: Any, institution: Any) -> bool:
     """Who books follows the forum; PPR's leader and secretary book for anyone."""
-    from .models import Booker
-
     if not _active(user):
         return False
     if user.has_role(Role.PPR_LEADER, Role.SECRETARY):
@@ -102,8 +101,6 @@ def can_decide(user: Any, meeting: Any) -> bool:
 
 def can_write_note_for(user: Any, meeting: Any) -> bool:
     """PPR writes the notat (the forum's referent writes a social worker's referat)."""
-    from .models import ForumMeeting, MinutesPolicy
-
     if not _active(user):
         return False
     if isinstance(meeting, ForumMeeting):
@@ -131,8 +128,6 @@ def can_plan_tuesdays(user: Any) -> bool:
 
 
 def holds_seat(user: Any, meeting: Any) -> bool:
-    from .models import SeatState
-
     return bool(meeting.seats.filter(user=user, state=SeatState.ACTIVE).exists())
 
 

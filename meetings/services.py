@@ -42,6 +42,8 @@ from ppr.deadlines.services import (
     open_deadline,
     reopen_deadlines,
 )
+from ppr.documents.models import DocumentKind
+from ppr.documents.services import request_pdf
 from ppr.organisation.models import Institution, Municipality
 from ppr.sensitive import reject_cpr_like
 
@@ -1110,9 +1112,6 @@ def finalise_note(
 
 
 def _order_pdf(note: Note, *, by: User) -> None:
-    from ppr.documents.models import DocumentKind
-    from ppr.documents.services import request_pdf
-
     request_pdf(
         subject=note,
         kind=DocumentKind.NOTAT,

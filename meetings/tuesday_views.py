@@ -30,7 +30,7 @@ from .forms import (
     SwapForm,
     TuesdayAgendaForm,
 )
-from .models import SchoolHoliday, SeatState, SwapRequest, TuesdayMeeting, TuesdaySeat
+from .models import CalendarFeed, SchoolHoliday, SeatState, SwapRequest, TuesdayMeeting, TuesdaySeat
 
 
 def tuesday_user_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -446,8 +446,6 @@ def swap_respond(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create, replace or revoke the private calendar address (shown once, when it is made)."""
-    from .models import CalendarFeed
-
     feed_url = None
     if request.method == "POST":
         action = request.POST.get("action")

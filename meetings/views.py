@@ -19,9 +19,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import Child, Referral, ReferralStatus
+from indsatser.models import Course
 from ppr.access import get_audited_or_404
 from ppr.accounts.models import CASEWORKER_ROLES, Role, User
 from ppr.confirm import can_still_undo, confirmation_page
+from ppr.documents.models import Document
 from ppr.forms import apply_service_errors
 from ppr.http import AuthenticatedHttpRequest
 from ppr.organisation.models import Institution
@@ -55,6 +57,7 @@ from .models import (
     TuesdaySeat,
 )
 from .querysets import caseworker_district_ids
+from .tables import ForumReferralTable
 
 PER_PAGE = 25
 
@@ -174,7 +177,6 @@ def forumreferral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     institutions = Institution.objects.filter(pk__in=queryset.values("institution_id"))
     filterset = ForumReferralFilter(request.GET, queryset=queryset, institutions=institutions)
-    from .tables import ForumReferralTable
 
     table = ForumReferralTable(filterset.qs if filterset.is_valid() else queryset.none())
     paginate(request, table, per_page=PER_PAGE)
@@ -682,8 +684,6 @@ def _items(meeting: ConferenceMeeting) -> Any:
 
 def created_by_decision(user: User, item: AgendaItem) -> list[tuple[str, str | None]]:
     """What the item's decision created, as (label, link); no link where the user may not open it."""
-    from indsatser.models import Course
-
     created: list[tuple[str, str | None]] = []
     if (henvisning := item.forum_referral) is not None:
         visible = ForumReferral.objects.visible_to(user).filter(pk=henvisning.pk).exists()
@@ -1000,8 +1000,6 @@ def note_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect(note)
     document = None
     if note.is_final:
-        from ppr.documents.models import Document
-
         document = Document.objects.for_subject(note).first()
     meeting = note.meeting
     context = {

@@ -6,6 +6,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "Rapporter"
 
     def ready(self) -> None:
+        # Imported in ready(): these modules import models, loadable only once the app registry is.
         from . import measures, menu, overview  # noqa: F401  (main-menu entries, the start-page panel)
         from .visitation import register
 

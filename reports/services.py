@@ -15,6 +15,8 @@ from django.utils.formats import date_format
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action, record
+from ppr.documents.models import Document, DocumentKind
+from ppr.documents.services import request_pdf
 
 from .formatting import smart
 from .models import (
@@ -24,6 +26,7 @@ from .models import (
     PlanActivity,
     unit_range_error,
 )
+from .plan import plan_overview
 
 PURPOSE_GOALS = "effektmål"
 PURPOSE_PLAN = "udviklingsplan"
@@ -136,8 +139,6 @@ def update_activity(
 
 def plan_context(plan: DevelopmentPlan, *, today: Any) -> dict[str, Any]:
     """The printed status overview as JSON primitives (the document stores it as it was)."""
-    from .plan import plan_overview
-
     overview = plan_overview(plan, today=today)
     return {
         "title": f"{plan.name} – status",
@@ -177,9 +178,6 @@ def plan_context(plan: DevelopmentPlan, *, today: Any) -> dict[str, Any]:
 def print_plan(*, plan: DevelopmentPlan, by: User) -> Any:
     """Order the plan's status overview as a PDF. Printing again without any change since the
     last print gives the same document (a double click makes one PDF)."""
-    from ppr.documents.models import Document, DocumentKind
-    from ppr.documents.services import request_pdf
-
     if not plan.can_download(by):
         raise PermissionDenied
     # Serialise concurrent prints of the plan so two clicks cannot both take the next version.

@@ -161,3 +161,36 @@ def test_each_package_imports_only_the_layers_below_it() -> None:
         if LAYERS.index(target.split(".")[0]) > LAYERS.index(module.split(".")[0])
     )
     assert upward == []
+
+
+# --- Imports at the top of the module ----------------------------------------------------------
+
+
+def imports_inside_functions(source: str) -> list[tuple[int, str]]:
+    """(line, function) of every import inside a function body, except in an AppConfig's
+    ready(): Django allows importing a module that imports models only once the app registry
+    is ready, and ready() exists to run such imports (menu entries, panels, receivers)."""
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                found.append((node.lineno, function.name))
+    return found
+
+
+def test_the_scan_finds_an_import_in_a_nested_function() -> None:
+    source = "import os\ndef f():\n    def g():\n        from x import y\n"
+    assert {line for line, _ in imports_inside_functions(source)} == {4}
+
+
+def test_application_code_imports_at_the_top_of_the_module() -> None:
+    """A cycle is broken by direction, not hidden behind an import inside a function (issue 20)."""
+    inside = sorted(
+        f"{path.relative_to(ROOT)}:{line} in {function}()"
+        for path in project_modules().values()
+        for line, function in imports_inside_functions(path.read_text())
+        if not (path.name == "apps.py" and function == "ready")
+    )
+    assert inside == []

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import EvaluationParty
 from ppr import text_limits
 from ppr.audit.audited import Audited
 from ppr.organisation.models import Institution
@@ -255,8 +256,6 @@ class SupportApplication(Audited, models.Model):
 
     @property
     def evaluated_with_labels(self) -> list[str]:
-        from cases.models import EvaluationParty
-
         labels = dict(EvaluationParty.choices)
         return [str(labels.get(value, value)) for value in self.plan_evaluated_with or []]
 

@@ -1,5 +1,6 @@
 """Referrals (indstillinger) to PPR, their timeline and their attachments."""
 
+import uuid
 from typing import Any, Self
 
 from django.conf import settings
@@ -251,8 +252,6 @@ class ReferralEvent(models.Model):
 
 def attachment_path(instance: "ReferralAttachment", filename: str) -> str:
     # The stored name is random: an uploaded file name may contain a child's name or CPR.
-    import uuid
-
     return f"referrals/{instance.referral_id}/{uuid.uuid4().hex}"
 
 

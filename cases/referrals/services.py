@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
@@ -562,8 +563,6 @@ def remove_attachment(attachment: ReferralAttachment, *, by: User) -> None:
 
 
 def _delete_files_on_commit(names: list[str | None]) -> None:
-    from django.core.files.storage import default_storage
-
     def delete() -> None:
         for name in names:
             if name:  # a row whose file was never written

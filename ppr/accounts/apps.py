@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Brugere og roller"
 
     def ready(self) -> None:
+        # Imported in ready(): these modules import models, loadable only once the app registry is.
         from . import menu, overview  # noqa: F401  (main-menu entry, start-page panels)

@@ -1,5 +1,7 @@
 from collections.abc import Callable
 
+import redis
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -60,8 +62,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["database"] = "fejl"
     if settings.REDIS_URL:
         try:
-            import redis
-
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
             checks["redis"] = "ok"
         except Exception:  # noqa: BLE001
@@ -74,8 +74,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    from allauth.mfa.utils import is_mfa_enabled
-
     return render(request, "accounts/settings.html", {"mfa_enabled": is_mfa_enabled(request.user)})
 
 

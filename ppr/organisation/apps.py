@@ -1,4 +1,8 @@
 from django.apps import AppConfig
+from django.urls import register_converter
+
+from ppr import generations, options
+from ppr.converters import IdConverter
 
 
 class OrganisationConfig(AppConfig):
@@ -7,11 +11,6 @@ class OrganisationConfig(AppConfig):
     verbose_name = "Organisation"
 
     def ready(self) -> None:
-        from django.urls import register_converter
-
-        from ppr import generations, options
-        from ppr.converters import IdConverter
-
         # Once, before any URL module is imported (every app's patterns use <id:…>).
         register_converter(IdConverter, "id")
         options.connect()  # filter selects show institutions, districts, teams and users

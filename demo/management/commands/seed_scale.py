@@ -29,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.test.utils import override_settings
+from psycopg.types.json import Jsonb
 
 from cases.models import (
     Case,
@@ -119,8 +120,6 @@ class Loader:
         self.now = _now()
 
     def copy(self, model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> int:
-        from psycopg.types.json import Jsonb
-
         fields = {f.attname: f for f in model._meta.concrete_fields}
         missing = [f for name, f in fields.items() if name not in columns and name != "id"]
         fill: list[Any] = []
