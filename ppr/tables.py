@@ -24,18 +24,15 @@ Views sort and page a table with ``paginate(request, table)``: the page size is 
 a queryset that joins its related rows is paged by a deferred join (``FixedSizePaginator``).
 """
 
-import functools
 from typing import Any, TypeGuard
 
 import django_tables2
 from django import template
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django_tables2 import RequestConfig, utils
@@ -220,21 +217,6 @@ def table_body(table: Table) -> SafeString:
         empty = table.empty_text or "Ingen rækker."
         return format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), empty)
     return mark_safe("".join(rows))  # every cell is escaped above, attributes by as_html()
-
-
-def pk_url(name: str, pk: Any) -> str:
-    """``reverse(name, args=[pk])`` for a row's link, where the URL's one argument is an
-    ``<id:pk>``. Reversed once per URL name: Django reverses every link anew and checks it
-    against its pattern (≈ 30 µs; a page of the case list has 50 such links)."""
-    before, after = _around_pk(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    return f"{before}{int(pk)}{after}"
-
-
-@functools.cache
-def _around_pk(name: str, prefix: str, urlconf: str) -> tuple[str, str]:
-    marker = "2147483647"
-    before, after = reverse(name, args=[int(marker)], urlconf=urlconf).split(marker)
-    return before, after
 
 
 class FixedSizePaginator(Paginator):

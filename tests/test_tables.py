@@ -10,10 +10,10 @@ import pytest
 from django.conf import settings
 from django.template.loader import get_template
 from django.test import RequestFactory
-from django.urls import get_script_prefix, reverse, set_script_prefix
+from django.urls import reverse
 
 from cases.models import Case
-from ppr.tables import TABLES2_CHECKED, TABLES2_INSTALLED, paginate, pk_url
+from ppr.tables import TABLES2_CHECKED, TABLES2_INSTALLED, paginate
 from tests.cases.case_fixtures import make_case
 
 
@@ -207,21 +207,3 @@ def test_a_table_of_one_page_has_no_page_links() -> None:
     paginate(request, table)
     html = table_html(table, request)
     assert "pagination" not in html and 'aria-sort="ascending"' not in html
-
-
-@pytest.mark.parametrize("name", ["cases:case-detail", "cases:referral-detail"])
-def test_row_links_are_the_reversed_urls(name) -> None:
-    for pk in (1, 7, 2147483647, 90210):
-        assert pk_url(name, pk) == reverse(name, args=[pk])
-
-
-def test_row_links_follow_the_script_prefix() -> None:
-    """Behind a path prefix (SCRIPT_NAME) the links carry it, as reverse() gives them."""
-    before = get_script_prefix()
-    try:
-        set_script_prefix("/ppr/")
-        assert pk_url("cases:case-detail", 5) == reverse("cases:case-detail", args=[5])
-        assert pk_url("cases:case-detail", 5).startswith("/ppr/")
-    finally:
-        set_script_prefix(before)
-    assert pk_url("cases:case-detail", 5) == "/sager/5/"

@@ -1,17 +1,19 @@
 """Tables of the visitation app: the applications."""
 
 import django_tables2 as tables
-from django.utils.safestring import SafeString, mark_safe
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from cases.models import Child
-from ppr.tables import pk_url
 
 from .models import SupportApplication
 
 
 def number_link(pk: int) -> SafeString:
-    """The application's number as a link to it (a number needs no escaping)."""
-    return mark_safe(f'<a href="{pk_url("visitation:application-detail", pk)}">Nr. {int(pk)}</a>')
+    """The application's number as a link to it."""
+    url = reverse("visitation:application-detail", args=[pk])
+    return format_html('<a href="{}">Nr. {}</a>', url, pk)
 
 
 class ApplicationTable(tables.Table):

@@ -8,7 +8,6 @@ from django.utils.html import format_html
 
 from cases.colours import colour_badge
 from cases.models import Case, RulerColour
-from ppr.tables import pk_url
 
 #: Sort order of the Børnelineal colours: by seriousness, not alphabetically.
 COLOUR_RANK = CaseExpr(
@@ -82,16 +81,14 @@ class CaseTable(tables.Table):
         orderable = True
 
     def render_reference(self, record: Case) -> str:
-        return format_html(
-            '<a href="{}">{}</a>', pk_url("cases:case-detail", record.pk), record.reference
-        )
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.reference)
 
     def render_child(self, record: Case) -> str:
         child = record.child
         group = f" ({child.group})" if child.group else ""
         return format_html(
             '<a href="{}">{}</a>{}',
-            pk_url("cases:case-detail", record.pk),
+            record.get_absolute_url(),
             child.name,
             group,
         )
