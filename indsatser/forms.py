@@ -17,6 +17,7 @@ from ppr.forms import (
     Form,
     ModelForm,
     ModelMultipleChoiceField,
+    date_input,
     dkfds_style,
     model_choice_field,
 )
@@ -30,12 +31,6 @@ from .models import (
     Intervention,
     PreventionLevel,
 )
-
-DATE_WIDGET = {"type": "date", "class": "form-input"}
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
 
 
 def ppr_runners() -> QuerySet[User]:
@@ -132,13 +127,13 @@ class CourseStartForm(Form):
     )
     starts_on = EventDateField(
         label="Start",
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={"required": "Angiv startdatoen.", "invalid": "Skriv en gyldig dato."},
     )
     ends_on = EventDateField(
         label="Forventet slut",
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={"invalid": "Skriv en gyldig dato."},
     )
     goals = GoalLinesField(
@@ -151,13 +146,13 @@ class CourseStartForm(Form):
     follow_up_1 = EventDateField(
         label="Første opfølgning",
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={"invalid": "Skriv en gyldig dato."},
     )
     follow_up_2 = EventDateField(
         label="Anden opfølgning",
         required=False,
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={"invalid": "Skriv en gyldig dato."},
     )
 
@@ -217,7 +212,7 @@ class CourseUpdateForm(ModelForm):
     class Meta:
         model = Course
         fields = ["title", "responsible", "ends_on"]
-        widgets = {"ends_on": _date_input()}
+        widgets = {"ends_on": date_input()}
         field_classes = {"ends_on": EventDateField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -249,7 +244,7 @@ class GoalForm(Form):
 class SessionForm(Form):
     held_on = EventDateField(
         label="Dato for gangen",
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},
     )
     topic = forms.CharField(label="Emne", max_length=200, required=False)
@@ -262,7 +257,7 @@ class SessionForm(Form):
 class FollowUpPlanForm(Form):
     planned_on = EventDateField(
         label="Dato for opfølgning",
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},
     )
 
@@ -286,7 +281,7 @@ class FollowUpRecordForm(Form):
     held_on = EventDateField(
         happened=True,
         label="Afholdt den",
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},
     )
     note = forms.CharField(
@@ -499,7 +494,7 @@ class StepCompleteForm(Form):
     done_on = EventDateField(
         happened=True,
         label="Udført den",
-        widget=_date_input(),
+        widget=date_input(),
         error_messages={"required": "Angiv datoen.", "invalid": "Skriv en gyldig dato."},
     )
 

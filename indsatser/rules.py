@@ -4,6 +4,7 @@ from typing import Any
 
 import rules
 
+from ppr.access import active_user
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
 from ppr.organisation.models import SCHOOL_KINDS
 
@@ -14,13 +15,9 @@ from .querysets import is_staff_reader
 SCHOOL_STEP_ROLES = (Role.STAFF.value, Role.INSTITUTION_LEADER.value)
 
 
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 @rules.predicate
 def is_ppr_leader(user: Any) -> bool:
-    return _active(user) and bool(user.is_ppr_leader)
+    return active_user(user) and bool(user.is_ppr_leader)
 
 
 @rules.predicate
@@ -31,14 +28,14 @@ def is_staff(user: Any) -> bool:
 @rules.predicate
 def is_course_runner(user: Any) -> bool:
     """PPR's case workers and leader start courses."""
-    return _active(user) and (user.is_ppr_leader or user.has_role(*CASEWORKER_ROLES))
+    return active_user(user) and (user.is_ppr_leader or user.has_role(*CASEWORKER_ROLES))
 
 
 @rules.predicate
 def can_manage_course(user: Any, course: Any) -> bool:
     """Run a course: the PPR leader, its responsible and co-leaders, and case workers of its case
     or team. Institution staff follow a course but do not record in it."""
-    if course is None or not _active(user):
+    if course is None or not active_user(user):
         return False
     return bool(type(course).objects.managed_by(user).filter(pk=course.pk).exists())
 
@@ -47,7 +44,7 @@ def can_manage_course(user: Any, course: Any) -> bool:
 def works_at_school(user: Any) -> bool:
     """Leaders and staff of a school record absence. Read from the memberships already loaded,
     so the main menu costs no query."""
-    if not _active(user):
+    if not active_user(user):
         return False
     return any(
         m.role in INSTITUTION_ROLES
@@ -60,7 +57,7 @@ def works_at_school(user: Any) -> bool:
 @rules.predicate
 def can_edit_absence_case(user: Any, absence_case: Any) -> bool:
     """Record the absence figure: leaders and staff of the pupil's school."""
-    if absence_case is None or not _active(user):
+    if absence_case is None or not active_user(user):
         return False
     return absence_case.institution_id in user.institution_ids(*INSTITUTION_ROLES)
 
@@ -70,7 +67,7 @@ def can_complete_step(user: Any, record: Any) -> bool:
     """Record that a step was done. School steps: the school's leader and staff (a step of the
     social worker is recorded by the school that notifies). PPR steps: the PPR leader, the
     responsible, or a case worker who sees the absence case."""
-    if record is None or not _active(user):
+    if record is None or not active_user(user):
         return False
     role = record.step.responsible_role
     at_school = record.absence_case.institution_id in user.institution_ids(*INSTITUTION_ROLES)
@@ -86,7 +83,7 @@ def can_complete_step(user: Any, record: Any) -> bool:
 
 @rules.predicate
 def has_institution_role(user: Any) -> bool:
-    return _active(user) and bool(user.institution_ids(*INSTITUTION_ROLES))
+    return active_user(user) and bool(user.institution_ids(*INSTITUTION_ROLES))
 
 
 rules.add_perm("indsatser.view_catalogue", is_staff)

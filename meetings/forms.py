@@ -20,6 +20,7 @@ from ppr.forms import (
     Form,
     ModelForm,
     ModelMultipleChoiceField,
+    date_input,
     dkfds_style,
     model_choice_field,
 )
@@ -38,7 +39,6 @@ from .models import (
 )
 from .tuesdays import DISCUSSION_MINUTES, PROFESSION_ROLE
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "class": "form-input"}, format="%H:%M")
 
 
@@ -82,7 +82,7 @@ def _combine(day: date, at: time) -> datetime:
 class MeetingTimeMixin(Form):
     """A date with a start and an end time, the way people book a meeting."""
 
-    day = EventDateField(label="Dato", widget=DATE_INPUT)
+    day = EventDateField(label="Dato", widget=date_input())
     start = forms.TimeField(label="Fra kl.", widget=TIME_INPUT, initial=time(13, 0))
     end = forms.TimeField(label="Til kl.", widget=TIME_INPUT, initial=time(14, 30))
 
@@ -154,7 +154,7 @@ class ForumReferralForm(StyledForm):
         help_text="Kun ved anonym henvisning, fx “dreng, 3. klasse”. Ingen navne eller CPR-numre.",
         validators=[reject_cpr_like],
     )
-    referred_on = EventDateField(label="Dato", widget=DATE_INPUT)
+    referred_on = EventDateField(label="Dato", widget=date_input())
     rationale = forms.CharField(
         max_length=text_limits.NOTE,
         label="Begrundelse",
@@ -164,7 +164,7 @@ class ForumReferralForm(StyledForm):
     ruler_colour = forms.ChoiceField(
         label="Børnelineal", choices=RulerColour.choices, widget=forms.RadioSelect
     )
-    follow_up_on = EventDateField(label="Opfølgning senest", widget=DATE_INPUT)
+    follow_up_on = EventDateField(label="Opfølgning senest", widget=date_input())
 
     def __init__(self, *args: Any, institution: Institution, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -369,7 +369,7 @@ class DecisionForm(StyledForm):
     responsible = UserChoiceField(
         label="Ansvarlig", queryset=User.objects.none(), required=False, empty_label="–"
     )
-    follow_up_on = EventDateField(label="Opfølgning senest", widget=DATE_INPUT, required=False)
+    follow_up_on = EventDateField(label="Opfølgning senest", widget=date_input(), required=False)
     decision_note = forms.CharField(
         max_length=text_limits.NOTE,
         label="Uddybning",
@@ -500,12 +500,12 @@ class SchoolHolidayForm(StyledForm):
     )
     starts_on = EventDateField(
         label="Første feriedag",
-        widget=DATE_INPUT,
+        widget=date_input(),
         error_messages={"required": "Angiv første feriedag.", "invalid": "Angiv en gyldig dato."},
     )
     ends_on = EventDateField(
         label="Sidste feriedag",
-        widget=DATE_INPUT,
+        widget=date_input(),
         error_messages={"required": "Angiv sidste feriedag.", "invalid": "Angiv en gyldig dato."},
     )
 

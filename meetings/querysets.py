@@ -18,7 +18,7 @@ from typing import Any, Self
 from django.db import models
 from django.db.models import Q
 
-from ppr.access import VisibleQuerySet
+from ppr.access import VisibleQuerySet, active_user
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
 
 
@@ -39,10 +39,6 @@ def caseworker_district_ids(user: Any) -> set[int]:
     return ids
 
 
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.is_active
-
-
 def _distinct[QS: VisibleQuerySet[Any]](qs: QS, condition: Q) -> QS:
     # The conditions join many-to-many participants; a subquery keeps one row per object.
     return qs.filter(pk__in=qs.model.objects.filter(condition).values("pk"))
@@ -51,7 +47,7 @@ def _distinct[QS: VisibleQuerySet[Any]](qs: QS, condition: Q) -> QS:
 class SupportForumQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """The forums are the municipality's support model: everyone who works with children."""
-        if not _active(user) or not (user.roles - {Role.ADMINISTRATOR}):
+        if not active_user(user) or not (user.roles - {Role.ADMINISTRATOR}):
             return self.none()
         return self.all()
 
@@ -64,7 +60,7 @@ class SupportForumQuerySet[M: models.Model](VisibleQuerySet[M]):
 
 class ForumReferralQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
-        if not _active(user):
+        if not active_user(user):
             return self.none()
         if sees_all_meetings(user):
             return self.all()
@@ -82,7 +78,7 @@ class ForumReferralQuerySet[M: models.Model](VisibleQuerySet[M]):
 
 class ForumMeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
-        if not _active(user):
+        if not active_user(user):
             return self.none()
         if sees_all_meetings(user):
             return self.all()
@@ -100,7 +96,7 @@ class ForumMeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
 
 class ConferenceSeriesQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
-        if not _active(user):
+        if not active_user(user):
             return self.none()
         if sees_all_meetings(user):
             return self.all()
@@ -118,7 +114,7 @@ class ConferenceSeriesQuerySet[M: models.Model](VisibleQuerySet[M]):
 
 class ConferenceMeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
-        if not _active(user):
+        if not active_user(user):
             return self.none()
         if sees_all_meetings(user):
             return self.all()
@@ -136,7 +132,7 @@ class ConferenceMeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
 
 class AgendaItemQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
-        if not _active(user):
+        if not active_user(user):
             return self.none()
         meetings = self.related("meeting", ConferenceMeetingQuerySet).visible_to(user)
         return self.filter(meeting__in=meetings.values("pk"))
@@ -145,7 +141,7 @@ class AgendaItemQuerySet[M: models.Model](VisibleQuerySet[M]):
 class NoteQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Notater hold case content: not the secretary; institution staff only as participants."""
-        if not _active(user):
+        if not active_user(user):
             return self.none()
         if user.has_role(Role.PPR_LEADER):
             return self.all()
@@ -170,7 +166,7 @@ class NoteQuerySet[M: models.Model](VisibleQuerySet[M]):
 class TuesdayMeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Anonymous meetings: all PPR staff see the plan; partners the meetings they sit in."""
-        if not _active(user):
+        if not active_user(user):
             return self.none()
         if user.is_ppr_staff:
             return self.all()
@@ -185,7 +181,7 @@ class TuesdayChildQuerySet[M: models.Model](VisibleQuerySet[M]):
     meeting_path = "meeting"
 
     def visible_to(self, user: Any) -> Self:
-        if not _active(user):
+        if not active_user(user):
             return self.none()
         meetings = self.related(self.meeting_path, TuesdayMeetingQuerySet)
         visible = meetings.visible_to(user).values("pk")
@@ -195,7 +191,7 @@ class TuesdayChildQuerySet[M: models.Model](VisibleQuerySet[M]):
 class SwapRequestQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """A swap request is between two people (and the PPR leader, who plans)."""
-        if not _active(user):
+        if not active_user(user):
             return self.none()
         if user.is_ppr_leader:
             return self.all()
@@ -205,6 +201,6 @@ class SwapRequestQuerySet[M: models.Model](VisibleQuerySet[M]):
 class CalendarFeedQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """A calendar subscription is its owner's alone."""
-        if not _active(user):
+        if not active_user(user):
             return self.none()
         return self.filter(user=user)

@@ -8,14 +8,11 @@ from typing import Any
 
 import rules
 
+from ppr.access import active_user
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
 
 from .models import Booker, ForumMeeting, MinutesPolicy, SeatState
 from .querysets import caseworker_district_ids
-
-
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.is_active
 
 
 def _ppr_worker(user: Any) -> bool:
@@ -40,17 +37,17 @@ def _at(user: Any, institution: Any, *roles: str) -> bool:
 
 
 def can_edit_forums(user: Any) -> bool:
-    return _active(user) and user.is_ppr_leader
+    return active_user(user) and user.is_ppr_leader
 
 
 def can_refer_from(user: Any, institution: Any) -> bool:
     """The institution's TRIO (its leader and staff) or PPR working with the institution."""
-    return _active(user) and (_at(user, institution) or _covers(user, institution))
+    return active_user(user) and (_at(user, institution) or _covers(user, institution))
 
 
 def can_book(user: Any, forum: Any, institution: Any) -> bool:
     """Who books follows the forum; PPR's leader and secretary book for anyone."""
-    if not _active(user):
+    if not active_user(user):
         return False
     if user.has_role(Role.PPR_LEADER, Role.SECRETARY):
         return True
@@ -68,7 +65,7 @@ def can_book(user: Any, forum: Any, institution: Any) -> bool:
 
 def can_manage_conferences(user: Any, institution: Any) -> bool:
     """Series and dates: the institution's leader, PPR's leader and secretary."""
-    return _active(user) and (
+    return active_user(user) and (
         user.has_role(Role.PPR_LEADER, Role.SECRETARY)
         or _at(user, institution, Role.INSTITUTION_LEADER)
     )
@@ -81,7 +78,7 @@ def _takes_part(user: Any, meeting: Any) -> bool:
 def can_add_item(user: Any, meeting: Any) -> bool:
     """Opgaver come from the institution's staff, PPR working there, and the participants."""
     institution = meeting.series.institution
-    return _active(user) and (
+    return active_user(user) and (
         _at(user, institution) or _covers(user, institution) or _takes_part(user, meeting)
     )
 
@@ -89,7 +86,7 @@ def can_add_item(user: Any, meeting: Any) -> bool:
 def can_decide(user: Any, meeting: Any) -> bool:
     """Decisions are entered by the participants, PPR working there and the institution's leader."""
     institution = meeting.series.institution
-    return _active(user) and (
+    return active_user(user) and (
         _covers(user, institution)
         or _at(user, institution, Role.INSTITUTION_LEADER)
         or _takes_part(user, meeting)
@@ -101,7 +98,7 @@ def can_decide(user: Any, meeting: Any) -> bool:
 
 def can_write_note_for(user: Any, meeting: Any) -> bool:
     """PPR writes the notat (the forum's referent writes a social worker's referat)."""
-    if not _active(user):
+    if not active_user(user):
         return False
     if isinstance(meeting, ForumMeeting):
         if not meeting.forum.has_minutes:
@@ -117,14 +114,16 @@ def can_write_note_for(user: Any, meeting: Any) -> bool:
 
 
 def can_edit_note(user: Any, note: Any) -> bool:
-    return _active(user) and (note.author_id == user.pk or can_write_note_for(user, note.meeting))
+    return active_user(user) and (
+        note.author_id == user.pk or can_write_note_for(user, note.meeting)
+    )
 
 
 # --- Tværfaglige tirsdagsmøder -----------------------------------------------------------------
 
 
 def can_plan_tuesdays(user: Any) -> bool:
-    return _active(user) and user.is_ppr_leader
+    return active_user(user) and user.is_ppr_leader
 
 
 def holds_seat(user: Any, meeting: Any) -> bool:
@@ -133,7 +132,7 @@ def holds_seat(user: Any, meeting: Any) -> bool:
 
 def can_edit_tuesday_agenda(user: Any, meeting: Any) -> bool:
     return (
-        _active(user)
+        active_user(user)
         and not meeting.is_cancelled
         and (user.is_ppr_leader or holds_seat(user, meeting))
     )

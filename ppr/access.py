@@ -15,6 +15,12 @@ from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
 
 
+def active_user(user: Any) -> bool:
+    """Is ``user`` signed in with an active account? (An ``AnonymousUser`` or a closed account
+    is no one to a rule or a ``visible_to``.)"""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
 class VisibleQuerySet[M: models.Model](models.QuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         """Rows ``user`` may see. Subclasses widen this; the base class denies everything."""

@@ -203,6 +203,11 @@ class ModelForm(PlainTextMixin, forms.ModelForm):
     """Django's model form with our text rules (``PlainTextMixin``)."""
 
 
+def date_input() -> forms.DateInput:
+    """The browser's date picker (``<input type="date">``), given the ISO date it reads."""
+    return forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
+
+
 def form_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
     """The form's field ``name``, which is a ``kind`` (to set its choices or limits after the
     form is built; ``form.fields`` holds plain ``Field``s to a type checker)."""

@@ -8,7 +8,7 @@ decorator that implies it) sees a signed-in ``User``, never ``AnonymousUser``.
 from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django_htmx.middleware import HtmxDetails
 
 from ppr.accounts.models import User
@@ -24,6 +24,12 @@ class AuthenticatedHttpRequest(HtmxHttpRequest):
     """A request of a signed-in user (behind ``login_required``)."""
 
     user: User
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The POST data for a POST (even an empty one, so that a form is bound and validated),
+    else None (an unbound form)."""
+    return request.POST if request.method == "POST" else None
 
 
 def is_signed_in(request: HttpRequest) -> TypeGuard[AuthenticatedHttpRequest]:

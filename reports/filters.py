@@ -9,17 +9,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ppr.filters import PeriodDateFilter
-from ppr.forms import Form, model_choice_field
+from ppr.forms import Form, date_input, model_choice_field
 from ppr.organisation.models import District, Institution
 
 from .scope import Scope
-
-DATE_WIDGET = {"type": "date", "class": "form-input"}
 
 
 class ReportFilterForm(Form):
@@ -40,12 +37,12 @@ class ReportFilter(django_filters.FilterSet):
     fra = PeriodDateFilter(
         label="Fra dato",
         method="filter_from",
-        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        widget=date_input(),
     )
     til = PeriodDateFilter(
         label="Til dato",
         method="filter_to",
-        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+        widget=date_input(),
     )
     distrikt = django_filters.ModelChoiceFilter(
         label="Distrikt",

@@ -13,18 +13,15 @@ from typing import Any
 
 import rules
 
+from ppr.access import active_user
 from ppr.accounts.models import Role
 
 from .querysets import is_ppr_staff
 
 
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 @rules.predicate
 def is_ppr_leader(user: Any) -> bool:
-    return _active(user) and bool(user.is_ppr_leader)
+    return active_user(user) and bool(user.is_ppr_leader)
 
 
 @rules.predicate
@@ -34,7 +31,7 @@ def is_staff_of_ppr(user: Any) -> bool:
 
 @rules.predicate
 def is_institution_leader(user: Any) -> bool:
-    return _active(user) and bool(user.institution_ids(Role.INSTITUTION_LEADER))
+    return active_user(user) and bool(user.institution_ids(Role.INSTITUTION_LEADER))
 
 
 rules.add_perm("reports.view_goals", is_staff_of_ppr)

@@ -4,12 +4,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus, RulerColour
 from ppr.filters import PeriodDateFilter
+from ppr.forms import date_input
 from ppr.options import OptionsForm, cached_options
 from ppr.organisation.models import District, Institution
 
@@ -38,10 +38,6 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:
         return day.replace(year=day.year - years, day=28)
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -94,10 +90,10 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_waiting",
     )
     fra = PeriodDateFilter(
-        field_name="opened_at", lookup_expr="date__gte", label="Oprettet fra", widget=_date_input()
+        field_name="opened_at", lookup_expr="date__gte", label="Oprettet fra", widget=date_input()
     )
     til = PeriodDateFilter(
-        field_name="opened_at", lookup_expr="date__lte", label="Oprettet til", widget=_date_input()
+        field_name="opened_at", lookup_expr="date__lte", label="Oprettet til", widget=date_input()
     )
 
     class Meta:

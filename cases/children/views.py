@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,18 +15,13 @@ from ppr.access import audit, get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 from ppr.confirm import confirmation_page
-from ppr.http import AuthenticatedHttpRequest
+from ppr.http import AuthenticatedHttpRequest, posted
 from ppr.returns import safe_next, with_next
 
 from . import services
 from .forms import ChildForm, ConsentRecordForm, GuardianForm
 
 PURPOSE = "barnets oplysninger"
-
-
-def _posted(request: HttpRequest):
-    """The POST data for a POST (even an empty one, so it is validated), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 def _children(request: AuthenticatedHttpRequest):
@@ -41,7 +36,7 @@ def child_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not user.has_perm("cases.register_child"):
         raise PermissionDenied
     institutions = services.registrable_institutions(user)
-    form = ChildForm(_posted(request), institutions=institutions)
+    form = ChildForm(posted(request), institutions=institutions)
     existing_url = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -140,7 +135,7 @@ def guardian_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         child = get_object_or_404(queryset, pk=pk)
     if not request.user.has_perm("cases.edit_child", child):
         raise PermissionDenied
-    form = GuardianForm(_posted(request))
+    form = GuardianForm(posted(request))
     back = safe_next(request)
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,7 +182,7 @@ def consent_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         audit(request, child, purpose=PURPOSE)
     if not request.user.has_perm("cases.edit_child", child):
         raise PermissionDenied
-    form = ConsentRecordForm(_posted(request), child=child)
+    form = ConsentRecordForm(posted(request), child=child)
     back = safe_next(request)
     if request.method == "POST" and form.is_valid():
         try:

@@ -31,7 +31,7 @@ from ppr.access import get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 from ppr.context_processors import request_municipality
-from ppr.http import AuthenticatedHttpRequest
+from ppr.http import AuthenticatedHttpRequest, posted
 from ppr.returns import with_next
 from ppr.tables import paginate
 
@@ -59,11 +59,6 @@ REQUEST_LABELS = dict(ReferralRequest.choices)
 
 def _visible(request: AuthenticatedHttpRequest):
     return Referral.objects.visible_to(request.user)
-
-
-def _posted(request: HttpRequest):
-    """The POST data for a POST (even an empty one, so it is validated), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 # --- Lists -----------------------------------------------------------------------------------
@@ -135,8 +130,8 @@ def referral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     children = _own_children(request) if not is_intake else Child.objects.visible_to(user)
     if request.method == "POST" and "find" in request.POST:
         return _find_child(request, children, is_intake=is_intake)
-    form = ReferralStartForm(_posted(request), children=children)
-    note_form = ParentRequestStartForm(_posted(request)) if is_intake else None
+    form = ReferralStartForm(posted(request), children=children)
+    note_form = ParentRequestStartForm(posted(request)) if is_intake else None
     if request.method == "POST" and form.is_valid() and (note_form is None or note_form.is_valid()):
         child = form.cleaned_data["child"]
         try:

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from ppr.filters import PeriodDateFilter
+from ppr.forms import date_input
 from ppr.options import OptionsForm, cached_options
 
 from .models import AuditAction, AuditEvent
@@ -45,13 +46,13 @@ class AuditEventFilter(django_filters.FilterSet):
         field_name="at",
         lookup_expr="date__gte",
         label="Fra dato",
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d"),
+        widget=date_input(),
     )
     til = PeriodDateFilter(
         field_name="at",
         lookup_expr="date__lte",
         label="Til dato",
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d"),
+        widget=date_input(),
     )
 
     class Meta:

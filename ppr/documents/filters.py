@@ -3,10 +3,10 @@
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 
 from ppr.filters import PeriodDateFilter
+from ppr.forms import date_input
 
 from .models import Document, DocumentKind
 
@@ -15,10 +15,6 @@ from .models import Document, DocumentKind
 LISTED_KINDS = (DocumentKind.PPV, DocumentKind.NOTAT, DocumentKind.AFGOERELSE)
 #: A notat names the children of its meeting; the name search looks at this many of them.
 SEARCHED_CHILDREN = 20
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "class": "form-input"}, format="%Y-%m-%d")
 
 
 class DocumentFilter(django_filters.FilterSet):
@@ -32,10 +28,10 @@ class DocumentFilter(django_filters.FilterSet):
     )
     barn = django_filters.CharFilter(label="Barnets navn", method="filter_child", max_length=100)
     fra = PeriodDateFilter(
-        field_name="created_at", lookup_expr="date__gte", label="Endelig fra", widget=_date_input()
+        field_name="created_at", lookup_expr="date__gte", label="Endelig fra", widget=date_input()
     )
     til = PeriodDateFilter(
-        field_name="created_at", lookup_expr="date__lte", label="Endelig til", widget=_date_input()
+        field_name="created_at", lookup_expr="date__lte", label="Endelig til", widget=date_input()
     )
 
     class Meta:
