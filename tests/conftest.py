@@ -411,12 +411,12 @@ def _fresh_cache_generations() -> None:
 def _no_mfa_by_default(settings: object, request: pytest.FixtureRequest) -> None:
     """Most tests are about something else than MFA; tests of MFA ask for ``mfa_required``."""
     if "mfa_required" not in request.fixturenames:
-        settings.PPR_MFA_REQUIRED = False  # type: ignore[attr-defined]
+        settings.PPR_MFA_REQUIRED = False  # type: ignore[attr-defined]  # pytest-django's settings fixture is untyped here (object)
 
 
 @pytest.fixture
 def mfa_required(settings: object) -> None:
-    settings.PPR_MFA_REQUIRED = True  # type: ignore[attr-defined]
+    settings.PPR_MFA_REQUIRED = True  # type: ignore[attr-defined]  # pytest-django's settings fixture is untyped here (object)
 
 
 def client_for(user: User | None) -> Client:
@@ -427,5 +427,5 @@ def client_for(user: User | None) -> Client:
 
 
 @pytest.fixture
-def client_as():  # type: ignore[no-untyped-def]
+def client_as():
     return client_for

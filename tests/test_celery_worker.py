@@ -30,7 +30,7 @@ pytestmark = [
 ]
 
 
-def wait_for(condition, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition, timeout: float = 30.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
@@ -59,7 +59,7 @@ QUEUE = f"test-{uuid.uuid4().hex}"
 
 
 @pytest.fixture
-def worker(transactional_db, django_db_serialized_rollback):  # type: ignore[no-untyped-def]
+def worker(transactional_db, django_db_serialized_rollback):
     """One worker thread for the test; the test data is committed so the worker can see it."""
     assert not app.conf.task_always_eager, "with REDIS_URL set, tasks must go through the broker"
     task_postrun.connect(close_worker_connections, weak=False)

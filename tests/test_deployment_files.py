@@ -22,7 +22,7 @@ def readme_table_variables() -> set[str]:
     return set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", (ROOT / "README.md").read_text(), re.M))
 
 
-def compose() -> dict:  # type: ignore[type-arg]
+def compose() -> dict:
     yaml = pytest.importorskip("yaml")  # PyYAML comes with the dev tools (djlint)
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 

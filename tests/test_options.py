@@ -16,12 +16,12 @@ pytestmark = pytest.mark.django_db
 URL = reverse("cases:case-list")
 
 
-def options(response, field: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def options(response, field: str) -> dict[str, str]:
     widget = response.context["filter"].form.fields[field].widget
     return {str(value): str(label) for value, label in widget.choices}
 
 
-def option_queries(client) -> list[str]:  # type: ignore[no-untyped-def]
+def option_queries(client) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(URL, {"visning": "alle"}).status_code == 200
     return [
@@ -87,11 +87,11 @@ def test_an_option_gone_stale_is_refused_by_the_field(cast, client_as):
 # --- The rendered selects (includes/option_field.html): kept by {% cache %} per generation ------
 
 
-def filter_form(response, label: str = "Filtrér sager") -> str:  # type: ignore[no-untyped-def]
+def filter_form(response, label: str = "Filtrér sager") -> str:
     return response.content.decode().split(f'aria-label="{label}"')[1].split("</form>")[0]
 
 
-def select_renders(response) -> int:  # type: ignore[no-untyped-def]
+def select_renders(response) -> int:
     """How many selects Django's Select rendered through its template for the response."""
     return sum(1 for t in response.templates if t.name == "django/forms/widgets/select.html")
 

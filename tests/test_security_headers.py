@@ -44,7 +44,7 @@ def csp_directives(response: HttpResponse) -> dict[str, list[str]]:
 
 
 @pytest.fixture(params=["login", "home"])
-def page(request, client_as, cast):  # type: ignore[no-untyped-def]
+def page(request, client_as, cast):
     """The login page (anonymous) and a logged-in start page: the base layout in both states."""
     if request.param == "login":
         return client_as(None).get(reverse("account_login"))
@@ -105,7 +105,7 @@ def test_anonymous_pages_are_left_to_the_defaults(client, db) -> None:
 
 
 def test_a_view_that_sets_its_own_cache_control_keeps_it(rf: RequestFactory, cast) -> None:
-    def view(request):  # type: ignore[no-untyped-def]
+    def view(request):
         response = HttpResponse("ok")
         response["Cache-Control"] = "max-age=60"
         return response
@@ -131,7 +131,7 @@ def test_redirects_and_errors_for_logged_in_users_are_not_stored_either(client_a
     "name",
     ["cases:case-list", "cases:rating-report", "documents:document-list", "reports:goal-dashboard"],
 )
-def test_pages_that_had_never_cache_are_not_stored(client_as, cast, name) -> None:  # type: ignore[no-untyped-def]
+def test_pages_that_had_never_cache_are_not_stored(client_as, cast, name) -> None:
     """The middleware alone marks them now (the @never_cache decorators are gone)."""
     response = client_as(cast.ppr_leader).get(reverse(name))
     assert response.status_code == 200

@@ -5,7 +5,7 @@ from ppr.audit.models import AuditAction, AuditEvent
 from tests.factories import PASSWORD
 
 
-def login(client, email: str, password: str):  # type: ignore[no-untyped-def]
+def login(client, email: str, password: str):
     return client.post(reverse("account_login"), {"login": email, "password": password})
 
 

@@ -13,12 +13,12 @@ from tests.factories import PASSWORD
 from tests.test_production_settings import clean_environment, manage
 
 
-def age(model, pk: int, days: int) -> None:  # type: ignore[no-untyped-def]
+def age(model, pk: int, days: int) -> None:
     """``attempt_time`` is set on insert (auto_now_add): move the row back in time."""
     model.objects.filter(pk=pk).update(attempt_time=timezone.now() - timedelta(days=days))
 
 
-def row(model, days: int, name: str = "laerer@skole.dk"):  # type: ignore[no-untyped-def]
+def row(model, days: int, name: str = "laerer@skole.dk"):
     """A login-attempt row ``days`` old (``attempt_time`` is set on insert: move it back)."""
     fields = {"username": name, "ip_address": "10.0.0.1", "user_agent": "test", "path_info": "/"}
     if model is AccessAttempt:

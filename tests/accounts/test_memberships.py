@@ -11,7 +11,7 @@ from tests.factories import MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-def membership_queries(client, path: str) -> list[str]:  # type: ignore[no-untyped-def]
+def membership_queries(client, path: str) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200

@@ -68,7 +68,7 @@ def test_mfa_is_not_required_for_partners(client_as, cast, mfa_required) -> None
     assert client_as(cast.social_worker).get(reverse("home")).status_code == 200
 
 
-def _session_writes(client, url: str) -> int:  # type: ignore[no-untyped-def]
+def _session_writes(client, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)

@@ -62,7 +62,7 @@ def sso_providers() -> dict:
 
 
 @pytest.fixture
-def sso(settings, sso_providers):  # type: ignore[no-untyped-def]
+def sso(settings, sso_providers):
     settings.SOCIALACCOUNT_PROVIDERS = sso_providers
     with mock.patch.object(
         OpenIDConnectOAuth2Adapter,
@@ -96,7 +96,7 @@ def test_login_page_has_no_sso_button_when_not_configured(client, db) -> None:
     assert "/konto/oidc/" not in client.get(reverse("account_login")).content.decode()
 
 
-def start_login(client) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def start_login(client) -> dict[str, list[str]]:
     response = client.post("/konto/oidc/kommune/login/")
     assert response.status_code == 302
     location = urlparse(response["Location"])
@@ -114,7 +114,7 @@ def test_the_sso_button_sends_the_user_to_the_idp_with_pkce(client, db, sso) -> 
     assert "openid" in query["scope"][0].split()
 
 
-def come_back_from_idp(client, userinfo: dict):  # type: ignore[no-untyped-def]
+def come_back_from_idp(client, userinfo: dict):
     """The IdP redirects back with a code; the token and userinfo calls are answered locally."""
     state = start_login(client)["state"][0]
     with (

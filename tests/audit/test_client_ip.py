@@ -18,7 +18,7 @@ FORGED = "203.0.113.66"  # what the client wrote into its own X-Forwarded-For
 CLIENT = "198.51.100.7"  # the address the outer proxy saw
 
 
-def _request(forwarded: str | None, remote: str = PROXY):  # type: ignore[no-untyped-def]
+def _request(forwarded: str | None, remote: str = PROXY):
     extra = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded

@@ -63,7 +63,7 @@ def test_a_views_read_carries_the_request(cast, rf: RequestFactory) -> None:
     case = CaseFactory(child=ChildFactory(institution=cast.school))
     request = rf.get("/", REMOTE_ADDR="192.0.2.7")
     request.user = cast.psychologist
-    request.request_id = "abcdef0123456789"  # type: ignore[attr-defined]
+    request.request_id = "abcdef0123456789"  # type: ignore[attr-defined]  # the request id middleware's attribute, set by hand
     audit(request, case, purpose="sagsbehandling")
     event = AuditEvent.objects.get()
     assert (event.actor, event.action, event.child_id) == (
@@ -87,14 +87,14 @@ def test_the_audited_models_are_the_ones_holding_childrens_data() -> None:
 @pytest.mark.parametrize("model", _audited_models(), ids=lambda model: model._meta.label)
 def test_every_audit_path_names_real_relations(model: type) -> None:
     """A typo in a path would log a read without its child: each step must exist."""
-    for path in (model.audit_child, model.audit_institution):  # type: ignore[attr-defined]
+    for path in (model.audit_child, model.audit_institution):  # type: ignore[attr-defined]  # model is any audited model class; type has no audit paths
         current = model
         for name in path.split(".") if path else ():
             if name == "pk":
                 break
             assert hasattr(current, name), f"{model._meta.label}: {path!r} ({name})"
             try:
-                field = current._meta.get_field(name)  # type: ignore[attr-defined]
+                field = current._meta.get_field(name)  # type: ignore[attr-defined]  # current is an object reached by getattr along the path
             except FieldDoesNotExist:  # a property (Note.institution, FollowUp.audit_child_id)
                 break
             if isinstance(field, GenericForeignKey) or field.related_model is None:

@@ -22,7 +22,7 @@ def export_url(child_id: int) -> str:
 
 
 @pytest.fixture
-def events(cast):  # type: ignore[no-untyped-def]
+def events(cast):
     """A few reads of two children by two employees, and one login."""
     record(None, AuditAction.VIEW, user=cast.psychologist, child_id=7, purpose="sagsbehandling")
     record(None, AuditAction.PRINT, user=cast.psychologist, child_id=7, purpose="udskrift af PPV")
@@ -32,13 +32,13 @@ def events(cast):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def child(cast):  # type: ignore[no-untyped-def]
+def child(cast):
     """A registered child whose log the family asks for."""
     return ChildFactory(institution=cast.school)
 
 
 @pytest.fixture
-def child_events(cast, child):  # type: ignore[no-untyped-def]
+def child_events(cast, child):
     """Two reads of the child and one of another child."""
     other = ChildFactory(institution=cast.school)
     record(
@@ -57,7 +57,7 @@ def child_events(cast, child):  # type: ignore[no-untyped-def]
     return cast
 
 
-def rows(response) -> str:  # type: ignore[no-untyped-def]
+def rows(response) -> str:
     """The page's main content (the navigation has words like "indstilling" too)."""
     page = response.content.decode()
     return page[page.index("<main") : page.index("</main>")]
@@ -178,7 +178,7 @@ def test_the_nav_links_to_the_log_for_the_leader_only(client_as, cast) -> None:
     assert LOG_URL not in client_as(cast.administrator).get(reverse("home")).text
 
 
-def parse_csv(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def parse_csv(response) -> list[list[str]]:
     text = response.content.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text), delimiter=";"))
 

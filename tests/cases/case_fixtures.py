@@ -15,7 +15,7 @@ def cpr_born(born: date) -> str:
     return f"{born:%d%m%y}4{next(_serial) % 1000:03d}"
 
 
-def make_case(cast, **kwargs) -> Case:  # type: ignore[no-untyped-def]
+def make_case(cast, **kwargs) -> Case:
     """A case; ``child__x`` keywords go to the child (default: 11 years old, at cast.school, Team Vest)."""
     child_kwargs = {key[7:]: kwargs.pop(key) for key in list(kwargs) if key.startswith("child__")}
     child_kwargs.setdefault("institution", cast.school)

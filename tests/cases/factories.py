@@ -40,7 +40,7 @@ class ChildFactory(DjangoModelFactory):
     fictitious = True
 
     @classmethod
-    def _create(cls, model_class, *args, cpr: str | None = None, **kwargs):  # type: ignore[no-untyped-def]
+    def _create(cls, model_class, *args, cpr: str | None = None, **kwargs):
         child = model_class(*args, **kwargs)
         child.set_cpr(cpr or fictitious_cpr())
         child.save()

@@ -7,7 +7,7 @@ from tests.cases.factories import ChildFactory, ConsentFactory, GuardianFactory,
 
 def child_with_consent(
     cast, *, institution=None, joint: bool = True, consent: bool = True
-) -> Child:  # type: ignore[no-untyped-def]
+) -> Child:
     """A child at the cast's school whose custody holders (both, if joint) consented."""
     child = ChildFactory(institution=institution or cast.school)
     mother = GuardianFactory(child=child, name="Anne Hansen", relation="mor", has_custody=True)
@@ -18,29 +18,29 @@ def child_with_consent(
     return child
 
 
-def draft(cast, **fields) -> Referral:  # type: ignore[no-untyped-def]
+def draft(cast, **fields) -> Referral:
     """A complete draft at the cast's school, ready for the leader to submit."""
     fields.setdefault("child", child_with_consent(cast))
     fields.setdefault("author", cast.teacher)
     return ReferralFactory(**fields)
 
 
-def submitted(cast, **fields) -> Referral:  # type: ignore[no-untyped-def]
+def submitted(cast, **fields) -> Referral:
     return services.submit_referral(draft(cast, **fields), by=cast.school_leader)
 
 
-def received(cast, **fields) -> Referral:  # type: ignore[no-untyped-def]
+def received(cast, **fields) -> Referral:
     return services.receive_referral(submitted(cast, **fields), by=cast.secretary)
 
 
-def accepted(cast, *, assignee=None, **fields) -> Referral:  # type: ignore[no-untyped-def]
+def accepted(cast, *, assignee=None, **fields) -> Referral:
     referral = received(cast, **fields)
     services.accept_referral(referral, by=cast.ppr_leader, assignee=assignee or cast.psychologist)
     referral.refresh_from_db()
     return referral
 
 
-def in_status(cast, status: str, **fields) -> Referral:  # type: ignore[no-untyped-def]
+def in_status(cast, status: str, **fields) -> Referral:
     """A referral of the cast's school in ``status``, reached through the services."""
     if status == ReferralStatus.DRAFT:
         return draft(cast, **fields)

@@ -13,11 +13,11 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 
-def assign_url(case) -> str:  # type: ignore[no-untyped-def]
+def assign_url(case) -> str:
     return reverse("cases:case-assign", kwargs={"pk": case.pk})
 
 
-def option(html: str, user) -> str:  # type: ignore[no-untyped-def]
+def option(html: str, user) -> str:
     start = html.index(f'<option value="{user.pk}"')
     return html[start : html.index("</option>", start)]
 

@@ -27,7 +27,7 @@ def case(cast):
     return make_case(cast, assigned=cast.psychologist, child__first_name="Alma", child__group="4.B")
 
 
-def url(case) -> str:  # type: ignore[no-untyped-def]
+def url(case) -> str:
     return reverse("cases:case-detail", kwargs={"pk": case.pk})
 
 
@@ -129,7 +129,7 @@ def test_the_trend_is_an_svg_with_text_labels_and_a_table(cast, client_as, case)
     assert "style=" not in content  # CSP: no inline styles
 
 
-def case_page_queries(client, case) -> list[str]:  # type: ignore[no-untyped-def]
+def case_page_queries(client, case) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(case)).status_code == 200
     return [query["sql"] for query in queries.captured_queries]
@@ -178,7 +178,7 @@ def test_a_closed_case_is_read_only(cast, client_as, case):
 # --- Starting a course from the case ------------------------------------------------------
 
 
-def course_url(case) -> str:  # type: ignore[no-untyped-def]
+def course_url(case) -> str:
     return reverse("indsatser:case-course-create", kwargs={"case_pk": case.pk})
 
 
@@ -206,7 +206,7 @@ def test_a_closed_case_offers_no_course_start(cast, client_as, case):
 # --- Assignment ---------------------------------------------------------------------------
 
 
-def assign_url(case) -> str:  # type: ignore[no-untyped-def]
+def assign_url(case) -> str:
     return reverse("cases:case-assign", kwargs={"pk": case.pk})
 
 
@@ -247,7 +247,7 @@ def test_assigning_to_nobody_or_a_non_case_worker_is_refused_in_danish(
 # --- Closing -------------------------------------------------------------------------------
 
 
-def close_url(case) -> str:  # type: ignore[no-untyped-def]
+def close_url(case) -> str:
     return reverse("cases:case-close", kwargs={"pk": case.pk})
 
 

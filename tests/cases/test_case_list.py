@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 URL = reverse("cases:case-list")
 
 
-def names(response) -> set[str]:  # type: ignore[no-untyped-def]
+def names(response) -> set[str]:
     return {row.record.child.first_name for row in response.context["table"].page.object_list}
 
 
@@ -137,7 +137,7 @@ def test_case_list_pages_are_not_cached(cast, client_as):
     assert "no-store" in client_as(cast.ppr_leader).get(URL)["Cache-Control"]
 
 
-def _count_queries(client) -> int:  # type: ignore[no-untyped-def]
+def _count_queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL, {"sort": "colour"})
     assert response.status_code == 200

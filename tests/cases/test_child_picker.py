@@ -10,7 +10,7 @@ from tests.conftest import SESSION_QUERIES, client_for
 START = reverse("cases:referral-create")
 
 
-def find(client, term: str, **extra):  # type: ignore[no-untyped-def]
+def find(client, term: str, **extra):
     return client.post(START, {"find": "1", "q": term}, **extra)
 
 

@@ -13,7 +13,7 @@ from tests.cases.referral_fixtures import child_with_consent, draft
 from tests.conftest import client_for
 
 
-def consent_url(guardian) -> str:  # type: ignore[no-untyped-def]
+def consent_url(guardian) -> str:
     return reverse("cases:consent-create", kwargs={"pk": guardian.pk})
 
 

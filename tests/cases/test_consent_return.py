@@ -13,11 +13,11 @@ from tests.cases.test_referral_views import form_data
 from tests.conftest import client_for
 
 
-def update_url(referral) -> str:  # type: ignore[no-untyped-def]
+def update_url(referral) -> str:
     return reverse("cases:referral-update", kwargs={"pk": referral.pk})
 
 
-def consent_url(guardian, back: str = "") -> str:  # type: ignore[no-untyped-def]
+def consent_url(guardian, back: str = "") -> str:
     url = reverse("cases:consent-create", kwargs={"pk": guardian.pk})
     return f"{url}?{urlencode({'next': back})}" if back else url
 

@@ -19,27 +19,27 @@ SEARCH = reverse("cases:case-search")
 
 
 @pytest.fixture
-def old_key(settings):  # type: ignore[no-untyped-def]
+def old_key(settings):
     settings.FIELD_ENCRYPTION_KEY = OLD
     return settings
 
 
 @pytest.fixture
-def cases_under_old_key(cast, old_key):  # type: ignore[no-untyped-def]
+def cases_under_old_key(cast, old_key):
     """Five children with a case each, encrypted and hashed with the old key."""
     return [make_case(cast, child__cpr=cpr_born(date(2015, 1, 1 + n))) for n in range(5)]
 
 
-def cpr_of(case) -> str:  # type: ignore[no-untyped-def]
+def cpr_of(case) -> str:
     return Child.objects.get(pk=case.child_id).cpr
 
 
-def found_by_search(client, case) -> bool:  # type: ignore[no-untyped-def]
+def found_by_search(client, case) -> bool:
     response = client.post(SEARCH, {"q": cpr_of(case)})
     return response.status_code == 302 and response["Location"] == case.get_absolute_url()
 
 
-def rotate(settings, keys: str) -> None:  # type: ignore[no-untyped-def]
+def rotate(settings, keys: str) -> None:
     settings.FIELD_ENCRYPTION_KEY = keys
 
 
@@ -125,7 +125,7 @@ def test_a_duplicate_from_before_the_fix_is_reported_not_merged(
     assert Child.objects.get(pk=cases_under_old_key[0].child_id).cpr == number
 
 
-def found_by_the_picker(case) -> bool:  # type: ignore[no-untyped-def]
+def found_by_the_picker(case) -> bool:
     """The referral form's child picker (cases/children/search.py) searched by CPR number."""
     form = ChildSearchForm({"q": cpr_of(case)})
     assert form.is_valid(), form.errors

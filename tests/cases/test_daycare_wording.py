@@ -8,7 +8,7 @@ from tests.cases.factories import ChildFactory, ReferralFactory
 from tests.conftest import client_for
 
 
-def daycare_draft(cast):  # type: ignore[no-untyped-def]
+def daycare_draft(cast):
     child = ChildFactory(institution=cast.daycare, group="Myretuen")
     return ReferralFactory(child=child, author=cast.daycare_leader, plan_evaluation="Godt.")
 

@@ -140,7 +140,7 @@ def test_the_conditional_update_loses_a_race_it_did_not_see(cast, case, monkeypa
     entry = JournalEntryFactory(case=case, author=cast.psychologist, text="Original.")
     real_filter = JournalEntry.objects.filter
 
-    def racing_filter(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def racing_filter(*args, **kwargs):
         if "version" in kwargs:
             JournalEntry.objects.all().update(text="Den andens tekst.", version=2)
         return real_filter(*args, **kwargs)

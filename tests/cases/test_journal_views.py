@@ -19,21 +19,21 @@ def case(cast):
     return make_case(cast, assigned=cast.psychologist)
 
 
-def create_url(case) -> str:  # type: ignore[no-untyped-def]
+def create_url(case) -> str:
     return reverse("cases:journal-create", kwargs={"pk": case.pk})
 
 
-def correct_url(entry) -> str:  # type: ignore[no-untyped-def]
+def correct_url(entry) -> str:
     return reverse("cases:journal-correct", kwargs={"pk": entry.pk})
 
 
-def correction(**fields):  # type: ignore[no-untyped-def]
+def correction(**fields):
     """A correction form as the page sends it: the entry's date (today, as the factory makes it)
     and title come along unless changed."""
     return {"occurred_on": date.today().isoformat(), "title": ""} | fields
 
 
-def entry_data(**changes):  # type: ignore[no-untyped-def]
+def entry_data(**changes):
     return {
         "occurred_on": date.today().isoformat(),
         "kind": "samtale",

@@ -19,7 +19,7 @@ from .ppv_fixtures import draft, private_storage  # noqa: F401  (a fixture)
 pytestmark = pytest.mark.django_db
 
 
-def child_form(cast, cpr: str) -> ChildForm:  # type: ignore[no-untyped-def]
+def child_form(cast, cpr: str) -> ChildForm:
     data = {
         "cpr": cpr,
         "first_name": "Ida",

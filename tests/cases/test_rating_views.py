@@ -21,11 +21,11 @@ def case(cast):
     return make_case(cast, assigned=cast.psychologist)
 
 
-def create_url(case) -> str:  # type: ignore[no-untyped-def]
+def create_url(case) -> str:
     return reverse("cases:rating-create", kwargs={"pk": case.pk})
 
 
-def rating_data(**changes):  # type: ignore[no-untyped-def]
+def rating_data(**changes):
     return {
         "colour": "roed",
         "rated_on": date.today().isoformat(),
@@ -96,7 +96,7 @@ REPORT = reverse("cases:rating-report")
 
 
 @pytest.fixture
-def ratings(cast):  # type: ignore[no-untyped-def]
+def ratings(cast):
     from tests.cases.factories import ChildFactory
 
     vest_child = ChildFactory(institution=cast.school)
@@ -107,7 +107,7 @@ def ratings(cast):  # type: ignore[no-untyped-def]
     RulerRatingFactory(child=oest_child, colour="groen", rated_on=date(2025, 6, 1))
 
 
-def rows(table) -> list[dict]:  # type: ignore[no-untyped-def]
+def rows(table) -> list[dict]:
     return [dict(row.record) for row in table.rows]
 
 
@@ -183,7 +183,7 @@ def test_others_may_not_see_the_report(cast, client_as, role):
     assert client_as(getattr(cast, role)).get(REPORT).status_code == 403
 
 
-def rating_queries(client, params) -> list[str]:  # type: ignore[no-untyped-def]
+def rating_queries(client, params) -> list[str]:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(REPORT, params).status_code == 200
     return [q["sql"] for q in queries.captured_queries if 'FROM "cases_rulerrating"' in q["sql"]]

@@ -30,7 +30,7 @@ DOCX = zip_bytes(["[Content_Types].xml", "word/document.xml", "_rels/.rels"])
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _private_media(settings, tmp_path) -> None:
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -40,7 +40,7 @@ def _private_media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     }
 
 
-def upload(client, referral, name: str, content: bytes):  # type: ignore[no-untyped-def]
+def upload(client, referral, name: str, content: bytes):
     return client.post(
         reverse("cases:attachment-upload", kwargs={"pk": referral.pk}),
         {"file": SimpleUploadedFile(name, content, content_type="application/octet-stream")},

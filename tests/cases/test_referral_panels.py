@@ -10,7 +10,7 @@ from tests.cases.referral_fixtures import draft, in_status, submitted
 from tests.conftest import client_for
 
 
-def home(user) -> str:  # type: ignore[no-untyped-def]
+def home(user) -> str:
     response = client_for(user).get(reverse("home"))
     assert response.status_code == 200
     return response.text

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.usefixtures("private_storage")
 CPR = "0101154321"
 
 
-def receipt_url(referral) -> str:  # type: ignore[no-untyped-def]
+def receipt_url(referral) -> str:
     return reverse("cases:referral-receipt", kwargs={"pk": referral.pk})
 
 

@@ -20,7 +20,7 @@ MODELS = (Referral, JournalEntry, Ppv)
 
 
 @pytest.fixture
-def cases(cast):  # type: ignore[no-untyped-def]
+def cases(cast):
     """Cases of every kind a case worker meets: their own, their team's, another team's, and
     one assigned to them on another team; each with every kind of referral, an entry and a PPV."""
     made = [
@@ -50,7 +50,7 @@ def cases(cast):  # type: ignore[no-untyped-def]
     return made
 
 
-def users(cast):  # type: ignore[no-untyped-def]
+def users(cast):
     """Every role of the cast, and a psychologist who also leads a school: both of their
     conditions count."""
     both = cast.colleague

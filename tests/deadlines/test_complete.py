@@ -16,7 +16,7 @@ from tests.meetings.factories import forum
 pytestmark = pytest.mark.django_db
 
 
-def _henvisning(cast):  # type: ignore[no-untyped-def]
+def _henvisning(cast):
     return meeting_services.refer_to_forum(
         institution=cast.school,
         forum=forum("tvaerfagligt_skoleteam"),
@@ -30,7 +30,7 @@ def _henvisning(cast):  # type: ignore[no-untyped-def]
     )
 
 
-def _follow_up(cast) -> Deadline:  # type: ignore[no-untyped-def]
+def _follow_up(cast) -> Deadline:
     return Deadline.objects.for_subject(_henvisning(cast)).get(kind=DeadlineKind.OPFOELGNING)
 
 

@@ -23,7 +23,7 @@ def test_the_demo_sweep_reminds_once_however_often_it_is_seeded(
     late = deadline(responsible=cast.psychologist, due=calendar.today() - timedelta(days=3))
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
-            deadlines_demo.seed(None)  # type: ignore[arg-type]
+            deadlines_demo.seed(None)  # type: ignore[arg-type]  # seed() wants the demo organisation; the deadlines demo ignores it
     assert list(Reminder.objects.values_list("deadline_id", "kind")) == [
         (late.pk, ReminderKind.OVERDUE)
     ]

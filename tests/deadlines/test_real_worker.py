@@ -149,7 +149,7 @@ def all_sent_within(seconds: float) -> bool:
     return True
 
 
-def wait_for(condition, timeout: float, message: str) -> None:  # type: ignore[no-untyped-def]
+def wait_for(condition, timeout: float, message: str) -> None:
     end = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < end, message

@@ -20,12 +20,12 @@ WEDNESDAY = date(2026, 4, 1)
 
 
 @pytest.fixture(autouse=True)
-def on_wednesday():  # type: ignore[no-untyped-def]
+def on_wednesday():
     with time_machine.travel(WEDNESDAY, tick=False):
         yield
 
 
-def of(subject, kind: str) -> Deadline:  # type: ignore[no-untyped-def]
+def of(subject, kind: str) -> Deadline:
     return Deadline.objects.for_subject(subject).get(kind=kind)
 
 

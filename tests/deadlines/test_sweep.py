@@ -27,13 +27,13 @@ WEDNESDAY = date(2026, 4, 1)
 
 
 @pytest.fixture
-def on_wednesday():  # type: ignore[no-untyped-def]
+def on_wednesday():
     with time_machine.travel(WEDNESDAY, tick=False):
         yield
 
 
 @pytest.fixture
-def sweep(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+def sweep(django_capture_on_commit_callbacks):
     """Run the sweep and the tasks it queues (in-process, as without Redis)."""
 
     def run() -> dict[str, int]:
@@ -153,7 +153,7 @@ def test_the_lead_time_is_the_municipalitys_setting(cast, on_wednesday, sweep) -
     assert list(Reminder.objects.values_list("deadline", flat=True)) == [today.pk]
 
 
-def _reap_now(capture) -> None:  # type: ignore[no-untyped-def]
+def _reap_now(capture) -> None:
     Reminder.objects.filter(state=ReminderState.CLAIMED).update(
         claimed_at=timezone.now() - outbox.CLAIM_TIMEOUT - timedelta(seconds=1)
     )
@@ -194,7 +194,7 @@ def test_an_email_that_fails_once_is_sent_on_the_retry(
     calls = {"n": 0}
     real = outbox.EmailMessage
 
-    class FlakyMail(real):  # type: ignore[misc, valid-type]
+    class FlakyMail(real):  # type: ignore[misc, valid-type]  # a variable holding the class is no valid base to mypy
         def send(self, fail_silently: bool = False) -> int:
             calls["n"] += 1
             if calls["n"] == 1:

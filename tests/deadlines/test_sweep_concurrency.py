@@ -65,7 +65,7 @@ def test_two_sweeps_at_once_send_each_reminder_exactly_once(cast, round_: int) -
             deadline(responsible=people[n % 3], due=due, on=shared if n == 0 else None)
         results = run_together(services.sweep, services.sweep)
         assert Reminder.objects.count() == 150
-        assert sum(r["claimed"] for r in results) == 150  # type: ignore[index]
+        assert sum(r["claimed"] for r in results) == 150  # type: ignore[index]  # run_together returns list[object]; sweep's results are dicts
         assert set(Reminder.objects.values_list("state", flat=True)) == {ReminderState.SENT}
         counts = sent_reminder_ids()
         assert len(counts) == 150 and set(counts.values()) == {1}
@@ -82,7 +82,7 @@ def test_the_same_reminder_delivered_by_two_workers_at_once_is_sent_once(cast) -
             lambda: outbox.deliver_reminder(reminder.pk),
             lambda: outbox.deliver_reminder(reminder.pk),
         )
-    assert sorted(outcomes) == sorted([outbox.Delivery.SENT, outbox.Delivery.DONE_BEFORE])  # type: ignore[type-var]
+    assert sorted(outcomes) == sorted([outbox.Delivery.SENT, outbox.Delivery.DONE_BEFORE])  # type: ignore[type-var]  # run_together returns list[object]; these are Delivery values
     assert len(mail.outbox) == 1
     assert Notification.objects.count() == 1
 
@@ -102,6 +102,6 @@ def test_two_claims_at_once_split_the_pending_reminders_without_overlap(cast) ->
         lambda: outbox.claim_pending_reminders(queue=record, limit=40),
         lambda: outbox.claim_pending_reminders(queue=record, limit=40),
     )
-    assert not set(first) & set(second)  # type: ignore[arg-type]
-    assert len(first) + len(second) == 60  # type: ignore[arg-type]
+    assert not set(first) & set(second)
+    assert len(first) + len(second) == 60  # type: ignore[arg-type]  # run_together returns list[object]; these are lists
     assert Reminder.objects.filter(state=ReminderState.CLAIMED).count() == 60

@@ -32,7 +32,7 @@ WEDNESDAY = date(2026, 4, 1)
 
 
 @pytest.fixture(autouse=True)
-def on_wednesday():  # type: ignore[no-untyped-def]
+def on_wednesday():
     with time_machine.travel(WEDNESDAY, tick=False):
         yield
 
@@ -41,7 +41,7 @@ def reassign_url(item: Deadline) -> str:
     return reverse("deadlines:deadline-reassign", kwargs={"pk": item.pk})
 
 
-def html(response) -> str:  # type: ignore[no-untyped-def]
+def html(response) -> str:
     return response.content.decode()
 
 

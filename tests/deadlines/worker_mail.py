@@ -11,11 +11,11 @@ class SlowFileBackend(BaseEmailBackend):
     def __init__(
         self, *args: object, directory: str = "", delay: float = 0.0, **kwargs: object
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # BaseEmailBackend's stubbed keyword arguments are narrower than object
         self.directory = Path(directory)
         self.delay = delay
 
-    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, email_messages):
         for message in email_messages:
             # Sleep first: a kill during the sleep is a crash before the send.
             time.sleep(self.delay)

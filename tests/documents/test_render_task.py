@@ -266,7 +266,7 @@ def on_a_worker(monkeypatch: pytest.MonkeyPatch) -> Any:
         finally:
             tasks.render_document.pop_request()
 
-    run.retried = retried  # type: ignore[attr-defined]
+    run.retried = retried  # type: ignore[attr-defined]  # a test attribute on the local function
     return run
 
 

@@ -17,7 +17,7 @@ CONFIDENTIAL = "Fortroligt — indeholder følsomme personoplysninger"
 @pytest.fixture(scope="module")
 def pdf(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> bytes:
     """One render shared by the module's assertions (rendering takes about half a second)."""
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]  # django_db_blocker is annotated as a FixtureRequest
         return render_pdf("documents/example.html", sample_context())
 
 

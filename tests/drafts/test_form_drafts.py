@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(cast):  # type: ignore[no-untyped-def]
+def case(cast):
     return make_case(cast, assigned=cast.psychologist, team=cast.team_vest)
 
 

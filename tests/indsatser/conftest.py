@@ -16,13 +16,13 @@ TODAY = date(2026, 3, 4)
 
 
 @pytest.fixture
-def today():  # type: ignore[no-untyped-def]
+def today():
     with time_machine.travel(date(2026, 3, 4), tick=False):
         yield TODAY
 
 
 @pytest.fixture
-def child(cast):  # type: ignore[no-untyped-def]
+def child(cast):
     """A pupil at the cast's school (Vest) whose mother has consented."""
     return child_with_consent(
         institution=cast.school, first_name="Alma", last_name="Vestergaard", group="4.B"
@@ -30,18 +30,18 @@ def child(cast):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def case(cast, child) -> Case:  # type: ignore[no-untyped-def]
+def case(cast, child) -> Case:
     return Case.objects.create(child=child, assigned=cast.psychologist, team=cast.team_vest)
 
 
 @pytest.fixture
-def course(cast, case) -> Course:  # type: ignore[no-untyped-def]
+def course(cast, case) -> Course:
     """A course for the case's child, run by the case's psychologist."""
     return child_course(case=case, responsible=cast.psychologist, starts_on=date(2026, 2, 2))
 
 
 @pytest.fixture
-def group_course(cast, child) -> Course:  # type: ignore[no-untyped-def]
+def group_course(cast, child) -> Course:
     """A divorce group at the cast's school, run by the colleague, with the child and a pupil
     from another school enrolled."""
     course = CourseFactory(

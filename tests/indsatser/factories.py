@@ -45,7 +45,7 @@ class CourseFactory(DjangoModelFactory):
     starts_on = factory.LazyFunction(date.today)
 
 
-def child_with_consent(*, institution, joint_custody: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+def child_with_consent(*, institution, joint_custody: bool = False, **kwargs):
     """A child whose custody holder(s) have given active consent to PPR's work."""
     child = ChildFactory(institution=institution, **kwargs)
     guardians = [GuardianFactory(child=child, relation="mor")]
@@ -56,7 +56,7 @@ def child_with_consent(*, institution, joint_custody: bool = False, **kwargs):  
     return child
 
 
-def child_course(*, case: Case, responsible, **kwargs) -> Course:  # type: ignore[no-untyped-def]
+def child_course(*, case: Case, responsible, **kwargs) -> Course:
     course = CourseFactory(
         kind=CourseKind.CHILD,
         case=case,
@@ -69,5 +69,5 @@ def child_course(*, case: Case, responsible, **kwargs) -> Course:  # type: ignor
     return course
 
 
-def enrol(course: Course, child, by) -> CourseParticipant:  # type: ignore[no-untyped-def]
+def enrol(course: Course, child, by) -> CourseParticipant:
     return CourseParticipant.objects.create(course=course, child=child, enrolled_by=by)

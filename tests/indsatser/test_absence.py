@@ -25,7 +25,7 @@ from tests.conftest import SESSION_QUERIES
 pytestmark = pytest.mark.django_db
 
 
-def open_case(cast, child, percent: str, by=None) -> AbsenceCase:  # type: ignore[no-untyped-def]
+def open_case(cast, child, percent: str, by=None) -> AbsenceCase:
     return services.open_absence_case(child=child, by=by or cast.teacher, percent=Decimal(percent))
 
 

@@ -17,14 +17,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def other_school_course(cast):  # type: ignore[no-untyped-def]
+def other_school_course(cast):
     return CourseFactory(
         title="Hold på Østerbro", responsible=cast.outsider, institution=cast.other_school
     )
 
 
 @pytest.fixture
-def absence_cases(cast, child, today):  # type: ignore[no-untyped-def]
+def absence_cases(cast, child, today):
     ours = services.open_absence_case(child=child, by=cast.teacher, percent=Decimal(11))
     theirs = services.open_absence_case(
         child=ChildFactory(institution=cast.other_school), by=cast.other_leader, percent=Decimal(16)
@@ -32,7 +32,7 @@ def absence_cases(cast, child, today):  # type: ignore[no-untyped-def]
     return ours, theirs
 
 
-def visible(model, user) -> set[int]:  # type: ignore[no-untyped-def]
+def visible(model, user) -> set[int]:
     return set(model.objects.visible_to(user).values_list("pk", flat=True))
 
 

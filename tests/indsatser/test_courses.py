@@ -28,7 +28,7 @@ from .factories import DIVORCE_GROUP, SHORT_TALKS, CourseFactory, child_with_con
 pytestmark = pytest.mark.django_db
 
 
-def start_data(**overrides):  # type: ignore[no-untyped-def]
+def start_data(**overrides):
     data = {
         "token": str(uuid.uuid4()),
         "intervention": seeded(SHORT_TALKS).pk,

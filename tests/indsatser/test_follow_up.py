@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def goals(course):  # type: ignore[no-untyped-def]
+def goals(course):
     return [
         CourseGoal.objects.create(
             course=course, text="Alma deltager i frikvartererne tre dage om ugen.", order=0
@@ -30,7 +30,7 @@ def goals(course):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def planned(cast, course, goals, today):  # type: ignore[no-untyped-def]
+def planned(cast, course, goals, today):
     return services.plan_follow_up(
         course=course, planned_on=date(2026, 3, 18), by=cast.psychologist
     )

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def courses(cast):  # type: ignore[no-untyped-def]
+def courses(cast):
     """Three courses in spring 2026 (two secondary, one tertiary) and one from 2025."""
     group = CourseFactory(
         intervention=seeded(DIVORCE_GROUP),

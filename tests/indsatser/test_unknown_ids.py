@@ -8,7 +8,7 @@ from indsatser.models import AbsenceProcedureStep, Intervention
 from tests.conftest import client_for
 
 
-def test_editing_intervention_zero_is_not_found(cast) -> None:  # type: ignore[no-untyped-def]
+def test_editing_intervention_zero_is_not_found(cast) -> None:
     before = Intervention.objects.count()
     url = reverse("indsatser:intervention-update", kwargs={"pk": 0})
     response = client_for(cast.ppr_leader).post(url, {"name": "Ny indsats via id 0"})
@@ -16,7 +16,7 @@ def test_editing_intervention_zero_is_not_found(cast) -> None:  # type: ignore[n
     assert Intervention.objects.count() == before
 
 
-def test_editing_procedure_step_zero_is_not_found(cast) -> None:  # type: ignore[no-untyped-def]
+def test_editing_procedure_step_zero_is_not_found(cast) -> None:
     before = AbsenceProcedureStep.objects.count()
     url = reverse("indsatser:procedure-step-update", kwargs={"pk": 0})
     response = client_for(cast.ppr_leader).get(url)

@@ -10,7 +10,7 @@ from .factories import ConferenceFactory, SeriesFactory
 
 
 @pytest.fixture
-def series(cast):  # type: ignore[no-untyped-def]
+def series(cast):
     """Vestervang Skole's koordineringskonference with PPR, social worker, health visitor and leader."""
     return SeriesFactory(
         institution=cast.school,
@@ -20,7 +20,7 @@ def series(cast):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def conference(cast, series):  # type: ignore[no-untyped-def]
+def conference(cast, series):
     return ConferenceFactory(
         series=series,
         created_by=cast.school_leader,
@@ -29,12 +29,12 @@ def conference(cast, series):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def child(cast):  # type: ignore[no-untyped-def]
+def child(cast):
     return ChildFactory(institution=cast.school, first_name="Freja", last_name="Testesen")
 
 
 @pytest.fixture
-def staffed(cast):  # type: ignore[no-untyped-def]
+def staffed(cast):
     """Vest and Øst each with three social workers, two health visitors and two psychologists."""
     for district, team in ((cast.vest, cast.team_vest), (cast.oest, cast.team_oest)):
         while len(tuesdays.pool(district, Profession.SOCIAL_WORKER)) < 3:

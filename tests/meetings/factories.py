@@ -28,7 +28,7 @@ def at(days: int, hour: int = 9) -> datetime:
 
 def give_meeting_consent(
     child, meeting_name: str, *, recorded_by, guardians: int = 2, withdrawn: bool = False
-):  # type: ignore[no-untyped-def]
+):
     """Custody holders (joint custody by default) who all consent to this named meeting."""
     holders = [
         GuardianFactory(child=child, relation=relation) for relation in ("mor", "far")[:guardians]
@@ -57,7 +57,7 @@ class SeriesFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
     @factory.post_generation
-    def standing(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+    def standing(obj, create, extracted, **kwargs):  # noqa: N805
         if create and extracted:
             obj.standing_participants.set(extracted)
 
@@ -74,7 +74,7 @@ class ConferenceFactory(DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
     @factory.post_generation
-    def participants(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]  # noqa: N805
+    def participants(obj, create, extracted, **kwargs):  # noqa: N805
         if create and extracted:
             obj.participants.set(extracted)
 

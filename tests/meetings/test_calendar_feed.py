@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def busy(cast, conference):  # type: ignore[no-untyped-def]
+def busy(cast, conference):
     """The psychologist's week: a tirsdagsmøde, a konference with a named child, a forum meeting."""
     starts = timezone.now() + timedelta(days=3)
     tuesday = TuesdayMeeting.objects.create(
@@ -57,13 +57,13 @@ def busy(cast, conference):  # type: ignore[no-untyped-def]
     return child
 
 
-def _feed(client, token):  # type: ignore[no-untyped-def]
+def _feed(client, token):
     return client.get(reverse("meetings:calendar-feed", kwargs={"token": token}))
 
 
 def test_the_feed_parses_and_holds_the_users_meetings_without_child_data(
     cast, busy, client
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     token = tuesdays.issue_calendar_feed(user=cast.psychologist)
     response = _feed(client, token)
     assert response.status_code == 200
@@ -82,13 +82,13 @@ def test_the_feed_parses_and_holds_the_users_meetings_without_child_data(
         assert secret not in text
 
 
-def test_the_token_is_stored_only_as_a_hash(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_token_is_stored_only_as_a_hash(cast) -> None:
     token = tuesdays.issue_calendar_feed(user=cast.social_worker)
     feed = CalendarFeed.objects.get(user=cast.social_worker)
     assert token not in feed.token_hash and feed.token_hash == CalendarFeed.hash_token(token)
 
 
-def test_a_new_address_and_a_revoked_one_stop_the_old_url(cast, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_address_and_a_revoked_one_stop_the_old_url(cast, client) -> None:
     old = tuesdays.issue_calendar_feed(user=cast.social_worker)
     new = tuesdays.issue_calendar_feed(user=cast.social_worker)
     assert _feed(client, old).status_code == 404
@@ -97,14 +97,14 @@ def test_a_new_address_and_a_revoked_one_stop_the_old_url(cast, client) -> None:
     assert _feed(client, new).status_code == 404
 
 
-def test_a_deactivated_user_loses_the_feed(cast, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_deactivated_user_loses_the_feed(cast, client) -> None:
     token = tuesdays.issue_calendar_feed(user=cast.social_worker)
     cast.social_worker.is_active = False
     cast.social_worker.save()
     assert _feed(client, token).status_code == 404
 
 
-def test_a_given_up_seat_shows_as_cancelled(cast, client) -> None:  # type: ignore[no-untyped-def]
+def test_a_given_up_seat_shows_as_cancelled(cast, client) -> None:
     starts = timezone.now() + timedelta(days=3)
     meeting = TuesdayMeeting.objects.create(
         district=cast.vest,
@@ -122,7 +122,7 @@ def test_a_given_up_seat_shows_as_cancelled(cast, client) -> None:  # type: igno
     assert str(event["STATUS"]) == "CANCELLED"
 
 
-def test_the_settings_page_shows_the_address_once(cast, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_settings_page_shows_the_address_once(cast, client_as) -> None:
     client = client_as(cast.health_visitor)
     created = client.post(reverse("meetings:calendar-settings"), {"action": "create"})
     assert created.status_code == 200

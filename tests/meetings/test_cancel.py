@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def booked(cast):  # type: ignore[no-untyped-def]
+def booked(cast):
     child = ChildFactory(institution=cast.school)
     CaseFactory(child=child, assigned=cast.psychologist)
     return services.book_forum_meeting(
@@ -33,7 +33,7 @@ def booked(cast):  # type: ignore[no-untyped-def]
 
 def test_the_booker_calls_off_a_forum_meeting_and_its_notat_deadline_is_cancelled(
     cast, booked, client_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = client_as(cast.school_leader)
     assert "Aflys mødet" in client.get(booked.get_absolute_url()).content.decode()
     response = client.post(reverse("meetings:forummeeting-cancel", args=[booked.pk]))
@@ -51,12 +51,12 @@ def test_the_booker_calls_off_a_forum_meeting_and_its_notat_deadline_is_cancelle
     assert client.post(reverse("meetings:forummeeting-cancel", args=[booked.pk])).status_code == 302
 
 
-def test_a_participant_who_did_not_book_may_not_call_it_off(cast, booked) -> None:  # type: ignore[no-untyped-def]
+def test_a_participant_who_did_not_book_may_not_call_it_off(cast, booked) -> None:
     with pytest.raises(PermissionDenied):
         services.cancel_meeting(meeting=booked, by=cast.social_worker)
 
 
-def test_a_meeting_with_a_final_notat_cannot_be_called_off(cast, booked) -> None:  # type: ignore[no-untyped-def]
+def test_a_meeting_with_a_final_notat_cannot_be_called_off(cast, booked) -> None:
     note = services.start_note(meeting=booked, by=cast.psychologist)
     note = services.save_note(
         note=note,
@@ -75,7 +75,7 @@ def test_a_meeting_with_a_final_notat_cannot_be_called_off(cast, booked) -> None
         services.cancel_meeting(meeting=booked, by=cast.school_leader)
 
 
-def test_the_school_leader_calls_off_a_konference(cast, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_school_leader_calls_off_a_konference(cast, client_as) -> None:
     from .factories import SeriesFactory
 
     series = SeriesFactory(

@@ -17,7 +17,7 @@ from .factories import AgendaItemFactory, forum, give_meeting_consent
 pytestmark = pytest.mark.django_db
 
 
-def _add(client, conference, **data):  # type: ignore[no-untyped-def]
+def _add(client, conference, **data):
     payload = {
         "title": "Uro i timerne",
         "description": "",
@@ -28,7 +28,7 @@ def _add(client, conference, **data):  # type: ignore[no-untyped-def]
     return client.post(reverse("meetings:item-create", args=[conference.pk]), payload)
 
 
-def test_staff_add_an_anonymous_opgave(cast, conference, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_staff_add_an_anonymous_opgave(cast, conference, client_as) -> None:
     response = _add(client_as(cast.teacher), conference, anonymous_description="pige, 2. klasse")
     assert response.status_code == 302
     item = AgendaItem.objects.get()
@@ -37,7 +37,7 @@ def test_staff_add_an_anonymous_opgave(cast, conference, client_as) -> None:  # 
 
 def test_a_named_opgave_without_consent_is_refused_with_a_danish_message(
     cast, conference, child, client_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     response = _add(client_as(cast.teacher), conference, child=child.pk)
     assert response.status_code == 200
     assert "Uden samtykke skal opgaven være anonym" in response.content.decode()
@@ -46,14 +46,14 @@ def test_a_named_opgave_without_consent_is_refused_with_a_danish_message(
 
 def test_consent_from_only_one_of_two_custody_holders_is_not_enough(
     cast, conference, child
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     mother, father = give_meeting_consent(child, conference.series.name, recorded_by=cast.teacher)
     father.consents.update(withdrawn_on=calendar.today())
     with pytest.raises(ValidationError):
         services.add_agenda_item(meeting=conference, title="Trivsel", child=child, by=cast.teacher)
 
 
-def test_consent_for_another_meeting_is_not_enough(cast, conference, child) -> None:  # type: ignore[no-untyped-def]
+def test_consent_for_another_meeting_is_not_enough(cast, conference, child) -> None:
     give_meeting_consent(child, "Tværfagligt skoleteam", recorded_by=cast.teacher)
     with pytest.raises(ValidationError):
         services.add_agenda_item(meeting=conference, title="Trivsel", child=child, by=cast.teacher)
@@ -61,14 +61,14 @@ def test_consent_for_another_meeting_is_not_enough(cast, conference, child) -> N
 
 def test_a_named_opgave_with_consent_for_this_meeting_is_accepted(
     cast, conference, child, client_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     give_meeting_consent(child, conference.series.name.upper(), recorded_by=cast.teacher)
     response = _add(client_as(cast.teacher), conference, child=child.pk)
     assert response.status_code == 302
     assert AgendaItem.objects.get().child == child
 
 
-def test_a_child_from_another_school_cannot_be_named(cast, conference) -> None:  # type: ignore[no-untyped-def]
+def test_a_child_from_another_school_cannot_be_named(cast, conference) -> None:
     stranger = ChildFactory(institution=cast.other_school)
     give_meeting_consent(stranger, conference.series.name, recorded_by=cast.other_leader)
     with pytest.raises(ValidationError):
@@ -80,14 +80,14 @@ def test_a_child_from_another_school_cannot_be_named(cast, conference) -> None: 
 @pytest.mark.parametrize("text", ["Drengen 0102151234 er urolig", "Drengen 010215-1234 er urolig"])
 def test_an_anonymous_opgave_with_a_cpr_number_is_refused(
     cast, conference, client_as, text
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     response = _add(client_as(cast.teacher), conference, description=text)
     assert response.status_code == 200
     assert "ligner et CPR-nummer" in response.content.decode()
     assert not AgendaItem.objects.exists()
 
 
-def _decision(item, **data):  # type: ignore[no-untyped-def]
+def _decision(item, **data):
     prefix = f"punkt-{item.pk}"
     values = {
         "decision": Decision.FOLLOW_UP,
@@ -103,7 +103,7 @@ def _decision(item, **data):  # type: ignore[no-untyped-def]
 
 def test_a_decision_over_htmx_returns_the_updated_item_and_opens_a_deadline(
     cast, conference, client_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     item = AgendaItemFactory(meeting=conference, submitted_by=cast.teacher)
     due = calendar.today() + timedelta(days=14)
     response = client_as(cast.psychologist).post(
@@ -130,7 +130,7 @@ def test_a_decision_over_htmx_returns_the_updated_item_and_opens_a_deadline(
     )
 
 
-def test_a_decision_without_javascript_redirects_to_the_item(cast, conference, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_decision_without_javascript_redirects_to_the_item(cast, conference, client_as) -> None:
     item = AgendaItemFactory(meeting=conference, submitted_by=cast.teacher)
     response = client_as(cast.school_leader).post(
         reverse("meetings:item-decide", args=[item.pk]), _decision(item, decision=Decision.CLOSE)
@@ -143,7 +143,7 @@ def test_a_decision_without_javascript_redirects_to_the_item(cast, conference, c
 
 def test_a_decision_without_follow_up_shows_errors_in_the_fragment(
     cast, conference, client_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     item = AgendaItemFactory(meeting=conference, submitted_by=cast.teacher)
     response = client_as(cast.psychologist).post(
         reverse("meetings:item-decide", args=[item.pk]),
@@ -156,7 +156,7 @@ def test_a_decision_without_follow_up_shows_errors_in_the_fragment(
     assert item.decision == ""
 
 
-def test_referring_to_a_forum_needs_a_forum(cast, conference, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_referring_to_a_forum_needs_a_forum(cast, conference, client_as) -> None:
     item = AgendaItemFactory(meeting=conference, submitted_by=cast.teacher)
     due = (calendar.today() + timedelta(days=7)).isoformat()
     data = _decision(
@@ -175,14 +175,14 @@ def test_referring_to_a_forum_needs_a_forum(cast, conference, client_as) -> None
     assert item.forum.code == "sparring_ppr"
 
 
-def test_a_parallel_edit_is_refused_not_overwritten(cast, conference) -> None:  # type: ignore[no-untyped-def]
+def test_a_parallel_edit_is_refused_not_overwritten(cast, conference) -> None:
     item = AgendaItemFactory(meeting=conference, submitted_by=cast.teacher)
     services.decide_item(item=item, decision=Decision.CLOSE, version=1, by=cast.psychologist)
     with pytest.raises(ValidationError, match="En anden har ændret punktet"):
         services.decide_item(item=item, decision=Decision.CLOSE, version=1, by=cast.school_leader)
 
 
-def test_changing_the_follow_up_replaces_the_deadline(cast, conference) -> None:  # type: ignore[no-untyped-def]
+def test_changing_the_follow_up_replaces_the_deadline(cast, conference) -> None:
     item = AgendaItemFactory(meeting=conference, submitted_by=cast.teacher)
     first, second = calendar.today() + timedelta(days=7), calendar.today() + timedelta(days=21)
     services.decide_item(
@@ -207,7 +207,7 @@ def test_changing_the_follow_up_replaces_the_deadline(cast, conference) -> None:
     assert not Deadline.objects.for_subject(item).outstanding().exists()
 
 
-def test_staff_cannot_decide_but_see_the_meeting(cast, conference, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_staff_cannot_decide_but_see_the_meeting(cast, conference, client_as) -> None:
     item = AgendaItemFactory(meeting=conference, submitted_by=cast.teacher)
     client = client_as(cast.teacher)
     page = client.get(conference.get_absolute_url())
@@ -221,7 +221,7 @@ def test_staff_cannot_decide_but_see_the_meeting(cast, conference, client_as) ->
 
 def test_the_meeting_page_lists_items_without_extra_queries_per_item(
     cast, conference, client_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -243,7 +243,7 @@ def test_the_meeting_page_lists_items_without_extra_queries_per_item(
 
 def test_leader_schedules_a_conference_and_participants_are_invited(
     cast, series, client_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     day = (calendar.today() + timedelta(days=10)).isoformat()
     response = client_as(cast.school_leader).post(
         reverse("meetings:conference-create", args=[series.pk]),
@@ -255,7 +255,7 @@ def test_leader_schedules_a_conference_and_participants_are_invited(
     assert cast.psychologist.notifications.filter(message__contains=series.name).exists()
 
 
-def test_a_conference_that_ends_before_it_starts_is_refused(cast, series, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_conference_that_ends_before_it_starts_is_refused(cast, series, client_as) -> None:
     day = (calendar.today() + timedelta(days=10)).isoformat()
     response = client_as(cast.school_leader).post(
         reverse("meetings:conference-create", args=[series.pk]),

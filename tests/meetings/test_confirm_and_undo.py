@@ -21,7 +21,7 @@ from .factories import at
 pytestmark = pytest.mark.django_db
 
 
-def _consent(cast):  # type: ignore[no-untyped-def]
+def _consent(cast):
     guardian = GuardianFactory(child=ChildFactory(institution=cast.school), name="Lise Berg")
     return ConsentFactory(guardian=guardian, recorded_by=cast.teacher)
 
@@ -29,7 +29,7 @@ def _consent(cast):  # type: ignore[no-untyped-def]
 # --- Withdrawing a consent ---------------------------------------------------------------------
 
 
-def test_without_javascript_withdrawing_asks_on_a_page_that_posts(cast) -> None:  # type: ignore[no-untyped-def]
+def test_without_javascript_withdrawing_asks_on_a_page_that_posts(cast) -> None:
     consent = _consent(cast)
     url = reverse("cases:consent-withdraw", args=[consent.pk])
     page = client_for(cast.teacher).get(url)
@@ -41,7 +41,7 @@ def test_without_javascript_withdrawing_asks_on_a_page_that_posts(cast) -> None:
     assert consent.is_active  # asking changes nothing
 
 
-def test_the_child_page_links_to_the_question_and_holds_the_modal(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_child_page_links_to_the_question_and_holds_the_modal(cast) -> None:
     consent = _consent(cast)
     url = reverse("cases:consent-withdraw", args=[consent.pk])
     html = (
@@ -55,7 +55,7 @@ def test_the_child_page_links_to_the_question_and_holds_the_modal(cast) -> None:
     assert f'aria-labelledby="{modal}-titel"' in html
 
 
-def test_a_withdrawal_is_undone_within_minutes_and_not_later(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_withdrawal_is_undone_within_minutes_and_not_later(cast) -> None:
     consent = _consent(cast)
     client = client_for(cast.teacher)
     child_page = reverse("cases:child-detail", args=[consent.guardian.child_id])
@@ -77,7 +77,7 @@ def test_a_withdrawal_is_undone_within_minutes_and_not_later(cast) -> None:  # t
     assert not consent.is_active
 
 
-def test_another_school_cannot_withdraw_or_undo(cast) -> None:  # type: ignore[no-untyped-def]
+def test_another_school_cannot_withdraw_or_undo(cast) -> None:
     consent = _consent(cast)
     outsider = client_for(cast.other_leader)
     assert outsider.get(reverse("cases:consent-withdraw", args=[consent.pk])).status_code == 404
@@ -89,7 +89,7 @@ def test_another_school_cannot_withdraw_or_undo(cast) -> None:  # type: ignore[n
 # --- Cancelling a meeting ----------------------------------------------------------------------
 
 
-def test_without_javascript_cancelling_asks_first(cast, conference) -> None:  # type: ignore[no-untyped-def]
+def test_without_javascript_cancelling_asks_first(cast, conference) -> None:
     url = reverse("meetings:conference-cancel", args=[conference.pk])
     page = client_for(cast.school_leader).get(url).content.decode()
     assert "Aflys mødet?" in page and f'<form method="post" action="{url}">' in page
@@ -99,13 +99,13 @@ def test_without_javascript_cancelling_asks_first(cast, conference) -> None:  # 
     assert f'href="{url}" data-module="modal"' in detail
 
 
-def test_who_may_not_cancel_gets_403_for_the_question_too(cast, conference) -> None:  # type: ignore[no-untyped-def]
+def test_who_may_not_cancel_gets_403_for_the_question_too(cast, conference) -> None:
     url = reverse("meetings:conference-cancel", args=[conference.pk])
     assert client_for(cast.teacher).get(url).status_code == 403
     assert client_for(cast.other_leader).get(url).status_code == 404
 
 
-def test_a_cancelled_meeting_is_restored_by_fortryd_with_its_notat_deadline(cast, series) -> None:  # type: ignore[no-untyped-def]
+def test_a_cancelled_meeting_is_restored_by_fortryd_with_its_notat_deadline(cast, series) -> None:
     conference = services.schedule_conference(
         series=series,
         starts_at=at(7, 13),
@@ -128,7 +128,7 @@ def test_a_cancelled_meeting_is_restored_by_fortryd_with_its_notat_deadline(cast
     ).exists()
 
 
-def test_fortryd_comes_too_late_after_a_few_minutes(cast, conference) -> None:  # type: ignore[no-untyped-def]
+def test_fortryd_comes_too_late_after_a_few_minutes(cast, conference) -> None:
     services.cancel_meeting(meeting=conference, by=cast.school_leader)
     with time_machine.travel(timezone.now() + timedelta(minutes=6)):
         client = client_for(cast.school_leader)
@@ -139,7 +139,7 @@ def test_fortryd_comes_too_late_after_a_few_minutes(cast, conference) -> None:  
     assert ConferenceMeeting.objects.get().cancelled_at is not None
 
 
-def test_only_who_may_cancel_may_undo(cast, conference) -> None:  # type: ignore[no-untyped-def]
+def test_only_who_may_cancel_may_undo(cast, conference) -> None:
     services.cancel_meeting(meeting=conference, by=cast.school_leader)
     undo = reverse("meetings:conference-uncancel", args=[conference.pk])
     assert client_for(cast.teacher).post(undo).status_code == 403
@@ -149,7 +149,7 @@ def test_only_who_may_cancel_may_undo(cast, conference) -> None:  # type: ignore
 # --- Visitation decisions ----------------------------------------------------------------------
 
 
-def test_each_visitation_decision_asks_in_a_modal_that_submits_its_form(cast) -> None:  # type: ignore[no-untyped-def]
+def test_each_visitation_decision_asks_in_a_modal_that_submits_its_form(cast) -> None:
     from tests.cases.referral_fixtures import received
 
     referral = received(cast)

@@ -24,7 +24,7 @@ from .factories import AgendaItemFactory, at, forum, give_meeting_consent
 pytestmark = pytest.mark.django_db
 
 
-def _visitate_redirect(client, referral, forum_code="sparring_ppr"):  # type: ignore[no-untyped-def]
+def _visitate_redirect(client, referral, forum_code="sparring_ppr"):
     return client.post(
         reverse("cases:referral-visitate", args=[referral.pk]),
         {"decision": "redirect", "redirect-forum": forum_code, "redirect-note": "Prøv sparring."},
@@ -153,7 +153,7 @@ def test_a_draft_henvisning_cannot_be_booked(cast) -> None:
 # --- The koordineringskonference's decisions ----------------------------------------------------
 
 
-def _decide(item, decision, *, by, version=None, **kwargs):  # type: ignore[no-untyped-def]
+def _decide(item, decision, *, by, version=None, **kwargs):
     item.refresh_from_db()
     return services.decide_item(
         item=item,

@@ -16,11 +16,11 @@ from .factories import forum
 pytestmark = pytest.mark.django_db
 
 
-def _consent_url(guardian) -> str:  # type: ignore[no-untyped-def]
+def _consent_url(guardian) -> str:
     return reverse("cases:consent-create", kwargs={"pk": guardian.pk})
 
 
-def test_the_consent_form_offers_the_forums_and_the_konference_as_a_choice(cast, series) -> None:  # type: ignore[no-untyped-def]
+def test_the_consent_form_offers_the_forums_and_the_konference_as_a_choice(cast, series) -> None:
     guardian = GuardianFactory(child=ChildFactory(institution=cast.school))
     page = client_for(cast.teacher).get(_consent_url(guardian)).content.decode()
     assert '<select name="meeting_name"' in page
@@ -30,7 +30,7 @@ def test_the_consent_form_offers_the_forums_and_the_konference_as_a_choice(cast,
     assert forum("tvaerfagligt_smaaboernsteam").name not in page
 
 
-def test_a_chosen_forum_counts_for_that_forum(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_chosen_forum_counts_for_that_forum(cast) -> None:
     child = ChildFactory(institution=cast.school)
     guardian = GuardianFactory(child=child, has_custody=True)
     target = forum("tvaerfagligt_skoleteam")
@@ -47,7 +47,7 @@ def test_a_chosen_forum_counts_for_that_forum(cast) -> None:  # type: ignore[no-
     assert services.has_meeting_consent(child, target.name)
 
 
-def test_free_text_is_no_longer_accepted_as_a_meeting(cast) -> None:  # type: ignore[no-untyped-def]
+def test_free_text_is_no_longer_accepted_as_a_meeting(cast) -> None:
     guardian = GuardianFactory(child=ChildFactory(institution=cast.school))
     response = client_for(cast.teacher).post(
         _consent_url(guardian),
@@ -57,7 +57,7 @@ def test_free_text_is_no_longer_accepted_as_a_meeting(cast) -> None:  # type: ig
     assert not Consent.objects.exists()
 
 
-def test_the_refusal_names_the_parent_who_has_not_consented(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_refusal_names_the_parent_who_has_not_consented(cast) -> None:
     child = ChildFactory(institution=cast.school)
     target = forum("tvaerfagligt_skoleteam")
     mother = GuardianFactory(child=child, name="Karen Holm", relation="mor")

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def booked(cast):  # type: ignore[no-untyped-def]
+def booked(cast):
     """An "Indstilling og bistand v/PPR" meeting for a child with an open case."""
     child = ChildFactory(institution=cast.school)
     case = CaseFactory(child=child, assigned=cast.psychologist)
@@ -38,7 +38,7 @@ def booked(cast):  # type: ignore[no-untyped-def]
     return meeting, case
 
 
-def _write(note, by, text="Vi aftalte observation i klassen og en ny handleplan."):  # type: ignore[no-untyped-def]
+def _write(note, by, text="Vi aftalte observation i klassen og en ny handleplan."):
     return services.save_note(
         note=note,
         title=note.title,
@@ -53,7 +53,7 @@ def _write(note, by, text="Vi aftalte observation i klassen og en ny handleplan.
 
 def test_finalising_the_notat_meets_the_deadline_journals_notifies_and_orders_a_pdf(
     cast, booked
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     meeting, case = booked
     deadline = Deadline.objects.for_subject(meeting).get(kind=DeadlineKind.NOTAT)
     note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
@@ -83,7 +83,7 @@ def test_finalising_the_notat_meets_the_deadline_journals_notifies_and_orders_a_
     assert not Notification.objects.filter(message__contains=case.child.first_name).exists()
 
 
-def test_a_final_notat_is_locked_and_a_second_finalise_does_nothing_twice(cast, booked) -> None:  # type: ignore[no-untyped-def]
+def test_a_final_notat_is_locked_and_a_second_finalise_does_nothing_twice(cast, booked) -> None:
     meeting, case = booked
     note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
     final = services.finalise_note(
@@ -98,7 +98,7 @@ def test_a_final_notat_is_locked_and_a_second_finalise_does_nothing_twice(cast, 
         _write(final, cast.psychologist, text="Ændret bagefter")
 
 
-def test_a_notat_is_not_journaled_on_a_closed_case(cast, booked) -> None:  # type: ignore[no-untyped-def]
+def test_a_notat_is_not_journaled_on_a_closed_case(cast, booked) -> None:
     meeting, case = booked
     type(case).objects.filter(pk=case.pk).update(
         status=CaseStatus.CLOSED, outcome="afsluttet_uden_videre"
@@ -110,7 +110,7 @@ def test_a_notat_is_not_journaled_on_a_closed_case(cast, booked) -> None:  # typ
     assert not JournalEntry.objects.exists()
 
 
-def test_an_empty_notat_cannot_be_finalised(cast, booked) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_notat_cannot_be_finalised(cast, booked) -> None:
     meeting, _ = booked
     note = services.start_note(meeting=meeting, by=cast.psychologist)
     with pytest.raises(ValidationError):
@@ -121,7 +121,7 @@ def test_an_empty_notat_cannot_be_finalised(cast, booked) -> None:  # type: igno
     assert note.status == NoteStatus.DRAFT
 
 
-def test_a_save_from_an_older_version_is_a_conflict(cast, booked) -> None:  # type: ignore[no-untyped-def]
+def test_a_save_from_an_older_version_is_a_conflict(cast, booked) -> None:
     meeting, _ = booked
     note = services.start_note(meeting=meeting, by=cast.psychologist)
     stale = note.version
@@ -139,20 +139,20 @@ def test_a_save_from_an_older_version_is_a_conflict(cast, booked) -> None:  # ty
         )
 
 
-def test_starting_the_notat_twice_gives_one_notat(cast, booked) -> None:  # type: ignore[no-untyped-def]
+def test_starting_the_notat_twice_gives_one_notat(cast, booked) -> None:
     meeting, _ = booked
     first = services.start_note(meeting=meeting, by=cast.psychologist)
     assert services.start_note(meeting=meeting, by=cast.psychologist) == first
     assert Note.objects.count() == 1
 
 
-def test_only_ppr_writes_the_ppr_notat(cast, booked) -> None:  # type: ignore[no-untyped-def]
+def test_only_ppr_writes_the_ppr_notat(cast, booked) -> None:
     meeting, _ = booked
     with pytest.raises(PermissionDenied):
         services.start_note(meeting=meeting, by=cast.school_leader)
 
 
-def test_conference_notat_is_journaled_on_every_named_childs_case(cast, conference) -> None:  # type: ignore[no-untyped-def]
+def test_conference_notat_is_journaled_on_every_named_childs_case(cast, conference) -> None:
     named = [ChildFactory(institution=cast.school) for _ in range(2)]
     cases = [CaseFactory(child=child) for child in named]
     for child in named:
@@ -172,7 +172,7 @@ def test_conference_notat_is_journaled_on_every_named_childs_case(cast, conferen
     )
 
 
-def test_the_notat_pages_write_and_finalise_without_javascript(cast, booked, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_notat_pages_write_and_finalise_without_javascript(cast, booked, client_as) -> None:
     meeting, case = booked
     client = client_as(cast.psychologist)
     response = client.post(reverse("meetings:note-create", args=["forum", meeting.pk]))
@@ -203,7 +203,7 @@ def test_the_notat_pages_write_and_finalise_without_javascript(cast, booked, cli
     assert client_as(cast.other_leader).get(note.get_absolute_url()).status_code == 404
 
 
-def test_the_notat_pdf_renders_with_its_text(cast, booked) -> None:  # type: ignore[no-untyped-def]
+def test_the_notat_pdf_renders_with_its_text(cast, booked) -> None:
     import io
 
     from pypdf import PdfReader
@@ -225,7 +225,7 @@ def test_the_notat_pdf_renders_with_its_text(cast, booked) -> None:  # type: ign
 
 def test_a_scheduled_konference_gives_ppr_a_notat_deadline_that_the_final_notat_meets(
     cast, series
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from ppr.deadlines import calendar
     from ppr.organisation.models import Municipality
 
@@ -249,7 +249,7 @@ def test_a_scheduled_konference_gives_ppr_a_notat_deadline_that_the_final_notat_
     assert deadline.state == DeadlineState.MET
 
 
-def test_a_konference_entered_afterwards_owes_its_notat_from_today(cast, series) -> None:  # type: ignore[no-untyped-def]
+def test_a_konference_entered_afterwards_owes_its_notat_from_today(cast, series) -> None:
     from ppr.deadlines import calendar
 
     meeting = services.schedule_conference(
@@ -264,7 +264,7 @@ def test_a_konference_entered_afterwards_owes_its_notat_from_today(cast, series)
 
 def test_a_notat_is_not_made_final_before_its_meeting_without_a_confirmation(
     cast, booked, client_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     meeting, case = booked  # the meeting is tomorrow
     note = _write(services.start_note(meeting=meeting, by=cast.psychologist), cast.psychologist)
     with pytest.raises(ValidationError) as refused:

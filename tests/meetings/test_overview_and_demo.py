@@ -11,7 +11,7 @@ from meetings.models import ConferenceSeries, ForumReferral, Profession, Tuesday
 pytestmark = pytest.mark.django_db
 
 
-def test_start_page_shows_my_next_meetings(cast, conference, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_start_page_shows_my_next_meetings(cast, conference, client_as) -> None:
     starts = timezone.now() + timedelta(days=2)
     tuesday = TuesdayMeeting.objects.create(
         district=cast.vest,
@@ -30,19 +30,19 @@ def test_start_page_shows_my_next_meetings(cast, conference, client_as) -> None:
     assert html.index("Tværfagligt tirsdagsmøde (Vest)") < html.index(conference.series.name)
 
 
-def test_the_administrator_gets_no_meetings_panel_or_menu(cast, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_administrator_gets_no_meetings_panel_or_menu(cast, client_as) -> None:
     html = client_as(cast.administrator).get(reverse("home")).content.decode()
     assert "Dine næste møder" not in html
     assert reverse("meetings:index") not in html
 
 
-def test_institution_staff_see_meetings_but_not_tirsdagsmoeder_in_the_menu(cast, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_institution_staff_see_meetings_but_not_tirsdagsmoeder_in_the_menu(cast, client_as) -> None:
     html = client_as(cast.teacher).get(reverse("home")).content.decode()
     assert reverse("meetings:index") in html
     assert reverse("meetings:tuesday-list") not in html
 
 
-def test_demo_data_is_idempotent(db) -> None:  # type: ignore[no-untyped-def]
+def test_demo_data_is_idempotent(db) -> None:
     from demo import meetings as meetings_demo
     from demo.organisation import seed_organisation
 
@@ -64,7 +64,7 @@ def test_demo_data_is_idempotent(db) -> None:  # type: ignore[no-untyped-def]
 
 def test_the_demo_shows_a_finalised_notat_journaled_and_a_linked_redirected_referral(
     db,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from cases.models import JournalEntry, ReferralStatus
     from demo import cases as cases_demo
     from demo import meetings as meetings_demo

@@ -18,12 +18,12 @@ from .factories import forum
 pytestmark = pytest.mark.django_db
 
 
-def _redirected(cast):  # type: ignore[no-untyped-def]
+def _redirected(cast):
     """Indstilling from the cast's school that PPR redirected to "Sparring og vejledning v/PPR"."""
     return in_status(cast, "henvist")
 
 
-def _post_data(referral, **overrides):  # type: ignore[no-untyped-def]
+def _post_data(referral, **overrides):
     today = calendar.today()
     return {
         "forum": forum("sparring_ppr").pk,
@@ -118,7 +118,7 @@ def test_the_service_refuses_a_second_link_and_another_child(cast) -> None:
         services.refer_to_forum(child=None, **kwargs)
 
 
-def _linked_henvisning(cast):  # type: ignore[no-untyped-def]
+def _linked_henvisning(cast):
     referral = _redirected(cast)
     return referral, services.refer_to_forum(
         institution=cast.school,

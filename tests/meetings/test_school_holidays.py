@@ -19,11 +19,11 @@ pytestmark = pytest.mark.django_db
 URL = "/moeder/tirsdagsmoeder/skoleferier/"
 
 
-def holiday(cast, name: str, first: date, last: date) -> SchoolHoliday:  # type: ignore[no-untyped-def]
+def holiday(cast, name: str, first: date, last: date) -> SchoolHoliday:
     return tuesdays.add_school_holiday(name=name, starts_on=first, ends_on=last, by=cast.ppr_leader)
 
 
-def test_the_year_plan_skips_the_summer_holiday_and_christmas_week(staffed) -> None:  # type: ignore[no-untyped-def]
+def test_the_year_plan_skips_the_summer_holiday_and_christmas_week(staffed) -> None:
     holiday(staffed, "Sommerferie", date(2027, 6, 26), date(2027, 8, 8))
     holiday(staffed, "Juleferie", date(2027, 12, 20), date(2028, 1, 2))
     meetings = tuesdays.generate_plan(year=2027, rooms=_rooms(staffed), by=staffed.ppr_leader)
@@ -45,7 +45,7 @@ def test_the_year_plan_skips_the_summer_holiday_and_christmas_week(staffed) -> N
 
 def test_the_leader_adds_a_holiday_on_the_page_and_sees_it_under_its_school_year(
     staffed, client_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = client_as(staffed.ppr_leader)
     response = client.post(
         reverse("meetings:school-holidays"),
@@ -84,7 +84,7 @@ def test_the_leader_adds_a_holiday_on_the_page_and_sees_it_under_its_school_year
 )
 def test_a_wrong_holiday_is_refused_at_its_field_and_nothing_is_saved(
     staffed, client_as, data, field, message
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     holiday(staffed, "Vinterferie", date(2027, 2, 15), date(2027, 2, 19))
     response = client_as(staffed.ppr_leader).post(reverse("meetings:school-holidays"), data)
     assert response.status_code == 400
@@ -93,7 +93,7 @@ def test_a_wrong_holiday_is_refused_at_its_field_and_nothing_is_saved(
     assert SchoolHoliday.objects.count() == 1
 
 
-def test_only_the_ppr_leader_marks_or_removes_holidays(staffed, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_ppr_leader_marks_or_removes_holidays(staffed, client_as) -> None:
     summer = holiday(staffed, "Sommerferie", date(2027, 6, 26), date(2027, 8, 8))
     for user in (staffed.psychologist, staffed.secretary):
         client = client_as(user)
@@ -109,7 +109,7 @@ def test_only_the_ppr_leader_marks_or_removes_holidays(staffed, client_as) -> No
 
 
 @time_machine.travel(datetime(2026, 6, 17, 10, 0, tzinfo=timezone.get_current_timezone()))
-def test_a_held_tirsdagsmoede_reads_afholdt_not_planlagt(staffed, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_held_tirsdagsmoede_reads_afholdt_not_planlagt(staffed, client_as) -> None:
     tuesdays.generate_plan(year=2026, rooms=_rooms(staffed), by=staffed.ppr_leader)
     html = (
         client_as(staffed.ppr_leader)
@@ -147,7 +147,7 @@ def test_the_previous_first_tuesday_goes_back_across_the_new_year() -> None:
 
 
 @time_machine.travel(date(2026, 12, 6))
-def test_the_demo_conference_series_meets_on_first_tuesdays_not_on_a_sunday(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_conference_series_meets_on_first_tuesdays_not_on_a_sunday(cast) -> None:
     from demo import meetings as meetings_demo
     from demo.organisation import seed_organisation
     from meetings.models import ConferenceMeeting

@@ -20,7 +20,7 @@ from .factories import at, forum, give_meeting_consent
 pytestmark = pytest.mark.django_db
 
 
-def test_the_municipality_starts_with_five_school_and_four_daycare_forums(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_municipality_starts_with_five_school_and_four_daycare_forums(cast) -> None:
     forum("sparring_ppr")  # make sure they exist
     forums = list(SupportForum.objects.all())
     assert len(forums) == 7
@@ -30,7 +30,7 @@ def test_the_municipality_starts_with_five_school_and_four_daycare_forums(cast) 
     assert notat.minutes_policy == MinutesPolicy.PPR_NOTAT and notat.requires_named_child
 
 
-def test_ppr_leader_edits_a_forum_and_the_change_is_audited(cast, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_ppr_leader_edits_a_forum_and_the_change_is_audited(cast, client_as) -> None:
     target = forum("sparring_ppr")
     data = {
         "name": "Sparring og vejledning v/PPR",
@@ -54,7 +54,7 @@ def test_ppr_leader_edits_a_forum_and_the_change_is_audited(cast, client_as) -> 
     assert target.updated_by == cast.ppr_leader
 
 
-def test_forum_edit_without_institution_kinds_shows_a_danish_error(cast, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_forum_edit_without_institution_kinds_shows_a_danish_error(cast, client_as) -> None:
     target = forum("sparring_ppr")
     response = client_as(cast.ppr_leader).post(
         reverse("meetings:forum-update", args=[target.pk]), {"name": "X"}
@@ -81,7 +81,7 @@ def _referral_data(forum_pk: int, **overrides: object) -> dict:
 
 def test_trio_refers_an_anonymous_non_active_case_with_a_follow_up_deadline(
     cast, client_as
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     target = forum("tvaerfagligt_skoleteam")
     url = reverse("meetings:forumreferral-create") + f"?institution={cast.school.pk}"
     response = client_as(cast.teacher).post(url, _referral_data(target.pk))
@@ -94,7 +94,7 @@ def test_trio_refers_an_anonymous_non_active_case_with_a_follow_up_deadline(
     assert deadline.due == referral.follow_up_on
 
 
-def test_a_forum_for_active_cases_needs_a_named_child(cast, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_a_forum_for_active_cases_needs_a_named_child(cast, client_as) -> None:
     target = forum("indstilling_bistand_ppr")
     url = reverse("meetings:forumreferral-create") + f"?institution={cast.school.pk}"
     response = client_as(cast.school_leader).post(url, _referral_data(target.pk))
@@ -103,7 +103,7 @@ def test_a_forum_for_active_cases_needs_a_named_child(cast, client_as) -> None: 
     assert not ForumReferral.objects.exists()
 
 
-def test_a_named_child_in_a_non_active_forum_needs_consent(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_named_child_in_a_non_active_forum_needs_consent(cast) -> None:
     child = ChildFactory(institution=cast.school)
     target = forum("tvaerfagligt_skoleteam")
     kwargs = {
@@ -123,7 +123,7 @@ def test_a_named_child_in_a_non_active_forum_needs_consent(cast) -> None:  # typ
     assert services.refer_to_forum(**kwargs).child == child
 
 
-def test_the_forum_must_fit_the_institution_kind(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_forum_must_fit_the_institution_kind(cast) -> None:
     with pytest.raises(ValidationError) as caught:
         services.refer_to_forum(
             institution=cast.daycare,
@@ -138,7 +138,7 @@ def test_the_forum_must_fit_the_institution_kind(cast) -> None:  # type: ignore[
     assert "ikke et forum for" in caught.value.message_dict["forum"][0]
 
 
-def test_rationale_with_a_cpr_number_is_refused(cast) -> None:  # type: ignore[no-untyped-def]
+def test_rationale_with_a_cpr_number_is_refused(cast) -> None:
     with pytest.raises(ValidationError) as caught:
         services.refer_to_forum(
             institution=cast.school,
@@ -153,7 +153,7 @@ def test_rationale_with_a_cpr_number_is_refused(cast) -> None:  # type: ignore[n
     assert "CPR-nummer" in caught.value.message_dict["rationale"][0]
 
 
-def test_another_schools_leader_cannot_refer_from_our_school(cast) -> None:  # type: ignore[no-untyped-def]
+def test_another_schools_leader_cannot_refer_from_our_school(cast) -> None:
     with pytest.raises(PermissionDenied):
         services.refer_to_forum(
             institution=cast.school,
@@ -169,7 +169,7 @@ def test_another_schools_leader_cannot_refer_from_our_school(cast) -> None:  # t
 
 def test_referral_list_shows_only_own_institution_and_keeps_its_query_count(
     cast, client_as, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     target = forum("tvaerfagligt_skoleteam")
     for institution, leader in (
         (cast.school, cast.school_leader),
@@ -193,7 +193,7 @@ def test_referral_list_shows_only_own_institution_and_keeps_its_query_count(
     assert response.context["table"].paginator.count == 3
 
 
-def _book(cast, child, **overrides):  # type: ignore[no-untyped-def]
+def _book(cast, child, **overrides):
     kwargs = {
         "forum": forum("indstilling_bistand_ppr"),
         "institution": cast.school,
@@ -209,7 +209,7 @@ def _book(cast, child, **overrides):  # type: ignore[no-untyped-def]
     return services.book_forum_meeting(**(kwargs | overrides))
 
 
-def test_booking_a_ppr_notat_forum_gives_the_ppr_participant_a_notat_deadline(cast) -> None:  # type: ignore[no-untyped-def]
+def test_booking_a_ppr_notat_forum_gives_the_ppr_participant_a_notat_deadline(cast) -> None:
     municipality = Municipality.current()
     municipality.notat_working_days = 4
     municipality.save()
@@ -227,7 +227,7 @@ def test_booking_a_ppr_notat_forum_gives_the_ppr_participant_a_notat_deadline(ca
     assert child.first_name not in invited.message
 
 
-def test_a_ppr_notat_forum_needs_a_ppr_writer_and_an_institution_chair(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_ppr_notat_forum_needs_a_ppr_writer_and_an_institution_chair(cast) -> None:
     child = ChildFactory(institution=cast.school)
     with pytest.raises(ValidationError) as caught:
         _book(cast, child, minutes_writer=cast.social_worker, chair=cast.social_worker)
@@ -235,7 +235,7 @@ def test_a_ppr_notat_forum_needs_a_ppr_writer_and_an_institution_chair(cast) -> 
     assert not ForumMeeting.objects.exists()
 
 
-def test_a_forum_without_minutes_gives_no_deadline(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_forum_without_minutes_gives_no_deadline(cast) -> None:
     meeting = _book(
         cast,
         None,
@@ -246,7 +246,7 @@ def test_a_forum_without_minutes_gives_no_deadline(cast) -> None:  # type: ignor
     assert not Deadline.objects.for_subject(meeting).exists()
 
 
-def test_only_the_social_worker_books_a_koordinerende_netvaerksmoede(cast) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_social_worker_books_a_koordinerende_netvaerksmoede(cast) -> None:
     child = ChildFactory(institution=cast.school)
     netvaerk = forum("koordinerende_netvaerksmoede")
     with pytest.raises(PermissionDenied):
@@ -265,7 +265,7 @@ def test_only_the_social_worker_books_a_koordinerende_netvaerksmoede(cast) -> No
     assert not Deadline.objects.for_subject(meeting).exists()
 
 
-def test_booking_page_books_from_a_henvisning(cast, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_booking_page_books_from_a_henvisning(cast, client_as) -> None:
     child = ChildFactory(institution=cast.school)
     target = forum("indstilling_bistand_ppr")
     referral = services.refer_to_forum(

@@ -26,7 +26,7 @@ from tests.factories import user_with_role
 pytestmark = pytest.mark.django_db
 
 
-def _meeting(cast, days: int, people):  # type: ignore[no-untyped-def]
+def _meeting(cast, days: int, people):
     starts = timezone.now() + timedelta(days=days)
     meeting = TuesdayMeeting.objects.create(
         district=cast.vest,
@@ -41,7 +41,7 @@ def _meeting(cast, days: int, people):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def team(cast):  # type: ignore[no-untyped-def]
+def team(cast):
     second = user_with_role(Role.SOCIAL_WORKER, district=cast.vest)
     third = user_with_role(Role.SOCIAL_WORKER, district=cast.vest)
     first_meeting = _meeting(
@@ -67,15 +67,15 @@ def team(cast):  # type: ignore[no-untyped-def]
     return {"second": second, "third": third, "first": first_meeting, "later": later_meeting}
 
 
-def _seat(meeting, user):  # type: ignore[no-untyped-def]
+def _seat(meeting, user):
     return meeting.seats.get(user=user, state=SeatState.ACTIVE)
 
 
-def _messages(user) -> list[str]:  # type: ignore[no-untyped-def]
+def _messages(user) -> list[str]:
     return list(Notification.objects.filter(recipient=user).values_list("message", flat=True))
 
 
-def test_a_swap_takes_effect_only_when_the_colleague_accepts(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_a_swap_takes_effect_only_when_the_colleague_accepts(cast, team) -> None:
     mine = _seat(team["first"], cast.social_worker)
     theirs = _seat(team["later"], team["third"])
     swap = tuesdays.request_swap(
@@ -96,7 +96,7 @@ def test_a_swap_takes_effect_only_when_the_colleague_accepts(cast, team) -> None
     assert any("i stedet for" in m for m in _messages(team["second"]))
 
 
-def test_only_the_colleague_can_accept(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_colleague_can_accept(cast, team) -> None:
     swap = tuesdays.request_swap(
         seat=_seat(team["first"], cast.social_worker),
         colleague=team["third"],
@@ -106,7 +106,7 @@ def test_only_the_colleague_can_accept(cast, team) -> None:  # type: ignore[no-u
         tuesdays.accept_swap(swap=swap, by=cast.social_worker)
 
 
-def test_a_declined_swap_leaves_the_seat_and_tells_the_one_who_asked(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_a_declined_swap_leaves_the_seat_and_tells_the_one_who_asked(cast, team) -> None:
     mine = _seat(team["first"], cast.social_worker)
     swap = tuesdays.request_swap(seat=mine, colleague=team["third"], by=cast.social_worker)
     tuesdays.decline_swap(swap=swap, by=team["third"])
@@ -117,7 +117,7 @@ def test_a_declined_swap_leaves_the_seat_and_tells_the_one_who_asked(cast, team)
         tuesdays.accept_swap(swap=swap, by=team["third"])
 
 
-def test_a_colleague_already_at_the_meeting_cannot_take_the_seat(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_a_colleague_already_at_the_meeting_cannot_take_the_seat(cast, team) -> None:
     with pytest.raises(ValidationError, match="deltager allerede"):
         tuesdays.request_swap(
             seat=_seat(team["first"], cast.social_worker),
@@ -126,7 +126,7 @@ def test_a_colleague_already_at_the_meeting_cannot_take_the_seat(cast, team) -> 
         )
 
 
-def test_a_colleague_of_another_profession_cannot_take_the_seat(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_a_colleague_of_another_profession_cannot_take_the_seat(cast, team) -> None:
     with pytest.raises(ValidationError, match="er ikke socialrådgiver"):
         tuesdays.request_swap(
             seat=_seat(team["first"], cast.social_worker),
@@ -135,7 +135,7 @@ def test_a_colleague_of_another_profession_cannot_take_the_seat(cast, team) -> N
         )
 
 
-def test_a_substitute_takes_the_seat_and_everyone_is_told(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_a_substitute_takes_the_seat_and_everyone_is_told(cast, team) -> None:
     seat = _seat(team["first"], cast.social_worker)
     tuesdays.substitute(seat=seat, substitute=team["third"], by=cast.social_worker)
     seat.refresh_from_db()
@@ -144,7 +144,7 @@ def test_a_substitute_takes_the_seat_and_everyone_is_told(cast, team) -> None:  
     assert any("i stedet for" in m for m in _messages(cast.psychologist))
 
 
-def test_afbud_gives_up_the_seat_and_notifies_the_others(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_afbud_gives_up_the_seat_and_notifies_the_others(cast, team) -> None:
     seat = _seat(team["first"], cast.social_worker)
     tuesdays.cancel_attendance(seat=seat, by=cast.social_worker)
     seat.refresh_from_db()
@@ -154,12 +154,12 @@ def test_afbud_gives_up_the_seat_and_notifies_the_others(cast, team) -> None:  #
     assert not any(m.startswith("Afbud fra") for m in _messages(cast.social_worker))
 
 
-def test_someone_elses_seat_cannot_be_given_away(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_someone_elses_seat_cannot_be_given_away(cast, team) -> None:
     with pytest.raises(PermissionDenied):
         tuesdays.cancel_attendance(seat=_seat(team["first"], cast.social_worker), by=team["second"])
 
 
-def test_the_leader_cancels_a_meeting_and_all_participants_are_told(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_the_leader_cancels_a_meeting_and_all_participants_are_told(cast, team) -> None:
     tuesdays.cancel_meeting(meeting=team["first"], by=cast.ppr_leader)
     team["first"].refresh_from_db()
     assert team["first"].is_cancelled
@@ -167,7 +167,7 @@ def test_the_leader_cancels_a_meeting_and_all_participants_are_told(cast, team) 
         assert any("er aflyst" in m for m in _messages(person))
 
 
-def test_cancelling_a_tirsdagsmoede_asks_first_in_a_modal_or_on_a_page(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_cancelling_a_tirsdagsmoede_asks_first_in_a_modal_or_on_a_page(cast, team) -> None:
     meeting = team["first"]
     url = reverse("meetings:tuesday-cancel", args=[meeting.pk])
     client = client_for(cast.ppr_leader)
@@ -184,7 +184,7 @@ def test_cancelling_a_tirsdagsmoede_asks_first_in_a_modal_or_on_a_page(cast, tea
     assert meeting.is_cancelled
 
 
-def test_swap_pages_without_javascript(cast, team, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_swap_pages_without_javascript(cast, team, client_as) -> None:
     seat = _seat(team["first"], cast.social_worker)
     asker = client_as(cast.social_worker)
     assert asker.get(reverse("meetings:seat-swap", args=[seat.pk])).status_code == 200
@@ -202,7 +202,7 @@ def test_swap_pages_without_javascript(cast, team, client_as) -> None:  # type: 
     assert seat.user == team["third"]
 
 
-def test_swap_form_without_a_colleague_shows_a_danish_error(cast, team, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_swap_form_without_a_colleague_shows_a_danish_error(cast, team, client_as) -> None:
     seat = _seat(team["first"], cast.social_worker)
     response = client_as(cast.social_worker).post(reverse("meetings:seat-swap", args=[seat.pk]), {})
     assert response.status_code == 200
@@ -210,7 +210,7 @@ def test_swap_form_without_a_colleague_shows_a_danish_error(cast, team, client_a
     assert not SwapRequest.objects.exists()
 
 
-def _agenda(rows, **extra):  # type: ignore[no-untyped-def]
+def _agenda(rows, **extra):
     data = {
         "droeftelse-TOTAL_FORMS": len(rows),
         "droeftelse-INITIAL_FORMS": 0,
@@ -227,7 +227,7 @@ def _agenda(rows, **extra):  # type: ignore[no-untyped-def]
     return data | {"timekeeper": "", "any_other_business": ""} | extra
 
 
-def test_the_agenda_divides_exactly_90_minutes(cast, team, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_the_agenda_divides_exactly_90_minutes(cast, team, client_as) -> None:
     meeting = team["first"]
     client = client_as(cast.psychologist)
     url = reverse("meetings:tuesday-agenda", args=[meeting.pk])
@@ -256,7 +256,7 @@ def test_the_agenda_divides_exactly_90_minutes(cast, team, client_as) -> None:  
 
 
 @pytest.mark.parametrize("keywords", ["Pige 0102151234, angst", "Pige 010215-1234, angst"])
-def test_the_agenda_refuses_a_cpr_number(cast, team, client_as, keywords) -> None:  # type: ignore[no-untyped-def]
+def test_the_agenda_refuses_a_cpr_number(cast, team, client_as, keywords) -> None:
     response = client_as(cast.psychologist).post(
         reverse("meetings:tuesday-agenda", args=[team["first"].pk]), _agenda([(keywords, 1, 90)])
     )
@@ -265,7 +265,7 @@ def test_the_agenda_refuses_a_cpr_number(cast, team, client_as, keywords) -> Non
     assert not Discussion.objects.exists()
 
 
-def test_the_service_refuses_a_cpr_number_in_any_other_business(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_the_service_refuses_a_cpr_number_in_any_other_business(cast, team) -> None:
     with pytest.raises(ValidationError):
         tuesdays.save_agenda(
             meeting=team["first"],
@@ -303,7 +303,7 @@ def test_a_tuesday_meeting_has_no_link_to_a_child() -> None:
 )
 def test_the_agenda_refuses_a_known_childs_full_name_at_the_field(
     cast, team, client_as, keywords
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from tests.cases.factories import ChildFactory
 
     ChildFactory(first_name="Viggo", last_name="Thomsen", institution=cast.other_school)
@@ -319,7 +319,7 @@ def test_the_agenda_refuses_a_known_childs_full_name_at_the_field(
     assert not Discussion.objects.exists()
 
 
-def test_a_child_with_two_first_names_is_caught_by_the_first_and_the_last_name(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_a_child_with_two_first_names_is_caught_by_the_first_and_the_last_name(cast, team) -> None:
     from tests.cases.factories import ChildFactory
 
     ChildFactory(first_name="Anne Sofie", last_name="Møller Jensen", institution=cast.school)
@@ -332,7 +332,7 @@ def test_a_child_with_two_first_names_is_caught_by_the_first_and_the_last_name(c
         )
 
 
-def test_a_first_name_alone_or_an_unknown_full_name_is_accepted(cast, team) -> None:  # type: ignore[no-untyped-def]
+def test_a_first_name_alone_or_an_unknown_full_name_is_accepted(cast, team) -> None:
     from tests.cases.factories import ChildFactory
 
     ChildFactory(first_name="Viggo", last_name="Thomsen", institution=cast.school)
@@ -346,7 +346,7 @@ def test_a_first_name_alone_or_an_unknown_full_name_is_accepted(cast, team) -> N
 
 def test_the_name_check_is_one_query_whatever_the_number_of_children(
     cast, team, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from cases.children.anonymity import names_a_known_child
     from tests.cases.factories import ChildFactory
 

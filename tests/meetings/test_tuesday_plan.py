@@ -18,7 +18,7 @@ from tests.factories import MembershipFactory, user_with_role
 pytestmark = pytest.mark.django_db
 
 
-def _rooms(cast):  # type: ignore[no-untyped-def]
+def _rooms(cast):
     return {cast.vest: "Rådhuset, lokale 1", cast.oest: "Sundhedshuset, lokale 2"}
 
 
@@ -57,7 +57,7 @@ def test_a_tuesday_that_is_a_day_off_is_skipped() -> None:
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
-def test_plan_runs_vest_and_oest_in_parallel_with_four_people_each(staffed, year: int) -> None:  # type: ignore[no-untyped-def]
+def test_plan_runs_vest_and_oest_in_parallel_with_four_people_each(staffed, year: int) -> None:
     meetings = tuesdays.generate_plan(year=year, rooms=_rooms(staffed), by=staffed.ppr_leader)
     assert len(meetings) == 52
     for meeting in TuesdayMeeting.objects.filter(pk__in=[m.pk for m in meetings]).prefetch_related(
@@ -75,7 +75,7 @@ def test_plan_runs_vest_and_oest_in_parallel_with_four_people_each(staffed, year
     assert set(by_day.values()) == {2}
 
 
-def test_roster_is_balanced_across_the_year(staffed) -> None:  # type: ignore[no-untyped-def]
+def test_roster_is_balanced_across_the_year(staffed) -> None:
     tuesdays.generate_plan(year=2026, rooms=_rooms(staffed), by=staffed.ppr_leader)
     for district in (staffed.vest, staffed.oest):
         for profession in Profession:
@@ -88,7 +88,7 @@ def test_roster_is_balanced_across_the_year(staffed) -> None:  # type: ignore[no
             assert max(counts.values()) - min(counts.values()) <= 1, (district, profession, counts)
 
 
-def test_nobody_sits_in_both_parallel_meetings_on_one_day(staffed) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_sits_in_both_parallel_meetings_on_one_day(staffed) -> None:
     # A psychologist with memberships in both districts is still only in one pool.
     both = user_with_role(Role.PSYCHOLOGIST, team=staffed.team_vest)
     MembershipFactory(user=both, role=Role.PSYCHOLOGIST, team=staffed.team_oest)
@@ -99,33 +99,33 @@ def test_nobody_sits_in_both_parallel_meetings_on_one_day(staffed) -> None:  # t
     assert days and max(days.values()) == 1
 
 
-def test_participants_are_notified_of_the_plan(staffed) -> None:  # type: ignore[no-untyped-def]
+def test_participants_are_notified_of_the_plan(staffed) -> None:
     tuesdays.generate_plan(year=2026, rooms=_rooms(staffed), by=staffed.ppr_leader)
     message = Notification.objects.get(recipient=staffed.social_worker).message
     assert "2026" in message and "møder" in message
 
 
-def test_a_year_cannot_be_planned_twice(staffed) -> None:  # type: ignore[no-untyped-def]
+def test_a_year_cannot_be_planned_twice(staffed) -> None:
     tuesdays.generate_plan(year=2026, rooms=_rooms(staffed), by=staffed.ppr_leader)
     with pytest.raises(ValidationError, match="allerede en plan"):
         tuesdays.generate_plan(year=2026, rooms=_rooms(staffed), by=staffed.ppr_leader)
     assert TuesdayMeeting.objects.count() == 52
 
 
-def test_too_few_people_is_refused_with_a_danish_message(cast) -> None:  # type: ignore[no-untyped-def]
+def test_too_few_people_is_refused_with_a_danish_message(cast) -> None:
     with pytest.raises(ValidationError) as caught:
         tuesdays.generate_plan(year=2026, rooms=_rooms(cast), by=cast.ppr_leader)
     assert any("socialrådgiver" in message for message in caught.value.messages)
     assert not TuesdayMeeting.objects.exists()
 
 
-def test_only_the_ppr_leader_plans(staffed) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_ppr_leader_plans(staffed) -> None:
     with pytest.raises(PermissionDenied):
         tuesdays.generate_plan(year=2026, rooms=_rooms(staffed), by=staffed.psychologist)
 
 
 @time_machine.travel("2026-12-01 10:00 +0100", tick=False)
-def test_leader_makes_next_years_plan_on_the_page(staffed, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_leader_makes_next_years_plan_on_the_page(staffed, client_as) -> None:
     client = client_as(staffed.ppr_leader)
     page = client.get(reverse("meetings:tuesday-plan"))
     assert page.status_code == 200
@@ -144,7 +144,7 @@ def test_leader_makes_next_years_plan_on_the_page(staffed, client_as) -> None:  
     assert "Lokale Ø" in plan.content.decode()
 
 
-def test_plan_page_without_any_room_shows_an_error(staffed, client_as) -> None:  # type: ignore[no-untyped-def]
+def test_plan_page_without_any_room_shows_an_error(staffed, client_as) -> None:
     client = client_as(staffed.ppr_leader)
     response = client.post(reverse("meetings:tuesday-plan"), {"year": 2027, "start": "13:00"})
     assert response.status_code == 200
@@ -154,7 +154,7 @@ def test_plan_page_without_any_room_shows_an_error(staffed, client_as) -> None: 
 
 def test_plan_list_query_count_does_not_grow_with_the_plan(
     staffed, client_as, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     tuesdays.generate_plan(year=2026, rooms=_rooms(staffed), by=staffed.ppr_leader)
     client = client_as(staffed.ppr_leader)
     with django_assert_num_queries(13 + SESSION_QUERIES):

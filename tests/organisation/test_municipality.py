@@ -13,7 +13,7 @@ from ppr.organisation.models import Municipality
 pytestmark = pytest.mark.django_db
 
 
-def municipality_queries(client) -> int:  # type: ignore[no-untyped-def]
+def municipality_queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
     return sum('"organisation_municipality"' in q["sql"] for q in queries.captured_queries)
@@ -54,7 +54,7 @@ def test_many_values_are_read_with_their_generation_in_one_round_trip(monkeypatc
     it does not hold for the current generation."""
     builds: list[str] = []
 
-    def build(part: str):  # type: ignore[no-untyped-def]
+    def build(part: str):
         return lambda: builds.append(part) or f"{part} {len(builds)}"
 
     parts = {"a": build("a"), "b": build("b")}

@@ -111,8 +111,8 @@ def test_waiting_time_median_and_90th_percentile_per_month_and_district(cast) ->
         assert rows[0]["ppv"] == 0 and rows[0]["ppv_median"] is None
 
 
-def final_ppv(on_case, finalised: date, *, number: int = 1):  # type: ignore[no-untyped-def]
-    model, stamp = ppv_source()  # type: ignore[misc]
+def final_ppv(on_case, finalised: date, *, number: int = 1):
+    model, stamp = ppv_source()  # type: ignore[misc]  # ppv_source() may return None; here the PPV model exists
     author = UserFactory()
     return model.objects.create(
         case=on_case,
@@ -459,7 +459,7 @@ def test_case_outcomes_that_are_not_bup_do_not_leak_into_other_reports(cast) -> 
     assert rows[str(cast.psychologist)]["closed"] == 1
 
 
-def absence_at(institution, step, *, year: int = 2026, quarter: int = 1, closed: bool = False):  # type: ignore[no-untyped-def]
+def absence_at(institution, step, *, year: int = 2026, quarter: int = 1, closed: bool = False):
     case_ = absence(ChildFactory(institution=institution), year=year, quarter=quarter)
     case_.current_step = step
     if closed:

@@ -36,7 +36,7 @@ def export_url(slug: str, fmt: str, query: str = "") -> str:
     return reverse("reports:report-export", kwargs={"slug": slug, "fmt": fmt}) + query
 
 
-def _placements(cast):  # type: ignore[no-untyped-def]
+def _placements(cast):
     """Offer A (own, 365.000 kr. a year: 1.000 kr. a day in 2025) and B (bought, 730.000)."""
     a = offer(cast, name="Kastanjeklassen", yearly_price=Decimal("365000"), places=8)
     b = offer(cast, name="Fjordly (købte pladser)", yearly_price=Decimal("730000"), own=False)
@@ -110,7 +110,7 @@ def test_placements_per_offer_and_year_and_children_returned_to_the_general_offe
     ]  # a change of offer is not a return
 
 
-def _decided(cast, day: date, outcome: str):  # type: ignore[no-untyped-def]
+def _decided(cast, day: date, outcome: str):
     with time_machine.travel(day):
         case = make_case(cast, assigned=cast.psychologist, child__cpr=cpr_born(date(2016, 5, 2)))
         finalise(draft(cast, case), cast.psychologist)

@@ -57,7 +57,7 @@ def test_every_form_of_ours_has_the_text_rules() -> None:
 
 
 @pytest.mark.parametrize("field", ["first_name", "last_name"])
-def test_a_child_named_with_a_right_to_left_override_is_refused(cast, field: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_child_named_with_a_right_to_left_override_is_refused(cast, field: str) -> None:
     response = client_for(cast.teacher).post(
         reverse("cases:child-create"), registration(cast, **{field: "fil\u202egnp.exe"})
     )

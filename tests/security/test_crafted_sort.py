@@ -18,14 +18,14 @@ LISTS = [
 
 @pytest.mark.parametrize(("name", "kwargs", "role"), LISTS)
 @pytest.mark.parametrize("sort", [".", "x.y", "-.", "__class__"])
-def test_a_crafted_sort_is_ignored(cast, name, kwargs, role, sort) -> None:  # type: ignore[no-untyped-def]
+def test_a_crafted_sort_is_ignored(cast, name, kwargs, role, sort) -> None:
     client = client_for(cast.by_role()[role])
     response = client.get(reverse(name, kwargs=kwargs), {"sort": sort})
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("sort", [".", "-."])
-def test_a_crafted_sort_on_the_boernelineal_report_is_ignored(cast, sort) -> None:  # type: ignore[no-untyped-def]
+def test_a_crafted_sort_on_the_boernelineal_report_is_ignored(cast, sort) -> None:
     response = client_for(cast.ppr_leader).get(
         reverse("cases:rating-report"), {"i-sort": sort, "d-sort": sort}
     )

@@ -49,7 +49,7 @@ def post_data(fields: dict[str, object]) -> dict[str, object]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def assert_no_500_and_all_or_nothing(response, before: int, after: int) -> None:  # type: ignore[no-untyped-def]
+def assert_no_500_and_all_or_nothing(response, before: int, after: int) -> None:
     assert response.status_code in (200, 302, 400, 403, 404), response.status_code
     if response.status_code == 302:
         assert after in (before, before + 1)  # a repeated client token saves nothing new
@@ -58,17 +58,17 @@ def assert_no_500_and_all_or_nothing(response, before: int, after: int) -> None:
 
 
 @pytest.fixture
-def psychologist(cast):  # type: ignore[no-untyped-def]
+def psychologist(cast):
     return client_for(cast.psychologist)
 
 
 @pytest.fixture
-def leader(cast):  # type: ignore[no-untyped-def]
+def leader(cast):
     return client_for(cast.ppr_leader)
 
 
 @pytest.fixture
-def open_case(cast):  # type: ignore[no-untyped-def]
+def open_case(cast):
     child = ChildFactory(institution=cast.school)
     return CaseFactory(child=child, assigned=cast.psychologist, team=cast.team_vest)
 
@@ -85,7 +85,7 @@ def open_case(cast):  # type: ignore[no-untyped-def]
     )
 )
 @FUZZ
-def test_journal_form(psychologist, open_case, data) -> None:  # type: ignore[no-untyped-def]
+def test_journal_form(psychologist, open_case, data) -> None:
     before = JournalEntry.objects.count()
     response = psychologist.post(
         reverse("cases:journal-create", kwargs={"pk": open_case.pk}), post_data(data)
@@ -105,7 +105,7 @@ def test_journal_form(psychologist, open_case, data) -> None:  # type: ignore[no
     )
 )
 @FUZZ
-def test_rating_form(psychologist, open_case, data) -> None:  # type: ignore[no-untyped-def]
+def test_rating_form(psychologist, open_case, data) -> None:
     before = RulerRating.objects.count()
     response = psychologist.post(
         reverse("cases:rating-create", kwargs={"pk": open_case.pk}), post_data(data)
@@ -137,7 +137,7 @@ ids = st.one_of(st.integers(min_value=-(2**63), max_value=2**63).map(str), nasty
     htmx=st.booleans(),
 )
 @FUZZ
-def test_case_list_filters(leader, params, htmx) -> None:  # type: ignore[no-untyped-def]
+def test_case_list_filters(leader, params, htmx) -> None:
     headers = {"HX-Request": "true"} if htmx else {}
     response = leader.get(reverse("cases:case-list"), params, headers=headers)
     assert response.status_code in (200, 400, 404)
@@ -159,7 +159,7 @@ def test_case_list_filters(leader, params, htmx) -> None:  # type: ignore[no-unt
     htmx=st.booleans(),
 )
 @FUZZ
-def test_audit_log_filters(leader, params, htmx) -> None:  # type: ignore[no-untyped-def]
+def test_audit_log_filters(leader, params, htmx) -> None:
     headers = {"HX-Request": "true"} if htmx else {}
     response = leader.get(reverse("audit:event-list"), params, headers=headers)
     assert response.status_code in (200, 400, 404)
@@ -167,6 +167,6 @@ def test_audit_log_filters(leader, params, htmx) -> None:  # type: ignore[no-unt
 
 @given(q=nasty_text)
 @FUZZ
-def test_case_search(psychologist, open_case, q) -> None:  # type: ignore[no-untyped-def]
+def test_case_search(psychologist, open_case, q) -> None:
     response = psychologist.post(reverse("cases:case-search"), {"q": q})
     assert response.status_code in (200, 302, 400)

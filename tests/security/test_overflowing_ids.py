@@ -19,14 +19,14 @@ from tests.security.matrix.meetings import series
 
 
 @pytest.mark.parametrize("huge", [str(2**63), str(-(2**63) - 1), "9" * 40])
-def test_an_overflowing_id_is_an_invalid_choice(db, huge: str) -> None:  # type: ignore[no-untyped-def]
+def test_an_overflowing_id_is_an_invalid_choice(db, huge: str) -> None:
     field = ModelMultipleChoiceField(queryset=User.objects.all())
     with pytest.raises(ValidationError) as refused:
         field.clean([huge])
     assert refused.value.code == "invalid_choice"
 
 
-def test_series_form_with_an_overflowing_participant_is_refused(cast) -> None:  # type: ignore[no-untyped-def]
+def test_series_form_with_an_overflowing_participant_is_refused(cast) -> None:
     pk = series(cast)["pk"]
     before = list(ConferenceSeries.objects.get(pk=pk).standing_participants.values_list("pk"))
     response = client_for(cast.ppr_leader).post(
@@ -97,7 +97,7 @@ def test_the_largest_id_still_matches() -> None:
         resolve(url)
 
 
-def test_the_child_log_export_with_an_overflowing_id_is_404(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_child_log_export_with_an_overflowing_id_is_404(cast) -> None:
     client = client_for(cast.ppr_leader)
     before = AuditEvent.objects.count()
     assert client.get("/log/barn/99999999999999999999/indsigt.csv").status_code == 404

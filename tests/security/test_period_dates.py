@@ -25,14 +25,14 @@ def filtered_pages() -> list[str]:
 @pytest.mark.parametrize("url", filtered_pages())
 @pytest.mark.parametrize("field", ["fra", "til"])
 @pytest.mark.parametrize("day", FAR)
-def test_a_far_date_is_refused_in_danish(cast, url: str, field: str, day: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_far_date_is_refused_in_danish(cast, url: str, field: str, day: str) -> None:
     response = client_for(cast.ppr_leader).get(url, {field: day})
     assert response.status_code in (200, 302, 400), response.status_code
     if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
         assert "Vælg en dato mellem 1. januar 2000 og 31. december" in response.text
 
 
-def test_a_plausible_period_is_accepted(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_plausible_period_is_accepted(cast) -> None:
     url = reverse("reports:report-detail", kwargs={"slug": "ventetid"})
     response = client_for(cast.ppr_leader).get(url, {"fra": "2000-01-01", "til": "2030-12-31"})
     assert response.status_code == 200

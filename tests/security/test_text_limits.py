@@ -94,7 +94,7 @@ def test_a_pasted_novel_in_a_referral_field_is_refused(name: str) -> None:
     assert f"{text_limits.SECTION}" in str(form.errors[name]).replace(".", "")
 
 
-def test_the_models_refuse_what_the_forms_would(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_models_refuse_what_the_forms_would(db) -> None:
     for model, name in [
         (Ppv, "summary"),
         (Referral, "concern"),

@@ -37,7 +37,7 @@ def docx(extra: dict[str, bytes] | None = None, *, parts: list[str] = DOCX_PARTS
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _private_media(settings, tmp_path) -> None:
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -47,7 +47,7 @@ def _private_media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     }
 
 
-def upload(cast, name: str, content: bytes, content_type: str = "application/octet-stream"):  # type: ignore[no-untyped-def]
+def upload(cast, name: str, content: bytes, content_type: str = "application/octet-stream"):
     referral = draft(cast)
     return client_for(cast.teacher).post(
         reverse("cases:attachment-upload", kwargs={"pk": referral.pk}),
@@ -55,7 +55,7 @@ def upload(cast, name: str, content: bytes, content_type: str = "application/oct
     )
 
 
-def assert_refused(response, message: str) -> None:  # type: ignore[no-untyped-def]
+def assert_refused(response, message: str) -> None:
     assert response.status_code == 400
     assert message in response.text
     assert not ReferralAttachment.objects.exists()

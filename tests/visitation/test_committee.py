@@ -23,7 +23,7 @@ from .factories import filled_application, offer, submitted_application
 pytestmark = pytest.mark.django_db
 
 
-def _committee(cast):  # type: ignore[no-untyped-def]
+def _committee(cast):
     committee = services.save_committee(
         committee=Committee(name="Visitationsudvalget"), by=cast.ppr_leader
     )
@@ -36,7 +36,7 @@ def _committee(cast):  # type: ignore[no-untyped-def]
     return committee, meeting
 
 
-def _another_submitted(cast):  # type: ignore[no-untyped-def]
+def _another_submitted(cast):
     case = make_case(cast, assigned=cast.psychologist, child__cpr=cpr_born(date(2016, 5, 2)))
     finalise(draft(cast, case), cast.psychologist)
     return services.submit_application(filled_application(cast, case), by=cast.school_leader)

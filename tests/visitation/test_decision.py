@@ -21,7 +21,7 @@ FACTS = "Åse har trods et års støtte i klassen ikke nået handleplanens mål;
 ASSESSMENT = "Behovet kan ikke dækkes i den almene undervisning."
 
 
-def _recommended(cast, recommendation: str = "bevilg"):  # type: ignore[no-untyped-def]
+def _recommended(cast, recommendation: str = "bevilg"):
     application = submitted_application(cast)
     committee = services.save_committee(committee=Committee(name="Udvalget"), by=cast.ppr_leader)
     meeting = services.plan_meeting(

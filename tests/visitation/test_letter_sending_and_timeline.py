@@ -21,7 +21,7 @@ from .factories import decision
 pytestmark = pytest.mark.django_db
 
 
-def _guardians(child):  # type: ignore[no-untyped-def]
+def _guardians(child):
     mother = GuardianFactory(child=child, name="Birgit Ærø", relation="mor", has_custody=True)
     father = GuardianFactory(child=child, name="Søren Ærø", relation="far", has_custody=True)
     GuardianFactory(child=child, name="Uden Myndighed", relation="far", has_custody=False)
@@ -64,7 +64,7 @@ def test_the_leader_records_the_sending_to_each_custody_holder(cast, client_as):
     assert client_as(cast.school_leader).post(url, data).status_code == 403
 
 
-def _case_page(client, case):  # type: ignore[no-untyped-def]
+def _case_page(client, case):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("cases:case-detail", args=[case.pk]))
     assert response.status_code == 200

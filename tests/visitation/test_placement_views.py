@@ -22,7 +22,7 @@ from .test_placements import PROGRESS, _start
 pytestmark = pytest.mark.django_db
 
 
-def _scene(cast):  # type: ignore[no-untyped-def]
+def _scene(cast):
     """A one-place offer: Åse placed in it, another child granted and waiting."""
     chosen = offer(cast, places=1)
     placement = Placement.objects.get(decision=granted(cast, chosen, _start()))

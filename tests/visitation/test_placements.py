@@ -37,7 +37,7 @@ def _start() -> date:
     return calendar.today() + timedelta(days=30)
 
 
-def _full_offer(cast):  # type: ignore[no-untyped-def]
+def _full_offer(cast):
     """An offer with one place, taken by another child from the same start."""
     chosen = offer(cast, places=1)
     placements.place(decision=other_grant(cast, chosen, _start()), by=cast.ppr_leader)
@@ -138,7 +138,7 @@ def test_a_place_counts_only_in_the_school_years_it_spans(cast):
     assert placements.place(decision=other_grant(cast, chosen, next_year), by=cast.ppr_leader)
 
 
-def _placed(cast):  # type: ignore[no-untyped-def]
+def _placed(cast):
     return Placement.objects.get(decision=granted(cast, offer(cast), _start()))
 
 
@@ -260,8 +260,8 @@ def test_a_review_submitted_twice_is_saved_once(cast):
         "outcome": ReviewOutcome.CONTINUE,
         "client_token": token,
     }
-    first = placements.review_placement(**values)  # type: ignore[arg-type]
-    second = placements.review_placement(**values)  # type: ignore[arg-type]
+    first = placements.review_placement(**values)
+    second = placements.review_placement(**values)
     assert first == second
     assert PlacementReview.objects.count() == 1 and RulerRating.objects.count() == 1
 

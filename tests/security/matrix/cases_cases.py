@@ -15,16 +15,16 @@ from tests.cases.factories import CaseFactory, ChildFactory, JournalEntryFactory
 from tests.security.routes import Route, everyone
 
 
-def _case(cast) -> Case:  # type: ignore[no-untyped-def]
+def _case(cast) -> Case:
     child = ChildFactory(institution=cast.school, first_name="Alma", last_name="Matrix")
     return CaseFactory(child=child, assigned=cast.psychologist, team=cast.team_vest)
 
 
-def _case_pk(cast) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _case_pk(cast) -> dict[str, int]:
     return {"pk": _case(cast).pk}
 
 
-def _entry_pk(cast) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _entry_pk(cast) -> dict[str, int]:
     entry: JournalEntry = JournalEntryFactory(case=_case(cast), author=cast.psychologist)
     return {"pk": entry.pk}
 

@@ -15,28 +15,28 @@ from tests.cases.referral_fixtures import accepted, draft, received, submitted
 from tests.security.routes import Route, everyone
 
 
-def _child(cast):  # type: ignore[no-untyped-def]
+def _child(cast):
     return ChildFactory(institution=cast.school, first_name="Alma", last_name="Matrix")
 
 
-def _child_pk(cast) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _child_pk(cast) -> dict[str, int]:
     return {"pk": _child(cast).pk}
 
 
-def _guardian_pk(cast) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _guardian_pk(cast) -> dict[str, int]:
     return {"pk": GuardianFactory(child=_child(cast)).pk}
 
 
-def _consent_pk(cast) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _consent_pk(cast) -> dict[str, int]:
     guardian = GuardianFactory(child=_child(cast))
     return {"pk": ConsentFactory(guardian=guardian, recorded_by=cast.teacher).pk}
 
 
-def _pk(builder):  # type: ignore[no-untyped-def]
+def _pk(builder):
     return lambda cast: {"pk": builder(cast).pk}
 
 
-def _attachment(referral: Referral, cast) -> ReferralAttachment:  # type: ignore[no-untyped-def]
+def _attachment(referral: Referral, cast) -> ReferralAttachment:
     attachment = ReferralAttachment(
         referral=referral,
         original_name="plan.pdf",
@@ -48,15 +48,15 @@ def _attachment(referral: Referral, cast) -> ReferralAttachment:  # type: ignore
     return attachment
 
 
-def _accepted_attachment_pk(cast) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _accepted_attachment_pk(cast) -> dict[str, int]:
     return {"pk": _attachment(accepted(cast), cast).pk}
 
 
-def _draft_attachment_pk(cast) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _draft_attachment_pk(cast) -> dict[str, int]:
     return {"pk": _attachment(draft(cast), cast).pk}
 
 
-def _rejected(cast) -> Referral:  # type: ignore[no-untyped-def]
+def _rejected(cast) -> Referral:
     return services.reject_referral(received(cast), by=cast.ppr_leader, reason="Matrix.")
 
 

@@ -8,7 +8,7 @@ leader_only = everyone(403, ppr_leader=200)
 def _psychologists_deadline(cast: object) -> dict[str, int]:
     from tests.deadlines.factories import deadline
 
-    return {"pk": deadline(responsible=cast.psychologist).pk}  # type: ignore[attr-defined]
+    return {"pk": deadline(responsible=cast.psychologist).pk}  # type: ignore[attr-defined]  # the cast is typed as object
 
 
 #: The deadline belongs to the psychologist: they see it but may not reassign (403); everyone
@@ -24,7 +24,7 @@ def _psychologists_notification(cast: object) -> dict[str, int]:
     from ppr.deadlines.models import Notification
 
     notification = Notification.objects.create(
-        recipient=cast.psychologist,  # type: ignore[attr-defined]
+        recipient=cast.psychologist,  # type: ignore[attr-defined]  # the cast is typed as object
         message="Frist nærmer sig",
         link="/frister/",
     )

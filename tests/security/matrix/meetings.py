@@ -29,13 +29,13 @@ def _forum(code: str) -> SupportForum:
     return SupportForum.objects.get(code=code)
 
 
-def _future(days: int = 7):  # type: ignore[no-untyped-def]
+def _future(days: int = 7):
     from django.utils import timezone
 
     return timezone.now() + timedelta(days=days)
 
 
-def school_holiday(cast) -> dict:  # type: ignore[no-untyped-def]
+def school_holiday(cast) -> dict:
     from datetime import date
 
     from meetings.models import SchoolHoliday
@@ -49,7 +49,7 @@ def school_holiday(cast) -> dict:  # type: ignore[no-untyped-def]
     return {"pk": holiday.pk}
 
 
-def forum_referral(cast) -> dict:  # type: ignore[no-untyped-def]
+def forum_referral(cast) -> dict:
     referral = ForumReferral.objects.create(
         institution=cast.school,
         forum=_forum("tvaerfagligt_skoleteam"),
@@ -62,7 +62,7 @@ def forum_referral(cast) -> dict:  # type: ignore[no-untyped-def]
     return {"pk": referral.pk}
 
 
-def draft_forum_referral(cast) -> dict:  # type: ignore[no-untyped-def]
+def draft_forum_referral(cast) -> dict:
     """A henvisning a decision drafted, waiting for the school to finish it."""
     referral = ForumReferral.objects.create(
         institution=cast.school,
@@ -75,7 +75,7 @@ def draft_forum_referral(cast) -> dict:  # type: ignore[no-untyped-def]
     return {"pk": referral.pk}
 
 
-def forum_meeting(cast) -> dict:  # type: ignore[no-untyped-def]
+def forum_meeting(cast) -> dict:
     meeting = ForumMeeting.objects.create(
         forum=_forum("tvaerfagligt_skoleteam"),
         institution=cast.school,
@@ -89,7 +89,7 @@ def forum_meeting(cast) -> dict:  # type: ignore[no-untyped-def]
     return {"pk": meeting.pk}
 
 
-def _series(cast) -> ConferenceSeries:  # type: ignore[no-untyped-def]
+def _series(cast) -> ConferenceSeries:
     series = ConferenceSeries.objects.create(
         institution=cast.school,
         name="Koordineringskonference Vestervang",
@@ -100,11 +100,11 @@ def _series(cast) -> ConferenceSeries:  # type: ignore[no-untyped-def]
     return series
 
 
-def series(cast) -> dict:  # type: ignore[no-untyped-def]
+def series(cast) -> dict:
     return {"pk": _series(cast).pk}
 
 
-def _conference(cast) -> ConferenceMeeting:  # type: ignore[no-untyped-def]
+def _conference(cast) -> ConferenceMeeting:
     meeting = ConferenceMeeting.objects.create(
         series=_series(cast),
         starts_at=_future(),
@@ -116,22 +116,22 @@ def _conference(cast) -> ConferenceMeeting:  # type: ignore[no-untyped-def]
     return meeting
 
 
-def conference(cast) -> dict:  # type: ignore[no-untyped-def]
+def conference(cast) -> dict:
     return {"pk": _conference(cast).pk}
 
 
-def agenda_item(cast) -> dict:  # type: ignore[no-untyped-def]
+def agenda_item(cast) -> dict:
     item = _conference(cast).items.create(
         position=1, title="Uro", anonymous_description="pige", submitted_by=cast.teacher
     )
     return {"pk": item.pk}
 
 
-def note_for_conference(cast) -> dict:  # type: ignore[no-untyped-def]
+def note_for_conference(cast) -> dict:
     return {"kind": "konference", "pk": _conference(cast).pk}
 
 
-def note(cast) -> dict:  # type: ignore[no-untyped-def]
+def note(cast) -> dict:
     meeting = _conference(cast)
     draft = Note.objects.create(
         conference_meeting=meeting, title="Notat", text="Tekst", author=cast.psychologist
@@ -140,7 +140,7 @@ def note(cast) -> dict:  # type: ignore[no-untyped-def]
     return {"pk": draft.pk}
 
 
-def _tuesday(cast) -> TuesdayMeeting:  # type: ignore[no-untyped-def]
+def _tuesday(cast) -> TuesdayMeeting:
     meeting = TuesdayMeeting.objects.create(
         district=cast.vest,
         starts_at=_future(),
@@ -157,15 +157,15 @@ def _tuesday(cast) -> TuesdayMeeting:  # type: ignore[no-untyped-def]
     return meeting
 
 
-def tuesday(cast) -> dict:  # type: ignore[no-untyped-def]
+def tuesday(cast) -> dict:
     return {"pk": _tuesday(cast).pk}
 
 
-def social_workers_seat(cast) -> dict:  # type: ignore[no-untyped-def]
+def social_workers_seat(cast) -> dict:
     return {"pk": _tuesday(cast).seats.get(user=cast.social_worker).pk}
 
 
-def swap(cast) -> dict:  # type: ignore[no-untyped-def]
+def swap(cast) -> dict:
     from ppr.accounts.models import Role
 
     seat = _tuesday(cast).seats.get(user=cast.social_worker)
