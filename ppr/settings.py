@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "ppr.deadlines",
     "ppr.documents",
     "ppr.drafts",
+    "ppr.digitalpost",
     "cases",
     "meetings",
     "indsatser",
@@ -235,6 +236,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "cases-expire-referral-drafts": {
         "task": "cases.tasks.expire_referral_drafts",
         "schedule": 3600.0,
+    },
+    # Digital Post: messages whose retries ran out (or whose queueing failed) are tried again.
+    "digitalpost-resend-unsent": {
+        "task": "ppr.digitalpost.tasks.resend_unsent",
+        "schedule": 900.0,
     },
 }
 
@@ -457,6 +463,51 @@ PPR_VISITATION_REVIEW_MONTHS = env_int("PPR_VISITATION_REVIEW_MONTHS", 12)
 #: The model whose rows the log's ``child_id`` names (ppr/ imports no domain app; cf.
 #: AUTH_USER_MODEL). The family's export exists only for a child of this model.
 AUDIT_CHILD_MODEL = "cases.Child"
+
+# --- Digital Post (MeMo via SF1601, a pick-up folder, or the demo's local mailbox) ----------
+DIGITALPOST_TRANSPORTS = ("off", "local", "folder", "sf1601")
+PPR_DIGITALPOST_TRANSPORT = env.str(
+    "PPR_DIGITALPOST_TRANSPORT", default="local" if DEBUG else "off"
+).strip()
+if PPR_DIGITALPOST_TRANSPORT not in DIGITALPOST_TRANSPORTS:
+    raise ImproperlyConfigured(
+        "Miljøvariablen PPR_DIGITALPOST_TRANSPORT skal være en af "
+        f"{', '.join(DIGITALPOST_TRANSPORTS)}, ikke {PPR_DIGITALPOST_TRANSPORT!r}."
+    )
+# The local mailbox and the integration platform's pick-up folder.
+PPR_DIGITALPOST_DIR = env.str(
+    "PPR_DIGITALPOST_DIR",
+    default=str(
+        Path(env.str("PPR_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private"))) / "digitalpost"
+    ),
+)
+# The municipality as sender: its CVR number and the name the citizen sees.
+PPR_DIGITALPOST_SENDER_CVR = env.str(
+    "PPR_DIGITALPOST_SENDER_CVR",
+    default="12345678" if PPR_DIGITALPOST_TRANSPORT in {"off", "local"} else "",
+)
+PPR_DIGITALPOST_SENDER_LABEL = env.str("PPR_DIGITALPOST_SENDER_LABEL", default="PPR")
+PPR_DIGITALPOST_SF1601_STS_URL = env.str(
+    "PPR_DIGITALPOST_SF1601_STS_URL",
+    default="https://n2adgangsstyring.stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue",
+)
+PPR_DIGITALPOST_SF1601_SERVICE_URL = env.str(
+    "PPR_DIGITALPOST_SF1601_SERVICE_URL", default="https://prod.serviceplatformen.dk"
+)
+PPR_DIGITALPOST_SF1601_CERT = env.str("PPR_DIGITALPOST_SF1601_CERT", default="")
+PPR_DIGITALPOST_SF1601_KEY = env.str("PPR_DIGITALPOST_SF1601_KEY", default="")
+PPR_DIGITALPOST_SF1601_CA = env.str("PPR_DIGITALPOST_SF1601_CA", default="")
+if PPR_DIGITALPOST_TRANSPORT != "off" and not PPR_DIGITALPOST_SENDER_CVR.isdigit():
+    raise ImproperlyConfigured(
+        "Miljøvariablen PPR_DIGITALPOST_SENDER_CVR skal være kommunens CVR-nummer."
+    )
+if PPR_DIGITALPOST_TRANSPORT == "sf1601" and not (
+    PPR_DIGITALPOST_SF1601_CERT and PPR_DIGITALPOST_SF1601_KEY
+):
+    raise ImproperlyConfigured(
+        "Digital Post via SF1601 kræver PPR_DIGITALPOST_SF1601_CERT og PPR_DIGITALPOST_SF1601_KEY "
+        "(organisationens certifikat og nøgle i PEM)."
+    )
 
 # --- Logging: no personal data in logs; the request id ties a line to the audit log. --------
 LOGGING = {
