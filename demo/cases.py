@@ -528,7 +528,15 @@ def _staff_for(institution: Institution, organisation, leader: User) -> User:
     return leader
 
 
-def _guardians(child: Child, spec: DemoChild, leader: User, consent: bool) -> None:
+def parent_cpr(serial: int, parent: str) -> str:
+    """The fictitious CPR number of a demo child's mother ("mor", born 1984) or father ("far",
+    born 1982): what the local MitID stand-in signs in as (demo/mitid.py). The 7th digit 1 or 3
+    puts the birth years in the 1900s."""
+    year, seventh = (84, 1) if parent == "mor" else (82, 3)
+    return f"{1 + serial % 28:02d}{1 + serial % 12:02d}{year}{seventh}{100 + serial:03d}"
+
+
+def _guardians(child: Child, spec: DemoChild, leader: User, consent: bool, serial: int) -> None:
     mother = child_services.add_guardian(
         child=child,
         by=leader,
@@ -537,6 +545,7 @@ def _guardians(child: Child, spec: DemoChild, leader: User, consent: bool) -> No
         has_custody=True,
         phone="20 00 00 00",
         email=f"mor.{spec.first.lower()}@example.dk",
+        cpr=parent_cpr(serial, "mor"),
     )
     guardians = [mother]
     if spec.custody != "one":
@@ -548,6 +557,7 @@ def _guardians(child: Child, spec: DemoChild, leader: User, consent: bool) -> No
                 relation="far",
                 has_custody=spec.custody == "joint",
                 phone="30 00 00 00",
+                cpr=parent_cpr(serial, "far"),
             )
         )
     if not consent:
@@ -695,7 +705,13 @@ def seed_children(organisation) -> list[Child]:
         Child.objects.filter(pk=child.pk).update(fictitious=True)
         child.fictitious = True
         parent_request = (spec.first, spec.last) in PARENT_REQUESTS
-        _guardians(child, spec, leader, consent=spec.variant != "no_consent" and not parent_request)
+        _guardians(
+            child,
+            spec,
+            leader,
+            consent=spec.variant != "no_consent" and not parent_request,
+            serial=serial,
+        )
         if spec.status:
             referral = _referral(child, spec, organisation, leader)
             _backdate(referral, spec.days_ago)

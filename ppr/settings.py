@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "indsatser",
     "reports",
     "visitation",
+    "parents",
     "demo",  # demo municipality and scale seed (seed_demo, seed_scale); depends on all above
 ]
 
@@ -146,6 +147,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "ppr.accounts.middleware.RequireMfaMiddleware",
+    "ppr.accounts.middleware.PortalSeparationMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("visitation/", include("visitation.urls")),
     path("frister/", include("ppr.deadlines.urls")),
     path("dokumenter/", include("ppr.documents.urls")),
+    path("foraeldre/", include("parents.urls")),
 ]
 
 handler404 = "ppr.errors.not_found"

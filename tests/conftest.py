@@ -9,6 +9,8 @@
 - ``teacher``: staff at the child's school
 - ``social_worker``, ``health_visitor``: partners
 - ``administrator``: IT; manages the organisation, reads no case content
+- ``parent``, ``other_parent``: custody holders signed in with MitID (the parents' portal);
+  ``tests/parents/factories.py`` gives them custody of a child (``give_custody``)
 """
 
 import copy
@@ -34,6 +36,7 @@ from ppr.celery import app as celery_app
 from ppr.organisation.models import District, Institution, InstitutionKind, Team
 
 from .factories import InstitutionFactory, TeamFactory, user_with_role
+from .parents.factories import OTHER_PARENT_CPR, PARENT_CPR, parent_user
 
 
 def redis_database(url: str, number: int) -> str:
@@ -90,6 +93,8 @@ class Cast:
     social_worker: User
     health_visitor: User
     administrator: User
+    parent: User
+    other_parent: User
 
     def by_role(self) -> dict[str, User | None]:
         """Every role of the access matrix, anonymous included."""
@@ -105,6 +110,8 @@ class Cast:
             "teacher": self.teacher,
             "social_worker": self.social_worker,
             "administrator": self.administrator,
+            "parent": self.parent,
+            "other_parent": self.other_parent,
         }
 
 
@@ -128,6 +135,8 @@ CAST_LAST_NAMES = (
     "Dalsgaard",
     "Hvidberg",
     "Engholm",
+    "Fjeldsted",
+    "Grønbech",
 )
 
 
@@ -177,6 +186,8 @@ def build_cast() -> Cast:
         social_worker=member(Role.SOCIAL_WORKER, district=vest),
         health_visitor=member(Role.HEALTH_VISITOR, district=vest),
         administrator=admin,
+        parent=parent_user(PARENT_CPR, first_name="Pia", last_name=next(names)),
+        other_parent=parent_user(OTHER_PARENT_CPR, first_name="Otto", last_name=next(names)),
     )
 
 

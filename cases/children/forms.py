@@ -60,32 +60,60 @@ class ChildForm(Form):
 
 
 class GuardianForm(ModelForm):
-    """A parent or other adult; custody (forældremyndighed) decides whose consent is needed."""
+    """A parent or other adult; custody (forældremyndighed) decides whose consent is needed.
+    The CPR number (optional) lets a custody holder sign in to the parents' portal with MitID."""
+
+    cpr = forms.CharField(
+        label="CPR-nummer (valgfrit)",
+        max_length=11,
+        required=False,
+        help_text="Skrives som ddmmåå-xxxx. Med CPR-nummeret kan en forælder med "
+        "forældremyndighed logge ind med MitID og se barnet.",
+        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "off", "inputmode": "numeric"}),
+    )
 
     class Meta:
         model = Guardian
-        fields = ["name", "relation", "has_custody", "phone", "email", "address"]
+        fields = [
+            "name",
+            "relation",
+            "has_custody",
+            "custody_ended_on",
+            "phone",
+            "email",
+            "address",
+            "name_address_protected",
+        ]
         labels = {
             "name": "Navn",
             "relation": "Relation til barnet",
             "has_custody": "Har forældremyndighed",
+            "custody_ended_on": "Forældremyndigheden ophørte den (valgfrit)",
             "phone": "Telefon",
             "email": "E-mail",
             "address": "Adresse",
+            "name_address_protected": "Har navne- og adressebeskyttelse",
         }
         widgets = {
             "name": forms.TextInput(TEXT),
             "relation": forms.Select(SELECT, choices=GuardianRelation.choices),
             "has_custody": forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+            "custody_ended_on": forms.DateInput(attrs={**TEXT, "type": "date"}, format="%Y-%m-%d"),
             "phone": forms.TextInput({**TEXT, "type": "tel"}),
             "email": forms.EmailInput(TEXT),
             "address": forms.TextInput(TEXT),
+            "name_address_protected": forms.CheckboxInput(attrs={"class": "form-checkbox"}),
         }
         error_messages = {
             "name": {"required": "Skriv forælderens navn."},
             "relation": {"required": "Vælg relationen til barnet."},
             "email": {"invalid": "Skriv en gyldig e-mailadresse."},
+            "custody_ended_on": {"invalid": "Skriv en gyldig dato."},
         }
+
+    def clean_cpr(self) -> str:
+        value = self.cleaned_data["cpr"].strip()
+        return normalise_cpr(value) if value else ""
 
 
 #: Named meetings a guardian can consent to, in groups: (group label, [(name, label), …]).

@@ -77,17 +77,24 @@ def add_guardian(
     phone: str = "",
     email: str = "",
     address: str = "",
+    cpr: str = "",
+    name_address_protected: bool = False,
+    custody_ended_on: date | None = None,
 ) -> Guardian:
-    """Add a parent or other adult to the child; ``has_custody`` marks forældremyndighed."""
+    """Add a parent or other adult to the child; ``has_custody`` marks forældremyndighed. The
+    CPR number (optional) is what matches a custody holder's MitID login to the child."""
     guardian = Guardian(
         child=child,
         name=name.strip(),
         relation=relation,
         has_custody=has_custody,
+        custody_ended_on=custody_ended_on,
         phone=phone.strip(),
         email=email.strip(),
         address=address.strip(),
+        name_address_protected=name_address_protected,
     )
+    guardian.set_cpr(cpr)
     guardian.full_clean()
     guardian.save()
     log_action(guardian, AuditAction.CREATE, by=by, purpose=PURPOSE, about=child)

@@ -177,8 +177,29 @@ class GuardianRelation(models.TextChoices):
     ANDEN = "anden", "Anden"
 
 
+class GuardianQuerySet(models.QuerySet["Guardian"]):
+    def with_cpr(self, value: str) -> Self:
+        """The guardians (one per child) with this CPR number, under any configured key."""
+        return self.filter(cpr_hash__in=Guardian.hashes_for(value))
+
+    def with_cpr_hashes(self, hashes: list[str]) -> Self:
+        """The guardians stored with any of these keyed hashes (a parent's, ppr/crypto.py)."""
+        return self.filter(cpr_hash__in=[h for h in hashes if h])
+
+    def holding_custody(self, on: date | None = None) -> Self:
+        """Guardians with forældremyndighed on ``on`` (today): custody recorded and not ended
+        on or before that day. A parent whose custody ended sees nothing new from that date."""
+        day = on or timezone.localdate()
+        return self.filter(has_custody=True).filter(
+            Q(custody_ended_on__isnull=True) | Q(custody_ended_on__gt=day)
+        )
+
+
 class Guardian(models.Model):
-    """A parent or other adult around the child; ``has_custody`` marks forældremyndighed."""
+    """A parent or other adult around the child; ``has_custody`` marks forældremyndighed.
+
+    The CPR number is optional and stored like the child's (encrypted, with a keyed hash for
+    lookup): it is how a custody holder who signs in with MitID is matched to the child."""
 
     child = models.ForeignKey(
         Child, on_delete=models.CASCADE, related_name="guardians", verbose_name="barn"
@@ -186,17 +207,73 @@ class Guardian(models.Model):
     name = models.CharField("navn", max_length=200)
     relation = models.CharField("relation", max_length=10, choices=GuardianRelation.choices)
     has_custody = models.BooleanField("forældremyndighed", default=True)
+    custody_ended_on = models.DateField(
+        "forældremyndighed ophørt den",
+        null=True,
+        blank=True,
+        help_text="Tom, så længe forælderen har forældremyndighed.",
+    )
     phone = models.CharField("telefon", max_length=30, blank=True)
     email = models.EmailField("e-mail", blank=True)
     address = models.CharField("adresse", max_length=250, blank=True)
+    name_address_protected = models.BooleanField(
+        "navne- og adressebeskyttelse",
+        default=False,
+        help_text="Forælderens adresse vises aldrig for den anden forælder og skrives aldrig på "
+        "noget, den anden forælder modtager.",
+    )
+    cpr_encrypted = models.TextField(editable=False, blank=True, default="")
+    # Not unique: the same person is a guardian row on each of their children.
+    cpr_hash = models.CharField(max_length=64, editable=False, blank=True, default="")
+
+    objects = GuardianQuerySet.as_manager()
 
     class Meta:
         verbose_name = "forælder/værge"
         verbose_name_plural = "forældre/værger"
         ordering = ["name"]
+        indexes = [
+            models.Index(fields=["cpr_hash"], name="guardian_cpr_hash", condition=~Q(cpr_hash=""))
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_relation_display()})"
+
+    def set_cpr(self, value: str) -> None:
+        """Store the CPR number encrypted and hashed with the newest key; "" removes it."""
+        if not value.strip():
+            self.cpr_encrypted = self.cpr_hash = ""
+            return
+        number = normalise_cpr(value)
+        self.cpr_encrypted = crypto.encrypt(number)
+        self.cpr_hash = crypto.lookup_hash(number)
+
+    @property
+    def has_cpr(self) -> bool:
+        return bool(self.cpr_hash)
+
+    @property
+    def cpr(self) -> str:
+        """The full CPR number ("" if not recorded). Never shown in lists, URLs or logs."""
+        return stdnum_cpr.format(crypto.decrypt(self.cpr_encrypted)) if self.cpr_encrypted else ""
+
+    @classmethod
+    def hashes_for(cls, value: str) -> list[str]:
+        """The hashes a guardian with this CPR number may be stored with, one per key."""
+        return crypto.lookup_hashes(normalise_cpr(value))
+
+    def rekey(self) -> bool:
+        """Encrypt and hash the CPR number with the newest key; False if it already was."""
+        if not self.cpr_encrypted or crypto.is_current(self.cpr_encrypted):
+            return False
+        self.set_cpr(crypto.decrypt(self.cpr_encrypted))
+        return True
+
+    @property
+    def holds_custody(self) -> bool:
+        """Custody today (``GuardianQuerySet.holding_custody`` for a queryset)."""
+        ended = self.custody_ended_on
+        return self.has_custody and (ended is None or ended > timezone.localdate())
 
 
 class ConsentScope(models.TextChoices):

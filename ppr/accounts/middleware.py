@@ -1,4 +1,4 @@
-"""Session limits and the MFA requirement, enforced on every request."""
+"""Session limits, the MFA requirement and the parents' separate portal, enforced on every request."""
 
 import time
 from collections.abc import Callable
@@ -8,10 +8,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from ppr.accounts.models import Role
 from ppr.http import HtmxHttpRequest
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -88,4 +90,38 @@ class RequireMfaMiddleware:
                 request, "Du skal opsætte totrinsbekræftelse, før du kan bruge PPR Sag."
             )
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+#: The parents' portal (the ``parents`` app's URLs) and what its pages need: the only paths a
+#: parent's session reaches. Every staff page answers a parent 403.
+PARENT_PORTAL = "/foraeldre/"
+PARENT_PREFIXES = (
+    PARENT_PORTAL,
+    "/konto/logout/",
+    "/session/forny/",
+    "/static/",
+    "/healthz",
+    "/favicon.ico",
+)
+
+
+class PortalSeparationMiddleware:
+    """A parent (a custody holder signed in with MitID, ``Role.PARENT``) reaches the parents'
+    portal only: the start page sends them there, every other staff page is 403. (Staff are
+    kept out of the portal by its own views: ``parents.access.parent_required``.)"""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.has_role(Role.PARENT)
+            and not request.path.startswith(PARENT_PREFIXES)
+        ):
+            if request.path == "/":
+                return redirect(PARENT_PORTAL)
+            raise PermissionDenied
         return self.get_response(request)

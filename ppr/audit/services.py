@@ -5,6 +5,7 @@ child it concerns (ppr/audit/audited.py). ``record`` writes a row that is about 
 a search with its term, a login, an export of a list.
 """
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -44,10 +45,35 @@ def record(
     user: "User | AnonymousUser | None" = None,
 ) -> AuditEvent:
     """Append one audit row. Pass the request when there is one; tasks pass ``user``."""
+    event = _event(
+        request,
+        action,
+        obj=obj,
+        child_id=child_id,
+        term=term,
+        purpose=purpose,
+        institution_id=institution_id,
+        user=user,
+    )
+    event.save(force_insert=True)
+    return event
+
+
+def _event(
+    request: HttpRequest | None,
+    action: AuditAction,
+    *,
+    obj: models.Model | None = None,
+    child_id: int | None = None,
+    term: str = "",
+    purpose: str = "",
+    institution_id: int | None = None,
+    user: "User | AnonymousUser | None" = None,
+) -> AuditEvent:
     actor = user if user is not None else (request.user if request is not None else None)
     if actor is not None and not actor.is_authenticated:
         actor = None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor,
         actor_name=str(actor) if actor else "",
         role=getattr(actor, "primary_role_label", "") if actor else "",
@@ -88,6 +114,22 @@ def log_action(
         institution_id=getattr(subject, "audit_institution_id", None),
         purpose=purpose,
         user=by,
+    )
+
+
+def log_reads(request: HttpRequest, objs: Iterable[AuditSubject], *, purpose: str) -> None:
+    """Log the user's read of each of ``objs`` (the children a page lists), one row each, in
+    one INSERT whatever their number."""
+    AuditEvent.objects.bulk_create(
+        _event(
+            request,
+            AuditAction.VIEW,
+            obj=obj if isinstance(obj, models.Model) else None,
+            child_id=obj.audit_child_id,
+            institution_id=obj.audit_institution_id,
+            purpose=purpose,
+        )
+        for obj in objs
     )
 
 

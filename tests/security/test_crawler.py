@@ -28,14 +28,17 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from cases.models import Case, Child, ChildQuerySet, Guardian
+from demo.cases import parent_cpr
 from demo.management.commands.seed_demo import seed_demo
 from demo.organisation import DemoOrganisation
+from parents.access import children_of
 from ppr.accounts import services
 from ppr.accounts.models import Role, User
 from ppr.celery import app as celery_app
 from ppr.organisation.models import Institution
 from ppr.tables import ColumnCells
 from tests.crawl import Page, crawl, route_of
+from tests.parents.factories import parent_user
 
 ALLOWED_STATUSES = {200, 301, 302, 303, 304, 307, 308, 403, 404, 405}
 
@@ -321,6 +324,59 @@ def test_the_crawl_catches_a_view_that_ignores_the_scope(
     client.force_login(user)
     found = leaks(crawl(client), demo_children, scope)
     assert sum("out-of-scope child" in line for line in found) >= 10, found
+
+
+# --- Parents (custody holders signed in with MitID) --------------------------------------
+
+#: Demo custody holders by (child's serial in demo/cases.py CHILDREN, parent): Alma Kjærgaard's
+#: mother (joint custody) and Oscar Vestergaard's father (no custody: "single").
+DEMO_PARENTS = [(0, "mor"), (3, "far")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("serial", "parent"), DEMO_PARENTS)
+def test_a_parent_sees_their_own_children_and_no_other_child_or_staff_page(
+    serial: int,
+    parent: str,
+    demo: DemoOrganisation,
+    demo_children: list[DemoChild],
+    staff_urls: list[str],
+) -> None:
+    user = parent_user(parent_cpr(serial, parent), first_name="Demo", last_name="Forælder")
+    scope = set(children_of(user).values_list("pk", flat=True))
+    client = Client()
+    client.force_login(user)
+    pages = crawl(client)
+    # Every staff page the demo has a route to answers a parent 403 (the crawl cannot reach
+    # them by links: the portal has none), so open one page per staff URL pattern too.
+    staff = [url for url in staff_urls if url not in pages]
+    for url in staff:
+        response = client.get(url)
+        pages[url] = Page(
+            url=url,
+            status=response.status_code,
+            content_type=response.get("Content-Type", ""),
+            text=unescape(response.content.decode(response.charset or "utf-8", "replace")),
+            found_on="the psychologist's crawl",
+        )
+    print(f"parent {serial}/{parent}: {len(pages)} pages, {len(scope)} children in scope")
+
+    assert bad_statuses(pages) == []
+    assert leaks(pages, demo_children, scope) == []
+    assert names_shown(pages, demo_children) == scope
+    assert {pages[url].status for url in staff} == {403}
+    assert len(staff) >= 30
+    assert pages["/"].status == 302 and pages["/foraeldre/"].status == 200
+    assert (serial, parent, len(scope)) in {(0, "mor", 1), (3, "far", 0)}
+
+
+@pytest.fixture(scope="module")
+def staff_urls(demo: DemoOrganisation, django_db_blocker: Any) -> list[str]:
+    """The pages the psychologist's crawl opens with 200: staff pages with real ids."""
+    with django_db_blocker.unblock(), override_settings(PPR_MFA_REQUIRED=False):
+        client = Client()
+        client.force_login(User.objects.get(email="psykolog@ppr.nordvig.dk"))
+        return [url for url, page in crawl(client).items() if page.status == 200]
 
 
 # --- Table cells (ppr/tables.py) -----------------------------------------------------------

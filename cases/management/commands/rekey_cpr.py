@@ -1,4 +1,5 @@
-"""Move every child's CPR number to the newest ``PPR_FIELD_KEY`` (step 2 of a key rotation).
+"""Move every child's (and guardian's) CPR number to the newest ``PPR_FIELD_KEY`` (step 2 of a
+key rotation).
 
 Re-encrypts and re-hashes in batches by id, each batch in its own transaction with its rows
 locked, so the app keeps running. A row already on the newest key is skipped, which makes the
@@ -11,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError, transaction
 
-from cases.models import Child
+from cases.models import Child, Guardian
 from ppr import crypto
 
 
@@ -55,6 +56,8 @@ class Command(BaseCommand):
                 "flyttet: læg de to sammen, og kør kommandoen igen."
             )
         self.stdout.write(f"Færdig: {moved} af {done} børn flyttet til den nyeste nøgle.")
+        guardians = self._rekey_guardians(batch_size)
+        self.stdout.write(f"{guardians} forældres CPR-numre flyttet til den nyeste nøgle.")
         if duplicates:
             raise CommandError(f"{len(duplicates)} børn mangler (dubletter, se ovenfor).")
 
@@ -76,11 +79,38 @@ class Command(BaseCommand):
                 moved += 1
         return moved, duplicates
 
+    def _rekey_guardians(self, batch_size: int) -> int:
+        """Guardians' CPR numbers (not unique: a parent is a row on each child) in batches."""
+        moved, last = 0, 0
+        while True:
+            with transaction.atomic():
+                batch = list(
+                    Guardian.objects.select_for_update()
+                    .exclude(cpr_encrypted="")
+                    .filter(pk__gt=last)
+                    .order_by("pk")[:batch_size]
+                )
+                for guardian in batch:
+                    if guardian.rekey():
+                        guardian.save(update_fields=["cpr_encrypted", "cpr_hash"])
+                        moved += 1
+            if not batch:
+                return moved
+            last = batch[-1].pk
+
     def _check(self) -> None:
         behind = sum(
             not crypto.is_current(token)
             for token in Child.objects.values_list("cpr_encrypted", flat=True).iterator(2000)
         )
         self.stdout.write(f"{behind} børn er krypteret med en ældre nøgle.")
+        guardians = sum(
+            not crypto.is_current(token)
+            for token in Guardian.objects.exclude(cpr_encrypted="")
+            .values_list("cpr_encrypted", flat=True)
+            .iterator(2000)
+        )
+        self.stdout.write(f"{guardians} forældre er krypteret med en ældre nøgle.")
+        behind += guardians
         if behind:
             raise CommandError("Den gamle nøgle kan ikke fjernes endnu: kør rekey_cpr.")
