@@ -16,6 +16,7 @@ from ppr.filters import PeriodDateFilter
 from ppr.forms import Form, date_input, model_choice_field
 from ppr.organisation.models import District, Institution
 
+from .models import Measurement
 from .scope import Scope
 
 
@@ -123,3 +124,17 @@ class ReportFilter(django_filters.FilterSet):
 
 def path_condition(path: str, ids: list[int]) -> Q:
     return Q(**{f"{path}__in": ids})
+
+
+class RetiredGoalFilter(django_filters.FilterSet):
+    """Retired goals by name (the parameter is the Danish word users see in the URL)."""
+
+    navn = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Navn")
+    maaling = django_filters.ChoiceFilter(
+        field_name="measurement", label="Måling", choices=Measurement.choices, empty_label="Alle"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.form.fields["navn"].widget.attrs["class"] = "form-input"
+        self.form.fields["maaling"].widget.attrs["class"] = "form-select"

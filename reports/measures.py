@@ -20,6 +20,7 @@ from indsatser.models import PREVENTIVE_LEVELS, AbsenceCase, Course, CourseStatu
 from ppr import generations
 
 from . import spending
+from .models import PreventionSpending
 
 YearValues = dict[int, Decimal]
 MeasureFunction = Callable[[int, int], YearValues]
@@ -32,7 +33,7 @@ CACHED_BY = {
     # 34,000 submitted referrals counted into years: the costliest query of the PPR leader's
     # start page (bench/NOTES.md, 6 Dec 2026, evening). A draft counts nowhere.
     "ppr_referrals": ("measure-referrals", ("cases.Referral",)),
-    "prevention_share": ("measure-courses", ("indsatser.Course", "indsatser.Intervention")),
+    "preventive_courses_share": ("measure-courses", ("indsatser.Course", "indsatser.Intervention")),
 }
 
 
@@ -122,12 +123,12 @@ def bup_referrals(first: int, last: int) -> YearValues:
 
 
 @measure(
-    "prevention_share",
-    "Andel forebyggende indsatser: forløb på primært eller sekundært niveau i procent af alle "
-    "forløb startet i året (et hold tæller som ét forløb).",
+    "preventive_courses_share",
+    "Andel forebyggende PPR-forløb: forløb på primært eller sekundært niveau i procent af alle "
+    "PPR's forløb startet i året (et hold tæller som ét forløb).",
     cumulative=False,
 )
-def prevention_share(first: int, last: int) -> YearValues:
+def preventive_courses_share(first: int, last: int) -> YearValues:
     rows = (
         # A draft nobody has started yet is not a course that ran.
         Course.objects.exclude(status=CourseStatus.DRAFT)
@@ -181,3 +182,39 @@ def special_offer_spending(first: int, last: int) -> YearValues:
         year: (amount / spending.MILLION).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         for year, amount in kroner.items()
     }
+
+
+@measure(
+    "prevention_spending_share",
+    "Andel til forebyggelse: udgiften til forebyggelse (indtastet af PPR-lederen pr. år) i "
+    "procent af udgiften til forebyggelse og specialtilbud tilsammen; udgiften til "
+    "specialtilbud beregnes af placeringerne × tilbuddenes årlige pris. Løbende år: begge "
+    "udgifter til dato. Et år uden indtastet udgift til forebyggelse har ingen værdi.",
+    cumulative=False,
+)
+def prevention_spending_share(first: int, last: int) -> YearValues:
+    """Seed 004 §1: "Forebyggelse 28 % – anbringelser 72 %" → 40/60. The running year's
+    prevention figure is a whole year's budget, so it is counted pro rata to today like the
+    placements are (spending.py): the share compares spending that has happened."""
+    today = timezone.localdate()
+    prevention = dict(
+        PreventionSpending.objects.filter(year__gte=first, year__lte=min(last, today.year))
+        .values_list("year", "amount")
+        .order_by()
+    )
+    if not prevention:
+        return {}
+    special = spending.spending_per_year(
+        spending.periods(spending.all_placements(), first, last), first, last, today
+    )
+    shares: YearValues = {}
+    for year, amount in prevention.items():
+        if year == today.year:
+            elapsed = (today - today.replace(month=1, day=1)).days + 1
+            amount = amount * Decimal(elapsed) / Decimal(spending.days_in_year(year))
+        total = amount + special.get(year, Decimal(0))
+        if total > 0:
+            shares[year] = (Decimal(100) * amount / total).quantize(
+                Decimal("0.1"), rounding=ROUND_HALF_UP
+            )
+    return shares

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -83,6 +84,19 @@ class EffectGoal(models.Model):
     )
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
     active = models.BooleanField("aktiv", default=True)
+    # Retiring a goal keeps it and its measurements (past reports do not change); it only
+    # leaves the overview. Who and when is kept here as well as in the audit log.
+    retired_at = models.DateTimeField("udgået", null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="udgået ved",
+    )
+    # A double submit of the new-goal form creates one goal.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ReportingQuerySet.as_manager()
 
@@ -116,6 +130,11 @@ class EffectGoal(models.Model):
                 name="effect_goal_target_after_baseline",
                 violation_error_message="Målåret skal ligge på eller efter baselineåret.",
             ),
+            models.CheckConstraint(
+                condition=Q(retired_at__isnull=True) | Q(active=False),
+                name="effect_goal_retired_is_inactive",
+                violation_error_message="Et udgået effektmål vises ikke på oversigten.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,6 +155,10 @@ class EffectGoal(models.Model):
     @property
     def is_automatic(self) -> bool:
         return self.measurement == Measurement.AUTOMATIC
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     @property
     def lower_is_better(self) -> bool:
@@ -180,6 +203,45 @@ class GoalMeasurement(models.Model):
     def clean(self) -> None:
         if self.goal_id and (message := unit_range_error(self.goal.unit, self.value)):
             raise ValidationError({"value": message})
+
+
+class PreventionSpending(models.Model):
+    """The municipality's spending on prevention in one year, entered by the PPR leader (from
+    the economy department's accounts): set against the spending on special offers computed
+    from the placements, it gives the prevention share (seed 004 §1: 28 % → 40 %)."""
+
+    year = models.PositiveSmallIntegerField("år", unique=True)
+    amount = models.DecimalField(
+        "udgift til forebyggelse (kr.)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    note = models.CharField("kilde/bemærkning", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="registreret af",
+    )
+    recorded_at = models.DateTimeField("registreret", auto_now=True)
+
+    objects = ReportingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "udgift til forebyggelse"
+        verbose_name_plural = "udgifter til forebyggelse"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="prevention_spending_not_negative",
+                violation_error_message="Et beløb kan ikke være negativt.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Udgift til forebyggelse {self.year}"
 
 
 # --- Development plan ----------------------------------------------------------------------
@@ -227,6 +289,8 @@ class PlanInitiative(models.Model):
         EffectGoal, blank=True, related_name="plan_initiatives", verbose_name="effektmål"
     )
     order = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    # A double submit of the new-initiative form creates one initiative.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = PlanQuerySet.as_manager()
 
@@ -305,6 +369,8 @@ class PlanActivity(models.Model):
     )
     # No lost work: a save from an older version of the row is refused, not silently applied.
     version = models.PositiveIntegerField(default=1)
+    # A double submit of the new-activity form creates one activity.
+    client_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     updated_at = models.DateTimeField("ændret", auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

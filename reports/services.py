@@ -1,16 +1,18 @@
 """The domain verbs of reports: measure a goal by hand, adjust a goal, keep the plan's status,
 print the plan, and log an export. Each writes its own audit row."""
 
+import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
@@ -19,11 +21,15 @@ from ppr.documents.models import Document, DocumentKind
 from ppr.documents.services import request_pdf
 
 from .formatting import smart
+from .measures import MEASURES
 from .models import (
     DevelopmentPlan,
     EffectGoal,
     GoalMeasurement,
+    Measurement,
     PlanActivity,
+    PlanInitiative,
+    PreventionSpending,
     unit_range_error,
 )
 from .plan import plan_overview
@@ -39,10 +45,25 @@ GOAL_FIELDS = (
     "target_value",
     "target_year",
     "direction",
-    "active",
 )
+#: Fields of a new goal: the adjustable ones and how it is measured (fixed from then on).
+NEW_GOAL_FIELDS = (*GOAL_FIELDS, "description", "unit", "measurement", "measure_key")
 #: Fields of a plan activity the PPR leader keeps up to date.
-ACTIVITY_FIELDS = ("status", "status_note", "notes", "due_on", "owner", "owner_text")
+ACTIVITY_FIELDS = (
+    "kind",
+    "group",
+    "number",
+    "title",
+    "due_on",
+    "due_label",
+    "owner",
+    "owner_text",
+    "status",
+    "status_note",
+    "notes",
+)
+#: Fields of an initiative (udviklingsindsats): what it is and its tovholder.
+INITIATIVE_FIELDS = ("number", "title", "description", "owner_text", "order")
 
 
 def _require_leader(by: User) -> None:
@@ -100,6 +121,192 @@ def update_goal(*, goal: EffectGoal, changes: dict[str, Any], by: User) -> Effec
     return goal
 
 
+def _unique_key(name: str) -> str:
+    base = (slugify(name) or "effektmaal")[:44]
+    key, n = base, 1
+    while EffectGoal.objects.filter(key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+@transaction.atomic
+def create_goal(
+    *, values: dict[str, Any], by: User, client_token: uuid.UUID | None = None
+) -> EffectGoal:
+    """Add an effect goal: name, unit, direction, baseline, target, and how it is measured
+    (an automatic measure from reports/measures.py, or by hand). The same form sent twice
+    (one client token) creates one goal."""
+    _require_leader(by)
+    if client_token is not None:
+        existing = EffectGoal.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            return existing
+    goal = EffectGoal(**{name: values[name] for name in NEW_GOAL_FIELDS if name in values})
+    if goal.measurement == Measurement.MANUAL:
+        goal.measure_key = ""
+    elif goal.measure_key not in MEASURES:
+        raise ValidationError({"measure_key": "Vælg en automatisk måling."})
+    goal.key = _unique_key(goal.name)
+    goal.order = (EffectGoal.objects.aggregate(o=Max("order"))["o"] or 0) + 1
+    goal.client_token = client_token
+    goal.full_clean()
+    try:
+        with transaction.atomic():
+            goal.save()
+    except IntegrityError:
+        if client_token is None:
+            raise
+        return EffectGoal.objects.get(client_token=client_token)
+    if "beacons" in values:
+        goal.beacons.set(values["beacons"])
+    log_action(goal, AuditAction.CREATE, by=by, purpose=f"{PURPOSE_GOALS}: nyt mål")
+    return goal
+
+
+@transaction.atomic
+def retire_goal(*, goal: EffectGoal, by: User) -> EffectGoal:
+    """Retire a goal: it leaves the overview and the export, but it, its measurements and its
+    history are kept (past reports do not change). Retiring twice changes nothing."""
+    _require_leader(by)
+    updated = EffectGoal.objects.filter(pk=goal.pk, retired_at__isnull=True).update(
+        retired_at=timezone.now(), retired_by=by, active=False
+    )
+    goal.refresh_from_db()
+    if updated:
+        log_action(goal, AuditAction.UPDATE, by=by, purpose=f"{PURPOSE_GOALS}: udgået")
+    return goal
+
+
+@transaction.atomic
+def reinstate_goal(*, goal: EffectGoal, by: User) -> EffectGoal:
+    """Bring a retired goal back to the overview (e.g. retired by mistake)."""
+    _require_leader(by)
+    updated = EffectGoal.objects.filter(pk=goal.pk, retired_at__isnull=False).update(
+        retired_at=None, retired_by=None, active=True
+    )
+    goal.refresh_from_db()
+    if updated:
+        log_action(goal, AuditAction.UPDATE, by=by, purpose=f"{PURPOSE_GOALS}: taget i brug igen")
+    return goal
+
+
+@transaction.atomic
+def record_prevention_spending(
+    *, year: int, amount: Decimal, note: str = "", by: User
+) -> PreventionSpending:
+    """Enter a year's spending on prevention (kroner); entering a year again corrects it."""
+    _require_leader(by)
+    if amount < 0:
+        raise ValidationError({"amount": "Et beløb kan ikke være negativt."})
+    existing = PreventionSpending.objects.select_for_update().filter(year=year).first()
+    previous = existing.amount if existing else None
+    row, created = PreventionSpending.objects.update_or_create(
+        year=year, defaults={"amount": amount, "note": note.strip(), "recorded_by": by}
+    )
+    change = (
+        f"{year}: {smart(amount, 2)} kr."
+        if created
+        else f"{year}: {smart(previous, 2)} rettet til {smart(amount, 2)} kr."
+    )
+    log_action(
+        row,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        by=by,
+        purpose=f"{PURPOSE_GOALS}: udgift til forebyggelse ({change})"[:200],
+    )
+    return row
+
+
+@transaction.atomic
+def save_initiative(
+    *,
+    initiative: PlanInitiative,
+    changes: dict[str, Any],
+    by: User,
+    client_token: uuid.UUID | None = None,
+) -> PlanInitiative:
+    """Add an initiative (udviklingsindsats) to the plan, or change its number, title,
+    description or tovholder. A new one sent twice (one client token) is created once."""
+    _require_leader(by)
+    created = initiative.pk is None
+    if created and client_token is not None:
+        existing = PlanInitiative.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            return existing
+    changed = [
+        name
+        for name in INITIATIVE_FIELDS
+        if name in changes and getattr(initiative, name) != changes[name]
+    ]
+    for name in changed:
+        setattr(initiative, name, changes[name])
+    if created:
+        initiative.client_token = client_token
+        if "order" not in changes:
+            initiative.order = (
+                PlanInitiative.objects.filter(plan=initiative.plan).aggregate(o=Max("order"))["o"]
+                or 0
+            ) + 1
+    elif not changed:
+        return initiative
+    initiative.full_clean(exclude=["beacons", "effect_goals"])
+    try:
+        with transaction.atomic():
+            initiative.save()
+    except IntegrityError:
+        if not created or client_token is None:
+            raise
+        return PlanInitiative.objects.get(client_token=client_token)
+    for name in ("beacons", "effect_goals"):
+        if name in changes:
+            getattr(initiative, name).set(changes[name])
+    log_action(
+        initiative,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        by=by,
+        purpose=(
+            f"{PURPOSE_PLAN}: ny indsats"
+            if created
+            else f"{PURPOSE_PLAN}: ændret {', '.join(changed)}"
+        )[:200],
+    )
+    return initiative
+
+
+@transaction.atomic
+def create_activity(
+    *,
+    initiative: PlanInitiative,
+    values: dict[str, Any],
+    by: User,
+    client_token: uuid.UUID | None = None,
+) -> PlanActivity:
+    """Add an activity, milestone or sub-goal to an initiative: what, when, who, status. The
+    same form sent twice (one client token) creates one activity."""
+    _require_leader(by)
+    if client_token is not None:
+        existing = PlanActivity.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            return existing
+    activity = PlanActivity(
+        initiative=initiative,
+        updated_by=by,
+        client_token=client_token,
+        **{name: values[name] for name in ACTIVITY_FIELDS if name in values},
+    )
+    activity.full_clean(exclude=["beacons", "effect_goals"])
+    try:
+        with transaction.atomic():
+            activity.save()
+    except IntegrityError:
+        if client_token is None:
+            raise
+        return PlanActivity.objects.get(client_token=client_token)
+    log_action(activity, AuditAction.CREATE, by=by, purpose=f"{PURPOSE_PLAN}: ny aktivitet")
+    return activity
+
+
 class StaleVersionError(Exception):
     """Someone else saved the activity after the form was opened."""
 
@@ -124,7 +331,7 @@ def update_activity(
     for name in changed:
         setattr(current, name, changes[name])
     current.updated_by = by
-    current.full_clean(exclude=["beacons", "effect_goals"])
+    current.full_clean(exclude=["beacons", "effect_goals", "client_token"])
     current.version = F("version") + 1
     current.save(update_fields=[*changed, "version", "updated_by", "updated_at"])
     current.refresh_from_db()

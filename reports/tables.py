@@ -254,3 +254,33 @@ class SpendingTable(ReportTable):
 
     class Meta(ReportTable.Meta):
         attrs = {"id": "report-table"}
+
+
+class RetiredGoalTable(tables.Table):
+    """Retired effect goals: kept with their history, off the overview."""
+
+    name = tables.Column(verbose_name="Effektmål", linkify=True)
+    unit = tables.Column(verbose_name="Enhed")
+    measurement = tables.Column(verbose_name="Måling")
+    retired_at = tables.DateTimeColumn(verbose_name="Udgået", format="j.n.Y")
+    retired_by = tables.Column(verbose_name="Udgået ved", order_by=("retired_by__last_name",))
+
+    class Meta:
+        orderable = True
+        order_by = ("-retired_at",)
+        empty_text = "Der er ingen udgåede effektmål."
+
+
+class PreventionSpendingTable(tables.Table):
+    """The yearly spending on prevention the PPR leader has entered."""
+
+    year = tables.Column(verbose_name="År", attrs=NUM)
+    amount = NumberColumn(verbose_name="Udgift til forebyggelse (kr.)")
+    note = tables.Column(verbose_name="Kilde", default="")
+    recorded_by = tables.Column(verbose_name="Registreret af", order_by=("recorded_by__last_name",))
+    recorded_at = tables.DateTimeColumn(verbose_name="Registreret", format="j.n.Y")
+
+    class Meta:
+        orderable = True
+        order_by = ("-year",)
+        empty_text = "Der er endnu ikke indtastet nogen udgift til forebyggelse."

@@ -18,13 +18,29 @@ from ppr.http import AuthenticatedHttpRequest, require_perm
 from ppr.tables import keep_known_sort, paginate
 
 from . import exports, services
-from .filters import ReportFilter
-from .forms import ActivityForm, GoalForm, MeasurementForm
+from .filters import ReportFilter, RetiredGoalFilter
+from .forms import (
+    ActivityForm,
+    GoalForm,
+    InitiativeForm,
+    MeasurementForm,
+    NewActivityForm,
+    NewGoalForm,
+    PreventionSpendingForm,
+)
 from .goals import GoalProgress, Track, progress
-from .models import DevelopmentPlan, EffectGoal, GoalMeasurement, PlanActivity
+from .models import (
+    DevelopmentPlan,
+    EffectGoal,
+    GoalMeasurement,
+    PlanActivity,
+    PlanInitiative,
+    PreventionSpending,
+)
 from .operational import REPORTS, Params, Report
 from .plan import plan_overview
 from .scope import scope_for
+from .tables import PreventionSpendingTable, RetiredGoalTable
 
 PER_PAGE = 25
 PLAN_KEY = "ppr-paa-sporet"
@@ -68,6 +84,7 @@ def goal_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "items": items,
             "on_track": counts[Track.ON_TRACK],
             "off_track": counts[Track.OFF_TRACK],
+            "can_edit": request.user.has_perm("reports.change_goals"),
             "crumbs": _crumbs(("Effektmål", None)),
         },
     )
@@ -179,6 +196,124 @@ def goal_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The PPR leader adds an effect goal: baseline, target, period, unit and its measure."""
+    require_perm(request, "reports.change_goals")
+    form = NewGoalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.create_goal(
+                values=form.cleaned_data,
+                by=request.user,
+                client_token=form.cleaned_data["client_token"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Effektmålet er oprettet.")
+            return redirect("reports:goal-detail", pk=goal.pk)
+    return render(
+        request,
+        "reports/goal_create.html",
+        {
+            "form": form,
+            "crumbs": _crumbs(
+                ("Effektmål", reverse("reports:goal-dashboard")), ("Nyt effektmål", None)
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def goal_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The PPR leader retires a goal: kept with its history, hidden from the overview."""
+    goal = get_object_or_404(EffectGoal.objects.visible_to(request.user), pk=pk)
+    require_perm(request, "reports.change_goals")
+    services.retire_goal(goal=goal, by=request.user)
+    messages.success(request, "Effektmålet er udgået. Det og dets målinger er gemt.")
+    return redirect("reports:goal-detail", pk=goal.pk)
+
+
+@login_required
+@require_POST
+def goal_reinstate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The PPR leader brings a retired goal back to the overview."""
+    goal = get_object_or_404(EffectGoal.objects.visible_to(request.user), pk=pk)
+    require_perm(request, "reports.change_goals")
+    services.reinstate_goal(goal=goal, by=request.user)
+    messages.success(request, "Effektmålet vises igen på oversigten.")
+    return redirect("reports:goal-detail", pk=goal.pk)
+
+
+@login_required
+@require_GET
+def retired_goals(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The retired goals, kept with their history: sorted, filtered and paged."""
+    require_perm(request, "reports.view_goals")
+    qs = (
+        EffectGoal.objects.visible_to(request.user)
+        .filter(retired_at__isnull=False)
+        .select_related("retired_by")
+    )
+    filterset = RetiredGoalFilter(request.GET, queryset=qs)
+    table = RetiredGoalTable(filterset.qs if filterset.is_valid() else qs.none())
+    paginate(request, table, per_page=PER_PAGE)
+    context = {
+        "filter": filterset,
+        "table": table,
+        "crumbs": _crumbs(("Effektmål", reverse("reports:goal-dashboard")), ("Udgåede", None)),
+    }
+    template = "reports/retired_goals.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def prevention_spending(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The yearly spending on prevention: the PPR leader enters it (the prevention share's
+    numerator); PPR staff read it."""
+    require_perm(request, "reports.view_goals")
+    can_edit = request.user.has_perm("reports.change_goals")
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    form = PreventionSpendingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_prevention_spending(
+                year=form.cleaned_data["year"],
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"Udgiften til forebyggelse for {form.cleaned_data['year']} er gemt."
+            )
+            return redirect("reports:prevention-spending")
+    table = PreventionSpendingTable(
+        PreventionSpending.objects.visible_to(request.user).select_related("recorded_by")
+    )
+    paginate(request, table, per_page=PER_PAGE)
+    context = {
+        "form": form if can_edit else None,
+        "table": table,
+        "goal": EffectGoal.objects.filter(measure_key="prevention_spending_share").first(),
+        "crumbs": _crumbs(
+            ("Effektmål", reverse("reports:goal-dashboard")), ("Udgift til forebyggelse", None)
+        ),
+    }
+    template = "reports/prevention_spending.html"
+    if request.htmx and request.method == "GET":
+        return render(request, f"{template}#results", context)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 GOAL_EXPORT_HEADER = [
@@ -372,6 +507,113 @@ def activity_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ),
         },
         status=409 if conflict else (400 if form.errors else 200),
+    )
+
+
+def _initiative_page(
+    request: AuthenticatedHttpRequest,
+    form: InitiativeForm,
+    initiative: PlanInitiative | None,
+) -> HttpResponse:
+    return render(
+        request,
+        "reports/initiative_form.html",
+        {
+            "form": form,
+            "initiative": initiative,
+            "crumbs": _crumbs(
+                ("Udviklingsplan", reverse("reports:plan-overview")),
+                (str(initiative) if initiative else "Ny indsats", None),
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The PPR leader adds an initiative (udviklingsindsats) with its tovholder."""
+    plan = _plan(request)
+    require_perm(request, "reports.change_plan")
+    form = InitiativeForm(request.POST if request.method == "POST" else None, plan=plan, new=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            initiative = services.save_initiative(
+                initiative=PlanInitiative(plan=plan),
+                changes=form.cleaned_data,
+                by=request.user,
+                client_token=form.cleaned_data["client_token"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Indsatsen er oprettet.")
+            return redirect(f"{reverse('reports:plan-overview')}#indsats-{initiative.pk}")
+    return _initiative_page(request, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def initiative_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The PPR leader changes an initiative's number, title, description or tovholder."""
+    initiative = get_object_or_404(
+        PlanInitiative.objects.visible_to(request.user).select_related("plan"), pk=pk
+    )
+    require_perm(request, "reports.change_plan")
+    form = InitiativeForm(
+        request.POST if request.method == "POST" else None,
+        instance=PlanInitiative.objects.get(pk=initiative.pk),
+        plan=initiative.plan,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_initiative(
+                initiative=PlanInitiative.objects.get(pk=initiative.pk),
+                changes=form.cleaned_data,
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Indsatsen er gemt.")
+            return redirect(f"{reverse('reports:plan-overview')}#indsats-{initiative.pk}")
+    return _initiative_page(request, form, initiative)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The PPR leader adds an activity, milestone or sub-goal to an initiative."""
+    initiative = get_object_or_404(PlanInitiative.objects.visible_to(request.user), pk=pk)
+    require_perm(request, "reports.change_plan")
+    form = NewActivityForm(
+        request.POST if request.method == "POST" else None, initiative=initiative
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_activity(
+                initiative=initiative,
+                values=form.cleaned_data,
+                by=request.user,
+                client_token=form.cleaned_data["client_token"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Aktiviteten er oprettet.")
+            return redirect(f"{reverse('reports:plan-overview')}#indsats-{initiative.pk}")
+    return render(
+        request,
+        "reports/activity_create.html",
+        {
+            "form": form,
+            "initiative": initiative,
+            "crumbs": _crumbs(
+                ("Udviklingsplan", reverse("reports:plan-overview")), ("Ny aktivitet", None)
+            ),
+        },
+        status=400 if form.errors else 200,
     )
 
 

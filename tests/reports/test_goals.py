@@ -25,9 +25,9 @@ def goal(key: str) -> EffectGoal:
     return EffectGoal.objects.get(key=key)
 
 
-def test_the_migration_seeds_the_municipalitys_seven_goals() -> None:
+def test_the_migrations_seed_the_municipalitys_seven_goals_and_the_course_share() -> None:
     goals = {g.key: g for g in EffectGoal.objects.all()}
-    assert len(goals) == 7
+    assert len(goals) == 8
     referrals = goals["indstillinger-ppr"]
     assert (referrals.baseline_value, referrals.target_value) == (Decimal(400), Decimal(320))
     assert referrals.is_automatic and referrals.measure_key == "ppr_referrals"
@@ -118,14 +118,14 @@ def test_prevention_share_is_primary_and_secondary_courses_of_all_started_in_the
     course(level=PreventionLevel.PRIMARY, starts_on=date(2026, 2, 10), outcome="maal_naaet")
     course(level=PreventionLevel.SECONDARY, starts_on=date(2026, 3, 10))
     course(level=PreventionLevel.TERTIARY, starts_on=date(2026, 4, 10))
-    assert MEASURES["prevention_share"](2024, 2026) == {
+    assert MEASURES["preventive_courses_share"](2024, 2026) == {
         2025: Decimal("25.0"),
         2026: Decimal("75.0"),
     }
     # The goal and the interventions module's own figure (issue 7's hook) agree.
     for year in (2025, 2026):
         hook = queries.prevention_share(date(year, 1, 1), date(year, 12, 31))
-        assert hook["preventive_share"] == MEASURES["prevention_share"](year, year)[year]
+        assert hook["preventive_share"] == MEASURES["preventive_courses_share"](year, year)[year]
 
 
 def test_unlawful_absence_agrees_with_the_interventions_modules_quarters(cast) -> None:
@@ -142,11 +142,13 @@ def test_unlawful_absence_agrees_with_the_interventions_modules_quarters(cast) -
 
 @time_machine.travel(date(2027, 1, 10))
 def test_prevention_share_against_its_path_28_to_40_percent(cast) -> None:
-    course(level=PreventionLevel.PRIMARY, starts_on=date(2026, 1, 10))
-    course(level=PreventionLevel.TERTIARY, starts_on=date(2026, 1, 10))
-    course(level=PreventionLevel.TERTIARY, starts_on=date(2026, 1, 10))
+    from tests.visitation.factories import offer, placement
+
+    # 2026: one place all year at 400.000 kr.; 200.000 kr. on prevention → 200/600 = 33.3 %.
+    placement(cast, offer(cast, yearly_price=Decimal("400000")), date(2026, 1, 1))
+    services.record_prevention_spending(year=2026, amount=Decimal(200000), by=cast.ppr_leader)
     [item] = progress([goal("forebyggelse-andel")])
-    # 2026 should be at least 28 + 12/3 = 32 %; 1 of 3 is 33.3 % → on track (higher is better).
+    # 2026 should be at least 28 + 12/3 = 32 %; 33.3 % → on track (higher is better).
     assert item.assessed.value == Decimal("33.3")
     assert item.assessed.expected == Decimal("32.00")
     assert item.track is Track.ON_TRACK
@@ -241,8 +243,9 @@ def test_progress_of_every_goal_costs_one_query_per_measure_plus_one(
     cast, django_assert_num_queries
 ) -> None:
     goals = list(EffectGoal.objects.all())
-    # Five automatic measures (the spending on special offers among them) + all manual ones.
-    with django_assert_num_queries(6):
+    # Seven automatic measures (the spending on special offers among them; the prevention
+    # share's yearly prevention figures – none, so no placements are read) + all manual ones.
+    with django_assert_num_queries(7):
         progress(goals)
     for day in range(20):
         referral(cast.school, submitted=at(date(2025, 1, 1 + day)), status=ReferralStatus.SUBMITTED)
@@ -251,8 +254,9 @@ def test_progress_of_every_goal_costs_one_query_per_measure_plus_one(
         )
     # The courses' share comes from the cache now (no course was saved); the referral counts
     # are counted again (their generation was renewed by the submitted referrals), and the
-    # spending on special offers (not cached: one query over the placements).
-    with django_assert_num_queries(5):
+    # spending on special offers (not cached: one query over the placements) and the
+    # prevention figures (one query).
+    with django_assert_num_queries(6):
         progress(goals)
 
 
@@ -276,6 +280,6 @@ def test_the_yearly_referral_counts_come_from_the_cache_until_a_referral_is_subm
 
 
 def test_the_prevention_share_is_rebuilt_when_a_course_is_saved(cast) -> None:
-    assert MEASURES["prevention_share"](2024, 2026) == {}
+    assert MEASURES["preventive_courses_share"](2024, 2026) == {}
     course(starts_on=date(2025, 3, 1), level=PreventionLevel.PRIMARY)
-    assert MEASURES["prevention_share"](2024, 2026) == {2025: Decimal("100.0")}
+    assert MEASURES["preventive_courses_share"](2024, 2026) == {2025: Decimal("100.0")}

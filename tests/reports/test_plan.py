@@ -165,6 +165,11 @@ def test_without_a_plan_the_overview_says_so(cast, client_as) -> None:
 
 def form_data(activity: PlanActivity, **changes: object) -> dict[str, object]:
     data = {
+        "kind": activity.kind,
+        "group": activity.group,
+        "number": activity.number,
+        "title": activity.title,
+        "due_label": activity.due_label,
         "status": activity.status,
         "status_note": activity.status_note,
         "due_on": activity.due_on.isoformat(),

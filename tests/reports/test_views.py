@@ -276,14 +276,14 @@ def test_the_dashboard_shows_each_goal_with_status_chart_and_table(
     for day in range(5):
         referral(cast.school, submitted=at(date(2026, 3, 1 + day)))
     client = client_as(cast.psychologist)  # case workers read the dashboard
-    # 8 for the goals (goals, pejlemærker, five automatic measures — the spending on special
-    # offers among them —, manual measurements); the rest is the request itself (session,
-    # user, memberships, permissions, municipality).
-    with django_assert_num_queries(17 + SESSION_QUERIES):
+    # 9 for the goals (goals, pejlemærker, six automatic measures — the spending on special
+    # offers and the yearly prevention figures among them —, manual measurements); the rest is
+    # the request itself (session, user, memberships, permissions, municipality).
+    with django_assert_num_queries(18 + SESSION_QUERIES):
         response = client.get(reverse("reports:goal-dashboard"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('class="ppr-goal"') == 7
+    assert html.count('class="ppr-goal"') == 8
     assert "Færre indstillinger til PPR" in html and "\u221228,6 %" in html
     assert "På sporet" in html and "Stiplet linje med firkanter" in html
     assert "style=" not in html

@@ -2,6 +2,8 @@
 prints them); the operational reports are the PPR leader's, and each institution leader's for
 their own institution; teachers, partners and the administrator see none of it."""
 
+import uuid
+from collections.abc import Callable
 from datetime import date
 
 from tests.security.routes import LOGIN, ROLES, Route, everyone
@@ -61,6 +63,25 @@ def _activity(cast: object) -> dict[str, int]:
     return {"pk": _plan().pk}  # type: ignore[attr-defined]  # _plan() is typed as returning object
 
 
+def _initiative(cast: object) -> dict[str, int]:
+    activity = _plan()
+    return {"pk": activity.initiative_id}  # type: ignore[attr-defined]  # _plan() is typed as returning object
+
+
+def _retired(cast: object) -> dict[str, int]:
+    from reports.models import EffectGoal
+
+    goal = EffectGoal.objects.get(key="afgangsproeve")
+    from django.utils import timezone
+
+    EffectGoal.objects.filter(pk=goal.pk).update(retired_at=timezone.now(), active=False)
+    return {"pk": goal.pk}
+
+
+def _token(**data: object) -> Callable[[object], dict[str, object]]:
+    return lambda cast: data | {"client_token": str(uuid.uuid4())}
+
+
 def _with_plan(cast: object) -> dict[str, int]:
     _plan()
     return {}
@@ -96,6 +117,37 @@ ROUTES = [
             "target_year": "2028",
             "active": "on",
         },
+    ),
+    Route("reports:goal-create", everyone(403, ppr_leader=200)),
+    Route(
+        "reports:goal-create",
+        everyone(403, ppr_leader=302),
+        method="post",
+        data=_token(
+            name="Et nyt mål",
+            unit="antal",
+            direction="lavere",
+            measurement="manuel",
+            baseline_value="10",
+            baseline_year="2025",
+            target_value="5",
+            target_year="2028",
+        ),
+    ),
+    Route("reports:goal-retire", leader_edits | {"ppr_leader": 302}, kwargs=_goal(), method="post"),
+    Route("reports:goal-retire", everyone(405), kwargs=_goal()),
+    Route(
+        "reports:goal-reinstate", leader_edits | {"ppr_leader": 302}, kwargs=_retired, method="post"
+    ),
+    Route("reports:goal-reinstate", everyone(405), kwargs=_retired),
+    Route("reports:goal-retired", ppr_staff, kwargs=lambda cast: _retired(cast) and {}),
+    Route("reports:goal-retired", ppr_staff, query="?navn=pr%C3%B8ve&sort=-retired_at"),
+    Route("reports:prevention-spending", ppr_staff),
+    Route(
+        "reports:prevention-spending",
+        everyone(403, ppr_leader=302),
+        method="post",
+        data=lambda cast: {"year": 2025, "amount": "21.500.000", "note": "Regnskab"},
     ),
     *[
         Route("reports:report-detail", operational, kwargs=lambda cast, s=slug: {"slug": s})
@@ -144,6 +196,9 @@ ROUTES = [
         kwargs=_activity,
         method="post",
         data=lambda cast: {
+            "kind": "aktivitet",
+            "number": 1,
+            "title": "TRIO i drift",
             "status": "i_gang",
             "status_note": "Planmæssig",
             "due_on": "2026-02-01",
@@ -151,6 +206,41 @@ ROUTES = [
             "notes": "",
             "version": 1,
         },
+    ),
+    Route(
+        "reports:initiative-create",
+        leader_edits | {"ppr_leader": 200},
+        kwargs=_with_plan,
+    ),
+    Route(
+        "reports:initiative-create",
+        leader_edits | {"ppr_leader": 302},
+        kwargs=_with_plan,
+        method="post",
+        data=_token(number="3.10", title="Skilsmissegrupper", owner_text="Hanne"),
+    ),
+    Route("reports:initiative-update", leader_edits | {"ppr_leader": 200}, kwargs=_initiative),
+    Route(
+        "reports:initiative-update",
+        leader_edits | {"ppr_leader": 302},
+        kwargs=_initiative,
+        method="post",
+        data=lambda cast: {"number": "3.1", "title": "Opsporing", "owner_text": "Carina"},
+    ),
+    Route("reports:activity-create", leader_edits | {"ppr_leader": 200}, kwargs=_initiative),
+    Route(
+        "reports:activity-create",
+        leader_edits | {"ppr_leader": 302},
+        kwargs=_initiative,
+        method="post",
+        data=_token(
+            kind="milepael",
+            number=2,
+            title="Supportmodel beskrevet",
+            due_on="2026-05-01",
+            owner_text="Jette",
+            status="ikke_startet",
+        ),
     ),
     Route(
         "reports:plan-print", leader_edits | {"ppr_leader": 302}, kwargs=_with_plan, method="post"
