@@ -3,16 +3,59 @@
 Every domain model's manager derives from ``VisibleQuerySet`` and says which rows a user may
 see; the default is none (deny by default). Views fetch objects through ``get_audited_or_404``
 so that granting access to a child's data and logging it are the same line of code.
+
+Restriction of processing (GDPR art. 18): a child whose record a PPR leader has restricted
+drops out of every ``visible_to``, ``visible_on`` and ``printable_for`` answer, for every role,
+leaders included; the record is opened only on the rights pages (rights/), by a PPR leader,
+with a stated purpose. Subclasses do nothing for it: ``VisibleQuerySet.__init_subclass__``
+wraps those methods, so a new queryset cannot forget it. Which rows concern a restricted child
+is read from the model's ``audit_child`` path (ppr/audit/audited.py), or its own
+``restriction_child`` ORM lookup where that path is not a plain chain of foreign keys.
 """
 
+import functools
+from collections.abc import Callable
 from typing import Any, Self
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
+
+#: The methods that answer "which rows may this user have"; each leaves out restricted children.
+SCOPING_METHODS = ("visible_to", "visible_on", "printable_for")
+
+
+def restriction_lookup(model: type[models.Model]) -> str | None:
+    """The ORM lookup from ``model`` to the id of the child its rows concern, or None (the rows
+    concern no one child, or reach it only through a generic relation, e.g. a document, whose
+    subject's queryset decides). ``restriction_child`` on the model wins over ``audit_child``."""
+    explicit = getattr(model, "restriction_child", None)
+    if explicit is not None:
+        return str(explicit) or None
+    path = str(getattr(model, "audit_child", "") or "")
+    if not path or "audit_child_id" in path or path.startswith("subject"):
+        return None
+    return path.replace(".", "__")
+
+
+def restricted_child_ids() -> models.QuerySet[Any]:
+    """The ids of children whose processing is restricted, as a subquery."""
+    model = apps.get_model(settings.PPR_RESTRICTION_MODEL)
+    return model._default_manager.filter(lifted_at__isnull=True).values("child_id")
+
+
+def _leaving_out_restricted[F: Callable[..., Any]](method: F) -> F:
+    @functools.wraps(method)
+    def scoped(self: "VisibleQuerySet[Any]", *args: Any, **kwargs: Any) -> Any:
+        return method(self, *args, **kwargs).without_restricted()
+
+    scoped.leaves_out_restricted = True  # type: ignore[attr-defined]  # a marker on the function
+    return scoped  # type: ignore[return-value]  # same signature as ``method``
 
 
 def active_user(user: Any) -> bool:
@@ -22,6 +65,20 @@ def active_user(user: Any) -> bool:
 
 
 class VisibleQuerySet[M: models.Model](models.QuerySet[M]):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in SCOPING_METHODS:
+            method = cls.__dict__.get(name)
+            if callable(method) and not getattr(method, "leaves_out_restricted", False):
+                setattr(cls, name, _leaving_out_restricted(method))
+
+    def without_restricted(self) -> Self:
+        """These rows without those of a child whose processing is restricted (art. 18)."""
+        lookup = restriction_lookup(self.model)
+        if lookup is None:
+            return self
+        return self.exclude(**{f"{lookup}__in": restricted_child_ids()})
+
     def visible_to(self, user: Any) -> Self:
         """Rows ``user`` may see. Subclasses widen this; the base class denies everything."""
         return self.none()

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "reports",
     "visitation",
     "parents",
+    "rights",
     "demo",  # demo municipality and scale seed (seed_demo, seed_scale); depends on all above
 ]
 
@@ -210,7 +211,10 @@ CELERY_TIMEZONE = "Europe/Copenhagen"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # PDFs render on their own queue so a burst of prints never delays reminders (worker: -Q celery,pdf).
-CELERY_TASK_ROUTES = {"ppr.documents.tasks.render_document": {"queue": "pdf"}}
+CELERY_TASK_ROUTES = {
+    "ppr.documents.tasks.render_document": {"queue": "pdf"},
+    "rights.tasks.build_access_export": {"queue": "pdf"},
+}
 # One static beat schedule; each app's periodic job is listed here so operators see all of them.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "audit-retention-purge": {
@@ -465,6 +469,9 @@ PPR_VISITATION_REVIEW_MONTHS = env_int("PPR_VISITATION_REVIEW_MONTHS", 12)
 #: The model whose rows the log's ``child_id`` names (ppr/ imports no domain app; cf.
 #: AUTH_USER_MODEL). The family's export exists only for a child of this model.
 AUDIT_CHILD_MODEL = "cases.Child"
+#: The model of active restrictions of processing (GDPR art. 18): rows with ``child_id`` and
+#: ``lifted_at``; ppr.access leaves those children out of every visible_to (rights/).
+PPR_RESTRICTION_MODEL = "rights.Restriction"
 
 # --- Digital Post (MeMo via SF1601, a pick-up folder, or the demo's local mailbox) ----------
 DIGITALPOST_TRANSPORTS = ("off", "local", "folder", "sf1601")

@@ -33,6 +33,7 @@ urlpatterns = [
     path("indsatser/", include("indsatser.urls")),
     path("rapporter/", include("reports.urls")),
     path("visitation/", include("visitation.urls")),
+    path("persondata/", include("rights.urls")),
     path("frister/", include("ppr.deadlines.urls")),
     path("dokumenter/", include("ppr.documents.urls")),
     path("foraeldre/", include("parents.urls")),

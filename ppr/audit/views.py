@@ -1,7 +1,5 @@
 """The PPR leader's view of the audit log, and the per-child export for the family."""
 
-import csv
-
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -15,11 +13,8 @@ from ppr.tables import paginate
 
 from .filters import AuditEventFilter
 from .models import AuditAction, AuditEvent
-from .services import CHILD_EXPORT_HEADER, child_access_rows, record
+from .services import record, write_child_access_csv
 from .tables import AuditEventTable
-
-#: A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @login_required
@@ -60,10 +55,6 @@ def event_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _csv_cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
 @login_required
 @require_GET
 def child_export(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
@@ -73,20 +64,16 @@ def child_export(request: AuthenticatedHttpRequest, child_id: int) -> HttpRespon
     # An unknown id is a 404 that logs nothing, not an empty export "of" a child.
     children = apps.get_model(settings.AUDIT_CHILD_MODEL).objects.visible_to(request.user)
     get_object_or_404(children.only("pk"), pk=child_id)
-    rows = child_access_rows(child_id=child_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="adgangslog-barn-{child_id}.csv"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    # The rows are read before this export is logged, so the file does not list itself.
+    write_child_access_csv(response, child_id=child_id)
     record(
         request,
         AuditAction.EXPORT,
         child_id=child_id,
         purpose="indsigt i adgangslog (GDPR art. 15)",
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="adgangslog-barn-{child_id}.csv"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    # Excel opens a semicolon-separated file with a BOM as UTF-8 with Danish letters intact.
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(CHILD_EXPORT_HEADER)
-    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
     return response

@@ -1,0 +1,21 @@
+"""Celery tasks of the rights app: thin, by id, idempotent."""
+
+from typing import Any
+
+from celery import Task, shared_task
+
+from . import jobs
+
+MAX_RETRIES = 3
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def build_access_export(self: Task[Any, Any], export_id: int) -> str:
+    """Build an ordered art. 15 export (routed to the ``pdf`` queue in settings)."""
+    try:
+        return jobs.build_access_export(export_id=export_id)
+    except jobs.TransientExportError as exc:
+        if self.request.is_eager or self.request.retries >= MAX_RETRIES:
+            jobs.give_up(export_id=export_id, reason=str(exc))
+            return "failed"
+        raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
