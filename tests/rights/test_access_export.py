@@ -4,11 +4,14 @@ employee names and the stored files; built by a Celery task whose progress the p
 import io
 import json
 import zipfile
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from cases.models import JournalRevision
+from cases.models import Child, JournalRevision
 from ppr.audit.models import AuditAction, AuditEvent
 from rights.models import AccessExport
 from tests.cases.factories import GuardianFactory, JournalEntryFactory, RulerRatingFactory
@@ -39,7 +42,7 @@ RECORD_TYPES = {
 
 
 @pytest.fixture
-def child(cast, settings, tmp_path):  # type: ignore[no-untyped-def]
+def child(cast: Any, settings: Any, tmp_path: Path) -> Child:
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -64,8 +67,8 @@ def child(cast, settings, tmp_path):  # type: ignore[no-untyped-def]
     return case.child
 
 
-def build(client, child, django_capture_on_commit_callbacks) -> AccessExport:  # type: ignore[no-untyped-def]
-    with django_capture_on_commit_callbacks(execute=True):
+def build(client: Client, child: Child, capture: Any) -> AccessExport:
+    with capture(execute=True):
         response = client.post(
             reverse("rights:export-create", args=[child.pk]), {"purpose": "anmodning fra mor"}
         )

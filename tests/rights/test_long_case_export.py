@@ -6,6 +6,8 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from cases.models import Ppv
+from cases.ppv import services as ppv_services
 from rights.models import AccessExport
 from tests.cases.factories import JournalEntryFactory, RulerRatingFactory
 from tests.cases.ppv_fixtures import draft, finalise, ppv_case
@@ -36,14 +38,18 @@ def test_a_long_case_exports_in_one_zip(
         RulerRatingFactory(
             child=case.child, rater=cast.psychologist, rated_on=start + timedelta(days=15 * index)
         )
-    for _ in range(3):
-        finalise(draft(cast, case), cast.psychologist)
+    # Three PPVs: the first and two corrections (each a new, finalised version).
+    ppv = finalise(draft(cast, case), cast.psychologist)
+    for number in (2, 3):
+        corrected = ppv_services.correct_ppv(ppv, by=cast.psychologist, reason=f"Rettelse {number}")
+        ppv = finalise(corrected, cast.psychologist)
     with django_capture_on_commit_callbacks(execute=True):
         client_as(cast.ppr_leader).post(
             reverse("rights:export-create", args=[case.child.pk]), {"purpose": "måling"}
         )
     export = AccessExport.objects.get()
     assert export.status == "ready"
+    assert Ppv.objects.filter(case=case).count() == 3
     print(
         f"long case: {export.record_count} records, {export.size_bytes} bytes, "
         f"{export.page_count} PDF pages, {export.seconds} s"

@@ -3,6 +3,7 @@ and page for every role, the PPR leader included; only the leader opens it, on t
 with a purpose that is logged; lifting it is logged too."""
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(cast) -> Case:  # type: ignore[no-untyped-def]
+def case(cast: Any) -> Case:
     case = make_case(
         cast,
         child__first_name="Rosalina",
@@ -35,7 +36,7 @@ def case(cast) -> Case:  # type: ignore[no-untyped-def]
     return case
 
 
-def restrict(cast, case) -> Restriction:  # type: ignore[no-untyped-def]
+def restrict(cast: Any, case: Case) -> Restriction:
     return services.restrict(case.child, by=cast.ppr_leader, reason="Forældrene bestrider PPV'en.")
 
 
