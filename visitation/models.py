@@ -624,8 +624,8 @@ class Appeal(Audited, models.Model):
 
 class DecisionDispatch(models.Model):
     """The decision letter sent to one custody holder: to whom, when and by whom, recorded as a
-    PPV's sending is (``PpvDispatch``). The letter goes through the existing channel: this
-    records the sending; Digital Post delivery is issue 22's."""
+    PPV's sending is (``PpvDispatch``): by Digital Post when the custody holder's CPR number is
+    stored (``digital_post``), else by letter."""
 
     decision = models.ForeignKey(
         Decision, on_delete=models.PROTECT, related_name="dispatches", verbose_name="afgørelse"
@@ -644,6 +644,15 @@ class DecisionDispatch(models.Model):
     )
     # Idempotency key of the send form: a double submit records each recipient once.
     batch = models.UUIDField(editable=False)
+    # The letter's Digital Post message (none: the custody holder got it by post).
+    digital_post = models.OneToOneField(
+        "digitalpost.DigitalPostMessage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Digital Post",
+    )
 
     class Meta:
         verbose_name = "forsendelse af afgørelsesbrev"

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from cases.children import digitalpost
 from cases.models import Case, CaseStatus, Child, Guardian, Ppv, PpvStatus, Referral, ReferralStatus
 from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
@@ -796,9 +797,9 @@ def custody_holders(decision: Decision) -> list[Guardian]:
 def send_letter(
     decision: Decision, *, by: User, guardians: Iterable[Guardian], batch: uuid.UUID
 ) -> list[DecisionDispatch]:
-    """Record that the decision letter was sent to each chosen custody holder, as a PPV's
-    sending is recorded (the same ``batch`` twice records each recipient once). The letter
-    goes through the existing channel; delivery by Digital Post is issue 22's."""
+    """Send the decision letter to each chosen custody holder and record it, as a PPV's
+    sending is (the same ``batch`` twice records and sends each recipient once): by Digital
+    Post (a legal notification) when the CPR number is stored, else by letter."""
     if not by.has_perm("visitation.send_letter") or not decision.can_download(by):
         raise PermissionDenied
     guardians = list(guardians)
@@ -810,7 +811,7 @@ def send_letter(
     now = timezone.now()
     dispatches = []
     for guardian in guardians:
-        dispatch, _created = DecisionDispatch.objects.get_or_create(
+        dispatch, created = DecisionDispatch.objects.get_or_create(
             batch=batch,
             guardian=guardian,
             defaults={
@@ -820,6 +821,17 @@ def send_letter(
                 "sent_by": by,
             },
         )
+        if created and digitalpost.can_receive(guardian):
+            # The same batch twice finds the dispatch and sends nothing more: one message.
+            dispatch.digital_post = digitalpost.send(
+                guardian=guardian,
+                document=order_letter(decision, by=by),
+                title="Afgørelse om specialpædagogisk bistand",
+                by=by,
+                case_reference=decision.application.case.reference,
+                legal_notification=True,
+            )
+            dispatch.save(update_fields=["digital_post"])
         dispatches.append(dispatch)
     log_action(decision, AuditAction.UPDATE, by=by, purpose=SEND_PURPOSE)
     return dispatches

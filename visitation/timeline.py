@@ -35,7 +35,9 @@ def decision_items(case: Case, user: User) -> Iterable[TimelineItem]:
             letter_id=Subquery(letters.values("pk")[:1]),
         )
         .prefetch_related(
-            Prefetch("dispatches", DecisionDispatch.objects.select_related("sent_by")),
+            Prefetch(
+                "dispatches", DecisionDispatch.objects.select_related("sent_by", "digital_post")
+            ),
             Prefetch("appeals", Appeal.objects.order_by("received_on", "pk")),
         )
         .order_by()

@@ -931,7 +931,7 @@ def letter_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "guardians": guardians,
         "letter": services.letter(decision),
-        "dispatches": decision.dispatches.select_related("sent_by"),
+        "dispatches": decision.dispatches.select_related("sent_by", "digital_post"),
         "crumbs": [
             ("Visitation", reverse("visitation:application-list")),
             (str(application), application.get_absolute_url()),

@@ -258,6 +258,15 @@ class PpvDispatch(models.Model):
     )
     # Idempotency key of the send form: a double submit records each recipient once.
     batch = models.UUIDField(editable=False)
+    # The custody holder's Digital Post message (none: sent by letter, or to a leader).
+    digital_post = models.OneToOneField(
+        "digitalpost.DigitalPostMessage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Digital Post",
+    )
 
     class Meta:
         verbose_name = "forsendelse af PPV"

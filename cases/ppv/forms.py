@@ -6,6 +6,7 @@ from django import forms
 from django.forms.models import fields_for_model
 from django.utils import timezone
 
+from cases.children import digitalpost
 from cases.models import PPV_SECTION_FIELDS, PPV_SECTION_LABELS, Guardian, Ppv
 from ppr.accounts.models import User
 from ppr.forms import EventDateField, Form, ModelMultipleChoiceField, model_choice_field
@@ -125,10 +126,11 @@ class CorrectForm(Form):
 
 
 class GuardianChoiceField(ModelMultipleChoiceField):
-    """Custody holders by name and relation to the child."""
+    """Custody holders by name and relation to the child, and how the document reaches them
+    (Digital Post, or a letter for one without a stored CPR number)."""
 
     def label_from_instance(self, obj: Guardian) -> str:
-        return f"{obj.name} ({obj.get_relation_display()})"
+        return digitalpost.guardian_label(obj)
 
 
 class LeaderChoiceField(ModelMultipleChoiceField):

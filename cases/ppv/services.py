@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cases.children import digitalpost
 from cases.models import (
     PPV_SECTION_FIELDS,
     PPV_SECTION_LABELS,
@@ -567,7 +568,8 @@ def send_ppv(
     leaders: Iterable[User],
     batch: uuid.UUID,
 ) -> list[PpvDispatch]:
-    """Record that the final version was sent to each chosen recipient; leaders are notified.
+    """Send the final version to each chosen recipient and record it: custody holders with a
+    stored CPR number get it by Digital Post, the others by letter; leaders are notified.
 
     The same ``batch`` (the form's token) twice records each recipient once.
     """
@@ -589,7 +591,7 @@ def send_ppv(
     dispatches = []
     new_leaders = []
     for guardian in guardians:
-        dispatch, _created = PpvDispatch.objects.get_or_create(
+        dispatch, created = PpvDispatch.objects.get_or_create(
             batch=batch,
             guardian=guardian,
             defaults={
@@ -600,6 +602,16 @@ def send_ppv(
                 "sent_by": by,
             },
         )
+        if created and digitalpost.can_receive(guardian):
+            # The same batch twice finds the dispatch and sends nothing more: one message.
+            dispatch.digital_post = digitalpost.send(
+                guardian=guardian,
+                document=order_pdf(ppv, by=by),
+                title=f"Pædagogisk psykologisk vurdering, version {ppv.number}",
+                by=by,
+                case_reference=ppv.case.reference,
+            )
+            dispatch.save(update_fields=["digital_post"])
         dispatches.append(dispatch)
     for leader in leaders:
         dispatch, created = PpvDispatch.objects.get_or_create(

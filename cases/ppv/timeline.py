@@ -17,7 +17,9 @@ def ppv_items(case: Case, user: User) -> Iterable[TimelineItem]:
         .filter(status=PpvStatus.FINAL)
         .select_related("replaces")
         .prefetch_related(
-            Prefetch("dispatches", queryset=PpvDispatch.objects.select_related("sent_by"))
+            Prefetch(
+                "dispatches", queryset=PpvDispatch.objects.select_related("sent_by", "digital_post")
+            )
         )
         .order_by()
     )

@@ -124,7 +124,7 @@ def ppv_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "replaced_by": replaced_by,
         "document": document,
         "revisions": list(ppv.revisions.select_related("by")),
-        "dispatches": list(ppv.dispatches.select_related("sent_by")),
+        "dispatches": list(ppv.dispatches.select_related("sent_by", "digital_post")),
         "can_write": can_write,
         "can_correct": can_write and ppv.is_final and replaced_by is None,
         "correct_form": CorrectForm(),
@@ -352,6 +352,7 @@ def ppv_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "guardians": guardians,
         "leaders": leaders,
+        "dispatches": list(ppv.dispatches.select_related("sent_by", "digital_post")),
         "send_question": f"Version {ppv.number} sendes til de valgte modtagere, og forsendelsen "
         "registreres på sagen. En sendt PPV kan ikke kaldes tilbage.",
         "crumbs": _crumbs(ppv, "Send"),

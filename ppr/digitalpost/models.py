@@ -23,7 +23,7 @@ class DigitalPostMessage(models.Model):
 
     The id is the MeMo ``messageUUID``: every attempt to send the message uses it, so a retry
     or a resend is the same message to the receiver, never a second one. The recipient's CPR
-    number is kept encrypted (ppr/crypto.py) only for building the message; the document is
+    number is kept encrypted (ppr/crypto.py) only until the message is sent; the document is
     the stored PDF, so a failed send loses nothing.
     """
 
@@ -39,7 +39,7 @@ class DigitalPostMessage(models.Model):
     recipient = GenericForeignKey("recipient_type", "recipient_id")
     # The name as it was when sent, so the record stays true if the guardian is renamed.
     recipient_name = models.CharField("modtager", max_length=250)
-    recipient_cpr_encrypted = models.TextField(editable=False)
+    recipient_cpr_encrypted = models.TextField(editable=False, blank=True)
     title = models.CharField("titel", max_length=256)
     # Decisions and hearings are legal notifications: the mailbox keeps them as such.
     legal_notification = models.BooleanField("retsvirkning", default=False)

@@ -46,7 +46,9 @@ def letter_for(message: DigitalPostMessage) -> memo.Letter:
         pdf = handle.read()
     return memo.Letter(
         message_uuid=message.pk,
-        recipient_cpr=crypto.decrypt(message.recipient_cpr_encrypted),
+        recipient_cpr="".join(
+            c for c in crypto.decrypt(message.recipient_cpr_encrypted) if c.isdigit()
+        ),
         recipient_label=message.recipient_name,
         sender_cvr=settings.PPR_DIGITALPOST_SENDER_CVR,
         sender_label=settings.PPR_DIGITALPOST_SENDER_LABEL,
@@ -92,6 +94,8 @@ def deliver(message_id: uuid.UUID | str) -> str:
         transport=transport.name,
         attempts=models.F("attempts") + 1,
         claimed_at=None,
+        # Sent: the CPR number has done its job and is not kept (rotation and leaks alike).
+        recipient_cpr_encrypted="",
         sent_at=now,
         delivered_at=now if outcome == transports.Outcome.DELIVERED else None,
     )

@@ -94,6 +94,7 @@ def test_the_cpr_number_is_never_stored_in_clear(queue: Callable[..., DigitalPos
     message = queue()
     row = DigitalPostMessage.objects.filter(pk=message.pk).values().get()
     assert not any(CPR in str(value) for value in row.values())
+    assert row["recipient_cpr_encrypted"] == ""  # sent: not even the encrypted number is kept
 
 
 def test_a_transport_failure_leaves_it_failed_with_the_error_then_the_retry_sends_it(
