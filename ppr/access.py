@@ -5,7 +5,7 @@ see; the default is none (deny by default). Views fetch objects through ``get_au
 so that granting access to a child's data and logging it are the same line of code.
 
 Restriction of processing (GDPR art. 18): a child whose record a PPR leader has restricted
-drops out of every ``visible_to``, ``visible_on`` and ``printable_for`` answer, for every role,
+drops out of every ``visible_to`` and ``printable_for`` answer, for every role,
 leaders included; the record is opened only on the rights pages (rights/), by a PPR leader,
 with a stated purpose. Subclasses do nothing for it: ``VisibleQuerySet.__init_subclass__``
 wraps those methods, so a new queryset cannot forget it. Which rows concern a restricted child
@@ -27,7 +27,10 @@ from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
 
 #: The methods that answer "which rows may this user have"; each leaves out restricted children.
-SCOPING_METHODS = ("visible_to", "visible_on", "printable_for")
+#: Not ``visible_on(case, user)`` (cases/models/access.py): it reads the rows of one case the
+#: caller already holds from ``Case.objects.visible_to``, which left a restricted child's case
+#: out, and it must decide the case's part without joining the case table.
+SCOPING_METHODS = ("visible_to", "printable_for")
 
 
 def restriction_lookup(model: type[models.Model]) -> str | None:

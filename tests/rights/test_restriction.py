@@ -69,7 +69,6 @@ def test_a_restricted_child_is_in_no_queryset_for_any_role(cast, case) -> None:
         assert not Referral.objects.visible_to(user).filter(child=case.child).exists()
         assert not RulerRating.objects.visible_to(user).filter(child=case.child).exists()
         assert not JournalEntry.objects.visible_to(user).filter(case=case).exists()
-        assert not JournalEntry.objects.visible_on(case, user).exists()
         assert not AgendaItem.objects.visible_to(user).filter(pk=item.pk).exists()
     assert AgendaItem.objects.filter(pk=item.pk).exists()  # kept, only out of sight
 
