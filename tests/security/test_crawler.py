@@ -65,6 +65,10 @@ VISITATION_ROUTES = {
         "visitation:visitation/placering/<id:pk>/",
         "visitation:visitation/placering/<id:pk>/revurdering/",
         "reports:rapporter/drift/<slug:slug>/",
+        # The data subject's rights (issue 23): the menu's page and a child's, from its page.
+        "rights:persondata/",
+        "rights:persondata/barn/<id:child_id>/",
+        "rights:persondata/barn/<id:child_id>/begraens/",
     },
     "psykolog@ppr.nordvig.dk": {
         "visitation:visitation/",
