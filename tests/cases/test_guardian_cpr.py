@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 CPR = "120785-1234"
 
 
-def add(cast, child, **data):  # type: ignore[no-untyped-def]
+def add(cast, child, **data):
     url = reverse("cases:guardian-create", kwargs={"pk": child.pk})
     return client_for(cast.teacher).post(
         url, {"name": "Pia Holm", "relation": "mor", "has_custody": "on", **data}

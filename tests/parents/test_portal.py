@@ -19,7 +19,7 @@ HOME = reverse("parents:home")
 
 
 @pytest.fixture
-def families(cast):  # type: ignore[no-untyped-def]
+def families(cast):
     """The cast's parent has custody of Asta (the school) and Bo (the daycare); the other parent
     of Carl at another school; Dina's guardian row has Pia's CPR but no custody."""
     asta = ChildFactory(institution=cast.school, first_name="Asta", last_name="Fjordby")
