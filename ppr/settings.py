@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "visitation",
     "parents",
     "rights",
+    "lifecycle",  # retention rules, holds, reviewed deletion (Sletning og opbevaring)
     "demo",  # demo municipality and scale seed (seed_demo, seed_scale); depends on all above
 ]
 
@@ -217,6 +218,8 @@ CELERY_TASK_ROUTES = {
 }
 # One static beat schedule; each app's periodic job is listed here so operators see all of them.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Life cycle: nightly, list what the retention rules make due (lifecycle.services.list_due).
+    "lifecycle-list-due": {"task": "lifecycle.tasks.list_due_records", "schedule": 86400.0},
     "audit-retention-purge": {
         "task": "ppr.audit.tasks.purge_expired_audit_events",
         "schedule": 3600.0,
@@ -459,6 +462,12 @@ DJANGO_TABLES2_PAGE_RANGE = 5
 
 # --- Audit ---------------------------------------------------------------------------------
 AUDIT_RETENTION_DAYS = env_int("PPR_AUDIT_RETENTION_DAYS", 183)
+
+# --- Life cycle (lifecycle/) ----------------------------------------------------------------
+# True: the nightly list of records due for deletion is approved without the PPR leader's review.
+RETENTION_AUTO_APPROVE = env_bool("PPR_RETENTION_AUTO_APPROVE", False)
+# Records deleted per transaction; a crash loses at most one batch's work, resumed on rerun.
+RETENTION_BATCH_SIZE = env_int("PPR_RETENTION_BATCH_SIZE", 200)
 
 # Visitation: an application for special support rests on a final PPV no older than this.
 PPR_VISITATION_PPV_MAX_AGE_MONTHS = env_int("PPR_VISITATION_PPV_MAX_AGE_MONTHS", 12)

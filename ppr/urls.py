@@ -34,6 +34,7 @@ urlpatterns = [
     path("rapporter/", include("reports.urls")),
     path("visitation/", include("visitation.urls")),
     path("persondata/", include("rights.urls")),
+    path("sletning/", include("lifecycle.urls")),
     path("frister/", include("ppr.deadlines.urls")),
     path("dokumenter/", include("ppr.documents.urls")),
     path("foraeldre/", include("parents.urls")),
