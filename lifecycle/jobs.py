@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from cases.models import Case, Referral
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
@@ -22,6 +23,7 @@ from .models import (
     DueListStatus,
     RetentionRule,
 )
+from .record_types import CLOSED_CASE, CLOSED_REFERRAL
 
 PURPOSE = "sletning efter opbevaringsregel"
 
@@ -185,10 +187,6 @@ def delete_batch(*, due_list: DueList, size: int, today: date | None = None) -> 
 
 def _children_of(key: str, ids: list[int]) -> dict[int, int]:
     """The child each record concerns, for the holds (none for anonymous records)."""
-    from cases.models import Case, Referral
-
-    from .record_types import CLOSED_CASE, CLOSED_REFERRAL
-
     model = {CLOSED_CASE: Case, CLOSED_REFERRAL: Referral}.get(key)
     if model is None:
         return {}
