@@ -50,7 +50,9 @@ from indsatser.models import (
 )
 from meetings.models import AgendaItem, ForumMeeting, ForumReferral, Note
 from ppr import crypto
+from ppr.audit import services as audit
 from ppr.deadlines.models import Deadline
+from ppr.digitalpost.models import DigitalPostMessage
 from ppr.documents.models import Document
 from ppr.drafts.models import FormDraft
 from visitation.models import (
@@ -113,6 +115,12 @@ def delete_documents(model: type[models.Model], ids: Iterable[int]) -> int:
     documents = Document.objects.filter(
         content_type=ContentType.objects.get_for_model(model), object_id__in=ids
     )
+    # A sent copy's Digital Post message names its recipient: it goes with the document (the
+    # dispatch rows that point to it are deleted first, with the PPV's or decision's content).
+    messages = DigitalPostMessage.objects.filter(document__in=documents)
+    PpvDispatch.objects.filter(digital_post__in=messages).delete()
+    DecisionDispatch.objects.filter(digital_post__in=messages).delete()
+    messages.delete()
     for document in documents.exclude(file="").only("pk", "file"):
         document.file.delete(save=False)
     deleted, _ = documents.delete()
@@ -243,6 +251,9 @@ def anonymise_children(child_ids: Iterable[int]) -> None:
     scrub(RulerRating.objects.filter(child__in=ids))
     scrub(Placement.objects.filter(child__in=ids))
     _about(Child, ids)
+    audit.scrub_terms(
+        names=list(Child.objects.filter(pk__in=ids).values_list("first_name", "last_name"))
+    )
     for child in Child.objects.filter(pk__in=ids).only("pk", "birth_date"):
         child.first_name = "Slettet"
         child.last_name = "barn"

@@ -148,6 +148,23 @@ def purge_expired(*, now: datetime | None = None) -> int:
     return deleted
 
 
+SCRUB_FLAG = "ppr.audit_scrub"
+SCRUBBED_TERM = "[søgning efter et slettet barn]"
+
+
+def scrub_terms(*, names: list[tuple[str, str]]) -> int:
+    """Blank the search terms that name a deleted child (first and last name both in the term):
+    the only change the log allows besides its retention purge. Returns how many rows."""
+    condition = models.Q(pk__in=[])
+    for first, last in names:
+        condition |= models.Q(term__icontains=first) & models.Q(term__icontains=last)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, 'on', true)", [SCRUB_FLAG])
+        return AuditEvent.objects.filter(condition).update(term=SCRUBBED_TERM)
+
+
 #: Columns of the GDPR art. 15 export. No employee name, id, IP or request id: the data subject
 #: is entitled to dates and purposes of the consultations, not the identity of the employees
 #: (EU Court, C-579/21, Pankki S).

@@ -221,6 +221,11 @@ ACCOUNT_ROUTES = {
 #: (``test_the_sweep_must_reach_most_of_the_app``).
 MUST_REACH: dict[str, set[str]] = {
     "leder@ppr.nordvig.dk": {
+        "/sletning/",
+        "/sletning/log/",
+        "/sletning/regler/",
+        "/sletning/regler/<slug:record_type>/",
+        "/sletning/tilbagehold/",
         "/dokumenter/",
         "/frister/",
         "/frister/<id:pk>/ansvarlig/",
