@@ -15,9 +15,9 @@ from django.db import connection
 
 from cases.models import CaseStatus
 from lifecycle import jobs
+from lifecycle.models import DueListStatus
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
-from lifecycle.models import DueListStatus
 from tests.cases.factories import CaseFactory, ChildFactory, GuardianFactory, JournalEntryFactory
 
 ROOT = Path(__file__).resolve().parents[2]
