@@ -37,9 +37,11 @@ demo: install
 	DJANGO_DEBUG=true $(RUN) python manage.py runserver 127.0.0.1:8000
 
 # Every core (pytest-xdist; at most 8 workers, as tests/conftest.py gives each its own Redis
-# databases); PYTEST_ARGS="-n 0" runs the tests in one process.
+# databases); PYTEST_ARGS="-n 0" runs the tests in one process. --dist loadgroup: tests marked
+# with the same xdist_group (a crawler login's tests, which share its crawl) run on one worker;
+# the others are handed out one by one as workers free up, in the order tests/conftest.py sets.
 test: static
-	$(RUN) pytest -n auto --maxprocesses 8 $(PYTEST_ARGS)
+	$(RUN) pytest -n auto --maxprocesses 8 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(RUN) ruff check .

@@ -219,15 +219,33 @@ def no_cast(db: None) -> None:
     District.objects.filter(pk__in=[standing.vest.pk, standing.oest.pk]).delete()
 
 
+#: Test modules whose tests take long (crawls of the demo, hypothesis fuzzing, the browser's
+#: accessibility sweep): they start first among the tests of their kind, so that pytest-xdist
+#: fills the rest of the run around them and short tests even out the workers at the end.
+LONG_FIRST = (
+    "tests/security/test_crawler.py",
+    "tests/security/test_fuzz_endpoints.py",
+    "tests/security/test_fuzz_forms.py",
+    "tests/e2e/test_accessibility_sweep.py",
+)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last (after pytest-django's own ordering): Playwright's event loop
     lives until the session ends, and Django refuses database set-up inside a running loop.
+    Within each kind the long modules (``LONG_FIRST``) come first (a stable sort: the rest
+    keeps its order).
 
     Every transactional test asks for serialized rollback, so the rows the data migrations
     created (forums, the intervention catalogue, effect goals) and the standing cast are there
     in each of them."""
-    items.sort(key=lambda item: "/tests/e2e/" in str(item.path))
+    items.sort(
+        key=lambda item: (
+            "/tests/e2e/" in str(item.path),
+            not str(item.path).endswith(LONG_FIRST),
+        )
+    )
 
 
 #: What the data migrations created (forums, the intervention catalogue, effect goals), per

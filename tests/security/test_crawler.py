@@ -283,20 +283,82 @@ def test_every_demo_login_is_crawled(demo: DemoOrganisation) -> None:
     assert sorted(email for _role, email, _password in demo.logins) == sorted(LOGINS)
 
 
+@dataclass
+class Crawl:
+    """One login's crawl: its pages, and the table cells compared on the way
+    (``test_every_table_cell_in_the_demo_is_the_one_django_tables2_renders``)."""
+
+    pages: dict[str, Page]
+    seconds: float
+    cells: list[str]
+    different: list[str]
+
+
+#: Each login's crawl, once per module (per xdist worker): the scope test and the table-cell
+#: test of the same login read the same crawl instead of walking the app twice. The crawl is
+#: GET only, and every test's changes (audit rows, sessions) are rolled back, so a second crawl
+#: would open the same pages with the same contents.
+CRAWLS: dict[str, Crawl] = {}
+
+
+def crawl_as(email: str) -> Crawl:
+    """The login's crawl from Mit overblik, every table cell on it compared with what
+    django-tables2 renders (``ColumnCells.cell`` returns its own cell, so the pages are the
+    ones the app serves)."""
+    if email in CRAWLS:
+        return CRAWLS[email]
+    cells: list[str] = []
+    different: list[str] = []
+    ours = ColumnCells.cell
+
+    def compared(self: ColumnCells, row: Any) -> Any:
+        cell = ours(self, row)
+        theirs = row.get_cell(self.column.name)
+        where = f"{type(self.table).__name__}.{self.column.name}"
+        cells.append(where)
+        if str(cell) != str(theirs) or isinstance(cell, SafeString) != isinstance(
+            theirs, SafeString
+        ):
+            different.append(f"{where}: {cell!r} != {theirs!r}")
+        return cell
+
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    started = time.monotonic()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ColumnCells, "cell", compared)
+        pages = crawl(client)
+    CRAWLS[email] = Crawl(pages, time.monotonic() - started, cells, different)
+    return CRAWLS[email]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _crawls_of_this_demo(demo: DemoOrganisation) -> Iterator[None]:
+    """The crawls belong to the module's demo: forgotten with it."""
+    yield
+    CRAWLS.clear()
+
+
+def same_worker(emails: list[str]) -> list[Any]:
+    """The logins as parameters, each in its own pytest-xdist group (``--dist loadgroup``,
+    Makefile): a login's tests run on one worker and share its crawl."""
+    return [
+        pytest.param(email, marks=pytest.mark.xdist_group(f"crawl-{email}")) for email in emails
+    ]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("email", LOGINS)
+@pytest.mark.parametrize("email", same_worker(LOGINS))
 def test_no_page_shows_a_child_outside_the_users_scope(
     email: str, demo: DemoOrganisation, demo_children: list[DemoChild]
 ) -> None:
     user = User.objects.get(email=email)
     scope = children_in_scope(user)
-    client = Client()
-    client.force_login(user)
-    started = time.monotonic()
-    pages = crawl(client)
+    walk = crawl_as(email)
+    pages = walk.pages
     shown = names_shown(pages, demo_children)
     print(
-        f"{email}: {len(pages)} pages in {time.monotonic() - started:.1f} s, "
+        f"{email}: {len(pages)} pages in {walk.seconds:.1f} s, "
         f"{len(shown)} children named, {len(scope)}/{len(demo_children)} in scope; "
         + ", ".join(
             f"{p.status} {p.url} (on {p.found_on})"
@@ -389,40 +451,25 @@ def staff_urls(demo: DemoOrganisation, django_db_blocker: Any) -> list[str]:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "email",
-    [
-        "leder@ppr.nordvig.dk",
-        "psykolog@ppr.nordvig.dk",
-        "sekretaer@ppr.nordvig.dk",
-        "skoleleder.vestervang@nordvig.dk",
-    ],
+    same_worker(
+        [
+            "leder@ppr.nordvig.dk",
+            "psykolog@ppr.nordvig.dk",
+            "sekretaer@ppr.nordvig.dk",
+            "skoleleder.vestervang@nordvig.dk",
+        ]
+    ),
 )
 def test_every_table_cell_in_the_demo_is_the_one_django_tables2_renders(
-    email: str, demo: DemoOrganisation, monkeypatch: pytest.MonkeyPatch
+    email: str, demo: DemoOrganisation
 ) -> None:
     """``{% table_body %}`` works out per column what django-tables2 works out per cell; on every
-    table the crawl reaches, each cell must still be what ``BoundRow.get_cell`` gives."""
-    cells: list[str] = []
-    different: list[str] = []
-    ours = ColumnCells.cell
+    table the crawl reaches, each cell must still be what ``BoundRow.get_cell`` gives (compared
+    during the login's crawl, ``crawl_as``)."""
+    walk = crawl_as(email)
 
-    def compared(self: ColumnCells, row: Any) -> Any:
-        cell = ours(self, row)
-        theirs = row.get_cell(self.column.name)
-        where = f"{type(self.table).__name__}.{self.column.name}"
-        cells.append(where)
-        if str(cell) != str(theirs) or isinstance(cell, SafeString) != isinstance(
-            theirs, SafeString
-        ):
-            different.append(f"{where}: {cell!r} != {theirs!r}")
-        return cell
-
-    monkeypatch.setattr(ColumnCells, "cell", compared)
-    client = Client()
-    client.force_login(User.objects.get(email=email))
-    crawl(client)
-
-    assert different == []
-    assert len(set(cells)) >= 10  # columns of several tables were compared
+    assert walk.different == []
+    assert len(set(walk.cells)) >= 10  # columns of several tables were compared
 
 
 # --- The administrator's /admin/ and a freshly granted, unapproved user ----------------------
