@@ -430,6 +430,8 @@ class EndCourseForm(Form):
         dkfds_style(self)
 
 
+GRADE_CHOICES = [(0, "0. klasse (børnehaveklasse)")] + [(g, f"{g}. klasse") for g in range(1, 11)]
+
 PERCENT_FIELD: dict[str, Any] = {
     "label": "Ulovligt fravær i kvartalet (%)",
     "min_value": Decimal(0),
@@ -463,6 +465,12 @@ class AbsenceCaseForm(Form):
     quarter = forms.TypedChoiceField(
         label="Kvartal", coerce=int, choices=[(q, f"{q}. kvartal") for q in (1, 2, 3, 4)]
     )
+    grade = forms.TypedChoiceField(
+        label="Klassetrin",
+        coerce=int,
+        choices=[("", "Vælg klassetrin"), *GRADE_CHOICES],
+        error_messages={"required": "Vælg elevens klassetrin."},
+    )
     percent = forms.DecimalField(**PERCENT_FIELD)
 
     def __init__(self, *args: Any, pupils: QuerySet[Child], **kwargs: Any) -> None:
@@ -472,6 +480,41 @@ class AbsenceCaseForm(Form):
         self.fields["year"].initial = today.year
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1
         self.fields["percent"].widget.attrs.update({"inputmode": "decimal"})
+        dkfds_style(self)
+
+
+class AbsenceImportForm(Form):
+    """A quarter's absence percentages from the school's administrative system (CSV)."""
+
+    year = forms.IntegerField(
+        label="År",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "Angiv året.",
+            "invalid": "Angiv året som et tal, fx 2026.",
+            "min_value": "Året skal ligge fra 2000.",
+            "max_value": "Året skal ligge til og med 2100.",
+        },
+    )
+    quarter = forms.TypedChoiceField(
+        label="Kvartal",
+        coerce=int,
+        choices=[(q, f"{q}. kvartal") for q in (1, 2, 3, 4)],
+        error_messages={"required": "Vælg kvartalet."},
+    )
+    file = forms.FileField(
+        label="CSV-fil",
+        help_text="Udtrækket fra skolens administrative system, højst 2 MB.",
+        error_messages={"required": "Vælg filen.", "empty": "Filen er tom."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = calendar.today()
+        self.fields["year"].initial = today.year
+        self.fields["quarter"].initial = (today.month - 1) // 3 + 1
         dkfds_style(self)
 
 
@@ -520,6 +563,7 @@ class ProcedureStepForm(ModelForm):
             "responsible_role",
             "threshold_percent",
             "deadline_working_days",
+            "refer_to_forum",
             "active",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}

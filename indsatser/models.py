@@ -569,6 +569,15 @@ class AbsenceProcedureStep(models.Model):
     deadline_working_days = models.PositiveSmallIntegerField(
         "frist (arbejdsdage)", help_text="0 betyder samme dag."
     )
+    # "Glad i skole – IGEN": at 10 % the school involves its support model – the TRIO refers
+    # the pupil to a forum. The step then drafts that henvisning, prefilled (meetings app).
+    refer_to_forum = models.CharField(
+        "henvis til forum",
+        max_length=50,
+        blank=True,
+        help_text="Koden på et forum i supportmodellen, fx “tvaerfagligt_skoleteam”. Når "
+        "trinnet starter, oprettes en udfyldt kladde til TRIO'ens henvisning til forummet.",
+    )
     active = models.BooleanField("i brug", default=True)
 
     objects = CatalogueQuerySet.as_manager()
@@ -593,6 +602,29 @@ class AbsenceProcedureStep(models.Model):
         return percent > 0 and percent >= self.threshold_percent
 
 
+class GradeStage(models.TextChoices):
+    """The school's stages as seed 004 §3.6 splits absence work: mellemtrin and overskoling."""
+
+    INDSKOLING = "indskoling", "Indskoling (0.–3. klasse)"
+    MELLEMTRIN = "mellemtrin", "Mellemtrin (4.–6. klasse)"
+    OVERSKOLING = "overskoling", "Overskoling (7.–10. klasse)"
+
+
+#: The grades (klassetrin) of each stage, lowest and highest.
+STAGE_GRADES: dict[str, tuple[int, int]] = {
+    GradeStage.INDSKOLING: (0, 3),
+    GradeStage.MELLEMTRIN: (4, 6),
+    GradeStage.OVERSKOLING: (7, 10),
+}
+
+
+def stage_of(grade: int | None) -> str | None:
+    """The stage of a grade (0 is børnehaveklasse), None for an unknown grade."""
+    if grade is None:
+        return None
+    return next((s for s, (lo, hi) in STAGE_GRADES.items() if lo <= grade <= hi), None)
+
+
 class AbsenceCaseStatus(models.TextChoices):
     OPEN = "aaben", "Åben"
     CLOSED = "lukket", "Lukket"
@@ -612,6 +644,14 @@ class AbsenceCase(Audited, models.Model):
     year = models.PositiveSmallIntegerField("år", validators=[MinValueValidator(2000)])
     quarter = models.PositiveSmallIntegerField(
         "kvartal", validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    # The pupil's grade in the quarter (0 = børnehaveklasse); cases opened before the grade was
+    # recorded have none and are reported as "klassetrin ikke oplyst".
+    grade = models.PositiveSmallIntegerField(
+        "klassetrin",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
     absence_percent = models.DecimalField(
         "ulovligt fravær i kvartalet (%)",
@@ -669,6 +709,11 @@ class AbsenceCase(Audited, models.Model):
                 violation_error_message="Kvartalet skal være 1–4.",
             ),
             models.CheckConstraint(
+                condition=Q(grade__isnull=True) | Q(grade__gte=0, grade__lte=10),
+                name="absence_case_grade_0_10",
+                violation_error_message="Klassetrinnet skal være 0–10.",
+            ),
+            models.CheckConstraint(
                 condition=Q(absence_percent__gte=0, absence_percent__lte=100),
                 name="absence_case_percent_0_100",
                 violation_error_message="Fraværet skal være mellem 0 og 100 %.",
@@ -688,6 +733,16 @@ class AbsenceCase(Audited, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == AbsenceCaseStatus.OPEN
+
+    @property
+    def stage(self) -> str | None:
+        return stage_of(self.grade)
+
+    @property
+    def grade_label(self) -> str:
+        if self.grade is None:
+            return "ikke oplyst"
+        return "0. klasse (børnehaveklasse)" if self.grade == 0 else f"{self.grade}. klasse"
 
     audit_child = "child_id"
     audit_institution = "institution_id"

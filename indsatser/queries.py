@@ -20,6 +20,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 
 from .models import (
     PREVENTIVE_LEVELS,
+    STAGE_GRADES,
     AbsenceCase,
     Course,
     CourseOutcome,
@@ -175,11 +176,21 @@ def absence_cases_by_step(
     *,
     absence_cases: QuerySet[AbsenceCase] | None = None,
 ) -> QuerySet[Any]:
-    """Per current step (None = no step yet): how many absence cases, how many still open."""
+    """Per current step (None = no step yet): how many absence cases, how many still open, and
+    how many per school stage (indskoling, mellemtrin, overskoling; seed 004 §3.6 splits the
+    absence work by mellemtrin and overskoling) or without a recorded grade."""
     return (
         absence_cases_in_period(start, end, absence_cases=absence_cases)
         .values("current_step", "current_step__order", "current_step__title")
-        .annotate(cases=Count("pk"), open=Count("pk", filter=Q(status="aaben")))
+        .annotate(
+            cases=Count("pk"),
+            open=Count("pk", filter=Q(status="aaben")),
+            **{
+                stage: Count("pk", filter=Q(grade__gte=lowest, grade__lte=highest))
+                for stage, (lowest, highest) in STAGE_GRADES.items()
+            },
+            no_grade=Count("pk", filter=Q(grade__isnull=True)),
+        )
         .order_by("current_step__order")
     )
 

@@ -4,7 +4,7 @@ and opens or closes its deadlines.
 """
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -578,6 +578,20 @@ def save_procedure_step(*, step: AbsenceProcedureStep, by: User) -> AbsenceProce
     return step
 
 
+#: What happens when a step that refers to a forum starts (``AbsenceProcedureStep.refer_to_forum``):
+#: the app that owns the forums (meetings) drafts the TRIO's henvisning. It registers from its
+#: ``AppConfig.ready()``, so this app, below it, imports none of it.
+StepReferral = Callable[[AbsenceStepRecord, User], object]
+_step_referrals: list[StepReferral] = []
+
+
+def refers_at_absence_step(verb: StepReferral) -> StepReferral:
+    """Install the verb that drafts a forum henvisning when such a step starts (idempotent)."""
+    if all(existing is not verb for existing in _step_referrals):
+        _step_referrals.append(verb)
+    return verb
+
+
 def quarter_of(day: date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
@@ -633,6 +647,9 @@ def _apply_steps(absence_case: AbsenceCase, by: User) -> list[AbsenceStepRecord]
             by=by,
             title=f"Bekymrende fravær: {step.title}"[:200],
         )
+        if step.refer_to_forum:
+            for verb in _step_referrals[-1:]:
+                verb(record_row, by)
         new.append(record_row)
     latest = absence_case.steps.order_by("-step__order").first()
     current_step_id = latest.step_id if latest is not None else None
@@ -656,9 +673,11 @@ def open_absence_case(
     year: int | None = None,
     quarter: int | None = None,
     responsible: User | None = None,
+    grade: int | None = None,
 ) -> AbsenceCase:
     """Open the absence case of a pupil for a quarter and record its first absence figure.
-    A second open for the same pupil and quarter records the figure on the existing case."""
+    A second open for the same pupil and quarter records the figure on the existing case
+    (and its grade, when given)."""
     if not works_at_school(by) or child.institution_id not in by.institution_ids():
         raise PermissionDenied
     if child.institution.kind not in SCHOOL_KINDS:
@@ -668,6 +687,8 @@ def open_absence_case(
     year, quarter = year or this_year, quarter or this_quarter
     if quarter not in (1, 2, 3, 4):
         raise ValidationError({"quarter": "Kvartalet skal være 1–4."})
+    if grade is not None and not 0 <= grade <= 10:
+        raise ValidationError({"grade": "Klassetrinnet skal være 0–10."})
     existing = AbsenceCase.objects.filter(child=child, year=year, quarter=quarter).first()
     if existing is None:
         try:
@@ -677,6 +698,7 @@ def open_absence_case(
                     institution_id=child.institution_id,
                     year=year,
                     quarter=quarter,
+                    grade=grade,
                     responsible=responsible or by,
                     created_by=by,
                 )
@@ -684,6 +706,9 @@ def open_absence_case(
             existing = AbsenceCase.objects.get(child=child, year=year, quarter=quarter)
         else:
             log_action(existing, AuditAction.CREATE, by=by, purpose=ABSENCE_PURPOSE)
+    if grade is not None and existing.grade != grade:
+        AbsenceCase.objects.filter(pk=existing.pk).update(grade=grade)
+        existing.grade = grade
     record_absence(absence_case=existing, percent=percent, by=by)
     return existing
 

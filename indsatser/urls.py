@@ -40,6 +40,7 @@ urlpatterns = [
     # Bekymrende fravær.
     path("fravaer/", views.absence_list, name="absence-list"),
     path("fravaer/ny/", views.absence_create, name="absence-create"),
+    path("fravaer/import/", views.absence_import, name="absence-import"),
     path("fravaer/<id:pk>/", views.absence_detail, name="absence-detail"),
     path("fravaer/<id:pk>/registrer/", views.absence_record, name="absence-record"),
     path("fravaer/<id:pk>/luk/", views.absence_close, name="absence-close"),

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,9 +26,12 @@ from ppr.organisation.models import SCHOOL_KINDS
 from ppr.tables import paginate
 
 from . import services
+from .absence_import import closed_case_errors, import_absence
+from .absence_import import read_lines as absence_import_lines
 from .filters import AbsenceCaseFilter, CourseFilter
 from .forms import (
     AbsenceCaseForm,
+    AbsenceImportForm,
     AbsenceRecordForm,
     CourseStartForm,
     CourseUpdateForm,
@@ -857,6 +860,7 @@ def absence_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 percent=data["percent"],
                 year=data["year"],
                 quarter=data["quarter"],
+                grade=data["grade"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -870,6 +874,49 @@ def absence_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "indsatser/absence_form.html", context)
+
+
+def _pupils(request: AuthenticatedHttpRequest) -> QuerySet[Child]:
+    return Child.objects.visible_to(request.user).filter(
+        institution_id__in=request.user.institution_ids(), institution__kind__in=SCHOOL_KINDS
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def absence_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A quarter's absence percentages imported from the school's administrative system: the
+    whole file checked first, errors per line in Danish, nothing saved from a file with errors."""
+    require_perm(request, "indsatser.open_absence_case")
+    form = AbsenceImportForm(request.POST or None, request.FILES or None)
+    line_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+        try:
+            lines, line_errors = absence_import_lines(
+                form.cleaned_data["file"], pupils=_pupils(request)
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            line_errors += closed_case_errors(lines, year=year, quarter=quarter)
+            if not line_errors:
+                result = import_absence(lines, year=year, quarter=quarter, by=request.user)
+                messages.success(
+                    request,
+                    f"Fraværet for {quarter}. kvartal {year} er indlæst: {result.opened} nye "
+                    f"fraværssager, {result.updated} opdateret, {result.unchanged} uændret.",
+                )
+                return redirect("indsatser:absence-list")
+    context = {
+        "form": form,
+        "line_errors": line_errors,
+        "crumbs": _crumbs(
+            ("Bekymrende fravær", reverse("indsatser:absence-list")), ("Indlæs fravær", None)
+        ),
+    }
+    status = 400 if (form.errors or line_errors) else 200
+    return render(request, "indsatser/absence_import.html", context, status=status)
 
 
 @login_required
@@ -902,7 +949,9 @@ def _absence_page(
 ) -> HttpResponse:
     """The absence case's page; a refused form comes back with what was typed and its errors."""
     today = calendar.today()
-    steps = list(absence_case.steps.select_related("step", "responsible", "done_by"))
+    steps = list(
+        absence_case.steps.select_related("step", "responsible", "done_by", "forum_referral__forum")
+    )
     applied = {r.step_id for r in steps}
     context = {
         "absence_case": absence_case,

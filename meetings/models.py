@@ -180,6 +180,15 @@ class ForumReferral(Audited, models.Model):
         related_name="forum_referral",
         verbose_name="indstilling",
     )
+    # The step of the absence procedure ("Glad i skole – IGEN", 10 %) that drafted it.
+    absence_step = models.OneToOneField(
+        "indsatser.AbsenceStepRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forum_referral",
+        verbose_name="trin i fraværsproceduren",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -28,7 +28,7 @@ from cases.models import (
 )
 from cases.referrals import services as referral_services
 from indsatser import services as indsats_services
-from indsatser.models import Intervention
+from indsatser.models import AbsenceStepRecord, Intervention
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action, record
@@ -364,6 +364,48 @@ def redirect_referral(referral: Referral, *, by: User, forum: str, note: str = "
         referral=referral,
         by=by,
     )
+
+
+@indsats_services.refers_at_absence_step
+def draft_absence_henvisning(record_row: AbsenceStepRecord, by: User) -> ForumReferral | None:
+    """The absence procedure's 10 % step ("Glad i skole – IGEN": involve the school's support
+    model): the TRIO's henvisning to the step's forum, drafted and prefilled for the school to
+    finish – named only where the forum's rules allow it. One draft per step (idempotent)."""
+    step = record_row.step
+    absence_case = record_row.absence_case
+    forum = (
+        SupportForum.objects.for_institution(absence_case.institution)
+        .filter(code=step.refer_to_forum, active=True)
+        .first()
+    )
+    if forum is None:
+        return None
+    existing = ForumReferral.objects.filter(absence_step=record_row).first()
+    if existing is not None:
+        return existing
+    lines = [
+        f"Bekymrende fravær: {smart_percent(record_row.triggered_at_percent)} % ulovligt fravær "
+        f"i {absence_case.period_label} ({absence_case.grade_label}).",
+        f"Fraværsproceduren “Glad i skole – IGEN”, trin {step.order}: {step.title}.",
+        "Skolens egen indsats indtil nu: ",
+    ]
+    forum_referral = _draft_forum_referral(
+        institution=absence_case.institution,
+        forum=forum,
+        child=absence_case.child,
+        anonymous_description=f"elev, {absence_case.grade_label}, bekymrende fravær",
+        rationale="\n".join(lines),
+        by=by,
+    )
+    forum_referral.absence_step = record_row
+    forum_referral.save(update_fields=["absence_step"])
+    return forum_referral
+
+
+def smart_percent(value: Any) -> str:
+    """12.5 → "12,5"; 10.0 → "10" (as Danish users write a percentage)."""
+    text = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+    return text.replace(".", ",")
 
 
 def _is_institution_person(user: User, institution: Institution) -> bool:

@@ -775,8 +775,9 @@ class AbsenceReport(Report):
     title = "Bekymrende fravær"
     intro = (
         "Fraværssager for de kvartaler, der begynder i perioden, efter det trin i kommunens "
-        "fraværsprocedure, sagen er nået til, og hvor mange der stadig er åbne. Distrikt og "
-        "institution er skolens."
+        "fraværsprocedure, sagen er nået til, og hvor mange der stadig er åbne – delt på "
+        "indskoling (0.–3.), mellemtrin (4.–6.) og overskoling (7.–10. klasse) som i "
+        "udviklingsplanens indsats for bekymrende fravær. Distrikt og institution er skolens."
     )
     period_note = "Et kvartal tæller med, når det begynder i perioden."
     table_class = tables.AbsenceTable
@@ -807,6 +808,10 @@ class AbsenceReport(Report):
                     "cases": row["cases"],
                     "open": row["open"],
                     "closed": row["cases"] - row["open"],
+                    "indskoling": row["indskoling"],
+                    "mellemtrin": row["mellemtrin"],
+                    "overskoling": row["overskoling"],
+                    "no_grade": row["no_grade"],
                 }
             )
         return result

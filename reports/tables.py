@@ -191,6 +191,10 @@ class AbsenceTable(ReportTable):
     cases = NumberColumn(verbose_name="Fraværssager")
     open = NumberColumn(verbose_name="Åbne")
     closed = NumberColumn(verbose_name="Lukkede")
+    indskoling = NumberColumn(verbose_name="Indskoling (0.–3.)")
+    mellemtrin = NumberColumn(verbose_name="Mellemtrin (4.–6.)")
+    overskoling = NumberColumn(verbose_name="Overskoling (7.–10.)")
+    no_grade = NumberColumn(verbose_name="Klassetrin ikke oplyst")
 
     class Meta(ReportTable.Meta):
         attrs = {"id": "report-table"}

@@ -338,6 +338,7 @@ MUST_REACH: dict[str, set[str]] = {
     "sekretaer@ppr.nordvig.dk": set(),
     "skoleleder.vestervang@nordvig.dk": {
         "/indsatser/fravaer/ny/",
+        "/indsatser/fravaer/import/",
         "/moeder/forummoeder/nyt/",
         "/visitation/<id:pk>/rediger/",
     },

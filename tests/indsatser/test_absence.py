@@ -155,7 +155,7 @@ def test_the_school_opens_a_case_from_the_form_and_is_told_the_steps_that_apply(
     client = client_as(cast.teacher)
     response = client.post(
         reverse("indsatser:absence-create"),
-        {"child": child.pk, "year": 2026, "quarter": 1, "percent": "10,5"},
+        {"child": child.pk, "year": 2026, "quarter": 1, "grade": 4, "percent": "10,5"},
         follow=True,
     )
     absence_case = AbsenceCase.objects.get()
@@ -171,7 +171,7 @@ def test_a_bad_percentage_is_refused_in_danish_and_nothing_is_saved(
 ) -> None:
     response = client_as(cast.teacher).post(
         reverse("indsatser:absence-create"),
-        {"child": child.pk, "year": 2026, "quarter": 1, "percent": "120"},
+        {"child": child.pk, "year": 2026, "quarter": 1, "grade": 4, "percent": "120"},
     )
     assert "Fraværet skal være mellem 0 og 100 %." in response.content.decode()
     assert not AbsenceCase.objects.exists()

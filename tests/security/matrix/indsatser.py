@@ -190,6 +190,14 @@ ROUTES = [
     Route("indsatser:absence-list", ABSENCE_LISTS),
     Route("indsatser:absence-list", ABSENCE_LISTS, query="?overskredet=true&kvartal=1"),
     Route("indsatser:absence-create", SCHOOL_ONLY),
+    Route("indsatser:absence-import", SCHOOL_ONLY),
+    Route(
+        "indsatser:absence-import",
+        expect(403, school_leader=400, other_leader=400, teacher=400),
+        method="post",
+        # No file: refused in Danish (400) for the school, nothing saved.
+        data=lambda cast: {"year": 2026, "quarter": 1},
+    ),
     Route("indsatser:absence-detail", ABSENCE_READ, kwargs=pk("absence")),
     Route(
         "indsatser:absence-record",
