@@ -1,8 +1,11 @@
 """The parents' portal: a custody holder's own children, reached with MitID."""
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from cases.models import ReferralStatus
@@ -11,6 +14,7 @@ from ppr.audit.services import log_reads
 from .access import children_of, is_parent, parent_required
 
 PURPOSE = "forældreportal"
+MITID = settings.PPR_MITID_PROVIDER_ID
 
 #: Referrals a parent sees as open: sent to PPR and not yet finished (a draft is the
 #: institution's own until it is submitted).
@@ -44,4 +48,8 @@ def login(request: HttpRequest) -> HttpResponse:
     """Log ind: the parents' entry point (MitID through the municipality's identity broker)."""
     if is_parent(request.user):
         return redirect("parents:home")
-    return render(request, "parents/login.html")
+    mitid_login_url = ""
+    if settings.PPR_MITID_SERVER_URL:
+        start = reverse("openid_connect_login", kwargs={"provider_id": MITID})
+        mitid_login_url = f"{start}?{urlencode({'next': reverse('parents:home')})}"
+    return render(request, "parents/login.html", {"mitid_login_url": mitid_login_url})

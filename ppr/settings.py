@@ -271,14 +271,14 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "ppr.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "ppr.accounts.forms.LoginForm"}
-SOCIALACCOUNT_ADAPTER = "ppr.accounts.adapters.SocialAccountAdapter"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # Nobody can sign up: an unknown address asking for a password reset gets no e-mail (allauth's
 # would invite it to sign up, on a page that only says it cannot).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# mitid_login: parents' MitID logins per IP and per person (parents/services.py).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "mitid_login": "20/m/ip,10/10m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("PPR_MFA_ISSUER", default="PPR Sag")
 # PPR staff and leaders must use MFA; the demo relaxes it so visitors can click around.
@@ -307,6 +307,39 @@ if PPR_OIDC_SERVER_URL:
             }
         ],
     }
+
+# Custody holders sign in with MitID through the municipality's identity broker (OpenID
+# Connect; README "MitID for forældre"). The CPR claim's name differs per broker
+# (INTEGRATIONS.md §2); the default is Signaturgruppen's / Nets eID Broker's.
+PPR_MITID_SERVER_URL = env.str("PPR_MITID_SERVER_URL", default="")
+PPR_MITID_PROVIDER_ID = "mitid"
+PPR_MITID_CPR_CLAIM = env.str("PPR_MITID_CPR_CLAIM", default="dk.cpr")
+PPR_MITID_LOA_CLAIM = env.str("PPR_MITID_LOA_CLAIM", default="loa")
+PPR_MITID_MIN_LOA = env.str("PPR_MITID_MIN_LOA", default="substantial").strip().lower()
+if PPR_MITID_MIN_LOA not in {"substantial", "high"}:
+    raise ImproperlyConfigured(
+        "Miljøvariablen PPR_MITID_MIN_LOA skal være substantial eller high (MitID for forældre "
+        "kræver mindst sikringsniveau Betydelig)."
+    )
+PPR_MITID_SCOPE = env.str("PPR_MITID_SCOPE", default="openid mitid ssn").split()
+if PPR_MITID_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS.setdefault("openid_connect", {"OAUTH_PKCE_ENABLED": True, "APPS": []})
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(  # type: ignore[attr-defined]  # a list, set just above or with the staff's app
+        {
+            "provider_id": PPR_MITID_PROVIDER_ID,
+            "name": env.str("PPR_MITID_NAME", default="MitID"),
+            "client_id": required("PPR_MITID_CLIENT_ID"),
+            "secret": required("PPR_MITID_CLIENT_SECRET"),
+            "settings": {
+                "server_url": PPR_MITID_SERVER_URL,
+                "scope": PPR_MITID_SCOPE,
+                "oauth_pkce_enabled": True,
+            },
+        }
+    )
+# The MitID app's stricter login (parents/oidc.py); the staff's app is unchanged by it.
+SOCIALACCOUNT_PROVIDERS.setdefault("openid_connect", {})["provider_class"] = "parents.oidc.Provider"
+SOCIALACCOUNT_ADAPTER = "parents.adapters.SocialAccountAdapter"
 
 AXES_FAILURE_LIMIT = env_int("PPR_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("PPR_LOGIN_COOLOFF_MINUTES", 30) / 60
@@ -387,7 +420,16 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # The login buttons post to allauth, which redirects to the identity provider / broker:
+    # browsers apply form-action to that redirect too.
+    "form-action": [
+        CSP.SELF,
+        *(
+            f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
+            for url in (PPR_OIDC_SERVER_URL, PPR_MITID_SERVER_URL)
+            if url
+        ),
+    ],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -12,6 +12,8 @@ from typing import Any
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth.backends import ModelBackend
 
+from ppr.accounts.models import Role
+
 ADMINISTRATOR_APPS = frozenset({"organisation", "accounts", "axes", "mfa"})
 
 
@@ -43,9 +45,20 @@ class NoStoredPermissions:
         return set()
 
 
-class PasswordBackend(NoStoredPermissions, ModelBackend):
+class StaffOnly:
+    """Password sign-in is for staff: a parent (``Role.PARENT``) signs in with MitID only.
+    (Only the sign-in: the session of a parent signed in with MitID is read as any other.)"""
+
+    def authenticate(self, request: Any, *args: Any, **credentials: Any) -> Any:
+        user = super().authenticate(request, *args, **credentials)  # type: ignore[misc]  # the password backend's, by the MRO
+        if user is not None and user.has_role(Role.PARENT):
+            return None
+        return user
+
+
+class PasswordBackend(NoStoredPermissions, StaffOnly, ModelBackend):
     """Django's sign-in with e-mail and password (the admin's login form)."""
 
 
-class AllauthPasswordBackend(NoStoredPermissions, AuthenticationBackend):
+class AllauthPasswordBackend(NoStoredPermissions, StaffOnly, AuthenticationBackend):
     """allauth's sign-in with e-mail and password (the login page)."""
