@@ -55,6 +55,7 @@ from ppr.deadlines.models import Deadline
 from ppr.digitalpost.models import DigitalPostMessage
 from ppr.documents.models import Document
 from ppr.drafts.models import FormDraft
+from rights.models import AccessExport, Restriction
 from visitation.models import (
     AgendaEntry,
     Appeal,
@@ -250,6 +251,11 @@ def anonymise_children(child_ids: Iterable[int]) -> None:
     scrub(AbsenceCase.objects.filter(pk__in=absences))
     scrub(RulerRating.objects.filter(child__in=ids))
     scrub(Placement.objects.filter(child__in=ids))
+    # An art. 15 export is a zip of everything about the child: it goes, file and row.
+    for export in AccessExport.objects.filter(child__in=ids).exclude(file="").only("pk", "file"):
+        export.file.delete(save=False)
+    AccessExport.objects.filter(child__in=ids).delete()
+    scrub(Restriction.objects.filter(child__in=ids))
     _about(Child, ids)
     audit.scrub_terms(
         names=list(Child.objects.filter(pk__in=ids).values_list("first_name", "last_name"))

@@ -309,3 +309,21 @@ def test_without_automatic_approval_the_nightly_job_only_lists(cast) -> None:
         assert tasks.list_due_records() == 1
     assert DueList.objects.get().status == DueListStatus.REVIEW
     assert not DeletionLogEntry.objects.exists()
+
+
+def test_an_access_export_goes_with_the_child_file_and_row(cast, storage) -> None:
+    from rights.models import AccessExport
+
+    referral, _ = rejected_referral(cast, CLOSED, storage)
+    export = AccessExport.objects.create(
+        child=referral.child, purpose="anmodning", requested_by=cast.ppr_leader
+    )
+    export.file.save("indsigt.zip", ContentFile(b"PK test"), save=True)
+    name = export.file.name
+    with time_machine.travel(datetime(2026, 1, 5, 12, tzinfo=UTC), tick=False):
+        due_list = jobs.list_due()
+        assert jobs.claim_approval(due_list=due_list, by=cast.ppr_leader)
+        jobs.delete_approved(due_list=due_list)
+    assert not AccessExport.objects.exists()
+    assert not default_storage.exists(name)
+    assert not [p for p in storage.rglob("*") if p.is_file()]
