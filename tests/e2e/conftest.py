@@ -14,7 +14,7 @@ import pytest
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
-from tests.conftest import STANDING_DATA, put_back
+from tests.conftest import STANDING_DATA, Snapshot, put_back, restore_snapshot, take_snapshot
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -108,6 +108,17 @@ def _orm_beside_playwrights_event_loop() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def _standing_snapshot(django_db_setup: None, django_db_blocker: Any) -> Snapshot:
+    """Every table as the standing data leave it (``put_back(STANDING_DATA)``), copied once per
+    session: ``restore_snapshot`` puts it back by raw rows instead of saving each object of
+    ``STANDING_DATA`` through the ORM again. Measured on SQLite: 0.36 s CPU per put_back,
+    0.01 s per restore."""
+    with django_db_blocker.unblock():
+        put_back(STANDING_DATA)
+        return take_snapshot()
+
+
 @pytest.fixture(autouse=True)
 def _standing_data_in_every_browser_test(
     request: pytest.FixtureRequest, transactional_db: None
@@ -118,7 +129,7 @@ def _standing_data_in_every_browser_test(
     serialized rollback cannot do this here: inside Playwright's event loop this thread gets
     other connection objects.)"""
     if "demo" not in request.fixturenames:
-        put_back(STANDING_DATA)
+        restore_snapshot(request.getfixturevalue("_standing_snapshot"))
 
 
 @pytest.fixture
