@@ -547,6 +547,14 @@ PPR_DIGITALPOST_SENDER_CVR = env.str(
     default="12345678" if PPR_DIGITALPOST_TRANSPORT in {"off", "local"} else "",
 )
 PPR_DIGITALPOST_SENDER_LABEL = env.str("PPR_DIGITALPOST_SENDER_LABEL", default="PPR")
+# Digitaliseringsstyrelsen's MeMo schema package (MeMo_XSD.zip, unpacked): when set, every
+# message is validated against its MeMo_core.xsd as well as against ours (memo.xsd).
+PPR_MEMO_XSD_DIR = env.str("PPR_MEMO_XSD_DIR", default="").strip()
+if PPR_MEMO_XSD_DIR and not Path(PPR_MEMO_XSD_DIR).is_dir():
+    raise ImproperlyConfigured(
+        f"Miljøvariablen PPR_MEMO_XSD_DIR peger på {PPR_MEMO_XSD_DIR!r}, som ikke er en mappe "
+        "(den udpakkede MeMo_XSD.zip med MeMo_core.xsd)."
+    )
 PPR_DIGITALPOST_SF1601_STS_URL = env.str(
     "PPR_DIGITALPOST_SF1601_STS_URL",
     default="https://n2adgangsstyring.stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue",

@@ -1,9 +1,14 @@
-"""MeMo 1.2 messages: build one from plain data and validate it against the published XSD.
+"""MeMo 1.2 messages: build one from plain data and validate it before it is sent.
 
-The schema is Digitaliseringsstyrelsen's (vendored in ``xsd/``, see ``xsd/SOURCE.md``); on top
-of it come the stricter rules NgDP has enforced since November 2024 (INTEGRATIONS.md §4): the
-header and the sender carry a ``label``, file names hold none of ``<>:"/\\|?*``, CR/LF or
-exotic spaces, and action URLs are absolute ``https``.
+Every message is validated against ``memo.xsd``, PPR Sag's own schema of exactly what
+``build`` writes, with the stricter rules NgDP has enforced since November 2024
+(INTEGRATIONS.md §4): the header and the sender carry a ``label``, file names hold none of
+``<>:"/\\|?*``, CR/LF or exotic spaces, and action URLs are absolute ``https``. The same
+rules are checked again in Python, so the error says in Danish what is wrong.
+
+With ``PPR_MEMO_XSD_DIR`` pointing at Digitaliseringsstyrelsen's official schema package
+(``MeMo_XSD.zip`` from digitaliser.dk, unpacked; README, "Digital Post"), a message must be
+valid against its ``MeMo_core.xsd`` too.
 """
 
 import base64
@@ -16,12 +21,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from lxml import etree
 
 NAMESPACE = "https://DigitalPost.dk/MeMo-1"
 MEMO_VERSION = "1.2"
-XSD_PATH = Path(__file__).resolve().parent / "xsd" / "Version1.2" / "MeMo_core.xsd"
-#: memoTextType's limit in MeMo_dataTypes.xsd.
+#: Our schema of the messages ``build`` writes.
+XSD_PATH = Path(__file__).resolve().parent / "memo.xsd"
+#: The entry point of the official schema package (it imports the package's other files).
+OFFICIAL_CORE = "MeMo_core.xsd"
+#: The longest text (labels, file names) a MeMo message carries.
 TEXT_MAX = 256
 
 # Characters NgDP refuses in a file name: the reserved ones, control characters (CR/LF among
@@ -127,26 +137,74 @@ def build(letter: Letter) -> bytes:
     return xml
 
 
+def _parse_schema(path: Path) -> etree.XMLSchema:
+    # The schema's own imports are read from its folder, never from the network.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.XMLSchema(etree.parse(str(path), parser))
+
+
 @cache
 def schema() -> etree.XMLSchema:
-    """The MeMo 1.2 schema, parsed once per process (its imports are the vendored files)."""
-    return etree.XMLSchema(etree.parse(str(XSD_PATH)))
+    """Our MeMo 1.2 schema (``memo.xsd``), parsed once per process."""
+    return _parse_schema(XSD_PATH)
+
+
+def official_core(folder: str | Path) -> Path:
+    """``MeMo_core.xsd`` in the unpacked official package at ``folder`` (or one level down
+    in a version folder such as ``Version1.2``); raises ``ImproperlyConfigured`` if absent."""
+    base = Path(folder)
+    if (base / OFFICIAL_CORE).is_file():
+        return base / OFFICIAL_CORE
+    found = sorted(base.glob(f"*/{OFFICIAL_CORE}")) if base.is_dir() else []
+    versioned = [path for path in found if MEMO_VERSION in path.parent.name]
+    if len(versioned) == 1:
+        return versioned[0]
+    if len(found) == 1:
+        return found[0]
+    raise ImproperlyConfigured(
+        f"PPR_MEMO_XSD_DIR ({base}) skal være mappen med Digitaliseringsstyrelsens "
+        f"{OFFICIAL_CORE} (MeMo {MEMO_VERSION}); den blev ikke fundet entydigt."
+    )
+
+
+@cache
+def _official_schema(folder: str) -> etree.XMLSchema:
+    path = official_core(folder)
+    try:
+        return _parse_schema(path)
+    except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as exc:
+        raise ImproperlyConfigured(
+            f"Den officielle MeMo-skema {path} kan ikke læses: {exc}"
+        ) from exc
+
+
+def official_schema() -> etree.XMLSchema | None:
+    """Digitaliseringsstyrelsen's schema when ``PPR_MEMO_XSD_DIR`` is set, else ``None``."""
+    folder = getattr(settings, "PPR_MEMO_XSD_DIR", "")
+    return _official_schema(str(folder)) if folder else None
+
+
+def _schema_errors(xsd: etree.XMLSchema, root: etree._Element, which: str) -> list[str]:
+    if xsd.validate(root):
+        return []
+    # lxml-stubs omit that the error log iterates over its entries.
+    entries = cast(Iterable[Any], xsd.error_log)
+    return [f"{which}, linje {e.line}: {e.message}" for e in entries]
 
 
 def validate(xml: bytes) -> etree._Element:
-    """Check ``xml`` against the XSD and NgDP's stricter rules; returns the parsed root."""
+    """Check ``xml`` against our schema, the official one if configured, and NgDP's stricter
+    rules; returns the parsed root or raises ``MemoError`` listing every error found."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     try:
         root = etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
         raise MemoError([f"Ikke gyldig XML: {exc}"]) from exc
-    xsd = schema()
-    if not xsd.validate(root):
-        # lxml-stubs omit that the error log iterates over its entries.
-        entries = cast(Iterable[Any], xsd.error_log)
-        raise MemoError([f"linje {e.line}: {e.message}" for e in entries])
+    errors = _schema_errors(schema(), root, "MeMo-skema")
+    official = official_schema()
+    if official is not None:
+        errors += _schema_errors(official, root, "Officielt MeMo-skema")
     ns = {"memo": NAMESPACE}
-    errors = []
     if root.get("memoVersion") != MEMO_VERSION:
         errors.append(f"memoVersion skal være {MEMO_VERSION}.")
     if not (root.findtext("memo:MessageHeader/memo:label", namespaces=ns) or "").strip():

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -83,6 +84,10 @@ def deliver(message_id: uuid.UUID | str) -> str:
     except transports.TransportError as exc:
         _release(message, error=str(exc), failed=True)
         raise
+    except ImproperlyConfigured as exc:
+        # The official schema folder is missing or broken: tried again once it is fixed.
+        _release(message, error=str(exc), failed=True)
+        raise transports.TransportError(str(exc)) from exc
     except (transports.RejectedError, memo.MemoError) as exc:
         _release(message, error=f"Afvist: {exc}", failed=True)
         return "rejected"
