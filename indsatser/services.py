@@ -51,10 +51,10 @@ COURSE_PURPOSE = "indsats"
 ABSENCE_PURPOSE = "bekymrende fravær"
 CATALOGUE_PURPOSE = "indsatsvifte"
 
-#: The consent that lets PPR enrol a child on a group course: the custody holders' consent to
-#: PPR's involvement with the child (``ConsentScope.REFERRAL``). The cases app has no narrower
-#: scope for interventions; when it gets one, add it here.
-ENROLMENT_CONSENT_SCOPES = ("indstilling",)
+#: The consents that let PPR enrol a child on a group course: the custody holders' consent to
+#: PPR's involvement with the child (``ConsentScope.REFERRAL``) or to taking part in a course
+#: (``ConsentScope.COURSE``, which parents can give in the parents' portal).
+ENROLMENT_CONSENT_SCOPES = ("indstilling", "forloeb")
 
 
 # --- Catalogue -----------------------------------------------------------------------------

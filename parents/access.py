@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse_lazy
 
 from cases.models import Child, Guardian
@@ -57,14 +58,14 @@ def children_of(user: Any) -> QuerySet[Child]:
     return Child.objects.filter(pk__in=guardianships(user).values("child_id"))
 
 
-type View = Callable[..., HttpResponse]
+type View = Callable[..., HttpResponseBase]
 
 
 def parent_required(view: View) -> View:
     """A parents' page: anonymous → the MitID login, anyone but a parent → 403."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), str(LOGIN_URL))
         if not is_parent(request.user):

@@ -1,7 +1,7 @@
 """The parents' portal: a custody holder's own children, reached with MitID."""
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from cases.models import ReferralStatus
 from ppr.audit.services import log_reads
 
-from .access import children_of, is_parent, parent_required
+from .access import children_of, guardianships, is_parent, parent_required
 
 PURPOSE = "forældreportal"
 MITID = settings.PPR_MITID_PROVIDER_ID
@@ -33,9 +33,13 @@ def home(request: HttpRequest) -> HttpResponse:
         children_of(request.user)
         .select_related("institution")
         .annotate(
+            # The parent's own guardianship of the child: the child's page is reached through it.
+            guardianship_id=Subquery(
+                guardianships(request.user).filter(child_id=OuterRef("pk")).values("pk")[:1]
+            ),
             open_referrals=Count(
                 "referrals", filter=Q(referrals__status__in=OPEN_REFERRAL_STATUSES)
-            )
+            ),
         )
         .order_by("first_name", "last_name", "pk")
     )

@@ -6,6 +6,7 @@ the institution's evaluated handleplan; a visitation committee recommends and a 
 made. Offers are data the PPR leader keeps; they are retired, never deleted.
 """
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -464,6 +465,51 @@ class Hearing(Audited, models.Model):
     def is_over(self, today: date) -> bool:
         """The decision may be made: the parents answered, or the deadline has passed."""
         return self.answered_on is not None or today > self.deadline
+
+
+def hearing_attachment_path(instance: "HearingResponse", filename: str) -> str:
+    # A random name: an uploaded file's name may carry the child's name or CPR number.
+    return f"hearings/{uuid.uuid4().hex}"
+
+
+class HearingResponse(Audited, models.Model):
+    """A custody holder's own answer to a partshøring, written in the parents' portal before
+    the deadline (with an optional attachment, checked like a referral's). Its text is also
+    added to ``Hearing.answer``, where staff record and read the parents' comments."""
+
+    hearing = models.ForeignKey(
+        Hearing, on_delete=models.PROTECT, related_name="responses", verbose_name="partshøring"
+    )
+    guardian = models.ForeignKey(
+        "cases.Guardian", on_delete=models.PROTECT, related_name="+", verbose_name="forælder"
+    )
+    text = limited_text("bemærkninger", limit=text_limits.SECTION)
+    file = models.FileField("bilag", upload_to=hearing_attachment_path, blank=True)
+    original_name = models.CharField("filnavn", max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    answered_at = models.DateTimeField("svaret", default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="af"
+    )
+
+    audit_child = "hearing.application.child_id"
+    audit_institution = "hearing.application.institution_id"
+
+    class Meta:
+        verbose_name = "forælders svar på partshøring"
+        verbose_name_plural = "forældres svar på partshøringer"
+        ordering = ["answered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hearing", "guardian"],
+                name="hearing_response_one_per_guardian",
+                violation_error_message="Du har allerede svaret på partshøringen.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Svar på {self.hearing}"
 
 
 # --- The decision (afgørelse) and appeals ----------------------------------------------------

@@ -15,12 +15,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from cases.children import digitalpost
 from cases.models import Case, CaseStatus, Child, Guardian, Ppv, PpvStatus, Referral, ReferralStatus
+from cases.referrals.uploads import validate_attachment
 from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
@@ -42,6 +44,7 @@ from .models import (
     DecisionDispatch,
     DecisionOutcome,
     Hearing,
+    HearingResponse,
     Offer,
     ParentsPosition,
     Recommendation,
@@ -526,6 +529,63 @@ def start_hearing(
         log_action(hearing, AuditAction.CREATE, by=by, purpose=PURPOSE)
     application.refresh_from_db()
     return hearing
+
+
+#: Said when a parent tries to answer a partshøring after its deadline.
+HEARING_CLOSED = (
+    "Fristen for at svare på partshøringen er udløbet ({deadline}). Du kan ikke længere svare "
+    "her. Kontakt PPR, hvis du har bemærkninger."
+)
+
+
+@transaction.atomic
+def answer_hearing(
+    *,
+    hearing: Hearing,
+    guardian: Guardian,
+    text: str,
+    by: User,
+    attachment: "UploadedFile[bytes] | None" = None,
+) -> HearingResponse:
+    """A custody holder answers a partshøring in the parents' portal, by the deadline and before
+    the decision. The answer is added to the hearing's answer with the parent's name (where staff
+    record and read answers), so the decision may then be made. Twice is once."""
+    locked = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    existing = HearingResponse.objects.filter(hearing=locked, guardian=guardian).first()
+    if existing is not None:
+        return existing
+    today = calendar.today()
+    if today > locked.deadline:
+        raise ValidationError(
+            HEARING_CLOSED.format(deadline=f"{locked.deadline:%d.%m.%Y}"), code="deadline"
+        )
+    if Decision.objects.filter(application_id=locked.application_id).exists():
+        raise ValidationError(
+            "Der er allerede truffet afgørelse, så partshøringen er afsluttet.", code="decided"
+        )
+    text = text.strip()
+    response = HearingResponse(hearing=locked, guardian=guardian, text=text, by=by)
+    if attachment is not None:
+        kind = validate_attachment(attachment)
+        response.original_name = (attachment.name or "bilag")[:255]
+        response.content_type = kind.content_type
+        response.size = attachment.size or 0
+        response.file.save("bilag", attachment, save=False)
+    try:
+        response.full_clean()
+        response.save()
+    except Exception:
+        # The file is written before the row; do not leave an orphan when the insert fails.
+        if response.file.name:
+            response.file.storage.delete(response.file.name)
+        raise
+    heading = f"Svar fra {guardian.name} via forældreportalen {today:%d.%m.%Y}:"
+    locked.answer = "\n\n".join(part for part in (locked.answer, f"{heading}\n{text}") if part)
+    locked.answered_on = locked.answered_on or today
+    locked.full_clean()
+    locked.save(update_fields=["answer", "answered_on"])
+    log_action(response, AuditAction.CREATE, by=by, purpose=PURPOSE)
+    return response
 
 
 @transaction.atomic

@@ -33,6 +33,11 @@ urlpatterns = [
     path("punkt/<id:pk>/indstilling/", views.entry_recommend, name="entry-recommend"),
     path("punkt/<id:pk>/partshoering/", views.hearing_start, name="hearing-start"),
     path("punkt/<id:pk>/partshoering/svar/", views.hearing_answer, name="hearing-answer"),
+    path(
+        "partshoering/svar/<id:pk>/bilag/",
+        views.hearing_response_file,
+        name="hearing-response-file",
+    ),
     path("punkt/<id:pk>/afgoerelse/", views.entry_decide, name="entry-decide"),
     # Appeals (klager til Klagenævnet for Specialundervisning).
     path("afgoerelse/<id:pk>/klager/", views.decision_appeals, name="decision-appeals"),

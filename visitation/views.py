@@ -13,9 +13,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import PpvStatus
+from cases.referrals.uploads import EXTENSIONS, safe_download_name
 from ppr.access import get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
@@ -52,6 +54,7 @@ from .models import (
     CommitteeMember,
     Decision,
     Hearing,
+    HearingResponse,
     Offer,
     OfferKind,
     SupportApplication,
@@ -596,6 +599,11 @@ def _entry_page(
         "application": application,
         "ppv": application.ppv,
         "hearing": hearing,
+        "hearing_files": HearingResponse.objects.filter(hearing=hearing)
+        .exclude(file="")
+        .select_related("guardian")
+        if hearing
+        else [],
         "can_manage": can_manage,
         "hearing_required": bool(entry.recommendation) and services.hearing_required(entry),
         "blocked_by": services.decision_blocked_by(application) if entry.recommendation else "",
@@ -731,6 +739,38 @@ def hearing_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Forældrenes svar er registreret.")
             return redirect(entry)
     return _entry_page(request, entry, answer_form=form, status=400)
+
+
+@login_required
+@require_GET
+def hearing_response_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The attachment a parent sent with their answer to a partshøring (the portal), for those
+    who read the application's agenda item; always a download, never shown inline."""
+    require_perm(request, "visitation.view_meetings")
+    entries = AgendaEntry.objects.visible_to(request.user)
+    response = get_audited_or_404(
+        request,
+        HearingResponse.objects.filter(
+            hearing__application__agenda_entries__in=entries.values("pk")
+        )
+        .exclude(file="")
+        .select_related("hearing__application")
+        .distinct(),
+        purpose=COMMITTEE_PURPOSE,
+        action=AuditAction.PRINT,
+        pk=pk,
+    )
+    # Read whole (at most 20 MB): a streamed file would stay open if the client walks away.
+    with response.file.open("rb") as handle:
+        content = handle.read()
+    download = HttpResponse(content, content_type=response.content_type)
+    download["Content-Disposition"] = content_disposition_header(
+        True,
+        safe_download_name(response.original_name, EXTENSIONS.get(response.content_type, "bin")),
+    )
+    download["X-Content-Type-Options"] = "nosniff"
+    download["Cache-Control"] = "no-store, private"
+    return download
 
 
 @login_required

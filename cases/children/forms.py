@@ -167,7 +167,10 @@ class ConsentRecordForm(Form):
     )
     form = forms.ChoiceField(
         label="Form",
-        choices=ConsentForm.choices,
+        # "Digitalt via MitID" is the parents' portal's own: staff record what they received.
+        choices=[
+            (value, label) for value, label in ConsentForm.choices if value != ConsentForm.DIGITAL
+        ],
         widget=forms.RadioSelect(attrs={"class": "form-radio"}),
         error_messages={"required": "Vælg om samtykket er skriftligt eller mundtligt."},
     )

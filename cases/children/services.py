@@ -111,8 +111,10 @@ def record_consent(
     form: str,
     meeting_name: str = "",
     note: str = "",
+    text: str = "",
 ) -> Consent:
-    """Record one guardian's consent for one purpose (a referral, or a named meeting)."""
+    """Record one guardian's consent for one purpose (a referral, a named meeting, a course);
+    ``text`` is what a parent read and accepted when they gave it digitally."""
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": "Datoen for samtykket kan ikke ligge i fremtiden."})
     if scope == ConsentScope.MEETING and not meeting_name.strip():
@@ -124,6 +126,7 @@ def record_consent(
         form=form,
         meeting_name=meeting_name.strip() if scope == ConsentScope.MEETING else "",
         note=note.strip(),
+        text=text,
         recorded_by=by,
     )
     consent.full_clean()

@@ -279,11 +279,15 @@ class Guardian(models.Model):
 class ConsentScope(models.TextChoices):
     REFERRAL = "indstilling", "Indstilling til PPR"
     MEETING = "moede", "Drøftelse på et navngivet møde"
+    COURSE = "forloeb", "Deltagelse i et forløb"
 
 
 class ConsentForm(models.TextChoices):
     WRITTEN = "skriftligt", "Skriftligt"
     ORAL = "mundtligt", "Mundtligt"
+    #: Given by the custody holder in the parents' portal, signed in with MitID; only the
+    #: portal records it (parents/consent.py), with the text the parent accepted.
+    DIGITAL = "mitid", "Digitalt via MitID"
 
 
 class Consent(models.Model):
@@ -309,6 +313,12 @@ class Consent(models.Model):
     # When the withdrawal was registered: it can be undone for a few minutes (ppr.confirm).
     withdrawn_at = models.DateTimeField("tilbagetrækning registreret", null=True, blank=True)
     note = limited_text("note", blank=True, limit=text_limits.NOTE)
+    text = models.TextField(
+        "samtykketekst",
+        blank=True,
+        default="",
+        help_text="Ordret den tekst, forælderen læste og gav samtykke til (digitalt samtykke).",
+    )
 
     class Meta:
         verbose_name = "samtykke"
