@@ -6,12 +6,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from ppr import crypto
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
 from ppr.documents.models import Document
 
 from . import memo, tasks, transports
-from .models import DigitalPostMessage
+from .models import DigitalPostMessage, MessageStatus
 
 
 def enabled() -> bool:
@@ -65,3 +66,44 @@ def messages_for_documents(documents: list[Document]) -> dict[int, list[DigitalP
     for message in rows.order_by("created_at"):
         found.setdefault(message.document_id, []).append(message)
     return found
+
+
+def _waiting_cprs() -> models.QuerySet[DigitalPostMessage]:
+    """Messages still holding a CPR number: those not sent yet (a sent one keeps none)."""
+    return DigitalPostMessage.objects.exclude(recipient_cpr_encrypted="").filter(
+        status__in=[MessageStatus.PENDING, MessageStatus.FAILED]
+    )
+
+
+def rekey_waiting(batch_size: int = 500) -> int:
+    """Re-encrypt the CPR number of every message still waiting to be sent with the newest
+    ``PPR_FIELD_KEY`` (rekey_cpr); returns how many moved.
+
+    Each row is written with a conditional UPDATE on the token it was read with, so a message
+    a worker sends meanwhile (its CPR number then cleared) is left as the worker left it.
+    """
+    moved, last = 0, None
+    while True:
+        rows = _waiting_cprs().order_by("pk")
+        if last is not None:
+            rows = rows.filter(pk__gt=last)
+        batch = list(rows.values_list("pk", "recipient_cpr_encrypted")[:batch_size])
+        if not batch:
+            return moved
+        for pk, token in batch:
+            if crypto.is_current(token):
+                continue
+            moved += DigitalPostMessage.objects.filter(pk=pk, recipient_cpr_encrypted=token).update(
+                recipient_cpr_encrypted=crypto.encrypt(crypto.decrypt(token))
+            )
+        last = batch[-1][0]
+
+
+def waiting_on_old_key() -> int:
+    """How many waiting messages still hold a CPR number under an older key."""
+    return sum(
+        not crypto.is_current(token)
+        for token in _waiting_cprs()
+        .values_list("recipient_cpr_encrypted", flat=True)
+        .iterator(2000)
+    )

@@ -4,6 +4,8 @@ key rotation).
 Re-encrypts and re-hashes in batches by id, each batch in its own transaction with its rows
 locked, so the app keeps running. A row already on the newest key is skipped, which makes the
 command safe to stop and run again; ``--after`` resumes after the last id it printed.
+Digital Post messages still waiting to be sent hold their recipient's CPR number encrypted
+too; they are moved last (a sent message holds none).
 ``--check`` only counts the rows still on an older key: 0 means the old key can be removed.
 """
 
@@ -14,6 +16,7 @@ from django.db import IntegrityError, transaction
 
 from cases.models import Child, Guardian
 from ppr import crypto
+from ppr.digitalpost import services as digitalpost
 
 
 class Command(BaseCommand):
@@ -58,6 +61,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Færdig: {moved} af {done} børn flyttet til den nyeste nøgle.")
         guardians = self._rekey_guardians(batch_size)
         self.stdout.write(f"{guardians} forældres CPR-numre flyttet til den nyeste nøgle.")
+        messages = digitalpost.rekey_waiting(batch_size)
+        self.stdout.write(
+            f"{messages} ventende Digital Post-meddelelsers CPR-numre flyttet til den nyeste nøgle."
+        )
         if duplicates:
             raise CommandError(f"{len(duplicates)} børn mangler (dubletter, se ovenfor).")
 
@@ -111,6 +118,10 @@ class Command(BaseCommand):
             .iterator(2000)
         )
         self.stdout.write(f"{guardians} forældre er krypteret med en ældre nøgle.")
-        behind += guardians
+        messages = digitalpost.waiting_on_old_key()
+        self.stdout.write(
+            f"{messages} ventende Digital Post-meddelelser er krypteret med en ældre nøgle."
+        )
+        behind += guardians + messages
         if behind:
             raise CommandError("Den gamle nøgle kan ikke fjernes endnu: kør rekey_cpr.")
