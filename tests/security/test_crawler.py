@@ -69,6 +69,12 @@ VISITATION_ROUTES = {
         "rights:persondata/",
         "rights:persondata/barn/<id:child_id>/",
         "rights:persondata/barn/<id:child_id>/begraens/",
+        # Retention and deletion (issue 23): the menu's page and its rules, holds and log.
+        "lifecycle:sletning/",
+        "lifecycle:sletning/regler/",
+        "lifecycle:sletning/regler/<slug:record_type>/",
+        "lifecycle:sletning/tilbagehold/",
+        "lifecycle:sletning/log/",
     },
     "psykolog@ppr.nordvig.dk": {
         "visitation:visitation/",
