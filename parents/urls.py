@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import children, consent, hearing, views
+from . import children, consent, hearing, involvement_views, views
 
 app_name = "parents"
 
@@ -34,4 +34,11 @@ urlpatterns = [
         hearing.hearing_answer,
         name="child-hearing",
     ),
+    path("perspektiv/<id:pk>/", involvement_views.perspective, name="perspective"),
+    path(
+        "perspektiv/<id:pk>/autogem/",
+        involvement_views.perspective_autosave,
+        name="perspective-autosave",
+    ),
+    path("boern/<id:child_pk>/indstil/", involvement_views.own_referral, name="own-referral"),
 ]

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "reports",
     "visitation",
     "parents",
+    "messaging",
     "rights",
     "lifecycle",  # retention rules, holds, reviewed deletion (Sletning og opbevaring)
     "demo",  # demo municipality and scale seed (seed_demo, seed_scale); depends on all above

@@ -37,7 +37,10 @@ urlpatterns = [
     path("sletning/", include("lifecycle.urls")),
     path("frister/", include("ppr.deadlines.urls")),
     path("dokumenter/", include("ppr.documents.urls")),
+    path("foraeldre/beskeder/", include("messaging.parent_urls")),
     path("foraeldre/", include("parents.urls")),
+    path("beskeder/", include("messaging.urls")),
+    path("inddragelse/", include("parents.staff_urls")),
 ]
 
 handler404 = "ppr.errors.not_found"

@@ -4,7 +4,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-UPPER = {"cases", "meetings", "indsatser", "visitation", "parents", "reports", "lifecycle", "demo"}
+UPPER = {
+    "cases",
+    "meetings",
+    "indsatser",
+    "visitation",
+    "parents",
+    "messaging",
+    "reports",
+    "lifecycle",
+    "demo",
+}
 
 
 def imported_modules(source: str) -> list[tuple[int, str]]:
@@ -55,6 +65,7 @@ LAYERS = (
     "meetings",
     "visitation",
     "parents",
+    "messaging",
     "reports",
     "lifecycle",
     "demo",

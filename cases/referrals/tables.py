@@ -85,6 +85,12 @@ class ReferralQueueTable(tables.Table):
     def render_age(self, record: Referral) -> str:
         return f"{record.child.age_on(self.today)} år"
 
+    def render_institution(self, value: str, record: Referral) -> str:
+        # The parents' own referrals are marked: PPR answers the parents, not the institution.
+        if record.parent_request:
+            return format_html('{} <span class="ppr-badge">Forældreindstilling</span>', value)
+        return value
+
     def render_requests(self, value: list[str]) -> str:
         return format_html_join(", ", "{}", ((REQUEST_LABELS.get(v, v),) for v in value)) or "–"
 

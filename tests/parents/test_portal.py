@@ -68,12 +68,13 @@ def test_the_start_page_makes_the_same_queries_for_one_child_or_many(
 ) -> None:
     client = client_as(cast.parent)
     client.get(HOME)  # warm: the municipality is cached after the first page
-    # user, memberships, identity, children with their open referrals, the audit rows' INSERT
-    with django_assert_num_queries(5 + SESSION_QUERIES):
+    # user, memberships, identity, children with their open referrals, the audit rows' INSERT,
+    # the open invitations to write the parents' perspective (parents/templatetags/involvement.py)
+    with django_assert_num_queries(6 + SESSION_QUERIES):
         client.get(HOME)
     for n in range(3):
         give_custody(cast.parent, ChildFactory(institution=cast.school, first_name=f"Ekstra{n}"))
-    with django_assert_num_queries(5 + SESSION_QUERIES):
+    with django_assert_num_queries(6 + SESSION_QUERIES):
         response = client.get(HOME)
     assert len(response.context["children"]) == 5
 

@@ -440,6 +440,19 @@ def test_a_parent_sees_their_own_children_and_no_other_child_or_staff_page(
     assert len(staff) >= 30
     assert pages["/"].status == 302 and pages["/foraeldre/"].status == 200
     assert (serial, parent, len(scope)) in {(0, "mor", 1), (3, "far", 0)}
+    # The custody holder reaches the messages and the own referral of their child by links; the
+    # psychologist's crawl reached the case's messages (403 for the parent above).
+    reached = {route_of(url) for url, page in pages.items() if page.status == 200}
+    assert (reached >= PARENT_CHILD_PAGES) == bool(scope), sorted(filter(None, reached))
+    assert any(url.startswith("/beskeder/sag/") for url in staff)
+
+
+#: What a custody holder reaches from the portal's start page about their child.
+PARENT_CHILD_PAGES = {
+    "parent-messages:foraeldre/beskeder/",
+    "parent-messages:foraeldre/beskeder/ny/<id:child_pk>/",
+    "parents:foraeldre/boern/<id:child_pk>/indstil/",
+}
 
 
 @pytest.fixture(scope="module")
