@@ -442,6 +442,16 @@ class Hearing(Audited, models.Model):
         related_name="+",
         verbose_name="sendt af",
     )
+    # The partshøring letter's PDF, sent by Digital Post to the custody holders with a stored
+    # CPR number (none: nobody could get it digitally, the letter went by post).
+    letter = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="partshøringsbrev",
+    )
 
     class Meta:
         verbose_name = "partshøring"
@@ -461,6 +471,15 @@ class Hearing(Audited, models.Model):
 
     def __str__(self) -> str:
         return f"Partshøring, {self.application}"
+
+    def can_download(self, user: object) -> bool:
+        """The partshøring letter: those who run the visitation (who sent it)."""
+        has_perm = getattr(user, "has_perm", None)
+        return (
+            bool(getattr(user, "is_active", False))
+            and callable(has_perm)
+            and has_perm("visitation.manage_committee") is True
+        )
 
     def is_over(self, today: date) -> bool:
         """The decision may be made: the parents answered, or the deadline has passed."""

@@ -527,8 +527,90 @@ def start_hearing(
         hearing.full_clean()
         hearing.save()
         log_action(hearing, AuditAction.CREATE, by=by, purpose=PURPOSE)
+        _send_hearing_letter(hearing, by=by)
     application.refresh_from_db()
     return hearing
+
+
+HEARING_LETTER_TEMPLATE = "visitation/hearing_pdf.html"
+HEARING_TITLE = "Partshøring før afgørelse om specialpædagogisk bistand"
+
+
+def hearing_custody_holders(hearing: Hearing) -> list[Guardian]:
+    """The child's custody holders: the parties heard."""
+    return list(hearing.application.child.guardians.filter(has_custody=True).order_by("name", "pk"))
+
+
+def hearing_letter_context(hearing: Hearing) -> dict[str, Any]:
+    """The partshøring letter as JSON primitives: the child's masked CPR only, no address."""
+    application = hearing.application
+    child = application.child
+    return {
+        "title": HEARING_TITLE,
+        "subject_line": f"{child.name} · {child.cpr_masked}",
+        "facts": [
+            ["Barn", child.name],
+            ["CPR-nummer", child.cpr_masked],
+            ["Institution", application.institution.name],
+            ["Ansøgning", f"Nr. {application.pk}"],
+            ["Sendt", f"{hearing.sent_on:%d.%m.%Y}"],
+            ["Frist for bemærkninger", f"{hearing.deadline:%d.%m.%Y}"],
+        ],
+        "material_paragraphs": _paragraphs(hearing.material),
+        "deadline": f"{hearing.deadline:%d.%m.%Y}",
+        "signature": {"name": str(hearing.sent_by), "date": f"{hearing.sent_on:%d.%m.%Y}"},
+    }
+
+
+def _send_hearing_letter(hearing: Hearing, *, by: User) -> None:
+    """The partshøring by Digital Post (a legal notification) to each custody holder with a
+    stored CPR number: one PDF, rendered in Celery after commit, and one message each. Called
+    once per hearing (a second start finds the hearing and sends nothing)."""
+    receivers = [g for g in hearing_custody_holders(hearing) if digitalpost.can_receive(g)]
+    if not receivers:
+        return
+    hearing.letter = request_pdf(
+        subject=hearing,
+        kind=DocumentKind.ANDET,
+        title=f"Partshøring – {hearing.application.child.first_name}",
+        template_name=HEARING_LETTER_TEMPLATE,
+        context=hearing_letter_context(hearing),
+        by=by,
+    )
+    hearing.save(update_fields=["letter"])
+    for guardian in receivers:
+        digitalpost.send(
+            guardian=guardian,
+            document=hearing.letter,
+            title=HEARING_TITLE,
+            by=by,
+            case_reference=hearing.application.case.reference,
+            legal_notification=True,
+        )
+
+
+def hearing_post(hearing: Hearing) -> list[tuple[Guardian, Any, str]]:
+    """Each custody holder with the partshøring's Digital Post message, or the Danish note
+    saying why it goes by letter (for the agenda entry's page)."""
+    messages: dict[int, Any] = {}
+    if hearing.letter_id is not None:
+        for sent in digitalpost.messages_for_document(hearing.letter_id):
+            messages[sent.recipient_id] = sent
+    rows = []
+    for guardian in hearing_custody_holders(hearing):
+        message = messages.get(guardian.pk)
+        note = (
+            ""
+            if message
+            else "Med almindelig post"
+            + (
+                f" ({digitalpost.NO_CPR})."
+                if digitalpost.enabled() and not guardian.has_cpr
+                else "."
+            )
+        )
+        rows.append((guardian, message, note))
+    return rows
 
 
 #: Said when a parent tries to answer a partshøring after its deadline.

@@ -604,6 +604,7 @@ def _entry_page(
         .select_related("guardian")
         if hearing
         else [],
+        "hearing_post": services.hearing_post(hearing) if hearing else [],
         "can_manage": can_manage,
         "hearing_required": bool(entry.recommendation) and services.hearing_required(entry),
         "blocked_by": services.decision_blocked_by(application) if entry.recommendation else "",

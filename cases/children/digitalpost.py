@@ -5,6 +5,8 @@ partshøring in visitation): the adapter in ppr/digitalpost takes plain data, th
 it a guardian's encrypted CPR number and the stored PDF.
 """
 
+from django.contrib.contenttypes.models import ContentType
+
 from ppr.accounts.models import User
 from ppr.digitalpost import services as digitalpost
 from ppr.digitalpost.models import DigitalPostMessage
@@ -17,6 +19,11 @@ NO_CPR = (
     "intet CPR-nummer registreret, så forælderen kan ikke få Digital Post: "
     "send brevet med almindelig post, og registrér forsendelsen her"
 )
+
+
+def enabled() -> bool:
+    """Whether documents go by Digital Post at all (``PPR_DIGITALPOST_TRANSPORT`` not off)."""
+    return digitalpost.enabled()
 
 
 def can_receive(guardian: Guardian) -> bool:
@@ -61,4 +68,15 @@ def send(
         by=by,
         legal_notification=legal_notification,
         case_reference=case_reference,
+    )
+
+
+def messages_for_document(document_id: int) -> list[DigitalPostMessage]:
+    """The Digital Post messages of one document to guardians, oldest first."""
+    return list(
+        DigitalPostMessage.objects.filter(
+            document_id=document_id, recipient_type=ContentType.objects.get_for_model(Guardian)
+        )
+        .defer("recipient_cpr_encrypted")
+        .order_by("created_at")
     )
