@@ -5,6 +5,7 @@ SQLite and executes Celery tasks in-process. Without ``DJANGO_DEBUG`` the settin
 production settings and refuse to start when a secret is missing.
 """
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -130,6 +131,7 @@ INSTALLED_APPS = [
     "messaging",
     "rights",
     "lifecycle",  # retention rules, holds, reviewed deletion (Sletning og opbevaring)
+    "archive",
     "demo",  # demo municipality and scale seed (seed_demo, seed_scale); depends on all above
 ]
 
@@ -216,6 +218,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ROUTES = {
     "ppr.documents.tasks.render_document": {"queue": "pdf"},
     "rights.tasks.build_access_export": {"queue": "pdf"},
+    "archive.tasks.build_delivery": {"queue": "pdf"},
 }
 # One static beat schedule; each app's periodic job is listed here so operators see all of them.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
@@ -251,6 +254,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "digitalpost-resend-unsent": {
         "task": "ppr.digitalpost.tasks.resend_unsent",
         "schedule": 900.0,
+    },
+    # Archive: nightly, closed cases the archive must keep are delivered (PPR_ARCHIVE_KEEP_CASES).
+    "archive-deliver-closed-cases": {
+        "task": "archive.tasks.deliver_closed_cases",
+        "schedule": 86400.0,
     },
 }
 
@@ -524,6 +532,33 @@ AUDIT_CHILD_MODEL = "cases.Child"
 #: The model of active restrictions of processing (GDPR art. 18): rows with ``child_id`` and
 #: ``lifted_at``; ppr.access leaves those children out of every visible_to (rights/).
 PPR_RESTRICTION_MODEL = "rights.Restriction"
+
+# --- Archive delivery (arkiveringsversion, bekendtgørelse nr. 128 af 12. februar 2020) -------
+#: The folder the arkiveringsversioner are written to (the archive collects them from there).
+PPR_ARCHIVE_DIR = env.str(
+    "PPR_ARCHIVE_DIR",
+    default=str(
+        Path(env.str("PPR_PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private"))) / "arkiv"
+    ),
+)
+#: The AV id the archive assigned at the system's notification (anmeldelse), "AVID.KOM.<nr>".
+PPR_ARCHIVE_AV_ID = env.str("PPR_ARCHIVE_AV_ID", default="AVID.KOM.1000")
+if not re.fullmatch(r"AVID\.[A-ZÆØÅ]{2,4}\.[1-9][0-9]*", PPR_ARCHIVE_AV_ID):
+    raise ImproperlyConfigured(
+        "Miljøvariablen PPR_ARCHIVE_AV_ID skal have formen AVID.KOM.1234 (uden mediets nummer)."
+    )
+#: Who receives the deliveries (stadsarkiv or Rigsarkivet), written into archiveIndex.
+PPR_ARCHIVE_RECIPIENT = env.str("PPR_ARCHIVE_RECIPIENT", default="Kommunens stadsarkiv")
+#: Whether closed cases must be kept (delivered before deletion). The 2018 revision of the
+#: municipal bevaring/kassation rules keeps children's cases in full (INTEGRATIONS.md §6);
+#: a municipality whose archive decides otherwise turns it off.
+PPR_ARCHIVE_KEEP_CASES = env_bool("PPR_ARCHIVE_KEEP_CASES", True)
+#: Whether the archive receives CPR numbers in clear (the child's and the guardians'); off,
+#: the child's is masked and the guardians' left out.
+PPR_ARCHIVE_RECEIVES_CPR = env_bool("PPR_ARCHIVE_RECEIVES_CPR", False)
+#: A folder with Rigsarkivet's official index schemas (archiveIndex.xsd, …) to validate
+#: against as well as our own; empty: only ours.
+PPR_ARCHIVE_OFFICIAL_XSD_DIR = env.str("PPR_ARCHIVE_OFFICIAL_XSD_DIR", default="")
 
 # --- Digital Post (MeMo via SF1601, a pick-up folder, or the demo's local mailbox) ----------
 DIGITALPOST_TRANSPORTS = ("off", "local", "folder", "sf1601")

@@ -35,6 +35,7 @@ urlpatterns = [
     path("visitation/", include("visitation.urls")),
     path("persondata/", include("rights.urls")),
     path("sletning/", include("lifecycle.urls")),
+    path("arkiv/", include("archive.urls")),
     path("frister/", include("ppr.deadlines.urls")),
     path("dokumenter/", include("ppr.documents.urls")),
     path("foraeldre/beskeder/", include("messaging.parent_urls")),

@@ -75,6 +75,8 @@ VISITATION_ROUTES = {
         "lifecycle:sletning/regler/<slug:record_type>/",
         "lifecycle:sletning/tilbagehold/",
         "lifecycle:sletning/log/",
+        # The archive delivery (issue 23): the menu's page.
+        "archive:arkiv/",
     },
     "psykolog@ppr.nordvig.dk": {
         "visitation:visitation/",
