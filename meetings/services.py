@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from cases.children import digitalpost
 from cases.models import (
     Case,
     CaseStatus,
@@ -42,7 +43,7 @@ from ppr.deadlines.services import (
     open_deadline,
     reopen_deadlines,
 )
-from ppr.documents.models import DocumentKind
+from ppr.documents.models import Document, DocumentKind
 from ppr.documents.services import request_pdf
 from ppr.organisation.models import Institution, Municipality
 from ppr.sensitive import reject_cpr_like
@@ -1142,8 +1143,9 @@ def finalise_note(
     locked.version += 1
     locked.save()
     log_action(locked, AuditAction.UPDATE, by=by, purpose=PURPOSE_NOTE)
-    _order_pdf(locked, by=by)
-    _journal(locked, by=by)
+    document = _order_pdf(locked, by=by)
+    journaled = _journal(locked, by=by)
+    _send_to_custody_holders(locked, document, journaled, by=by)
     meet_deadlines(subject=locked.meeting, kind=DeadlineKind.NOTAT, by=by)
     notify(
         recipients=[user for user in locked.participants.all() if user.pk != by.pk],
@@ -1153,8 +1155,46 @@ def finalise_note(
     return locked
 
 
-def _order_pdf(note: Note, *, by: User) -> None:
-    request_pdf(
+def _send_to_custody_holders(
+    note: Note, document: Document, journaled: list[JournalEntry], *, by: User
+) -> None:
+    """The final notat of a forum meeting about one child by Digital Post to that child's
+    custody holders with a stored CPR number (the others get it by letter). A conference's
+    notat names several children and goes to no parent: it would show them the others."""
+    meeting = note.forum_meeting
+    if meeting is None or meeting.child_id is None:
+        return
+    reference = journaled[0].case.reference if journaled else ""
+    holders = Guardian.objects.filter(child_id=meeting.child_id, has_custody=True)
+    for guardian in holders.order_by("name", "pk"):
+        digitalpost.send(
+            guardian=guardian, document=document, title=note.title, by=by, case_reference=reference
+        )
+
+
+def note_post(note: Note, document: Document | None) -> list[tuple[Any, Any, str]]:
+    """The notat's custody holders with its Digital Post message or the Danish letter note."""
+    meeting = note.forum_meeting
+    if document is None or meeting is None or meeting.child_id is None:
+        return []
+    sent = {m.recipient_id: m for m in digitalpost.messages_for_document(document.pk)}
+    rows: list[tuple[Any, Any, str]] = []
+    holders = Guardian.objects.filter(child_id=meeting.child_id, has_custody=True)
+    for guardian in holders.order_by("name", "pk"):
+        message = sent.get(guardian.pk)
+        note_text = ""
+        if message is None:
+            note_text = "Med almindelig post" + (
+                f" ({digitalpost.NO_CPR})."
+                if digitalpost.enabled() and not guardian.has_cpr
+                else "."
+            )
+        rows.append((guardian, message, note_text))
+    return rows
+
+
+def _order_pdf(note: Note, *, by: User) -> Document:
+    return request_pdf(
         subject=note,
         kind=DocumentKind.NOTAT,
         title=note.title,

@@ -1007,6 +1007,7 @@ def note_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "form": form,
         "document": document,
+        "note_post": services.note_post(note, document) if note.is_final else [],
         "participants": note.participants.all(),
         "children": Child.objects.filter(pk__in=note.named_child_ids()),
         "before_meeting": meeting.starts_at > timezone.now(),
