@@ -37,7 +37,7 @@ def csv_file(text: str, name: str = "fravaer.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
 
 
-def post_import(client, text: str, *, year: int = 2026, quarter: int = 1):  # type: ignore[no-untyped-def]
+def post_import(client, text: str, *, year: int = 2026, quarter: int = 1):
     return client.post(
         reverse("indsatser:absence-import"),
         {"year": year, "quarter": quarter, "file": csv_file(text)},
@@ -200,7 +200,7 @@ def test_the_import_page_costs_the_same_queries_however_many_lines(
     few = [ChildFactory(institution=cast.school) for _ in range(2)]
     many = [ChildFactory(institution=cast.school) for _ in range(8)]
 
-    def text(children):  # type: ignore[no-untyped-def]
+    def text(children):
         return "cpr;klassetrin;fravaer\n" + "".join(f"{c.cpr};4;0\n" for c in children)
 
     post_import(client, text(few))

@@ -69,11 +69,11 @@ def closed_children() -> dict[int, datetime]:
     )
 
 
-def at_noon(day) -> datetime:  # type: ignore[no-untyped-def]
+def at_noon(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12))).astimezone(UTC)
 
 
-def reports_as_csv(user) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+def reports_as_csv(user) -> dict[str, bytes]:
     """Every operational report over all years, and the effect goals, as the leader exports them."""
     client = client_for(user)
     found = {}
@@ -187,7 +187,7 @@ def test_closed_cases_are_due_exactly_on_the_day_and_deleted_with_files_and_repo
     assert files_in(demo) <= referenced_files()
 
 
-def _all_models():  # type: ignore[no-untyped-def]
+def _all_models():
     from django.apps import apps
 
     return apps.get_models()

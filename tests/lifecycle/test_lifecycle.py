@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def storage(settings, tmp_path):  # type: ignore[no-untyped-def]
+def storage(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -39,7 +39,7 @@ def storage(settings, tmp_path):  # type: ignore[no-untyped-def]
     return tmp_path
 
 
-def closed_case(cast, closed: datetime):  # type: ignore[no-untyped-def]
+def closed_case(cast, closed: datetime):
     return CaseFactory(
         child=ChildFactory(institution=cast.school),
         assigned=cast.psychologist,
@@ -50,7 +50,7 @@ def closed_case(cast, closed: datetime):  # type: ignore[no-untyped-def]
     )
 
 
-def rejected_referral(cast, decided: datetime, storage):  # type: ignore[no-untyped-def]
+def rejected_referral(cast, decided: datetime, storage):
     referral = ReferralFactory(
         child=ChildFactory(institution=cast.school),
         author=cast.school_leader,
@@ -138,7 +138,7 @@ def test_a_crash_halfway_is_resumed_by_the_next_run_and_nothing_is_deleted_twice
         calls = {"n": 0}
         real = kind.delete
 
-        def crash_on_second_batch(ids):  # type: ignore[no-untyped-def]
+        def crash_on_second_batch(ids):
             calls["n"] += 1
             if calls["n"] == 2:
                 raise SystemExit("worker killed")

@@ -20,18 +20,18 @@ from tests.parents.factories import give_custody
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
-def child_with_case(cast, parent=None, **custody):  # type: ignore[no-untyped-def]
+def child_with_case(cast, parent=None, **custody):
     child = ChildFactory(institution=cast.school, first_name="Ida", last_name="Kornerup")
     case = CaseFactory(child=child, assigned=cast.psychologist, team=cast.team_vest)
     guardian = give_custody(parent or cast.parent, child, email="pia@example.dk", **custody)
     return child, case, guardian
 
 
-def new_thread_url(child) -> str:  # type: ignore[no-untyped-def]
+def new_thread_url(child) -> str:
     return reverse("parent-messages:thread-create", kwargs={"child_pk": child.pk})
 
 
-def post_thread(client, child, **extra):  # type: ignore[no-untyped-def]
+def post_thread(client, child, **extra):
     data = {
         "subject": "Spørgsmål om mødet",
         "body": "Hvornår er næste møde?",

@@ -56,13 +56,13 @@ def standin() -> Iterator[MitIDStandIn]:
 
 
 @pytest.fixture
-def mitid(settings, standin):  # type: ignore[no-untyped-def]
+def mitid(settings, standin):
     settings.PPR_MITID_SERVER_URL = standin.issuer
     settings.SOCIALACCOUNT_PROVIDERS = mitid_app(standin.issuer)
     return standin
 
 
-def sign_in(client: Client, standin: MitIDStandIn, person: Person, level: str = "substantial"):  # type: ignore[no-untyped-def]
+def sign_in(client: Client, standin: MitIDStandIn, person: Person, level: str = "substantial"):
     """Start at the parents' login, pick ``person`` and ``level`` on the stand-in's page, and
     follow its redirect back: the response of PPR Sag's callback."""
     start = client.get(reverse("parents:login")).context["mitid_login_url"]

@@ -27,11 +27,11 @@ from visitation import services as visitation
 pytestmark = pytest.mark.django_db
 
 
-def page(family, who="pia"):  # type: ignore[no-untyped-def]
+def page(family, who="pia"):
     return reverse("parents:child", kwargs={"pk": getattr(family, who).pk})
 
 
-def every_url_of(family, hearing=None):  # type: ignore[no-untyped-def]
+def every_url_of(family, hearing=None):
     """Every parent URL about Asta (Pia's guardianship)."""
     pk = family.pia.pk
     consent = family.pia.consents.first()

@@ -14,11 +14,11 @@ from tests.parents.portal_fixtures import meeting_consent
 pytestmark = pytest.mark.django_db
 
 
-def give_url(family):  # type: ignore[no-untyped-def]
+def give_url(family):
     return reverse("parents:child-consent", kwargs={"pk": family.pia.pk})
 
 
-def posted(scope, family, meeting=""):  # type: ignore[no-untyped-def]
+def posted(scope, family, meeting=""):
     text = consent_text(scope, family.asta, meeting)
     return {"scope": scope, "meeting_name": meeting, "text_digest": digest(text), "accept": "on"}
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def hearing(cast, family):  # type: ignore[no-untyped-def]
+def hearing(cast, family):
     return hearing_for(cast, family.asta)
 
 
@@ -30,7 +30,7 @@ def past(hearing: Hearing) -> None:
     hearing.refresh_from_db()
 
 
-def url(family, hearing):  # type: ignore[no-untyped-def]
+def url(family, hearing):
     return reverse("parents:child-hearing", kwargs={"pk": family.pia.pk, "hearing": hearing.pk})
 
 

@@ -19,7 +19,7 @@ from tests.parents.factories import give_custody
 SECRET_CONCERN = "Hemmelig bekymring om Ida fra skolen"
 
 
-def school_draft(cast, *, other_parent: bool = False) -> Referral:  # type: ignore[no-untyped-def]
+def school_draft(cast, *, other_parent: bool = False) -> Referral:
     child = child_with_consent(cast)
     give_custody(cast.parent, child, email="pia@example.dk")
     if other_parent:
@@ -29,7 +29,7 @@ def school_draft(cast, *, other_parent: bool = False) -> Referral:  # type: igno
     )
 
 
-def invite(cast, referral: Referral):  # type: ignore[no-untyped-def]
+def invite(cast, referral: Referral):
     url = reverse("involvement:invite", kwargs={"pk": referral.pk})
     return client_for(cast.school_leader).post(url)
 
@@ -194,7 +194,7 @@ def test_a_parent_whose_custody_ended_no_longer_reaches_the_section(cast) -> Non
 # --- The parents' own referral --------------------------------------------------------------
 
 
-def own_url(child) -> str:  # type: ignore[no-untyped-def]
+def own_url(child) -> str:
     return reverse("parents:own-referral", kwargs={"child_pk": child.pk})
 
 

@@ -25,7 +25,7 @@ HOME = reverse("parents:home")
 
 
 @pytest.fixture
-def asta(cast):  # type: ignore[no-untyped-def]
+def asta(cast):
     """Pia (the cast's parent) has custody of Asta; nobody else's child is hers."""
     child = ChildFactory(institution=cast.school, first_name="Asta", last_name="Fjordby")
     give_custody(cast.parent, child)

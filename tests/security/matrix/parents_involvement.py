@@ -15,7 +15,7 @@ from tests.parents.factories import give_custody
 from tests.security.routes import ALL_ROLES, Route, everyone
 
 
-def _draft(cast: Any):  # type: ignore[no-untyped-def]
+def _draft(cast: Any):
     child = ChildFactory(institution=cast.school, first_name="Alma", last_name="Perspektiv")
     give_custody(cast.parent, child)
     return ReferralFactory(child=child, author=cast.teacher)
