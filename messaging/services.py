@@ -18,6 +18,7 @@ from cases.models import Case, Guardian, JournalEntry, JournalKind
 from cases.referrals.uploads import validate_attachment
 from parents.access import guardianships, is_parent
 from parents.notify import NEW_MESSAGE, notify_guardian
+from ppr.access import refuse_if_restricted
 from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
@@ -102,6 +103,7 @@ def send_message(
             return existing
     thread = Thread.objects.select_related("case", "guardian").select_for_update().get(pk=thread.pk)
     from_parent = _check_writer(thread.case, thread.guardian, by)
+    refuse_if_restricted(thread.case.child_id)
     body = body.strip()
     if not body:
         raise ValidationError({"body": "Skriv en besked."}, code="empty")
@@ -164,6 +166,7 @@ def start_thread(
     if guardian.child_id != case.child_id or not guardian.holds_custody:
         raise ValidationError({"guardian": "Vælg en forælder med forældremyndighed over barnet."})
     _check_writer(case, guardian, by)
+    refuse_if_restricted(case.child_id)
     subject = subject.strip()
     if not subject:
         raise ValidationError({"subject": "Skriv et emne."}, code="subject")

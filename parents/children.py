@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from cases.models import Consent, Guardian
-from ppr.access import audit
+from ppr.access import RESTRICTED_FOR_PARENTS, audit, is_restricted
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
 from ppr.documents.models import Document, DocumentStatus
@@ -59,6 +59,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consents": list(guardian.consents.all()),
         "effects": meeting_effects(guardian),
         "today": timezone.localdate(),
+        "restricted": RESTRICTED_FOR_PARENTS if is_restricted(child.pk) else "",
     }
     return render(request, "parents/child_detail.html", context)
 

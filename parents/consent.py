@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases.children import services as child_services
 from cases.children.forms import named_meeting_choices
 from cases.models import Child, Consent, ConsentForm, ConsentScope, Guardian
-from ppr.access import audit
+from ppr.access import audit, refuse_if_restricted
 from ppr.accounts.models import User
 from ppr.forms import Form
 from ppr.http import AuthenticatedHttpRequest
@@ -75,6 +75,7 @@ def give_consent(
     """Record a custody holder's own consent, given digitally with MitID, with the text shown.
     Twice is once: an active consent to the same purpose is returned as it is."""
     Guardian.objects.select_for_update().filter(pk=guardian.pk).first()  # one at a time
+    refuse_if_restricted(guardian.child_id)
     name = meeting_name.strip() if scope == ConsentScope.MEETING else ""
     existing = Consent.objects.filter(
         guardian=guardian, scope=scope, withdrawn_on__isnull=True, meeting_name__iexact=name

@@ -22,6 +22,7 @@ from cases.models import (
     ReferralStatus,
 )
 from cases.referrals.services import intake_users
+from ppr.access import refuse_if_restricted
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
@@ -103,6 +104,7 @@ def _check_parent(invitation: PerspectiveInvitation, by: User) -> None:
         raise PermissionDenied
     if invitation.referral.status != ReferralStatus.DRAFT:
         raise ValidationError(READ_ONLY, code="read_only")
+    refuse_if_restricted(invitation.referral.child_id)
 
 
 @transaction.atomic
@@ -164,6 +166,7 @@ def submit_parent_referral(
         return existing.referral
     if not guardianships(by).filter(pk=guardian.pk).exists():
         raise PermissionDenied
+    refuse_if_restricted(guardian.child_id)
     # Two submits of the same form by one parent queue here (PostgreSQL); the second finds the
     # first's token.
     guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)

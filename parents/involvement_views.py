@@ -115,10 +115,8 @@ def perspective_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             AUTOSAVE_FRAGMENT,
             {"state": "conflict", "message": _conflict_message(conflict)},
         )
-    except ValidationError:
-        return render(
-            request, AUTOSAVE_FRAGMENT, {"state": "final", "message": involvement.READ_ONLY}
-        )
+    except ValidationError as error:
+        return render(request, AUTOSAVE_FRAGMENT, {"state": "final", "message": error.messages[0]})
     return render(
         request,
         AUTOSAVE_FRAGMENT,

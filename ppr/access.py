@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -50,6 +51,29 @@ def restricted_child_ids() -> models.QuerySet[Any]:
     """The ids of children whose processing is restricted, as a subquery."""
     model = apps.get_model(settings.PPR_RESTRICTION_MODEL)
     return model._default_manager.filter(lifted_at__isnull=True).values("child_id")
+
+
+#: What a custody holder is told when they try to send PPR something about a restricted child.
+RESTRICTED_FOR_PARENTS = (
+    "Behandlingen af oplysningerne om dit barn er begrænset (databeskyttelsesforordningens "
+    "artikel 18). Du kan stadig se det, PPR allerede har sendt dig, men du kan ikke sende "
+    "beskeder, samtykker eller svar til PPR, før begrænsningen er ophævet. Kontakt PPR, hvis "
+    "du har spørgsmål."
+)
+
+
+def is_restricted(child_id: int) -> bool:
+    """Whether the processing of the child's record is restricted now (art. 18)."""
+    return restricted_child_ids().filter(child_id=child_id).exists()
+
+
+def refuse_if_restricted(child_id: int) -> None:
+    """No new processing of a restricted child's record: what a custody holder sends (a message,
+    a consent, an answer, a referral) is refused in Danish and nothing is saved. Storage and
+    showing the data subject what they were already sent go on; withdrawing a consent, which
+    only lessens the processing, stays possible."""
+    if is_restricted(child_id):
+        raise ValidationError(RESTRICTED_FOR_PARENTS, code="restricted")
 
 
 def _leaving_out_restricted[F: Callable[..., Any]](method: F) -> F:

@@ -21,8 +21,19 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from cases.children import digitalpost
-from cases.models import Case, CaseStatus, Child, Guardian, Ppv, PpvStatus, Referral, ReferralStatus
+from cases.models import (
+    Case,
+    CaseStatus,
+    Child,
+    Guardian,
+    Ppv,
+    PpvStatus,
+    Referral,
+    ReferralStatus,
+    institutions_own,
+)
 from cases.referrals.uploads import validate_attachment
+from ppr.access import refuse_if_restricted
 from ppr.accounts.models import Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
@@ -184,7 +195,7 @@ def applicable_children(user: User) -> "QuerySet[Child]":
 def _handleplan_from(case: Case, institution_id: int) -> dict[str, Any]:
     """The handleplan of the institution's newest referral on the case, as a starting point."""
     referral = (
-        Referral.objects.filter(case=case, institution_id=institution_id)
+        Referral.objects.filter(institutions_own([institution_id]), case=case)
         .exclude(status=ReferralStatus.DRAFT)
         .order_by("-submitted_at", "-pk")
         .first()
@@ -636,6 +647,7 @@ def answer_hearing(
     existing = HearingResponse.objects.filter(hearing=locked, guardian=guardian).first()
     if existing is not None:
         return existing
+    refuse_if_restricted(guardian.child_id)
     today = calendar.today()
     if today > locked.deadline:
         raise ValidationError(

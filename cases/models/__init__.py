@@ -45,9 +45,11 @@ from cases.models.referrals import (
     ReferralRequest,
     ReferralStatus,
     attachment_path,
+    institutions_own,
 )
 
 __all__ = [
+    "institutions_own",
     "Case",
     "CaseOutcome",
     "CaseQuerySet",

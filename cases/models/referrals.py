@@ -23,7 +23,12 @@ class ReferralQuerySet[M: models.Model](OnCaseQuerySet[M]):
     def _visible(self, user: Any, case: Any) -> Self:
         """Institutions see their own referrals (staff: drafts too); PPR sees submitted ones
         (case workers: those of their cases). PPR intake also sees the drafts of parents' own
-        requests, which it records itself."""
+        requests, which it records itself.
+
+        A parents' own request (a forældreindstilling from the portal, or one PPR intake records)
+        is addressed to PPR, not to the child's school or daycare: it is filed under the child's
+        institution for statistics, but that institution's staff never see it; only PPR's roles
+        do, and PPR involves the institution through the case if the parents consent."""
         if not user.is_authenticated:
             return self.none()
         condition = Q(pk__in=[])
@@ -33,8 +38,14 @@ class ReferralQuerySet[M: models.Model](OnCaseQuerySet[M]):
             condition |= ~Q(status=ReferralStatus.DRAFT) & on_their_cases(user, case)
         institutions = user.institution_ids(*INSTITUTION_ROLES)
         if institutions:
-            condition |= Q(institution_id__in=institutions)
+            condition |= institutions_own(institutions)
         return self.filter(condition)
+
+
+def institutions_own(institution_ids: Any) -> Q:
+    """The referrals an institution sees as its own: those filed under it, except the parents'
+    own requests to PPR (see ``ReferralQuerySet._visible``)."""
+    return Q(institution_id__in=institution_ids, parent_request=False)
 
 
 class ReferralStatus(models.TextChoices):

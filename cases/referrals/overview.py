@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from cases.models import WAITING_STATUSES, Referral, ReferralStatus
+from cases.models import WAITING_STATUSES, Referral, ReferralStatus, institutions_own
 from ppr.accounts.models import Role
 from ppr.http import AuthenticatedHttpRequest
 from ppr.organisation.models import Municipality
@@ -21,7 +21,7 @@ def institution_referrals(request: AuthenticatedHttpRequest) -> Panel | None:
     if not institutions:
         return None
     counts = dict(
-        Referral.objects.filter(institution_id__in=institutions)
+        Referral.objects.filter(institutions_own(institutions))
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")

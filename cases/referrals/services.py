@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from cases.casework.services import assign_case, open_case
@@ -140,12 +141,37 @@ def intake_users() -> list[User]:
 
 
 def institution_recipients(referral: Referral) -> list[User]:
-    """Who hears about a referral's progress: the institution's leaders, its author, its submitter."""
-    users = _active_users(role=Role.INSTITUTION_LEADER, institution_id=referral.institution_id)
+    """Who hears about a referral's progress: the institution's leaders, its author, its submitter.
+
+    Staff only: a parents' own request is addressed to PPR, so the institution it is filed under
+    hears nothing of it, and a parent who sent it hears through their portal
+    (``referral_progressed``), never by a link to a staff page."""
+    users = (
+        []
+        if referral.parent_request
+        else _active_users(role=Role.INSTITUTION_LEADER, institution_id=referral.institution_id)
+    )
     for extra in (referral.author, referral.submitted_by):
-        if extra is not None and extra.is_active and all(u.pk != extra.pk for u in users):
+        if (
+            extra is not None
+            and extra.is_active
+            and not extra.has_role(Role.PARENT)
+            and all(u.pk != extra.pk for u in users)
+        ):
             users.append(extra)
     return users
+
+
+#: Sent (``referral=``) when PPR moves a submitted referral on: received, accepted, rejected,
+#: redirected. The parents app tells the parent who referred their own child, in the portal.
+referral_progressed = Signal()
+
+
+def _tell_progress(referral: Referral, message: str) -> None:
+    """The institution's side (``institution_recipients``) and, through the signal, a parent
+    who sent the referral."""
+    _notify(institution_recipients(referral), message, referral)
+    referral_progressed.send(sender=Referral, referral=referral)
 
 
 def _notify(recipients: Iterable[User], message: str, referral: Referral) -> None:
@@ -354,10 +380,9 @@ def _receive(referral: Referral, by: User) -> Referral:
     )
     _event(referral, ReferralStatus.RECEIVED, by, "Kvittering sendt til institutionen")
     log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE_VISITATION)
-    _notify(
-        institution_recipients(referral),
-        f"Kvittering: PPR har modtaget indstilling nr. {referral.pk} fra {referral.institution}.",
+    _tell_progress(
         referral,
+        f"Kvittering: PPR har modtaget indstilling nr. {referral.pk} fra {referral.institution}.",
     )
     meet_deadlines(subject=referral, kind=DeadlineKind.KVITTERING, by=by)
     return referral
@@ -404,10 +429,9 @@ def accept_referral(referral: Referral, *, by: User, assignee: User) -> Case:
     referral.case = case
     _event(referral, ReferralStatus.ACCEPTED, by, f"Sagsbehandler: {assignee}")
     log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE_VISITATION)
-    _notify(
-        institution_recipients(referral),
-        f"Indstilling nr. {referral.pk} fra {referral.institution} er visiteret: accepteret.",
+    _tell_progress(
         referral,
+        f"Indstilling nr. {referral.pk} fra {referral.institution} er visiteret: accepteret.",
     )
     notify(
         recipients=[assignee],
@@ -443,11 +467,10 @@ def reject_referral(referral: Referral, *, by: User, reason: str) -> Referral:
     )
     _event(referral, ReferralStatus.REJECTED, by, reason.strip())
     log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE_VISITATION)
-    _notify(
-        institution_recipients(referral),
+    _tell_progress(
+        referral,
         f"Indstilling nr. {referral.pk} fra {referral.institution} er visiteret: afvist. "
         "Se begrundelsen i PPR Sag.",
-        referral,
     )
     meet_deadlines(subject=referral, kind=DeadlineKind.VISITATION, by=by)
     return referral
@@ -470,10 +493,9 @@ def redirect_referral(referral: Referral, *, by: User, forum: str, note: str = "
     label = RedirectForum(forum).label
     _event(referral, ReferralStatus.REDIRECTED, by, f"{label}. {note.strip()}".strip())
     log_action(referral, AuditAction.UPDATE, by=by, purpose=PURPOSE_VISITATION)
-    _notify(
-        institution_recipients(referral),
-        f"Indstilling nr. {referral.pk} fra {referral.institution} er henvist til {label}.",
+    _tell_progress(
         referral,
+        f"Indstilling nr. {referral.pk} fra {referral.institution} er henvist til {label}.",
     )
     meet_deadlines(subject=referral, kind=DeadlineKind.VISITATION, by=by)
     return referral

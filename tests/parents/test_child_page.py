@@ -163,8 +163,8 @@ def test_the_page_makes_the_same_queries_however_much_the_child_has(
     client.get(page(family))  # warm
     # user, memberships, identity, guardianship, consents, referrals, events, forum meetings,
     # agenda items, PPVs, notater, decisions, hearings, cases, holders for the named meetings,
-    # their consents, the audit row, the messages' session
-    expected = 17 + SESSION_QUERIES
+    # their consents, the restriction (art. 18), the audit row, the messages' session
+    expected = 18 + SESSION_QUERIES
     with django_assert_num_queries(expected):
         client.get(page(family))
     meeting_consent(family.father, family.series_name, cast.school_leader)
@@ -223,5 +223,7 @@ def test_a_decision_letter_downloads_for_the_parent(
     letter.save()
     url = reverse("parents:child-decision", kwargs={"pk": family.pia.pk, "decision": decision.pk})
 
-    assert client_as(cast.parent).get(url).status_code == 200
+    response = client_as(cast.parent).get(url)
+    response.close()  # the stored PDF's file, closed here rather than by the garbage collector
+    assert response.status_code == 200
     assert client_as(cast.other_parent).get(url).status_code == 404

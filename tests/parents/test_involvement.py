@@ -263,3 +263,73 @@ def test_a_parent_cannot_refer_another_child(cast) -> None:
     assert other.get(own_url(child)).status_code == 404
     assert other.post(own_url(child), own_data()).status_code == 404
     assert not Referral.objects.exists()
+
+
+# --- The parents' own referral is PPR's, not the school's ------------------------------------
+
+
+def parents_referral(cast) -> Referral:  # type: ignore[no-untyped-def]
+    child = ChildFactory(institution=cast.school)
+    give_custody(cast.parent, child, email="pia@example.dk")
+    client_for(cast.parent).post(own_url(child), own_data(concern=SECRET_CONCERN))
+    return Referral.objects.get()
+
+
+@pytest.mark.parametrize("who", ["school_leader", "teacher"])
+def test_the_childs_institution_never_sees_the_parents_own_referral(cast, who: str) -> None:
+    referral = parents_referral(cast)
+    school_referral = ReferralFactory(child=referral.child, author=cast.teacher)
+    client = client_for(getattr(cast, who))
+    assert list(Referral.objects.visible_to(getattr(cast, who))) == [school_referral]
+    listing = client.get(reverse("cases:referral-list"))
+    assert listing.status_code == 200
+    assert SECRET_CONCERN not in listing.text and f"Nr. {referral.pk}" not in listing.text
+    for name in ("referral-detail", "referral-update"):
+        response = client.get(reverse(f"cases:{name}", kwargs={"pk": referral.pk}))
+        assert response.status_code == 404 and SECRET_CONCERN not in response.text
+    child_page = client.get(reverse("cases:child-detail", kwargs={"pk": referral.child_id}))
+    assert child_page.status_code == 200
+    assert reverse("cases:referral-detail", kwargs={"pk": referral.pk}) not in child_page.text
+    assert "Forældreindstilling" not in child_page.text
+    # The leader's start page counts only the school's own referral (a draft).
+    start = client_for(cast.school_leader).get(reverse("home")).text
+    assert "Indsendt" not in start
+
+
+def test_ppr_intake_sees_the_parents_own_referral(cast) -> None:
+    referral = parents_referral(cast)
+    for who in ("secretary", "ppr_leader"):
+        user = getattr(cast, who)
+        assert referral in Referral.objects.visible_to(user)
+        page = client_for(user).get(reverse("cases:referral-detail", kwargs={"pk": referral.pk}))
+        assert page.status_code == 200 and SECRET_CONCERN in page.text
+
+
+def test_receiving_the_parents_referral_tells_the_parent_in_the_portal_and_not_the_school(
+    cast, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.PPR_SITE_URL = "https://ppr.kommune.example"
+    referral = parents_referral(cast)
+    guardian = ParentReferral.objects.get().guardian
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast.secretary).post(
+            reverse("cases:referral-receive", kwargs={"pk": referral.pk})
+        )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.RECEIVED
+    portal = reverse("parents:child", kwargs={"pk": guardian.pk})
+    [notification] = Notification.objects.filter(recipient=cast.parent)
+    assert notification.message == "Du har en ny besked i PPR Sag"
+    assert notification.link == portal
+    assert not Notification.objects.filter(recipient=cast.parent, link__contains="indstillinger")
+    assert not Notification.objects.filter(recipient=cast.school_leader).exists()
+    [email] = [m for m in mail.outbox if m.to == ["pia@example.dk"]]
+    assert email.subject == "Du har en ny besked i PPR Sag"
+    assert f"https://ppr.kommune.example{portal}" in email.body
+    for secret in (referral.child.first_name, SECRET_CONCERN, referral.institution.name):
+        assert secret not in email.body
+    # The parent opens the link: their child's page, with the referral's step "received".
+    page = client_for(cast.parent).get(portal)
+    assert page.status_code == 200
