@@ -224,6 +224,7 @@ def test_a_decision_letter_downloads_for_the_parent(
     url = reverse("parents:child-decision", kwargs={"pk": family.pia.pk, "decision": decision.pk})
 
     response = client_as(cast.parent).get(url)
-    response.close()  # the stored PDF's file, closed here rather than by the garbage collector
+    assert b"".join(response.streaming_content) == PDF
+    response.file_to_stream.close()  # not response.close(): that ends the test's DB connection
     assert response.status_code == 200
     assert client_as(cast.other_parent).get(url).status_code == 404

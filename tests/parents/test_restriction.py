@@ -42,7 +42,8 @@ def test_the_parent_still_sees_the_child_and_the_documents_sent(cast, family, cl
         reverse("parents:child-ppv", kwargs={"pk": family.pia.pk, "ppv": family.ppv.pk})
     )
     assert ppv.status_code == 200
-    ppv.close()
+    assert b"".join(ppv.streaming_content).startswith(b"%PDF")
+    ppv.file_to_stream.close()  # not ppv.close(): that ends the test's database connection
     # Without the restriction the page says nothing of it.
     rights.lift(family.asta.restrictions.get(), by=cast.ppr_leader, reason="Afklaret.")
     page = client.get(reverse("parents:child", kwargs={"pk": family.pia.pk}))

@@ -403,8 +403,10 @@ def test_the_crawl_catches_a_view_that_ignores_the_scope(
 # --- Parents (custody holders signed in with MitID) --------------------------------------
 
 #: Demo custody holders by (child's serial in demo/cases.py CHILDREN, parent): Alma Kjærgaard's
-#: mother (joint custody) and Oscar Vestergaard's father (no custody: "single").
-DEMO_PARENTS = [(0, "mor"), (3, "far")]
+#: mother (joint custody; invited to write the parents' perspective into the school's draft),
+#: Oscar Vestergaard's father (no custody: "single") and Ella Bertelsen's mother (a message thread
+#: with the case worker; demo/parents.py).
+DEMO_PARENTS = [(0, "mor"), (3, "far"), (6, "mor")]
 
 
 @pytest.mark.django_db
@@ -441,12 +443,19 @@ def test_a_parent_sees_their_own_children_and_no_other_child_or_staff_page(
     assert {pages[url].status for url in staff} == {403}
     assert len(staff) >= 30
     assert pages["/"].status == 302 and pages["/foraeldre/"].status == 200
-    assert (serial, parent, len(scope)) in {(0, "mor", 1), (3, "far", 0)}
+    assert (serial, parent, len(scope)) in {(0, "mor", 1), (3, "far", 0), (6, "mor", 1)}
     # The custody holder reaches the messages and the own referral of their child by links; the
     # psychologist's crawl reached the case's messages (403 for the parent above).
     reached = {route_of(url) for url, page in pages.items() if page.status == 200}
     assert (reached >= PARENT_CHILD_PAGES) == bool(scope), sorted(filter(None, reached))
     assert any(url.startswith("/beskeder/sag/") for url in staff)
+    # The demo's pending task and message thread (demo/parents.py) are reached by links.
+    extra = {
+        0: "parents:foraeldre/perspektiv/<id:pk>/",
+        6: "parent-messages:foraeldre/beskeder/<id:pk>/",
+    }
+    if serial in extra:
+        assert extra[serial] in reached, sorted(filter(None, reached))
 
 
 #: What a custody holder reaches from the portal's start page about their child.
