@@ -49,6 +49,7 @@ from indsatser.models import (
     FollowUp,
 )
 from meetings.models import AgendaItem, ForumMeeting, ForumReferral, Note
+from messaging.models import Message, MessageAttachment, Thread
 from ppr import crypto
 from ppr.audit import services as audit
 from ppr.deadlines.models import Deadline
@@ -164,6 +165,7 @@ def erase_referrals(referral_ids: Iterable[int]) -> None:
 def erase_cases(case_ids: Iterable[int]) -> None:
     """A closed case and everything on it: journal, PPVs, decisions, courses, attachments, PDFs."""
     ids = list(case_ids)
+    _erase_threads(ids)
     entries = list(JournalEntry.objects.filter(case__in=ids).values_list("pk", flat=True))
     _about(JournalEntry, entries)
     JournalRevision.objects.filter(entry__in=entries).delete()
@@ -190,6 +192,18 @@ def erase_cases(case_ids: Iterable[int]) -> None:
     scrub(Placement.objects.filter(pk__in=placements))
     scrub(PprCase.objects.filter(pk__in=ids))
     _about(PprCase, ids)
+
+
+def _erase_threads(case_ids: list[int]) -> None:
+    """The secure messages with the parents on these cases: content, deleted with their files
+    (each is journaled, and the journal entry goes too; its message first)."""
+    threads = Thread.objects.filter(case__in=case_ids)
+    attachments = MessageAttachment.objects.filter(message__thread__in=threads)
+    for attachment in attachments.only("pk", "file"):
+        attachment.file.delete(save=False)
+    attachments.delete()
+    Message.objects.filter(thread__in=threads).delete()
+    threads.delete()  # its read marks go with it
 
 
 def _erase_applications(ids: list[int]) -> None:
