@@ -225,6 +225,5 @@ def test_a_decision_letter_downloads_for_the_parent(
 
     response = client_as(cast.parent).get(url)
     assert b"".join(response.streaming_content) == PDF
-    response.file_to_stream.close()  # not response.close(): that ends the test's DB connection
     assert response.status_code == 200
     assert client_as(cast.other_parent).get(url).status_code == 404

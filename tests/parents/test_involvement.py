@@ -3,6 +3,7 @@ perspective into the school's draft (each sees that section only, read-only once
 parent refers their own child (forældreindstilling) into PPR's intake queue."""
 
 import uuid
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -268,7 +269,7 @@ def test_a_parent_cannot_refer_another_child(cast) -> None:
 # --- The parents' own referral is PPR's, not the school's ------------------------------------
 
 
-def parents_referral(cast) -> Referral:  # type: ignore[no-untyped-def]
+def parents_referral(cast: Any) -> Referral:
     child = ChildFactory(institution=cast.school)
     give_custody(cast.parent, child, email="pia@example.dk")
     client_for(cast.parent).post(own_url(child), own_data(concern=SECRET_CONCERN))
