@@ -104,6 +104,7 @@ class GuardianForm(ModelForm):
             "address": forms.TextInput(TEXT),
             "name_address_protected": forms.CheckboxInput(attrs={"class": "form-checkbox"}),
         }
+        field_classes = {"custody_ended_on": EventDateField}
         error_messages = {
             "name": {"required": "Skriv forælderens navn."},
             "relation": {"required": "Vælg relationen til barnet."},

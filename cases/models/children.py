@@ -313,8 +313,9 @@ class Consent(models.Model):
     # When the withdrawal was registered: it can be undone for a few minutes (ppr.confirm).
     withdrawn_at = models.DateTimeField("tilbagetrækning registreret", null=True, blank=True)
     note = limited_text("note", blank=True, limit=text_limits.NOTE)
-    text = models.TextField(
+    text = limited_text(
         "samtykketekst",
+        limit=text_limits.NOTE,
         blank=True,
         default="",
         help_text="Ordret den tekst, forælderen læste og gav samtykke til (digitalt samtykke).",
