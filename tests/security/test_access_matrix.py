@@ -120,3 +120,8 @@ def test_access_matrix(
         assert response["Location"].startswith(reverse(route.login))
     else:
         assert response.status_code == expected, f"{role} {route}: got {response.status_code}"
+    if response.streaming:
+        # A download (FileResponse) keeps its file open until its content is read to the end;
+        # the test client's iterator then closes it without ending the test's database
+        # connection, which a bare response.close() would (request_finished).
+        b"".join(response.streaming_content)

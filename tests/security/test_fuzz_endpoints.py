@@ -43,7 +43,7 @@ from hypothesis import strategies as st
 
 from ppr.organisation.models import Municipality
 from tests.conftest import client_for
-from tests.security.routes import LOGIN, ROLES, Route
+from tests.security.routes import LOGIN, PARENT_ROLES, ROLES, Route
 from tests.security.test_access_matrix import THIRD_PARTY_PREFIXES, all_routes
 from tests.security.test_fuzz_forms import any_date, ids, nasty_text
 
@@ -88,7 +88,16 @@ SAVES_WITH_2XX = {
 
 #: Tables a request may write to whatever its answer: the audit log, sessions and axes.
 NOT_SNAPSHOT = {"audit.auditevent", "sessions.session"}
-PROJECT_APPS = ("ppr.", "cases", "meetings", "indsatser", "reports", "visitation")
+PROJECT_APPS = (
+    "ppr.",
+    "cases",
+    "meetings",
+    "indsatser",
+    "reports",
+    "visitation",
+    "parents",
+    "messaging",
+)
 
 #: URL keyword arguments an attacker swaps for unknown ones.
 HUGE_IDS = (0, 2**63)
@@ -161,9 +170,10 @@ def htmx_names() -> set[str]:
 
 
 def allowed_role(route: Route) -> str | None:
-    """The first role the matrix lets use the route (a page, a redirect or a form error)."""
-    for role in ROLES[1:]:
-        status = route.expect[role]
+    """The first role the matrix lets use the route (a page, a redirect or a form error): staff
+    first, then the custody holders (the parents' portal lets only them in)."""
+    for role in ROLES[1:] + PARENT_ROLES:
+        status = route.expected(role)
         if status != LOGIN and status not in (403, 404, 405):
             return role
     return None
