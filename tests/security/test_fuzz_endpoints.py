@@ -395,12 +395,19 @@ def snapshot_models() -> tuple[type[models.Model], ...]:
     )
 
 
+def highest_key(model: type[models.Model]) -> str:
+    """MAX of an integer primary key; a UUID key (Digital Post messages) has no MAX on PostgreSQL,
+    so its table is compared by its row count alone."""
+    if isinstance(model._meta.pk, models.UUIDField):
+        return "CAST(NULL AS BIGINT)"
+    return f"MAX({connection.ops.quote_name(model._meta.pk.column)})"
+
+
 def snapshot() -> dict[str, tuple[int, Any]]:
     """Row count and highest primary key of every project table, in one query."""
     quote = connection.ops.quote_name
     parts = [
-        f"SELECT '{m._meta.label_lower}', COUNT(*), MAX({quote(m._meta.pk.column)}) "
-        f"FROM {quote(m._meta.db_table)}"
+        f"SELECT '{m._meta.label_lower}', COUNT(*), {highest_key(m)} FROM {quote(m._meta.db_table)}"
         for m in snapshot_models()
     ]
     with connection.cursor() as cursor:
