@@ -240,6 +240,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     Every transactional test asks for serialized rollback, so the rows the data migrations
     created (forums, the intervention catalogue, effect goals) and the standing cast are there
     in each of them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker is not None
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+            and "/tests/e2e/" not in str(item.path)
+        ):
+            # Without it the test starts from the empty tables an earlier transactional test
+            # left, and its flush lets post_migrate re-create the content types under new ids,
+            # which breaks the next test's serialized rollback (CI of stop 27).
+            raise pytest.UsageError(
+                f"{item.nodeid}: transaction=True needs serialized_rollback=True"
+            )
     items.sort(
         key=lambda item: (
             "/tests/e2e/" in str(item.path),
