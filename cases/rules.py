@@ -144,6 +144,18 @@ rules.add_perm("cases.view_journal", can_view_journal)
 rules.add_perm("cases.edit_case", can_edit_case)
 rules.add_perm("cases.assign_case", can_assign_case)
 rules.add_perm("cases.view_rating_report", can_view_rating_report)
+
+
+@rules.predicate
+def is_partner(user: object) -> bool:
+    """A social worker or health visitor (seed 004 §3: the Børnelineal across professions)."""
+    return isinstance(user, User) and user.has_role(Role.SOCIAL_WORKER, Role.HEALTH_VISITOR)
+
+
+#: Rate a child outside a case (the child's Børnelineal page): the PPR leader, case workers
+#: (their cases' children) and the partners (the children of their districts).
+can_rate_child = authenticated & (is_ppr_leader | is_caseworker | is_partner)
+rules.add_perm("cases.rate_child", can_rate_child)
 #: The "Alle" tab of the case list.
 rules.add_perm("cases.view_all_cases", authenticated & is_intake)
 

@@ -16,6 +16,12 @@ urlpatterns = [
     path("boern/nyt/", child_views.child_create, name="child-create"),
     path("boern/<id:pk>/", child_views.child_detail, name="child-detail"),
     path("boern/<id:pk>/cpr/", child_views.child_reveal_cpr, name="child-reveal-cpr"),
+    path("boern/<id:pk>/boernelineal/", rating_views.child_ratings, name="child-ratings"),
+    path(
+        "boern/<id:pk>/boernelineal/ny/",
+        rating_views.child_rating_create,
+        name="child-rating-create",
+    ),
     path("boern/<id:pk>/foraeldre/ny/", child_views.guardian_create, name="guardian-create"),
     path("foraeldre/<id:pk>/samtykke/nyt/", child_views.consent_create, name="consent-create"),
     path(

@@ -32,7 +32,15 @@ from cases.models.ppv import (
     PpvRevisionKind,
     PpvStatus,
 )
-from cases.models.ratings import RatingContext, RatingQuerySet, RulerColour, RulerRating
+from cases.models.ratings import (
+    PROFESSION_ORDER,
+    RaterProfession,
+    RatingContext,
+    RatingQuerySet,
+    RulerColour,
+    RulerRating,
+    profession_of,
+)
 from cases.models.referrals import (
     VISITED_STATUSES,
     WAITING_STATUSES,
@@ -77,7 +85,10 @@ __all__ = [
     "PpvRevision",
     "PpvRevisionKind",
     "PpvStatus",
+    "PROFESSION_ORDER",
+    "RaterProfession",
     "RatingContext",
+    "profession_of",
     "RatingQuerySet",
     "RedirectForum",
     "Referral",

@@ -13,6 +13,20 @@ def sees_all_cases(user: Any) -> bool:
     return bool(user.has_role(Role.PPR_LEADER, Role.SECRETARY))
 
 
+#: The partners of seed 004 §3 who rate and observe children beside PPR.
+PARTNER_ROLES = frozenset({Role.SOCIAL_WORKER, Role.HEALTH_VISITOR})
+
+
+def partner_district_ids(user: Any) -> set[int]:
+    """The districts a social worker or health visitor works in (their memberships' scope):
+    the children of those districts' institutions are the ones they rate and observe."""
+    if not user.is_authenticated:
+        return set()
+    return {
+        m.district_id for m in user.active_memberships if m.role in PARTNER_ROLES and m.district_id
+    }
+
+
 def on_their_cases(user: Any, case: Any = None) -> Q:
     """A case worker's rows: those of cases assigned to them or to one of their teams. Given
     the one ``case`` the rows belong to, that is decided here from the case, without a join."""

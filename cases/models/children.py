@@ -11,7 +11,7 @@ from django.utils import timezone
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumError
 
-from cases.models.access import sees_all_cases
+from cases.models.access import partner_district_ids, sees_all_cases
 from ppr import crypto, text_limits
 from ppr.access import VisibleQuerySet
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES
@@ -79,6 +79,16 @@ class ChildQuerySet[M: models.Model](VisibleQuerySet[M]):
         if institutions:
             condition |= Q(institution_id__in=institutions)
         return self.filter(pk__in=self.model._default_manager.filter(condition).values("pk"))
+
+    def in_partner_scope(self, user: Any) -> Self:
+        """Children a social worker or health visitor rates and observes (seed 004 §3, §3.3):
+        those at the institutions of the districts of their partner memberships. Not part of
+        ``visible_to``: it opens the rating history and the early-detection observations,
+        never the guardians, consents, referrals or cases."""
+        districts = partner_district_ids(user)
+        if not districts:
+            return self.none()
+        return self.filter(institution__district_id__in=districts)
 
     def with_cpr(self, value: str) -> Self:
         """The child with this CPR number, hashed under any configured key (see ppr/crypto.py)."""
@@ -178,6 +188,16 @@ class GuardianRelation(models.TextChoices):
 
 
 class GuardianQuerySet(models.QuerySet["Guardian"]):
+    def in_partner_scope(self, user: Any) -> Self:
+        """Children a social worker or health visitor rates and observes (seed 004 §3, §3.3):
+        those at the institutions of the districts of their partner memberships. Not part of
+        ``visible_to``: it opens the rating history and the early-detection observations,
+        never the guardians, consents, referrals or cases."""
+        districts = partner_district_ids(user)
+        if not districts:
+            return self.none()
+        return self.filter(institution__district_id__in=districts)
+
     def with_cpr(self, value: str) -> Self:
         """The guardians (one per child) with this CPR number, under any configured key."""
         return self.filter(cpr_hash__in=Guardian.hashes_for(value))

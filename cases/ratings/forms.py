@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases.journal.forms import DateInput
-from cases.models import RatingContext, RulerColour
+from cases.models import RaterProfession, RatingContext, RulerColour
 from ppr.forms import EventDateField, Form, PeriodDateField
 
 #: What each colour means, shown beside the choice so the colour is never the only information.
@@ -79,8 +79,56 @@ class RatingForm(Form):
         return rationale
 
 
+#: The contexts of a rating given outside a case and a henvisning (the child's Børnelineal page).
+CHILD_CONTEXTS = (
+    RatingContext.SCREENING,
+    RatingContext.EARLY_DETECTION,
+    RatingContext.PARTNER,
+    RatingContext.MEETING,
+    RatingContext.FOLLOW_UP,
+)
+
+
+class ChildRatingForm(RatingForm):
+    """A rating on the child's own page, by a partner or PPR: no case, so no case context."""
+
+    def __init__(self, *args: Any, context: str = RatingContext.PARTNER, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"rated_on": timezone.localdate(), "context": context, "client_token": uuid.uuid4()},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["context"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (c.value, c.label) for c in CHILD_CONTEXTS
+        ]
+
+
+def profession_choices(empty: str) -> list[tuple[str, str]]:
+    return [("", empty), *RaterProfession.choices]
+
+
+class ProfessionFilterForm(Form):
+    """Read the child's Børnelineal history by the raters' profession."""
+
+    faggruppe = forms.ChoiceField(
+        label="Faggruppe",
+        required=False,
+        choices=profession_choices("Alle faggrupper"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": "Vælg en faggruppe fra listen."},
+    )
+
+
 class RatingReportForm(Form):
-    """The period of the Børnelineal report (both ends optional)."""
+    """The period of the Børnelineal report (both ends optional) and the raters' profession."""
+
+    faggruppe = forms.ChoiceField(
+        label="Faggruppe",
+        required=False,
+        choices=profession_choices("Alle faggrupper"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": "Vælg en faggruppe fra listen."},
+    )
 
     fra = PeriodDateField(
         label="Fra dato",

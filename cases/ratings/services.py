@@ -2,13 +2,24 @@
 
 import uuid
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.casework.services import latest_colour_of
-from cases.models import Case, CaseStatus, Child, RatingContext, Referral, RulerColour, RulerRating
+from cases.models import (
+    Case,
+    CaseStatus,
+    Child,
+    RaterProfession,
+    RatingContext,
+    Referral,
+    RulerColour,
+    RulerRating,
+    profession_of,
+)
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
@@ -33,8 +44,12 @@ def rate_child(
     case: Case | None = None,
     referral: Referral | None = None,
     client_token: uuid.UUID | None = None,
+    profession: str | None = None,
+    forum_referral: Any = None,
 ) -> RulerRating:
-    """Record one Børnelineal rating (grøn/gul/rød) with date, rater, context and rationale."""
+    """Record one Børnelineal rating (grøn/gul/rød) with date, rater, the rater's profession
+    (from their roles unless given: it is kept as it was when they rated), context and
+    rationale. ``forum_referral`` is the TRIO henvisning the colour was given on."""
     if client_token is not None:
         existing = RulerRating.objects.filter(client_token=client_token).first()
         if existing is not None:
@@ -48,6 +63,9 @@ def rate_child(
         raise ValidationError("Skriv en kort begrundelse.", code="rationale")
     if rated_on > timezone.localdate():
         raise ValidationError("Datoen kan ikke ligge i fremtiden.", code="future")
+    profession = profession or profession_of(by)
+    if profession not in RaterProfession.values:
+        raise ValidationError("Vælg en faggruppe fra listen.", code="profession")
     if case is not None and case.child_id != child.pk:
         raise ValidationError("Sagen hører til et andet barn.", code="case")
     if case is not None and not case.is_open:
@@ -57,10 +75,12 @@ def rate_child(
         colour=colour,
         rated_on=rated_on,
         rater=by,
+        profession=profession,
         context=context,
         rationale=rationale.strip(),
         case=case,
         referral=referral,
+        forum_referral=forum_referral,
         institution_id=child.institution_id,
         client_token=client_token,
     )

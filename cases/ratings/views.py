@@ -15,16 +15,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from cases.casework.views import case_crumbs, case_for
-from cases.models import RulerColour, RulerRating
+from cases.models import Child, RaterProfession, RatingContext, RulerColour, RulerRating
 from ppr import generations
+from ppr.access import get_audited_or_404
 from ppr.accounts.models import Role
-from ppr.http import AuthenticatedHttpRequest
+from ppr.http import AuthenticatedHttpRequest, posted
 from ppr.organisation.models import Institution
 from ppr.tables import keep_known_sort
 
-from .forms import RatingForm, RatingReportForm
+from .forms import ChildRatingForm, ProfessionFilterForm, RatingForm, RatingReportForm
 from .services import rate_child
 from .tables import DistrictColourTable, InstitutionColourTable
+from .trend import build_trend
 
 
 @login_required
@@ -53,6 +55,114 @@ def rating_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{case.get_absolute_url()}#boernelineal")
     context = {"case": case, "form": form, "crumbs": case_crumbs(case, "Ny Børnelineal-vurdering")}
     return render(request, "cases/rating_form.html", context)
+
+
+def rating_children(user: Any) -> QuerySet[Child]:
+    """Children whose Børnelineal history ``user`` reads: those they see (``visible_to``) and,
+    for social workers and health visitors, the children of their districts."""
+    visible = Child.objects.visible_to(user).values("pk")
+    partner = Child.objects.in_partner_scope(user).values("pk")
+    return Child.objects.filter(Q(pk__in=visible) | Q(pk__in=partner))
+
+
+def rateable_children(user: Any) -> QuerySet[Child]:
+    """Children ``user`` may rate on the child's page: the PPR leader every child; case workers
+    their cases' children; partners the children of their districts. Institution staff rate
+    through their referral and their TRIO's henvisning, not here."""
+    if not user.has_perm("cases.rate_child"):
+        return Child.objects.none()
+    if user.is_ppr_leader:
+        return Child.objects.all()
+    condition = Q(pk__in=Child.objects.in_partner_scope(user).values("pk"))
+    if user.is_caseworker:
+        mine = Q(cases__assigned=user) | Q(cases__team_id__in=user.team_ids)
+        condition |= Q(pk__in=Child.objects.filter(mine).values("pk"))
+    return Child.objects.filter(condition)
+
+
+def _default_context(user: Any) -> str:
+    if user.has_role(Role.HEALTH_VISITOR):
+        return RatingContext.SCREENING
+    if user.has_role(Role.SOCIAL_WORKER):
+        return RatingContext.PARTNER
+    return RatingContext.FOLLOW_UP
+
+
+@login_required
+@require_GET
+def child_ratings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The child's Børnelineal history across professions: the trend and every rating with
+    the rater's profession and context, filterable by profession (seed 004 §3)."""
+    user = request.user
+    child = get_audited_or_404(
+        request,
+        rating_children(user).select_related("institution"),
+        purpose="Børnelineal-historik",
+        pk=pk,
+    )
+    form = ProfessionFilterForm(request.GET)
+    ratings_qs = RulerRating.objects.filter(child=child).select_related("rater", "forum_referral")
+    profession = ""
+    if form.is_valid():
+        profession = form.cleaned_data.get("faggruppe") or ""
+        if profession:
+            ratings_qs = ratings_qs.filter(profession=profession)
+    ratings = list(ratings_qs)
+    can_rate = rateable_children(user).filter(pk=child.pk).exists()
+    context = {
+        "child": child,
+        "form": form,
+        "ratings": ratings,
+        "trend": build_trend(ratings),
+        "profession": profession,
+        "profession_label": RaterProfession(profession).label if profession else "",
+        "can_rate": can_rate,
+        "crumbs": [(child.name, None), ("Børnelineal", None)],
+    }
+    return render(request, "cases/child_ratings.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_rating_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Rate a child outside a case: a health visitor after a screening, a social worker in
+    the cross-professional work, PPR after a meeting. The rater's profession is stored."""
+    user = request.user
+    if not user.has_perm("cases.rate_child"):
+        raise PermissionDenied
+    child = get_audited_or_404(
+        request,
+        rateable_children(user).select_related("institution"),
+        purpose="Børnelineal-vurdering",
+        pk=pk,
+    )
+    initial_context = request.GET.get("sammenhaeng", "") or _default_context(user)
+    form = ChildRatingForm(posted(request), context=initial_context)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rate_child(
+                child=child,
+                by=user,
+                colour=data["colour"],
+                rated_on=data["rated_on"],
+                context=data["context"],
+                rationale=data["rationale"],
+                client_token=data["client_token"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Vurderingen er gemt.")
+            return redirect("cases:child-ratings", pk=child.pk)
+    context = {
+        "child": child,
+        "form": form,
+        "crumbs": [(child.name, None), ("Ny Børnelineal-vurdering", None)],
+    }
+    return render(
+        request, "cases/child_rating_form.html", context, status=400 if form.errors else 200
+    )
 
 
 #: Counted on the colour, not the id: the id is not in the index and would make PostgreSQL read
@@ -103,8 +213,9 @@ def _institution_counts(
 def _municipality_key(form: RatingReportForm) -> str:
     """The cache key of the whole municipality's counts in the form's period: the same for
     every PPR leader, until the next rating (``ppr.generations``)."""
-    period = [form.cleaned_data.get(name) or "" for name in ("fra", "til")]
-    return f"ppr:rating-counts:{generations.current('ratings')}:{period[0]}:{period[1]}"
+    period = [form.cleaned_data.get(name) or "" for name in ("fra", "til", "faggruppe")]
+    generation = generations.current("ratings")
+    return f"ppr:rating-counts:{generation}:{period[0]}:{period[1]}:{period[2]}"
 
 
 def _district_totals(institution_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -146,6 +257,8 @@ def rating_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         ratings = ratings.none()
     else:
+        if form.cleaned_data.get("faggruppe"):
+            ratings = ratings.filter(profession=form.cleaned_data["faggruppe"])
         if form.cleaned_data.get("fra"):
             ratings = ratings.filter(rated_on__gte=form.cleaned_data["fra"])
         if form.cleaned_data.get("til"):

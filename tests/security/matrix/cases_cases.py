@@ -41,6 +41,28 @@ case_workers = everyone(404, psychologist=200, colleague=200, ppr_leader=200, se
 journal_readers = everyone(404, psychologist=200, colleague=200, ppr_leader=200)
 
 
+def _child_pk(cast) -> dict[str, int]:
+    return {"pk": _case(cast).child_id}
+
+
+#: The child's Børnelineal history: whoever sees the child (its institution, PPR intake, the
+#: case's workers) and the partners of the child's district (seed 004 §3).
+rating_readers = everyone(
+    404,
+    psychologist=200,
+    colleague=200,
+    ppr_leader=200,
+    secretary=200,
+    school_leader=200,
+    teacher=200,
+    social_worker=200,
+)
+#: Rating on the child's page: the PPR leader, the case's workers, the district's partners.
+child_raters = everyone(
+    403, psychologist=200, colleague=200, outsider=404, ppr_leader=200, social_worker=200
+)
+
+
 def _redirected(expect: dict[str, int | str]) -> dict[str, int | str]:
     return {role: 302 if status == 200 else status for role, status in expect.items()}
 
@@ -129,5 +151,27 @@ ROUTES = [
         "cases:rating-report",
         everyone(403, ppr_leader=200, school_leader=200, other_leader=200),
         query="?fra=2026-01-01&til=2026-12-31",
+    ),
+    Route(
+        "cases:rating-report",
+        everyone(403, ppr_leader=200, school_leader=200, other_leader=200),
+        query="?faggruppe=sundhedsplejerske",
+    ),
+    Route("cases:child-ratings", rating_readers, kwargs=_child_pk),
+    Route("cases:child-ratings", rating_readers, kwargs=_child_pk, query="?faggruppe=psykolog"),
+    Route("cases:child-ratings", everyone(405), kwargs=_child_pk, method="post"),
+    Route("cases:child-rating-create", child_raters, kwargs=_child_pk),
+    Route(
+        "cases:child-rating-create",
+        _redirected(child_raters),
+        kwargs=_child_pk,
+        method="post",
+        data=lambda cast: {
+            "colour": "gul",
+            "rated_on": date.today().isoformat(),
+            "context": "tvaerfagligt",
+            "rationale": "Bekymring fra sundhedsplejen.",
+            "client_token": "8f1c7f1e-2b0e-4f5e-9b7a-1d2c3e4f5a6b",
+        },
     ),
 ]
