@@ -14,5 +14,6 @@ class CasesConfig(AppConfig):
         # ready(): these modules import models, loadable only once the app registry is.
         from . import menu  # noqa: F401  (main-menu entries)
         from .casework import overview  # noqa: F401
+        from .children import timeline as custody_timeline  # noqa: F401  (CPR custody changes)
         from .ppv import timeline  # noqa: F401  (the PPV on the case timeline)
         from .referrals import overview as referral_overview  # noqa: F401

@@ -14,6 +14,7 @@ app_name = "cases"
 urlpatterns = [
     # --- Children, guardians, consent, referrals (indstillinger) ---------------------------
     path("boern/nyt/", child_views.child_create, name="child-create"),
+    path("boern/nyt/cpr-opslag/", child_views.child_cpr_lookup, name="child-cpr-lookup"),
     path("boern/<id:pk>/", child_views.child_detail, name="child-detail"),
     path("boern/<id:pk>/cpr/", child_views.child_reveal_cpr, name="child-reveal-cpr"),
     path("boern/<id:pk>/boernelineal/", rating_views.child_ratings, name="child-ratings"),

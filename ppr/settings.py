@@ -255,6 +255,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ppr.digitalpost.tasks.resend_unsent",
         "schedule": 900.0,
     },
+    # CPR lookup: nightly, the custody holders of open cases' children are compared with the CPR
+    # register and each change is recorded on the case (cases.cpr_refresh; off: does nothing).
+    "cases-cpr-custody-refresh": {
+        "task": "cases.tasks.refresh_custody_from_cpr",
+        "schedule": 86400.0,
+    },
     # Archive: nightly, closed cases the archive must keep are delivered (PPR_ARCHIVE_KEEP_CASES).
     "archive-deliver-closed-cases": {
         "task": "archive.tasks.deliver_closed_cases",
@@ -612,6 +618,46 @@ if PPR_DIGITALPOST_TRANSPORT == "sf1601" and not (
         "Digital Post via SF1601 kræver PPR_DIGITALPOST_SF1601_CERT og PPR_DIGITALPOST_SF1601_KEY "
         "(organisationens certifikat og nøgle i PEM)."
     )
+
+# --- CPR lookup (ppr/cpr): SF1520 PersonBaseDataExtended on Serviceplatformen, off by default.
+CPR_LOOKUPS = ("off", "sf1520")
+PPR_CPR_LOOKUP = env.str("PPR_CPR_LOOKUP", default="off")
+if PPR_CPR_LOOKUP not in CPR_LOOKUPS:
+    raise ImproperlyConfigured(
+        f"Miljøvariablen PPR_CPR_LOOKUP skal være en af {', '.join(CPR_LOOKUPS)}, "
+        f"ikke {PPR_CPR_LOOKUP!r}."
+    )
+PPR_CPR_URL = env.str(
+    "PPR_CPR_URL", default="https://prod.serviceplatformen.dk/service/CPR/PersonBaseDataExtended/4"
+)
+PPR_CPR_CERT = env.str("PPR_CPR_CERT", default="")
+PPR_CPR_KEY = env.str("PPR_CPR_KEY", default="")
+PPR_CPR_CA = env.str("PPR_CPR_CA", default="")
+PPR_CPR_MUNICIPALITY_CVR = env.str("PPR_CPR_MUNICIPALITY_CVR", default="")
+PPR_CPR_SERVICE_AGREEMENT_UUID = env.str("PPR_CPR_SERVICE_AGREEMENT_UUID", default="")
+PPR_CPR_USER_SYSTEM_UUID = env.str("PPR_CPR_USER_SYSTEM_UUID", default="")
+PPR_CPR_USER_UUID = env.str("PPR_CPR_USER_UUID", default="")
+PPR_CPR_SERVICE_UUID = env.str("PPR_CPR_SERVICE_UUID", default="")
+PPR_CPR_TIMEOUT = env_int("PPR_CPR_TIMEOUT", 10)
+if PPR_CPR_LOOKUP == "sf1520":
+    if PPR_CPR_URL.startswith("https:") and not (PPR_CPR_CERT and PPR_CPR_KEY):
+        raise ImproperlyConfigured(
+            "CPR-opslag via SF1520 kræver PPR_CPR_CERT og PPR_CPR_KEY (kommunens certifikat og "
+            "nøgle i PEM)."
+        )
+    if not all(
+        (
+            PPR_CPR_SERVICE_AGREEMENT_UUID,
+            PPR_CPR_USER_SYSTEM_UUID,
+            PPR_CPR_USER_UUID,
+            PPR_CPR_SERVICE_UUID,
+        )
+    ):
+        raise ImproperlyConfigured(
+            "CPR-opslag via SF1520 kræver PPR_CPR_SERVICE_AGREEMENT_UUID, "
+            "PPR_CPR_USER_SYSTEM_UUID, PPR_CPR_USER_UUID og PPR_CPR_SERVICE_UUID "
+            "(serviceaftalen på Serviceplatformen)."
+        )
 
 # --- Logging: no personal data in logs; the request id ties a line to the audit log. --------
 LOGGING = {

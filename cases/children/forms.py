@@ -45,13 +45,33 @@ class ChildForm(Form):
     group = forms.CharField(
         label="Klasse/gruppe", max_length=50, required=False, widget=forms.TextInput(TEXT)
     )
+    from_cpr = forms.BooleanField(
+        label="Opret forældrene med forældremyndighed fra CPR-registret",
+        required=False,
+        help_text="Navn og relation hentes fra CPR-registret, og deres CPR-numre gemmes "
+        "krypteret. En forælder med navne- og adressebeskyttelse oprettes uden adresse.",
+        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+    )
 
-    def __init__(self, *args: Any, institutions: list[Institution], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, institutions: list[Institution], lookup_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = model_choice_field(self, "institution")
         field.queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions])
         if len(institutions) == 1:
             field.initial = institutions[0].pk
+        if lookup_url:
+            # The CPR lookup (POST, so the number is in no URL) fills in the name on a change.
+            self.fields["cpr"].widget.attrs.update(
+                {
+                    "hx-post": lookup_url,
+                    "hx-trigger": "change",
+                    "hx-target": "#cpr-lookup",
+                    "hx-swap": "outerHTML",
+                    "hx-include": "closest form",
+                }
+            )
 
     def clean_cpr(self) -> str:
         number = normalise_cpr(self.cleaned_data["cpr"])

@@ -70,7 +70,7 @@ def register_child(
 def add_guardian(
     *,
     child: Child,
-    by: User,
+    by: User | None,
     name: str,
     relation: str,
     has_custody: bool,
@@ -82,7 +82,8 @@ def add_guardian(
     custody_ended_on: date | None = None,
 ) -> Guardian:
     """Add a parent or other adult to the child; ``has_custody`` marks forældremyndighed. The
-    CPR number (optional) is what matches a custody holder's MitID login to the child."""
+    CPR number (optional) is what matches a custody holder's MitID login to the child. ``by`` is
+    None when the nightly CPR refresh adds a custody holder."""
     guardian = Guardian(
         child=child,
         name=name.strip(),

@@ -3,22 +3,32 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import Child, Consent, Guardian, Referral, mask_cpr
+from cases.models import (
+    Child,
+    Consent,
+    Guardian,
+    Referral,
+    check_plausible_child,
+    mask_cpr,
+    normalise_cpr,
+)
 from cases.referrals.forms import ParentRequestStartForm
 from ppr.access import audit, get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
 from ppr.confirm import confirmation_page
+from ppr.cpr.lookup import CprServiceDown, PersonNotFound
 from ppr.http import AuthenticatedHttpRequest, posted
 from ppr.returns import safe_next, with_next
 
-from . import services
+from . import cpr, services
 from .forms import ChildForm, ConsentRecordForm, GuardianForm
 
 PURPOSE = "barnets oplysninger"
@@ -28,27 +38,61 @@ def _children(request: AuthenticatedHttpRequest):
     return Child.objects.visible_to(request.user)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def child_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Register a child. An exact duplicate CPR number is refused, pointing to the existing child."""
+CPR_LOOKUP_PURPOSE = "CPR-opslag ved registrering af barn"
+
+
+def _child_form(request: AuthenticatedHttpRequest, data=None, initial=None) -> ChildForm:
     user = request.user
     if not user.has_perm("cases.register_child"):
         raise PermissionDenied
-    institutions = services.registrable_institutions(user)
-    form = ChildForm(posted(request), institutions=institutions)
+    lookup_url = reverse("cases:child-cpr-lookup") if cpr.lookup_enabled() else ""
+    return ChildForm(
+        data,
+        initial=initial,
+        institutions=services.registrable_institutions(user),
+        lookup_url=lookup_url,
+    )
+
+
+def _form_context(form: ChildForm, **extra: object) -> dict:
+    return {
+        "form": form,
+        "existing_url": None,
+        "lookup_enabled": cpr.lookup_enabled(),
+        "crumbs": [("Registrér barn", None)],
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Register a child. An exact duplicate CPR number is refused, pointing to the existing child.
+    With "from CPR" ticked, the custody holders the CPR register names are created too; if the
+    register cannot answer now, the child is registered all the same and the leader is told."""
+    user = request.user
+    form = _child_form(request, posted(request))
     existing_url = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        findings = None
+        cpr_failed = False
+        if data.get("from_cpr") and cpr.lookup_enabled():
+            try:
+                findings = cpr.look_up(data["cpr"])
+            except (CprServiceDown, PersonNotFound):
+                cpr_failed = True
         try:
-            child = services.register_child(
-                by=user,
-                cpr=data["cpr"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                institution=data["institution"],
-                group=data["group"],
-            )
+            with transaction.atomic():
+                child = services.register_child(
+                    by=user,
+                    cpr=data["cpr"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    institution=data["institution"],
+                    group=data["group"],
+                )
+                created = cpr.add_custody_holders(child, findings, by=user) if findings else []
         except services.DuplicateChild as duplicate:
             # Finding out that a CPR number is known is a lookup of a child: it is logged.
             record(
@@ -62,18 +106,80 @@ def child_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             if _children(request).filter(pk=duplicate.existing.pk).exists():
                 existing_url = reverse("cases:child-detail", kwargs={"pk": duplicate.existing.pk})
         else:
-            messages.success(
-                request,
-                f"{child.name} er registreret. Tilføj forældrene og deres samtykke herunder, "
-                "før I starter en indstilling.",
-            )
+            if created:
+                names = ", ".join(guardian.name for guardian in created)
+                messages.success(
+                    request,
+                    f"{child.name} er registreret med forældremyndighedsindehaverne fra "
+                    f"CPR-registret ({names}). Registrér deres samtykke herunder, før I starter "
+                    "en indstilling.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"{child.name} er registreret. Tilføj forældrene og deres samtykke herunder, "
+                    "før I starter en indstilling.",
+                )
+            if cpr_failed:
+                messages.warning(
+                    request,
+                    "Forældrene kunne ikke hentes fra CPR-registret lige nu. Tilføj dem selv "
+                    "herunder.",
+                )
             return redirect("cases:child-detail", pk=child.pk)
-    context = {
-        "form": form,
-        "existing_url": existing_url,
-        "crumbs": [("Registrér barn", None)],
-    }
+    context = _form_context(form, existing_url=existing_url)
     return render(request, "cases/child_form.html", context, status=400 if form.errors else 200)
+
+
+def _lookup(request: AuthenticatedHttpRequest, number: str) -> dict:
+    """What the register says about the CPR number, for the form: the state, a Danish message,
+    and the findings when found. The lookup is audited without the number."""
+    try:
+        findings = cpr.look_up(number)
+    except PersonNotFound:
+        return {"state": "not_found", "message": cpr.NOT_FOUND}
+    except CprServiceDown:
+        return {"state": "down", "message": cpr.SERVICE_DOWN if cpr.lookup_enabled() else cpr.OFF}
+    finally:
+        if cpr.lookup_enabled():
+            record(request, AuditAction.SEARCH, purpose=CPR_LOOKUP_PURPOSE)
+    if findings.child.deceased:
+        return {"state": "deceased", "message": cpr.DECEASED}
+    return {"state": "found", "findings": findings}
+
+
+def _lookup_result(request: AuthenticatedHttpRequest, values: dict) -> dict:
+    """Check the typed number, look it up, and put the register's name into ``values``."""
+    try:
+        number = normalise_cpr(str(values.get("cpr") or ""))
+        check_plausible_child(number)
+    except ValidationError as exc:
+        return {"state": "invalid", "message": exc.messages[0]}
+    result = _lookup(request, number)
+    if result["state"] == "found":
+        findings = result["findings"]
+        values["first_name"] = findings.child.first_name[:100]
+        values["last_name"] = findings.child.last_name[:100]
+        values["from_cpr"] = bool(findings.holders)
+    return result
+
+
+@login_required
+@require_POST
+def child_cpr_lookup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Look the typed CPR number up in the CPR register (POST only: the number is in no URL) and
+    fill in the registration form: the name from the register, the custody holders to confirm.
+    Whatever the register answers, what the leader typed stays in the form."""
+    posted_form = _child_form(request, request.POST)
+    values = {name: posted_form[name].value() for name in posted_form.fields}
+    values["from_cpr"] = False
+    lookup = _lookup_result(request, values)
+    form = _child_form(request, initial=values)
+    context = _form_context(form, lookup=lookup)
+    status = 400 if lookup["state"] == "invalid" and not request.htmx else 200
+    if request.htmx:
+        return render(request, "cases/child_form.html#lookup", context, status=status)
+    return render(request, "cases/child_form.html", context, status=status)
 
 
 def _detail_context(request: AuthenticatedHttpRequest, child: Child) -> dict:

@@ -19,6 +19,7 @@ from cases.models.children import (
     mask_cpr,
     normalise_cpr,
 )
+from cases.models.custody import CustodyChange, CustodyChangeKind
 from cases.models.journal import JournalEntry, JournalKind, JournalRevision
 from cases.models.ppv import (
     PPV_SECTION_FIELDS,
@@ -63,6 +64,8 @@ __all__ = [
     "CaseQuerySet",
     "CaseStatus",
     "Child",
+    "CustodyChange",
+    "CustodyChangeKind",
     "ChildQuerySet",
     "Consent",
     "ConsentForm",

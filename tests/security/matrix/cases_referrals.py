@@ -90,6 +90,9 @@ ROUTES = [
     # Children, guardians, consent.
     Route("cases:child-create", drafters),
     Route("cases:child-create", _as(drafters, 400), method="post"),
+    # The CPR lookup: POST only (the number is in no URL); an empty number is refused (400).
+    Route("cases:child-cpr-lookup", _as(drafters, 400), method="post"),
+    Route("cases:child-cpr-lookup", everyone(405)),
     Route("cases:child-detail", child_keepers, kwargs=_child_pk),
     Route("cases:child-reveal-cpr", child_keepers, kwargs=_child_pk, method="post"),
     Route("cases:guardian-create", child_keepers, kwargs=_child_pk),
