@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0016_consent_text_limit'),
+        ('cases', '0017_rating_profession'),
     ]
 
     operations = [
