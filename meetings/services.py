@@ -114,6 +114,24 @@ def meeting_consent_error(child: Child, meeting_name: str) -> str | None:
     )
 
 
+def children_without_meeting_consent(child_ids: set[int], meeting_name: str) -> set[int]:
+    """Of ``child_ids``, those who may not be named at this meeting (``has_meeting_consent``
+    for many children in two queries): a custody holder lacks an active consent, or none is
+    recorded."""
+    if not child_ids:
+        return set()
+    consent = Consent.objects.filter(
+        guardian=OuterRef("pk"),
+        scope=ConsentScope.MEETING,
+        withdrawn_on__isnull=True,
+        meeting_name__iexact=meeting_name.strip(),
+    )
+    holders = Guardian.objects.filter(child_id__in=child_ids, has_custody=True)
+    with_holders = set(holders.values_list("child_id", flat=True))
+    lacking = set(holders.filter(~Exists(consent)).values_list("child_id", flat=True))
+    return lacking | (child_ids - with_holders)
+
+
 def has_meeting_consent(child: Child, meeting_name: str) -> bool:
     """Whether every custody holder has an active consent to discuss the child at this meeting."""
     return meeting_consent_error(child, meeting_name) is None

@@ -682,6 +682,14 @@ def _items(meeting: ConferenceMeeting) -> Any:
     )
 
 
+def consent_withdrawn(items: list[AgendaItem], meeting: ConferenceMeeting) -> set[int]:
+    """The named items whose custody holders no longer all consent to this konference (a
+    consent withdrawn since, in the parents' portal or by staff): their child may not be named."""
+    named = {item.child_id for item in items if item.child_id is not None}
+    lacking = services.children_without_meeting_consent(named, meeting.series.name)
+    return {item.pk for item in items if item.child_id in lacking}
+
+
 def created_by_decision(user: User, item: AgendaItem) -> list[tuple[str, str | None]]:
     """What the item's decision created, as (label, link); no link where the user may not open it."""
     created: list[tuple[str, str | None]] = []
@@ -712,6 +720,7 @@ def _conference_page(
     can_decide = rules.can_decide(user, meeting)
     items = list(_items(meeting))
     options = DecisionOptions.for_meeting(meeting) if can_decide and items else None
+    withdrawn = consent_withdrawn(items, meeting)
     rows = [
         {
             "item": item,
@@ -723,6 +732,7 @@ def _conference_page(
             if can_decide
             else None,
             "created": created_by_decision(user, item),
+            "consent_withdrawn": item.pk in withdrawn,
         }
         for item in items
     ]
@@ -916,6 +926,7 @@ def item_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     "form": DecisionForm(item=item),
                     "saved": True,
                     "created": created_by_decision(request.user, item),
+                    "consent_withdrawn": bool(consent_withdrawn([item], meeting)),
                 }
                 return render(
                     request,
@@ -926,7 +937,12 @@ def item_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{meeting.get_absolute_url()}#punkt-{item.pk}")
     if request.htmx:
         item = _items(meeting).get(pk=item.pk)
-        row = {"item": item, "form": form, "created": created_by_decision(request.user, item)}
+        row = {
+            "item": item,
+            "form": form,
+            "created": created_by_decision(request.user, item),
+            "consent_withdrawn": bool(consent_withdrawn([item], meeting)),
+        }
         return render(
             request,
             "meetings/conference_detail.html#item",

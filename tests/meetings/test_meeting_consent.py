@@ -6,12 +6,13 @@ from importlib import import_module
 import pytest
 from django.urls import reverse
 
+from cases.children import services as child_services
 from cases.models import Consent
 from meetings import services
 from tests.cases.factories import ChildFactory, ConsentFactory, GuardianFactory
 from tests.conftest import client_for
 
-from .factories import forum
+from .factories import AgendaItemFactory, forum, give_meeting_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +80,40 @@ def test_existing_free_text_is_matched_to_a_forum_where_it_can_be() -> None:
     # Ambiguous or unknown text is left alone rather than guessed.
     assert migration._match("tværfagligt", names) is None
     assert migration._match("TSM", names) is None
+
+
+def test_the_konference_stops_naming_a_child_whose_consent_is_withdrawn(
+    cast, conference, client_as
+) -> None:
+    """Issue 22: a custody holder withdraws (in the parents' portal or through staff); the
+    konference's page no longer names the child on its agenda, and says why."""
+    child = ChildFactory(institution=cast.school, first_name="Nanna", last_name="Navnløs")
+    give_meeting_consent(child, conference.series.name, recorded_by=cast.school_leader)
+    item = AgendaItemFactory(meeting=conference, child=child, submitted_by=cast.school_leader)
+    AgendaItemFactory(meeting=conference, submitted_by=cast.school_leader)  # anonymous
+    client = client_as(cast.school_leader)
+
+    def agenda() -> str:
+        page = client.get(conference.get_absolute_url()).content.decode()
+        start = page.index(f'id="punkt-{item.pk}"')
+        return page[start : page.index("</article>", start)]
+
+    assert "Nanna Navnløs" in agenda() and "Samtykket er trukket tilbage" not in agenda()
+
+    consent = Consent.objects.filter(guardian__child=child).first()
+    child_services.withdraw_consent(consent=consent, by=cast.school_leader)
+    page = agenda()
+    assert "Nanna Navnløs" not in page
+    assert page.count("Samtykket er trukket tilbage") == 1
+    assert services.children_without_meeting_consent({child.pk}, conference.series.name) == {
+        child.pk
+    }
+
+    # The decision's htmx answer says the same.
+    response = client.post(
+        reverse("meetings:item-decide", args=[item.pk]),
+        {f"punkt-{item.pk}-decision": "", f"punkt-{item.pk}-version": item.version},
+        headers={"HX-Request": "true"},
+    )
+    assert "Nanna Navnløs" not in response.content.decode()
+    assert "Samtykket er trukket tilbage" in response.content.decode()
