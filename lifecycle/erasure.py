@@ -50,6 +50,7 @@ from indsatser.models import (
 )
 from meetings.models import AgendaItem, ForumMeeting, ForumReferral, Note
 from messaging.models import Message, MessageAttachment, Thread
+from parents.models import ParentReferral, PerspectiveInvitation
 from ppr import crypto
 from ppr.audit import services as audit
 from ppr.deadlines.models import Deadline
@@ -63,6 +64,7 @@ from visitation.models import (
     Decision,
     DecisionDispatch,
     Hearing,
+    HearingResponse,
     Placement,
     PlacementReview,
     SupportApplication,
@@ -156,6 +158,11 @@ def erase_referrals(referral_ids: Iterable[int]) -> None:
     for attachment in ReferralAttachment.objects.filter(referral__in=ids).only("pk", "file"):
         attachment.file.delete(save=False)
     ReferralAttachment.objects.filter(referral__in=ids).delete()
+    # The parents' own words: their perspective (invitations with their texts) and the link of
+    # a forældreindstilling to the custody holder who sent it (the referral keeps
+    # ``parent_request``, which the statistics count).
+    PerspectiveInvitation.objects.filter(referral__in=ids).delete()
+    ParentReferral.objects.filter(referral__in=ids).delete()
     scrub(ReferralEvent.objects.filter(referral__in=ids))
     scrub(RulerRating.objects.filter(referral__in=ids))
     scrub(Referral.objects.filter(pk__in=ids))
@@ -212,7 +219,17 @@ def _erase_applications(ids: list[int]) -> None:
     DecisionDispatch.objects.filter(decision__in=decisions).delete()
     scrub(Appeal.objects.filter(decision__in=decisions))
     scrub(Decision.objects.filter(pk__in=decisions))
-    scrub(Hearing.objects.filter(application__in=ids))
+    hearings = Hearing.objects.filter(application__in=ids)
+    # The custody holders' own answers, with their attachments.
+    responses = HearingResponse.objects.filter(hearing__in=hearings)
+    for response in responses.exclude(file="").only("pk", "file"):
+        response.file.delete(save=False)
+    responses.delete()
+    # The partshøring letter (its PDF and its Digital Post messages) goes with the hearing.
+    hearing_ids = list(hearings.values_list("pk", flat=True))
+    hearings.update(letter=None)
+    _about(Hearing, hearing_ids)
+    scrub(hearings)
     scrub(AgendaEntry.objects.filter(application__in=ids))
     _about(SupportApplication, ids)
     scrub(SupportApplication.objects.filter(pk__in=ids))
@@ -230,7 +247,14 @@ def anonymise_children(child_ids: Iterable[int]) -> None:
     )
     PpvDispatch.objects.filter(guardian__child__in=ids).delete()
     DecisionDispatch.objects.filter(guardian__child__in=ids).delete()
-    Consent.objects.filter(guardian__child__in=ids).delete()
+    HearingResponse.objects.filter(guardian__child__in=ids).delete()  # none left: a safety net
+    ParentReferral.objects.filter(guardian__child__in=ids).delete()
+    # Any Digital Post message still addressed to one of the custody holders (it names them).
+    DigitalPostMessage.objects.filter(
+        recipient_type=ContentType.objects.get_for_model(Guardian),
+        recipient_id__in=Guardian.objects.filter(child__in=ids).values("pk"),
+    ).delete()
+    Consent.objects.filter(guardian__child__in=ids).delete()  # with the parents' MitID consents
     Guardian.objects.filter(child__in=ids).delete()
     forum_meetings = list(ForumMeeting.objects.filter(child__in=ids).values_list("pk", flat=True))
     _about(
