@@ -5,8 +5,22 @@ from django import forms
 from ppr import text_limits
 from ppr.forms import Form, date_input
 
+APPROVED = "godkendt"
+REJECTED = "afvist"
+
 
 class ReceiptForm(Form):
+    outcome = forms.ChoiceField(
+        label="Arkivets svar",
+        choices=[
+            (APPROVED, "Arkivet har godkendt afleveringen"),
+            (REJECTED, "Arkivet har afvist afleveringen"),
+        ],
+        initial=APPROVED,
+        required=False,  # no answer: approved, as the form shows it
+        widget=forms.RadioSelect,
+        error_messages={"required": "Vælg, om arkivet har godkendt eller afvist afleveringen."},
+    )
     archive_reference = forms.CharField(
         label="Arkivets journalnummer",
         max_length=100,
@@ -28,3 +42,16 @@ class ReceiptForm(Form):
         max_length=text_limits.NOTE,
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
     )
+    reason = forms.CharField(
+        label="Arkivets begrundelse for afvisningen",
+        required=False,
+        max_length=text_limits.NOTE,
+        help_text="Kun ved afvisning: som det står i arkivets kvittering.",
+        widget=forms.Textarea(attrs={"class": "form-input", "rows": 3}),
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("outcome") == REJECTED and not str(cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Skriv arkivets begrundelse for afvisningen.")
+        return cleaned

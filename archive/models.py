@@ -31,6 +31,7 @@ class DeliveryStatus(models.TextChoices):
     BUILDING = "building", "Dannes"
     DELIVERED = "delivered", "Afleveret – afventer kvittering"
     RECEIVED = "received", "Kvitteret af arkivet"
+    REJECTED = "rejected", "Afvist af arkivet – skal afleveres igen"
     FAILED = "failed", "Mislykkedes"
 
 
@@ -71,7 +72,7 @@ class Delivery(models.Model):
         ordering = ["-requested_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status__in=["delivered", "received"]) | ~Q(folder=""),
+                condition=~Q(status__in=["delivered", "received", "rejected"]) | ~Q(folder=""),
                 name="archive_delivery_delivered_has_folder",
                 violation_error_message="En afleveret arkiveringsversion skal have en mappe.",
             ),
@@ -136,3 +137,35 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"Kvittering {self.archive_reference}"
+
+
+class Rejection(models.Model):
+    """The archive's receipt that rejects a delivery, with its reason (e.g. a table that does
+    not validate); recorded by a PPR leader. The cases stay held (no receipt approves them)
+    until the delivery is built and delivered again and the archive approves it. Every
+    rejection is kept, so the delivery's history shows each round."""
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="rejections", verbose_name="aflevering"
+    )
+    archive_reference = models.CharField("arkivets journalnummer", max_length=100)
+    received_on = models.DateField("afvist den")
+    reason = limited_text("arkivets begrundelse", limit=text_limits.NOTE)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="registreret af",
+    )
+    recorded_at = models.DateTimeField("registreret", auto_now_add=True)
+    redelivered_at = models.DateTimeField("afleveret igen", null=True, blank=True)
+
+    objects = LeaderOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "afvisning fra arkivet"
+        verbose_name_plural = "afvisninger fra arkivet"
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Afvisning {self.archive_reference}"

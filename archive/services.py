@@ -26,7 +26,7 @@ from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
 
 from . import package
-from .models import DeliveredCase, Delivery, DeliveryStatus, Receipt
+from .models import DeliveredCase, Delivery, DeliveryStatus, Receipt, Rejection
 
 logger = logging.getLogger(__name__)
 
@@ -155,13 +155,22 @@ def give_up(*, delivery_id: int, reason: str) -> None:
 
 
 def retry_delivery(delivery: Delivery, *, by: Any) -> Delivery:
-    """Order a failed delivery built again."""
+    """Order a failed delivery, or one the archive rejected, built and delivered again (the
+    folder is written anew; the cases stay held until the archive approves it). A double
+    submit orders one build."""
     with transaction.atomic():
-        updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
-            status=DeliveryStatus.PENDING, error=""
-        )
+        locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        rejected = locked.status == DeliveryStatus.REJECTED
+        updated = Delivery.objects.filter(
+            pk=delivery.pk, status__in=[DeliveryStatus.FAILED, DeliveryStatus.REJECTED]
+        ).update(status=DeliveryStatus.PENDING, error="")
         if updated:
-            log_action(delivery, AuditAction.UPDATE, by=by, purpose=f"{PURPOSE}: prøv igen")
+            if rejected:
+                Rejection.objects.filter(delivery=locked, redelivered_at__isnull=True).update(
+                    redelivered_at=timezone.now()
+                )
+            purpose = "aflever igen efter arkivets afvisning" if rejected else "prøv igen"
+            log_action(delivery, AuditAction.UPDATE, by=by, purpose=f"{PURPOSE}: {purpose}")
             from . import tasks
 
             transaction.on_commit(lambda: tasks.build_delivery.delay(delivery.pk))
@@ -170,20 +179,52 @@ def retry_delivery(delivery: Delivery, *, by: Any) -> Delivery:
 
 
 def record_receipt(
-    *, delivery: Delivery, archive_reference: str, received_on: date, note: str, by: Any
-) -> Receipt:
-    """Record the archive's receipt: the delivery is received, and the cases in it may be
-    deleted when their retention rule says so. A double submit finds the first receipt."""
+    *,
+    delivery: Delivery,
+    archive_reference: str,
+    received_on: date,
+    note: str,
+    by: Any,
+    approved: bool = True,
+    reason: str = "",
+) -> Receipt | Rejection:
+    """Record the archive's receipt. Approved: the delivery is received, and the cases in it
+    may be deleted when their retention rule says so. Rejected (with the archive's reason):
+    the delivery is rejected, its cases stay held, and the leader can deliver it again. A
+    double submit finds the first receipt or rejection."""
     with transaction.atomic():
         locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
         existing = Receipt.objects.filter(delivery=locked).first()
         if existing is not None:
             return existing
+        if not approved:
+            same = Rejection.objects.filter(
+                delivery=locked, archive_reference=archive_reference, redelivered_at__isnull=True
+            ).first()
+            if same is not None:
+                return same
         if locked.status != DeliveryStatus.DELIVERED:
             raise ValidationError(
                 "Der kan kun registreres en kvittering for en aflevering, der er afleveret.",
                 code="not_delivered",
             )
+        if not approved:
+            reason = reason.strip()
+            if not reason:
+                raise ValidationError(
+                    {"reason": "Skriv arkivets begrundelse for afvisningen."}, code="reason"
+                )
+            rejection = Rejection.objects.create(
+                delivery=locked,
+                archive_reference=archive_reference,
+                received_on=received_on,
+                reason=reason,
+                recorded_by=by,
+            )
+            locked.status = DeliveryStatus.REJECTED
+            locked.save(update_fields=["status"])
+            log_action(rejection, AuditAction.CREATE, by=by, purpose=f"{PURPOSE}: afvisning")
+            return rejection
         receipt = Receipt.objects.create(
             delivery=locked,
             archive_reference=archive_reference,

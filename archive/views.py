@@ -16,7 +16,7 @@ from ppr.http import AuthenticatedHttpRequest, require_perm
 from ppr.tables import paginate
 
 from . import services
-from .forms import ReceiptForm
+from .forms import REJECTED, ReceiptForm
 from .models import Delivery, DeliveryStatus
 from .tables import DeliveryTable
 
@@ -74,6 +74,8 @@ def _detail(
     context = {
         "delivery": delivery,
         "receipt": getattr(delivery, "receipt", None),
+        "rejections": list(delivery.rejections.select_related("recorded_by")),
+        "can_redeliver": delivery.status == DeliveryStatus.REJECTED,
         "form": form or ReceiptForm(),
         "can_record": delivery.status == DeliveryStatus.DELIVERED,
         "crumbs": _crumbs((f"Aflevering {delivery.pk}", None)),
@@ -98,19 +100,37 @@ def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ReceiptForm(request.POST)
     if not form.is_valid():
         return _detail(request, delivery, form)
+    data = form.cleaned_data
+    rejected = data["outcome"] == REJECTED
     try:
-        services.record_receipt(delivery=delivery, by=request.user, **form.cleaned_data)
+        services.record_receipt(
+            delivery=delivery,
+            by=request.user,
+            archive_reference=data["archive_reference"],
+            received_on=data["received_on"],
+            note=data["note"],
+            approved=not rejected,
+            reason=data["reason"] if rejected else "",
+        )
     except ValidationError as exc:
         form.add_error(None, exc)
         return _detail(request, delivery, form)
-    messages.success(request, "Kvitteringen er registreret. Sagerne kan nu slettes efter reglerne.")
+    if rejected:
+        messages.warning(
+            request,
+            "Afvisningen er registreret. Sagerne slettes ikke; ret fejlen og aflever igen.",
+        )
+    else:
+        messages.success(
+            request, "Kvitteringen er registreret. Sagerne kan nu slettes efter reglerne."
+        )
     return redirect("archive:detail", pk=delivery.pk)
 
 
 @login_required
 @require_POST
 def retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Build a failed delivery again."""
+    """Build a failed delivery again, or deliver a rejected one again."""
     delivery = _delivery(request, pk)
     services.retry_delivery(delivery, by=request.user)
     return redirect("archive:detail", pk=delivery.pk)

@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from archive import services
-from archive.models import DeliveredCase, Delivery, DeliveryStatus
+from archive.models import DeliveredCase, Delivery, DeliveryStatus, Receipt, Rejection
 from cases.models import Case, CaseStatus
 from lifecycle import jobs, registry
 from lifecycle.models import DeletionLogEntry, DueItem, DueItemState, DueList, DueListStatus
@@ -84,5 +85,81 @@ def test_a_delivered_case_waits_for_the_receipt_and_then_goes(cast) -> None:
 def test_no_hold_when_the_archive_keeps_no_cases(cast, settings) -> None:
     settings.PPR_ARCHIVE_KEEP_CASES = False
     case = closed_case(cast)
+    run_deletion()
+    assert DeletionLogEntry.objects.filter(record_type=CLOSED_CASE, object_id=case.pk).exists()
+
+
+def test_a_rejected_delivery_keeps_its_cases_held_until_it_is_delivered_again_and_approved(
+    cast, client_as, settings, tmp_path, django_capture_on_commit_callbacks
+) -> None:
+    """The archive rejects the delivery with a reason: the case stays held, the leader sees the
+    rejection and delivers again; the archive approves the new delivery and the case goes."""
+    settings.PPR_ARCHIVE_DIR = str(tmp_path / "arkiv")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "storage")},
+        },
+    }
+    case = closed_case(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        delivery = services.order_delivery(case_ids=[case.pk], by=cast.ppr_leader)
+    assert delivery is not None
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED
+    leader = client_as(cast.ppr_leader)
+    receipt_url = reverse("archive:receipt", args=[delivery.pk])
+    detail_url = reverse("archive:detail", args=[delivery.pk])
+
+    # A rejection without its reason is refused in Danish.
+    refused = leader.post(
+        receipt_url,
+        {"outcome": "afvist", "archive_reference": "SA 2026-9", "received_on": "2026-01-02"},
+    )
+    assert refused.status_code == 422
+    assert "Skriv arkivets begrundelse for afvisningen." in refused.content.decode()
+    assert not Rejection.objects.exists()
+
+    rejection = {
+        "outcome": "afvist",
+        "archive_reference": "SA 2026-9",
+        "received_on": "2026-01-02",
+        "reason": "Tabel 3 validerer ikke mod sit skema.",
+    }
+    for _ in range(2):  # a double submit records one rejection
+        assert leader.post(receipt_url, rejection).status_code == 302
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.REJECTED
+    assert Rejection.objects.get().reason == "Tabel 3 validerer ikke mod sit skema."
+    assert not Receipt.objects.exists()
+
+    # Held: the rejection approves nothing.
+    run_deletion()
+    assert Case.objects.get(pk=case.pk).child.first_name != "Slettet"
+    item = DueItem.objects.filter(record_type=CLOSED_CASE, object_id=case.pk).latest("pk")
+    assert item.state == DueItemState.HELD
+    assert not DeletionLogEntry.objects.filter(object_id=case.pk).exists()
+
+    # The leader sees the rejection and its reason, on the list and the delivery's page.
+    listing = leader.get(reverse("archive:list")).content.decode()
+    assert "Afvist af arkivet" in listing
+    page = leader.get(detail_url).content.decode()
+    assert "Tabel 3 validerer ikke mod sit skema." in page and "Aflever igen" in page
+    # No new receipt is taken before it is delivered again.
+    assert leader.post(receipt_url, {**rejection, "archive_reference": "SA 2"}).status_code == 422
+
+    # Delivered again (twice clicked: one build), then approved: the case goes.
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            assert leader.post(reverse("archive:retry", args=[delivery.pk])).status_code == 302
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.DELIVERED and delivery.attempts == 2
+    assert Rejection.objects.get().redelivered_at is not None
+    assert "afleveret igen" in leader.get(detail_url).content.decode()
+    approved = {"archive_reference": "SA 2026-10", "received_on": "2026-01-04", "note": ""}
+    assert leader.post(receipt_url, approved).status_code == 302
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.RECEIVED
     run_deletion()
     assert DeletionLogEntry.objects.filter(record_type=CLOSED_CASE, object_id=case.pk).exists()
