@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db.models import Count, Max
 from django.urls import reverse
@@ -21,6 +22,9 @@ from lifecycle.models import DeletionLogEntry, DueItemState, DueListStatus, Lega
 from lifecycle.record_types import CHILD, CLOSED_CASE
 from lifecycle.registry import add_years
 from ppr.accounts.models import Role, User
+from reports.goals import progress
+from reports.measures import MEASURES
+from reports.models import EffectGoal
 from reports.operational import REPORTS
 from tests.conftest import client_for
 
@@ -74,7 +78,12 @@ def at_noon(day) -> datetime:
 
 
 def reports_as_csv(user) -> dict[str, bytes]:
-    """Every operational report over all years, and the effect goals, as the leader exports them."""
+    """Every report over all years, read afresh (the measures' cache emptied first: the
+    deletion updates rows without the signals that renew it): each operational report and each
+    visitation report (REPORTS holds both) as the leader exports it, the effect goals' export,
+    every goal's points – active and retired – and every automatic measure per year, whether or
+    not a goal uses it."""
+    cache.clear()
     client = client_for(user)
     found = {}
     for slug in sorted(REPORTS):
@@ -87,6 +96,13 @@ def reports_as_csv(user) -> dict[str, bytes]:
     response = client.get(reverse("reports:goal-export", kwargs={"fmt": "csv"}))
     assert response.status_code == 200
     found["effektmaal"] = response.content
+    this_year = timezone.localdate().year
+    for item in progress(EffectGoal.objects.order_by("pk"), today=timezone.localdate()):
+        found[f"goal-{item.goal.pk}"] = repr(
+            [(p.year, p.value, p.expected, p.partial, p.change) for p in item.points]
+        ).encode()
+    for key, measure in sorted(MEASURES.items()):
+        found[f"measure-{key}"] = repr(sorted(measure.function(2000, this_year).items())).encode()
     return found
 
 
@@ -162,6 +178,9 @@ def test_closed_cases_are_due_exactly_on_the_day_and_deleted_with_files_and_repo
         assert listed.status == DueListStatus.DONE
         after = reports_as_csv(cast.ppr_leader)
 
+    assert set(after) == set(before)
+    assert {f"measure-{key}" for key in MEASURES} <= set(before)
+    assert {slug for slug in REPORTS} <= set(before)
     for slug in before:
         assert after[slug] == before[slug], slug
     # Held: untouched, to the byte.
