@@ -49,13 +49,17 @@ from indsatser.models import (
     FollowUp,
 )
 from meetings.models import AgendaItem, ForumMeeting, ForumReferral, Note
+from messaging.models import Message, MessageAttachment, Thread
+from parents.models import ParentReferral, PerspectiveInvitation
 from ppr.audit.services import CHILD_EXPORT_HEADER, child_access_rows
+from ppr.digitalpost.models import DigitalPostMessage
 from ppr.documents.models import Document
 from visitation.models import (
     Appeal,
     Decision,
     DecisionDispatch,
     Hearing,
+    HearingResponse,
     Placement,
     PlacementReview,
     SupportApplication,
@@ -63,7 +67,9 @@ from visitation.models import (
 
 #: Fields never written: the CPR number's cipher text and lookup hash (the masked number is
 #: written instead), idempotency keys, and a document's rendering context (its PDF is in the zip).
-SKIPPED_FIELDS = frozenset({"cpr_encrypted", "cpr_hash", "client_token", "context"})
+SKIPPED_FIELDS = frozenset(
+    {"cpr_encrypted", "cpr_hash", "recipient_cpr_encrypted", "client_token", "context"}
+)
 
 
 @dataclass
@@ -76,6 +82,35 @@ class Section:
     rows: list[models.Model] = field(default_factory=list)
     records: list[dict[str, Any]] = field(default_factory=list)  # JSON: code name → value
     labelled: list[list[tuple[str, str]]] = field(default_factory=list)  # PDF: (label, text)
+
+    @property
+    def compact(self) -> list["Compact"]:
+        """The PDF's compact layout of the rows: the short fields on one line, the texts below,
+        the empty fields left out (the JSON has them). One table per row made WeasyPrint lay out
+        thousands of tables for a long case; paragraphs are far cheaper."""
+        return [Compact.of(labelled) for labelled in self.labelled]
+
+
+#: A value longer than this, or with a line break, is a text of its own in the PDF.
+SHORT = 60
+
+
+@dataclass
+class Compact:
+    short: list[tuple[str, str]]
+    long: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, labelled: list[tuple[str, str]]) -> "Compact":
+        short, long = [], []
+        for label, text in labelled:
+            if text in ("", "–"):
+                continue
+            if len(text) > SHORT or "\n" in text:
+                long.append((label, text))
+            else:
+                short.append((label, text))
+        return cls(short=short, long=long)
 
 
 @dataclass
@@ -132,7 +167,40 @@ def _sections(child: Child) -> list[tuple[str, str, Callable[[dict[str, list[Any
             "Bilag til indstillinger",
             lambda ids: ReferralAttachment.objects.filter(referral__in=ids["referrals"]),
         ),
+        (
+            "perspectives",
+            "Forældrenes perspektiv på indstillinger",
+            lambda ids: PerspectiveInvitation.objects.filter(referral__in=ids["referrals"]),
+        ),
+        (
+            "parent_referrals",
+            "Forældreindstillinger",
+            lambda ids: ParentReferral.objects.filter(referral__in=ids["referrals"]),
+        ),
         ("cases", "Sager", lambda ids: Case.objects.filter(child=child)),
+        (
+            "message_threads",
+            "Beskedtråde med forældrene",
+            lambda ids: Thread.objects.filter(case__in=ids["cases"]),
+        ),
+        (
+            "messages",
+            "Beskeder",
+            lambda ids: Message.objects.filter(thread__in=ids["message_threads"]),
+        ),
+        (
+            "message_attachments",
+            "Bilag til beskeder",
+            lambda ids: MessageAttachment.objects.filter(message__in=ids["messages"]),
+        ),
+        (
+            "digital_post",
+            "Digital Post til forældrene",
+            lambda ids: DigitalPostMessage.objects.filter(
+                recipient_type=ContentType.objects.get_for_model(Guardian),
+                recipient_id__in=ids["guardians"],
+            ),
+        ),
         ("journal", "Journal", lambda ids: JournalEntry.objects.filter(case__in=ids["cases"])),
         (
             "journal_revisions",
@@ -164,6 +232,11 @@ def _sections(child: Child) -> list[tuple[str, str, Callable[[dict[str, list[Any
             "hearings",
             "Partshøringer",
             lambda ids: Hearing.objects.filter(application__in=ids["applications"]),
+        ),
+        (
+            "hearing_responses",
+            "Forældrenes svar på partshøringer",
+            lambda ids: HearingResponse.objects.filter(hearing__in=ids["hearings"]),
         ),
         (
             "decisions",
@@ -248,6 +321,7 @@ DOCUMENT_SUBJECTS = {
     "referrals": Referral,
     "ppvs": Ppv,
     "decisions": Decision,
+    "hearings": Hearing,
     "notes": Note,
     "cases": Case,
 }

@@ -75,16 +75,7 @@ def build_access_export(*, export_id: int) -> str:
     try:
         collected = export.collect(job.child, progress=progress)
         progress(45, "Danner PDF")
-        rendered = rendering.render(
-            PDF_TEMPLATE,
-            {
-                "title": f"Indsigt i oplysninger om {job.child.name}",
-                "subject_line": f"{job.child.name}, {job.child.cpr_masked}",
-                "collected": collected,
-                "export": job,
-                "access_log_header": export.ACCESS_LOG_HEADER,
-            },
-        )
+        rendered = rendering.render(PDF_TEMPLATE, pdf_context(job, collected))
         progress(85, "Pakker filerne")
         content = _zip(collected, rendered.content)
         progress(95, "Gemmer")
@@ -126,14 +117,25 @@ def give_up(*, export_id: int, reason: str) -> None:
     ).update(status=ExportStatus.FAILED, error=reason[:200])
 
 
+def pdf_context(job: AccessExport, collected: export.Collected) -> dict[str, object]:
+    return {
+        "title": f"Indsigt i oplysninger om {job.child.name}",
+        "subject_line": f"{job.child.name}, {job.child.cpr_masked}",
+        "collected": collected,
+        "export": job,
+        "access_log_header": export.ACCESS_LOG_HEADER,
+    }
+
+
+def json_bytes(collected: export.Collected) -> bytes:
+    return json.dumps(collected.as_json(), ensure_ascii=False, indent=1, default=str).encode()
+
+
 def _zip(collected: export.Collected, pdf: bytes) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("indsigt.pdf", pdf)
-        archive.writestr(
-            "indsigt.json",
-            json.dumps(collected.as_json(), ensure_ascii=False, indent=1, default=str),
-        )
+        archive.writestr("indsigt.json", json_bytes(collected))
         csv_text = io.StringIO()
         write_child_access_csv(csv_text, child_id=collected.child.pk)
         archive.writestr("adgangslog.csv", csv_text.getvalue().encode("utf-8"))
