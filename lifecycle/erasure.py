@@ -2,8 +2,11 @@
 anonymous facts.
 
 A record with content (journal entries and their corrections, PPV revisions and sent copies,
-guardians and consents, attachments, generated PDFs, autosaved drafts) is deleted, with its file
-in private storage. A row that a report or an effect goal counts (the case, the referral, a
+guardians and consents – the parents' MitID consents too –, attachments, generated PDFs,
+autosaved drafts, and what the parents' portal and the messages hold: secure message threads
+with their attachments, the parents' perspective, the link of a forældreindstilling to the
+parent who sent it, the parents' partshøring answers, the partshøring and decision letters and
+their Digital Post messages) is deleted, with its file in private storage. A row that a report or an effect goal counts (the case, the referral, a
 rating, a course, an absence case, an application, a decision, an appeal, a placement, a
 meeting) is kept as an anonymous fact: every free-text field is emptied, so what remains is
 dates, institution, colour, outcome and counts. Which fields are free text is read from the
