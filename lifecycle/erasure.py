@@ -31,6 +31,7 @@ from cases.models import (
 from cases.models import (
     Child,
     Consent,
+    CustodyChange,
     Guardian,
     JournalEntry,
     JournalRevision,
@@ -176,6 +177,7 @@ def erase_cases(case_ids: Iterable[int]) -> None:
     """A closed case and everything on it: journal, PPVs, decisions, courses, attachments, PDFs."""
     ids = list(case_ids)
     _erase_threads(ids)
+    CustodyChange.objects.filter(case__in=ids).delete()  # names the guardians
     entries = list(JournalEntry.objects.filter(case__in=ids).values_list("pk", flat=True))
     _about(JournalEntry, entries)
     JournalRevision.objects.filter(entry__in=entries).delete()

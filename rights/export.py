@@ -28,6 +28,7 @@ from cases.models import (
     Case,
     Child,
     Consent,
+    CustodyChange,
     Guardian,
     JournalEntry,
     JournalRevision,
@@ -200,6 +201,11 @@ def _sections(child: Child) -> list[tuple[str, str, Callable[[dict[str, list[Any
                 recipient_type=ContentType.objects.get_for_model(Guardian),
                 recipient_id__in=ids["guardians"],
             ),
+        ),
+        (
+            "custody_changes",
+            "Ændringer i forældremyndighed",
+            lambda ids: CustodyChange.objects.filter(case__in=ids["cases"]),
         ),
         ("journal", "Journal", lambda ids: JournalEntry.objects.filter(case__in=ids["cases"])),
         (

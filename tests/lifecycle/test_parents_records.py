@@ -22,6 +22,8 @@ from cases.models import (
     Child,
     Consent,
     ConsentScope,
+    CustodyChange,
+    CustodyChangeKind,
     Guardian,
     JournalEntry,
     Referral,
@@ -153,6 +155,14 @@ def test_a_child_with_the_parents_own_records_is_erased_on_the_day_with_its_file
         # A granted application on the case, with the child placed.
         grant = granted_decision(cast, case)
         placement = placements.place(decision=grant, by=cast.ppr_leader)
+        # A custody change the CPR register reported (it names the guardian).
+        CustodyChange.objects.create(
+            case=case,
+            guardian=pia,
+            guardian_name=pia.name,
+            kind=CustodyChangeKind.GAINED,
+            occurred_on=timezone.localdate(),
+        )
         closed = close_case(case=case, by=cast.ppr_leader, outcome=CaseOutcome.BUP)
 
     hearing.refresh_from_db()
@@ -205,6 +215,7 @@ def test_a_child_with_the_parents_own_records_is_erased_on_the_day_with_its_file
     ).exists()
     assert not DecisionDispatch.objects.filter(decision__application__child=child).exists()
     assert not JournalEntry.objects.filter(case__child=child).exists()
+    assert not CustodyChange.objects.filter(case__child=child).exists()
     for model, ids in (
         (Hearing, [hearing.pk]),
         (Decision, [refused.pk, grant.pk]),
