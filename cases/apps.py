@@ -13,7 +13,10 @@ class CasesConfig(AppConfig):
         # Start-page panels (shared file: one import per feature's overview module), imported in
         # ready(): these modules import models, loadable only once the app registry is.
         from . import menu  # noqa: F401  (main-menu entries)
-        from .casework import overview  # noqa: F401
+        from .casework import (
+            esdh,  # noqa: F401  (ESDH filings on the timeline, index on save)
+            overview,  # noqa: F401
+        )
         from .children import timeline as custody_timeline  # noqa: F401  (CPR custody changes)
         from .ppv import timeline  # noqa: F401  (the PPV on the case timeline)
         from .referrals import overview as referral_overview  # noqa: F401

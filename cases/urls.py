@@ -77,6 +77,7 @@ urlpatterns = [
     path("<id:pk>/", case_views.case_detail, name="case-detail"),
     path("<id:pk>/tildel/", case_views.case_assign, name="case-assign"),
     path("<id:pk>/luk/", case_views.case_close, name="case-close"),
+    path("<id:pk>/kle/", case_views.case_kle, name="case-kle"),
     path("<id:pk>/journal/ny/", journal_views.journal_create, name="journal-create"),
     path("<id:pk>/journal/ny/autogem/", journal_views.journal_autosave, name="journal-autosave"),
     path("journal/<id:pk>/ret/", journal_views.journal_correct, name="journal-correct"),

@@ -61,6 +61,7 @@ from ppr.deadlines.models import Deadline
 from ppr.digitalpost.models import DigitalPostMessage
 from ppr.documents.models import Document
 from ppr.drafts.models import FormDraft
+from ppr.esdh import services as esdh
 from rights.models import AccessExport, Restriction
 from visitation.models import (
     AgendaEntry,
@@ -204,6 +205,8 @@ def erase_cases(case_ids: Iterable[int]) -> None:
     scrub(Placement.objects.filter(pk__in=placements))
     scrub(PprCase.objects.filter(pk__in=ids))
     _about(PprCase, ids)
+    # The Sags- og Dokumentindeks (SF1470) must drop erased cases and documents too.
+    esdh.forget_cases(PprCase, ids)
 
 
 def _erase_threads(case_ids: list[int]) -> None:

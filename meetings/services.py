@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from cases.casework import esdh as esdh_filing
 from cases.children import digitalpost
 from cases.models import (
     Case,
@@ -1212,7 +1213,7 @@ def note_post(note: Note, document: Document | None) -> list[tuple[Any, Any, str
 
 
 def _order_pdf(note: Note, *, by: User) -> Document:
-    return request_pdf(
+    document = request_pdf(
         subject=note,
         kind=DocumentKind.NOTAT,
         title=note.title,
@@ -1220,3 +1221,7 @@ def _order_pdf(note: Note, *, by: User) -> Document:
         context=note_pdf_context(note),
         by=by,
     )
+    # A notat about one child is filed on the child's open case in the ESDH (when switched on).
+    if esdh_filing.switched_on() and note.forum_meeting is not None:
+        esdh_filing.file_for_child(note.forum_meeting.child_id, document, title=note.title, by=by)
+    return document

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "ppr.documents",
     "ppr.drafts",
     "ppr.digitalpost",
+    "ppr.esdh",
     "cases",
     "meetings",
     "indsatser",
@@ -255,12 +256,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ppr.digitalpost.tasks.resend_unsent",
         "schedule": 900.0,
     },
+<<<<<<< HEAD
     # CPR lookup: nightly, the custody holders of open cases' children are compared with the CPR
     # register and each change is recorded on the case (cases.cpr_refresh; off: does nothing).
     "cases-cpr-custody-refresh": {
         "task": "cases.tasks.refresh_custody_from_cpr",
         "schedule": 86400.0,
     },
+=======
+    # ESDH and SF1470: filings and index updates whose retries ran out are tried again.
+    "esdh-retry-unfinished": {"task": "ppr.esdh.tasks.retry_unfinished", "schedule": 900.0},
+>>>>>>> d381d5a (ESDH journalisation (issue 24): SBSYS REST adapter, KLE per case, SF1470 feed, local stand-in)
     # Archive: nightly, closed cases the archive must keep are delivered (PPR_ARCHIVE_KEEP_CASES).
     "archive-deliver-closed-cases": {
         "task": "archive.tasks.deliver_closed_cases",
@@ -619,6 +625,7 @@ if PPR_DIGITALPOST_TRANSPORT == "sf1601" and not (
         "(organisationens certifikat og nøgle i PEM)."
     )
 
+<<<<<<< HEAD
 # --- CPR lookup (ppr/cpr): SF1520 PersonBaseDataExtended on Serviceplatformen, off by default.
 CPR_LOOKUPS = ("off", "sf1520")
 PPR_CPR_LOOKUP = env.str("PPR_CPR_LOOKUP", default="off")
@@ -658,6 +665,43 @@ if PPR_CPR_LOOKUP == "sf1520":
             "PPR_CPR_USER_SYSTEM_UUID, PPR_CPR_USER_UUID og PPR_CPR_SERVICE_UUID "
             "(serviceaftalen på Serviceplatformen)."
         )
+=======
+# --- ESDH journalisation (SBSYS REST) and the Sags- og Dokumentindeks (SF1470) --------------
+ESDH_BACKENDS = ("off", "sbsys")
+PPR_ESDH_BACKEND = env.str("PPR_ESDH_BACKEND", default="off").strip()
+if PPR_ESDH_BACKEND not in ESDH_BACKENDS:
+    raise ImproperlyConfigured(
+        f"Miljøvariablen PPR_ESDH_BACKEND skal være en af {', '.join(ESDH_BACKENDS)}, "
+        f"ikke {PPR_ESDH_BACKEND!r}."
+    )
+# SBSYS's REST API (base URL, e.g. https://sbsys.kommune.dk/sbsysapi) and its identity
+# provider's token endpoint (OAuth2 password grant: a client and a service user).
+PPR_ESDH_URL = env.str("PPR_ESDH_URL", default="").strip()
+PPR_ESDH_TOKEN_URL = env.str("PPR_ESDH_TOKEN_URL", default="").strip()
+PPR_ESDH_CLIENT_ID = env.str("PPR_ESDH_CLIENT_ID", default="")
+PPR_ESDH_CLIENT_SECRET = env.str("PPR_ESDH_CLIENT_SECRET", default="")
+PPR_ESDH_USERNAME = env.str("PPR_ESDH_USERNAME", default="")
+PPR_ESDH_PASSWORD = env.str("PPR_ESDH_PASSWORD", default="")
+# A new case in SBSYS is made from this case template (SagSkabelon) and caseworker (user id).
+PPR_ESDH_TEMPLATE_ID = env_int("PPR_ESDH_TEMPLATE_ID", 0)
+PPR_ESDH_CASEWORKER_ID = env_int("PPR_ESDH_CASEWORKER_ID", 0)
+# Journal entries are filed too (as journal notes), not only the final documents.
+PPR_ESDH_JOURNAL_ENTRIES = env_bool("PPR_ESDH_JOURNAL_ENTRIES", False)
+# A new case's KLE classification until staff change it on the case (README, "ESDH").
+PPR_ESDH_DEFAULT_KLE = env.str("PPR_ESDH_DEFAULT_KLE", default="17.13.00").strip()
+PPR_ESDH_DEFAULT_FACET = env.str("PPR_ESDH_DEFAULT_FACET", default="G01").strip()
+if PPR_ESDH_BACKEND == "sbsys" and not (
+    PPR_ESDH_URL and PPR_ESDH_TOKEN_URL and PPR_ESDH_TEMPLATE_ID and PPR_ESDH_CASEWORKER_ID
+):
+    raise ImproperlyConfigured(
+        "Journalisering i SBSYS kræver PPR_ESDH_URL, PPR_ESDH_TOKEN_URL, PPR_ESDH_TEMPLATE_ID "
+        "og PPR_ESDH_CASEWORKER_ID."
+    )
+# SF1470's index (the municipality's endpoint or the local stand-in); empty: not fed.
+PPR_SF1470_URL = env.str("PPR_SF1470_URL", default="").strip()
+# The municipality's CVR number as the index's data owner.
+PPR_SF1470_CVR = env.str("PPR_SF1470_CVR", default="12345678").strip()
+>>>>>>> d381d5a (ESDH journalisation (issue 24): SBSYS REST adapter, KLE per case, SF1470 feed, local stand-in)
 
 # --- Logging: no personal data in logs; the request id ties a line to the audit log. --------
 LOGGING = {

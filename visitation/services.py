@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from cases.casework import esdh as esdh_filing
 from cases.children import digitalpost
 from cases.models import (
     Case,
@@ -589,6 +590,11 @@ def _send_hearing_letter(hearing: Hearing, *, by: User) -> None:
         by=by,
     )
     hearing.save(update_fields=["letter"])
+    # The letter sent by Digital Post is filed in the ESDH too (when switched on).
+    if esdh_filing.switched_on():
+        esdh_filing.file_document(
+            hearing.application.case, hearing.letter, title="Partshøring", by=by
+        )
     for guardian in receivers:
         digitalpost.send(
             guardian=guardian,
@@ -924,8 +930,9 @@ def letter_context(decision: Decision) -> dict[str, Any]:
 
 
 def order_letter(decision: Decision, *, by: User) -> Document:
-    """Order the decision letter PDF (rendered in Celery after commit, like the PPV)."""
-    return request_pdf(
+    """Order the decision letter PDF (rendered in Celery after commit, like the PPV); filed in
+    the ESDH on the application's case once rendered (ppr/esdh, when switched on)."""
+    document = request_pdf(
         subject=decision,
         kind=DocumentKind.AFGOERELSE,
         title=f"Afgørelse om specialpædagogisk bistand – {decision.application.child.first_name}",
@@ -933,6 +940,14 @@ def order_letter(decision: Decision, *, by: User) -> Document:
         context=letter_context(decision),
         by=by,
     )
+    if esdh_filing.switched_on():
+        esdh_filing.file_document(
+            decision.application.case,
+            document,
+            title="Afgørelse om specialpædagogisk bistand",
+            by=by,
+        )
+    return document
 
 
 # --- Sending the letter to the custody holders ----------------------------------------------

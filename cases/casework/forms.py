@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from cases.models import Case, CaseOutcome, CaseStatus, Child, normalise_cpr
 from ppr.accounts.models import CASEWORKER_ROLES, Membership, User
+from ppr.esdh import kle
 from ppr.forms import Form, model_choice_field
 
 #: Something that is meant to be a CPR number: ten digits, optionally with a dash or space.
@@ -142,3 +143,31 @@ class CaseCloseForm(Form):
         widget=forms.Textarea(attrs={"class": "form-input", "rows": 5}),
         help_text="Kort om hvorfor sagen lukkes og hvad der er aftalt.",
     )
+
+
+class CaseKleForm(Form):
+    """The case's KLE classification for the ESDH: emnenummer and handlingsfacet."""
+
+    kle_number = forms.CharField(
+        label="KLE-emnenummer",
+        max_length=8,
+        help_text="Tre tocifrede tal adskilt af punktum, fx 17.13.00.",
+        validators=[kle.validate_kle],
+        error_messages={"required": "Skriv KLE-emnenummeret."},
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "decimal"}),
+    )
+    kle_facet = forms.CharField(
+        label="Handlingsfacet",
+        max_length=3,
+        help_text="Et stort bogstav og to cifre, fx G01.",
+        error_messages={"required": "Skriv handlingsfacetten."},
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def clean_kle_number(self) -> str:
+        return str(self.cleaned_data["kle_number"]).strip()
+
+    def clean_kle_facet(self) -> str:
+        facet = str(self.cleaned_data["kle_facet"]).strip().upper()
+        kle.validate_facet(facet)
+        return facet

@@ -18,6 +18,7 @@ from ppr.accounts.models import CASEWORKER_ROLES, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action
 from ppr.deadlines.services import cancel_deadlines, hand_over_deadlines
+from ppr.esdh import kle
 from ppr.organisation.models import Team
 
 PURPOSE = "sagsbehandling"
@@ -93,6 +94,21 @@ def assign_case(*, case: Case, by: User, assignee: User | None) -> Case:
     log_action(case, AuditAction.UPDATE, by=by, purpose="tildeling af sag")
     # The case's deadlines (e.g. the PPV) follow the case to its new case worker.
     hand_over_deadlines(subject=case, previous=previous, responsible=assignee, by=by)
+    return case
+
+
+@transaction.atomic
+def classify_case(*, case: Case, by: User, kle_number: str, kle_facet: str) -> Case:
+    """Set the case's KLE classification (emnenummer and handlingsfacet) for the ESDH; the
+    index hears of it after commit (cases/casework/esdh.py)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError("Sagen er lukket og kan ikke omklassificeres.", code="closed")
+    case.kle_number, case.kle_facet = kle_number, kle_facet
+    kle.validate_kle(kle_number)
+    kle.validate_facet(kle_facet)
+    case.save(update_fields=["kle_number", "kle_facet"])
+    log_action(case, AuditAction.UPDATE, by=by, purpose="KLE-klassifikation")
     return case
 
 

@@ -21,7 +21,7 @@ from ppr.tables import paginate
 
 from . import services as case_services
 from .filters import CaseFilter
-from .forms import CaseAssignForm, CaseCloseForm, CaseSearchForm
+from .forms import CaseAssignForm, CaseCloseForm, CaseKleForm, CaseSearchForm
 from .tables import CaseTable, with_colour_rank
 from .timeline import child_ratings, gather_timeline
 
@@ -242,3 +242,29 @@ def case_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect(case)
     context = {"case": case, "form": form, "crumbs": case_crumbs(case, "Luk sag")}
     return render(request, "cases/case_close.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_kle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The case's KLE classification (emnenummer and handlingsfacet) for the ESDH."""
+    case = case_for(request, pk, perm="cases.edit_case")
+    form = CaseKleForm(
+        request.POST or None,
+        initial={"kle_number": case.kle_number, "kle_facet": case.kle_facet},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_services.classify_case(
+                case=case,
+                by=request.user,
+                kle_number=form.cleaned_data["kle_number"],
+                kle_facet=form.cleaned_data["kle_facet"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Sagens KLE-klassifikation er gemt.")
+            return redirect(case)
+    context = {"case": case, "form": form, "crumbs": case_crumbs(case, "KLE-klassifikation")}
+    return render(request, "cases/case_kle.html", context)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cases.casework import esdh as esdh_filing
 from cases.models import Case, JournalEntry, JournalKind, JournalRevision
 from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
@@ -82,6 +83,15 @@ def add_journal_entry(
             raise
         return JournalEntry.objects.get(client_token=client_token)
     log_action(entry, AuditAction.CREATE, by=by, purpose=PURPOSE, about=case)
+    # By configuration the entry is filed as a journal note in the ESDH too.
+    if esdh_filing.switched_on():
+        esdh_filing.file_journal_entry(
+            case,
+            entry_id=entry.pk,
+            title=entry.title or entry.get_kind_display(),
+            text=entry.text,
+            by=by,
+        )
     return entry
 
 

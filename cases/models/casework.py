@@ -15,6 +15,7 @@ from ppr import text_limits
 from ppr.access import VisibleQuerySet
 from ppr.accounts.models import CASEWORKER_ROLES
 from ppr.audit.audited import Audited
+from ppr.esdh import kle
 from ppr.organisation.models import Team
 from ppr.text_limits import limited_text
 
@@ -100,6 +101,21 @@ class Case(Audited, models.Model):
         choices=RulerColour.choices,
         blank=True,
         help_text="Kopi af barnets seneste vurdering, så sagslisten kan filtrere uden at slå historikken op.",
+    )
+    # KLE classification for the ESDH and the Sags- og Dokumentindeks (ppr/esdh/kle.py).
+    kle_number = models.CharField(
+        "KLE-emnenummer",
+        max_length=8,
+        default=kle.default_number,
+        validators=[kle.validate_kle],
+        help_text="Fx 17.13.00.",
+    )
+    kle_facet = models.CharField(
+        "handlingsfacet",
+        max_length=3,
+        default=kle.default_facet,
+        validators=[kle.validate_facet],
+        help_text="Fx G01.",
     )
     child_sort_name = models.CharField(
         "barnets sorteringsnavn",

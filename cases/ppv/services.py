@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from cases.casework import esdh as esdh_filing
 from cases.children import digitalpost
 from cases.models import (
     PPV_SECTION_FIELDS,
@@ -485,8 +486,9 @@ def pdf_context(ppv: Ppv) -> dict[str, Any]:
 
 
 def order_pdf(ppv: Ppv, *, by: User) -> Document:
-    """Order the PDF of a final version (rendered after commit on the ``pdf`` queue)."""
-    return request_pdf(
+    """Order the PDF of a final version (rendered after commit on the ``pdf`` queue); it is
+    filed in the municipality's ESDH once rendered (ppr/esdh, when switched on)."""
+    document = request_pdf(
         subject=ppv,
         kind=DocumentKind.PPV,
         title=pdf_title(ppv),
@@ -495,6 +497,9 @@ def order_pdf(ppv: Ppv, *, by: User) -> Document:
         by=by,
         version=ppv.number,
     )
+    if esdh_filing.switched_on():
+        esdh_filing.file_document(ppv.case, document, title=document.title, by=by)
+    return document
 
 
 # --- Correction ------------------------------------------------------------------------------

@@ -175,3 +175,14 @@ ROUTES = [
         },
     ),
 ]
+
+ROUTES += [
+    Route("cases:case-kle", case_workers, kwargs=_case_pk),
+    Route(
+        "cases:case-kle",
+        _redirected(case_workers),
+        kwargs=_case_pk,
+        method="post",
+        data=lambda cast: {"kle_number": "17.13.00", "kle_facet": "G01"},
+    ),
+]
