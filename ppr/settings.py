@@ -256,17 +256,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ppr.digitalpost.tasks.resend_unsent",
         "schedule": 900.0,
     },
-<<<<<<< HEAD
     # CPR lookup: nightly, the custody holders of open cases' children are compared with the CPR
     # register and each change is recorded on the case (cases.cpr_refresh; off: does nothing).
     "cases-cpr-custody-refresh": {
         "task": "cases.tasks.refresh_custody_from_cpr",
         "schedule": 86400.0,
     },
-=======
     # ESDH and SF1470: filings and index updates whose retries ran out are tried again.
     "esdh-retry-unfinished": {"task": "ppr.esdh.tasks.retry_unfinished", "schedule": 900.0},
->>>>>>> d381d5a (ESDH journalisation (issue 24): SBSYS REST adapter, KLE per case, SF1470 feed, local stand-in)
     # Archive: nightly, closed cases the archive must keep are delivered (PPR_ARCHIVE_KEEP_CASES).
     "archive-deliver-closed-cases": {
         "task": "archive.tasks.deliver_closed_cases",
@@ -625,7 +622,6 @@ if PPR_DIGITALPOST_TRANSPORT == "sf1601" and not (
         "(organisationens certifikat og nøgle i PEM)."
     )
 
-<<<<<<< HEAD
 # --- CPR lookup (ppr/cpr): SF1520 PersonBaseDataExtended on Serviceplatformen, off by default.
 CPR_LOOKUPS = ("off", "sf1520")
 PPR_CPR_LOOKUP = env.str("PPR_CPR_LOOKUP", default="off")
@@ -665,7 +661,7 @@ if PPR_CPR_LOOKUP == "sf1520":
             "PPR_CPR_USER_SYSTEM_UUID, PPR_CPR_USER_UUID og PPR_CPR_SERVICE_UUID "
             "(serviceaftalen på Serviceplatformen)."
         )
-=======
+
 # --- ESDH journalisation (SBSYS REST) and the Sags- og Dokumentindeks (SF1470) --------------
 ESDH_BACKENDS = ("off", "sbsys")
 PPR_ESDH_BACKEND = env.str("PPR_ESDH_BACKEND", default="off").strip()
@@ -701,7 +697,6 @@ if PPR_ESDH_BACKEND == "sbsys" and not (
 PPR_SF1470_URL = env.str("PPR_SF1470_URL", default="").strip()
 # The municipality's CVR number as the index's data owner.
 PPR_SF1470_CVR = env.str("PPR_SF1470_CVR", default="12345678").strip()
->>>>>>> d381d5a (ESDH journalisation (issue 24): SBSYS REST adapter, KLE per case, SF1470 feed, local stand-in)
 
 # --- Logging: no personal data in logs; the request id ties a line to the audit log. --------
 LOGGING = {

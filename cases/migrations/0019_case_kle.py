@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0016_consent_text_limit'),
+        ('cases', '0018_custody_change'),
     ]
 
     operations = [
