@@ -18,7 +18,7 @@ uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 
 python-deps: uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 
 assets:
 	npm ci --no-audit --no-fund --loglevel=error

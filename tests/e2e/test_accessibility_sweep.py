@@ -1,8 +1,8 @@
 """Every page of the demo municipality, as every demo role, on a desktop and on a phone.
 
 The demo is seeded once per session (per xdist worker: ``manage.py seed_demo``'s steps; tens of
-seconds) and copied table by table; each role's sweep is its own test, starting from that copy,
-so the workers share the roles. A role logs in through the real form and walks the app
+seconds) and copied table by table; each role's sweep is its own test (a long one several:
+``SHARDS``), starting from that copy, so the workers share the roles. A role logs in through the real form and walks the app
 breadth-first by following same-site links (GET only), opening one URL per URL pattern
 (``resolve(path).route``) so the sweep stays fast. Every page opened is checked at 1366×900
 and, resized in place (no second request), at 390×844: axe-core finds no serious or critical
@@ -17,6 +17,7 @@ walk is in test_referral_to_case.py).
 
 import time
 from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -116,35 +117,59 @@ def extra_pages(email: str) -> list[str]:
     return [reverse("cases:ppv-update", args=[draft.pk])] if draft else []
 
 
+@dataclass
+class Sweep:
+    """One shard's sweep: {route: url opened} in the order opened (every shard of a login
+    opens the same pages), the pages checked on both screens, what is wrong, and the seconds
+    spent walking (opening pages, reading links) and checking."""
+
+    opened: dict[str, str] = field(default_factory=dict)
+    checked: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    walking: float = 0.0
+    checking: float = 0.0
+
+
+#: Each login's walk as this worker made it: {route: URL} in the order opened. The demo is put
+#: back before every shard (ids and all), so a later shard of the same login on this worker
+#: finds the same pages and opens only its own share of them; the first shard's walk opened
+#: every page and checked the status of each.
+WALKS: dict[str, dict[str, str]] = {}
+
+
 def sweep(
-    page: Page, site: str, skip: set[str], extra: list[str]
-) -> tuple[dict[str, str], list[str]]:
+    page: Page, site: str, skip: set[str], extra: list[str], shard: int = 0, shards: int = 1
+) -> Sweep:
     """Breadth-first over the role's links from Mit overblik and the ``extra`` paths, not
-    opening the routes in ``skip``: {route: url opened}, problems."""
+    opening the routes in ``skip``. Every page is opened and its links followed (its status is
+    checked); the checks on the desktop and the phone are made on the pages whose place in
+    the walk is ``shard`` modulo ``shards`` (the shards of a login together check every page)."""
     origin = urlsplit(site).netloc
-    opened: dict[str, str] = {}
-    problems: list[str] = []
+    done = Sweep()
+    problems = done.problems
     queue: deque[str] = deque([f"{site}/", *(f"{site}{path}" for path in extra)])
     seen_routes: set[str] = {"/", *skip, *(route_of(path) or path for path in extra)}
-    while queue and len(opened) < MAX_PAGES_PER_ROLE:
+    while queue and len(done.opened) < MAX_PAGES_PER_ROLE:
+        started = time.monotonic()
         url = queue.popleft()
         path = urlsplit(url).path
         response = page.goto(url)
         route = route_of(path) or path
-        opened[route] = url
+        ours = len(done.opened) % shards == shard
+        done.opened[route] = url
         status = response.status if response else 0
         content_type = (response.headers.get("content-type", "") if response else "") or ""
         if status != 200 or not content_type.startswith("text/html"):
             problems.append(f"{url}: {status} {content_type}")
+            done.walking += time.monotonic() - started
             continue
-        # Folded content (a decided opgave's "Ret beslutningen", filters) is scanned opened.
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        problems.extend(f"{url}: {violation}" for violation in serious_violations(page))
-        problems.extend(screen_problems(page, url, DESKTOP, menu=route not in PAGES_WITHOUT_MENU))
-        page.set_viewport_size(PHONE)
-        problems.extend(f"{url} at 390 px: {violation}" for violation in serious_violations(page))
-        problems.extend(screen_problems(page, url, PHONE, menu=route not in PAGES_WITHOUT_MENU))
-        page.set_viewport_size(DESKTOP)
+        if ours:
+            checking = time.monotonic()
+            done.walking += checking - started
+            check(page, url, route, problems)
+            done.checked.append(route)
+            started = time.monotonic()
+            done.checking += started - checking
         links = page.evaluate(_LINKS)
         for href in links:
             href, _fragment = urldefrag(href)
@@ -156,7 +181,45 @@ def sweep(
                 continue
             seen_routes.add(route)
             queue.append(href)
-    return opened, problems
+        done.walking += time.monotonic() - started
+    return done
+
+
+def sweep_once(page: Page, site: str, email: str, skip: set[str], shard: int, shards: int) -> Sweep:
+    """``sweep``, or, when this worker has walked the login's sweep before, its share of the
+    same pages opened and checked directly (with their status checked again)."""
+    if email not in WALKS:
+        done = sweep(page, site, skip, extra_pages(email), shard, shards)
+        WALKS[email] = dict(done.opened)
+        return done
+    done = Sweep(opened=dict(WALKS[email]))
+    for route, url in list(done.opened.items())[shard::shards]:
+        started = time.monotonic()
+        response = page.goto(url)
+        status = response.status if response else 0
+        content_type = (response.headers.get("content-type", "") if response else "") or ""
+        checking = time.monotonic()
+        done.walking += checking - started
+        if status != 200 or not content_type.startswith("text/html"):
+            done.problems.append(f"{url}: {status} {content_type}")
+            continue
+        check(page, url, route, done.problems)
+        done.checked.append(route)
+        done.checking += time.monotonic() - checking
+    return done
+
+
+def check(page: Page, url: str, route: str, problems: list[str]) -> None:
+    """The page as opened, on the desktop and, resized in place, on the phone: axe-core's
+    serious and critical violations, sideways scrolling and the main menu."""
+    # Folded content (a decided opgave's "Ret beslutningen", filters) is scanned opened.
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    problems.extend(f"{url}: {violation}" for violation in serious_violations(page))
+    problems.extend(screen_problems(page, url, DESKTOP, menu=route not in PAGES_WITHOUT_MENU))
+    page.set_viewport_size(PHONE)
+    problems.extend(f"{url} at 390 px: {violation}" for violation in serious_violations(page))
+    problems.extend(screen_problems(page, url, PHONE, menu=route not in PAGES_WITHOUT_MENU))
+    page.set_viewport_size(DESKTOP)
 
 
 @pytest.fixture(scope="session")
@@ -377,9 +440,47 @@ def test_the_sweep_must_reach_most_of_the_app() -> None:
     assert list(MUST_REACH) == SWEPT_LOGINS
 
 
-@pytest.mark.parametrize("email", SWEPT_LOGINS)
+#: Logins whose sweep is checked in several tests (shards; the others in one), so that
+#: pytest-xdist spreads the long sweeps over the workers and no single test is the run's tail:
+#: shard k of n checks the pages at places k, k + n, … of the walk on both screens. The first
+#: shard of a login on a worker walks the whole sweep (opens every page, checks its status and
+#: follows its links); later ones on that worker open only their share (``WALKS``). Each
+#: asserts ``MUST_REACH``. Measured (SQLite, -n 0, a loaded machine), the speech therapist's
+#: 56 pages: opening them and reading their links 20 s, the checks 91 s.
+SHARDS = {
+    "leder@ppr.nordvig.dk": 4,
+    "psykolog@ppr.nordvig.dk": 2,
+    "tale@ppr.nordvig.dk": 2,
+    "sekretaer@ppr.nordvig.dk": 2,
+    "skoleleder.vestervang@nordvig.dk": 2,
+}
+
+
+def sharded(emails: list[str]) -> list[Any]:
+    return [
+        pytest.param(email, shard, SHARDS.get(email, 1), id=f"{email}-{shard + 1}")
+        for email in emails
+        for shard in range(SHARDS.get(email, 1))
+    ]
+
+
+def test_the_shards_check_every_page_once() -> None:
+    """Shard k of n checks the pages at places k, k + n, …: together each page exactly once."""
+    for pages in (1, 7, MAX_PAGES_PER_ROLE):
+        for shards in {1, *SHARDS.values()}:
+            places = sorted(p for s in range(shards) for p in range(pages) if p % shards == s)
+            assert places == list(range(pages))
+    assert set(SHARDS) <= set(SWEPT_LOGINS)
+
+
+@pytest.mark.parametrize(("email", "shard", "shards"), sharded(SWEPT_LOGINS))
 def test_every_page_the_demo_role_reaches_works_on_a_desktop_and_a_phone(
-    email: str, demo: list[tuple[str, str, str]], browser: Browser, site: str
+    email: str,
+    shard: int,
+    shards: int,
+    demo: list[tuple[str, str, str]],
+    browser: Browser,
+    site: str,
 ) -> None:
     assert [login for _role, login, _password in demo] == SWEPT_LOGINS
     role, _email, password = next(login for login in demo if login[1] == email)
@@ -389,11 +490,18 @@ def test_every_page_the_demo_role_reaches_works_on_a_desktop_and_a_phone(
     log_in(page, site, email, password)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mit overblik")
     skip = set() if email == SWEPT_LOGINS[0] else ACCOUNT_ROUTES
-    opened, problems = sweep(page, site, skip=skip, extra=extra_pages(email))
+    done = sweep_once(page, site, email, skip, shard, shards)
     context.close()
+    opened, problems = done.opened, done.problems
     report = f"{role}: {len(opened)} URL patterns: {', '.join(sorted(opened))}"
-    print(f"\n{role} swept in {time.monotonic() - started:.0f} s\n{report}")
+    print(
+        f"\n{role} shard {shard + 1}/{shards} swept in {time.monotonic() - started:.0f} s: "
+        f"{len(opened)} pages in the walk, {done.walking:.0f} s opening pages, "
+        f"{len(done.checked)} checked in {done.checking:.0f} s\n{report}"
+    )
     assert [f"[{role}] {problem}" for problem in problems] == [], "\n".join(problems)
+    # The shard checked its share: every page whose place in the walk is its own.
+    assert done.checked == list(opened)[shard::shards]
     # The sweep did reach the app: the pages this login is to cover.
     assert MUST_REACH[email] <= set(opened), (sorted(MUST_REACH[email] - set(opened)), report)
 

@@ -1,38 +1,68 @@
 """The demo municipality has special offers with places and price and applications for special
-support from Vestervang Skole (one submitted, one draft); seeding twice changes nothing."""
+support from Vestervang Skole (one submitted, one draft), and children placed in its offers
+(within their places) with one placement whose yearly review is due in a few days; seeding
+twice changes nothing.
+
+The demo is seeded twice once for the module (``manage.py seed_demo``, its tasks and on-commit
+callbacks run in-process), in a transaction rolled back after its last test; each test reads
+it in its own savepoint."""
 
 import io
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase, override_settings
 
+from ppr.celery import app as celery_app
+from ppr.deadlines import calendar
+from ppr.deadlines.models import Deadline, DeadlineState
+from visitation import placements
 from visitation.models import (
     AgendaEntry,
     ApplicationStatus,
     Committee,
     Offer,
+    Placement,
     SupportApplication,
 )
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
-def test_the_demo_has_offers_and_applications_and_is_idempotent(
-    django_capture_on_commit_callbacks, settings, tmp_path
-) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
+@pytest.fixture(scope="module", autouse=True)
+def _seeded_twice(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """``seed_demo`` run twice, its files in a throwaway directory."""
+    private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path_factory.mktemp("demo"))},
     }
-    for _ in range(2):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("seed_demo", stdout=io.StringIO())
+    was_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with (
+            override_settings(STORAGES={**settings.STORAGES, "default": private}),
+            django_db_blocker.unblock(),
+            transaction.atomic(),
+        ):
+            for _ in range(2):
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    call_command("seed_demo", stdout=io.StringIO())
+            yield
+            transaction.set_rollback(True)
+    finally:
+        celery_app.conf.task_always_eager = was_eager
+
+
+def test_the_demo_has_offers_and_applications_and_is_idempotent() -> None:
     assert Offer.objects.filter(name="Globen", kind="specialgruppe").exists()
     assert Offer.objects.filter(own=False).count() == 1
-    # The decided applications are the placements' (tests/visitation/test_demo_placements.py).
+    # The decided applications are the placements' (the next test).
     undecided = SupportApplication.objects.exclude(status=ApplicationStatus.DECIDED)
     statuses = set(undecided.values_list("status", flat=True))
     assert statuses == {ApplicationStatus.ON_AGENDA, ApplicationStatus.DRAFT}
@@ -46,3 +76,22 @@ def test_the_demo_has_offers_and_applications_and_is_idempotent(
         .count()
         == 1
     )
+
+
+def test_the_demo_has_placements_one_due_for_review_and_is_idempotent() -> None:
+    placed = list(Placement.objects.select_related("offer").order_by("starts_on"))
+    assert len(placed) == 3
+    assert {p.offer.name for p in placed} == {
+        "Kastanjeklassen",
+        "Heldagsskolen Fjordly (købte pladser)",
+    }
+    assert not any(p.over_capacity for p in placed)
+    due = placed[0]
+    today = calendar.today()
+    assert due.review_on == calendar.add_working_days(today, 3)
+    deadline = Deadline.objects.for_subject(due).get()
+    assert (deadline.state, deadline.due) == (DeadlineState.OPEN, due.review_on)
+    year = placements.shown_years()[0]
+    kastanje = placed[0].offer
+    [current] = placements.capacity(kastanje, [year])
+    assert (current.places, current.used) == (8, 2)
