@@ -468,11 +468,11 @@ PARENT_CHILD_PAGES = {
 
 @pytest.fixture(scope="module")
 def staff_urls(demo: DemoOrganisation, django_db_blocker: Any) -> list[str]:
-    """The pages the psychologist's crawl opens with 200: staff pages with real ids."""
+    """The pages the psychologist's crawl opens with 200: staff pages with real ids (her crawl
+    of ``crawl_as``, made once per module for her own tests and these)."""
     with django_db_blocker.unblock(), override_settings(PPR_MFA_REQUIRED=False):
-        client = Client()
-        client.force_login(User.objects.get(email="psykolog@ppr.nordvig.dk"))
-        return [url for url, page in crawl(client).items() if page.status == 200]
+        walk = crawl_as("psykolog@ppr.nordvig.dk")
+        return [url for url, page in walk.pages.items() if page.status == 200]
 
 
 # --- Table cells (ppr/tables.py) -----------------------------------------------------------
