@@ -29,15 +29,21 @@ from meetings.forums import ensure_default_forums
 from meetings.models import (
     ConferenceMeeting,
     ConferenceSeries,
+    ConsultationSlot,
+    ConsultationTalk,
     Decision,
     ForumReferral,
     Note,
     Profession,
     SupportForum,
+    TalkWith,
+    Trio,
     TuesdayMeeting,
 )
+from meetings.schoolyears import current_school_year
 from ppr.accounts.models import Membership, Role, User
 from ppr.deadlines import calendar
+from ppr.organisation.models import SCHOOL_KINDS, Institution
 
 from .organisation import DEMO_PASSWORD, DemoOrganisation
 
@@ -274,6 +280,7 @@ def _forum_referrals(organisation: DemoOrganisation) -> None:
         ruler_colour=RulerColour.GUL,
         follow_up_on=calendar.add_working_days(timezone.localdate(), 20),
         by=leader,
+        own=_own_response(),
     )
     child = Child.objects.filter(institution=school).order_by("pk").first()
     if child is None:
@@ -288,6 +295,7 @@ def _forum_referrals(organisation: DemoOrganisation) -> None:
         ruler_colour=RulerColour.ROED,
         follow_up_on=calendar.add_working_days(timezone.localdate(), 20),
         by=leader,
+        own=_own_response(),
     )
     services.book_forum_meeting(
         forum=forum,
@@ -301,6 +309,192 @@ def _forum_referrals(organisation: DemoOrganisation) -> None:
         participants=[users["teacher"]],
         other_participants="Forældre",
         by=leader,
+    )
+
+
+def _own_response() -> services.OwnResponse:
+    """What the school tried itself before its TRIO referred (the demo's henvisninger)."""
+    today = timezone.localdate()
+    return services.OwnResponse(
+        tried=(
+            "Handleplan med klasseteamet: faste voksne i frikvartererne, ugentlig samtale med "
+            "kontaktlæreren og to forældremøder. Læringsmiljøvejlederen har observeret i klassen."
+        ),
+        started_on=today - timedelta(weeks=10),
+        ended_on=today,
+        result="Lidt ro i timerne, men trivslen falder stadig, og fraværet er steget.",
+    )
+
+
+#: Where each demo school's social worker holds open consultation: weekday, from, to.
+SLOT_TIMES = [
+    (0, time(8, 0), time(10, 0)),
+    (2, time(12, 0), time(14, 0)),
+    (3, time(9, 0), time(11, 0)),
+]
+
+
+def _ascii(name: str) -> str:
+    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", " ": "", "'": ""})
+    return name.lower().translate(table)
+
+
+def _school_person(
+    institution: Institution, role: str, prefix: str, first: str, last: str, title: str
+) -> User:
+    """The institution's leader or staff member from the demo, or a new one without a login
+    line (the demo's named logins stay the few it prints)."""
+    existing = (
+        User.objects.filter(
+            memberships__institution=institution, memberships__role=role, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    user, created = User.objects.get_or_create(
+        email=f"{prefix}.{_ascii(institution.name)}@nordvig.dk",
+        defaults={"first_name": first, "last_name": last, "title": title},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    Membership.objects.get_or_create(
+        user=user, role=role, institution=institution, defaults={"approved_at": timezone.now()}
+    )
+    return user
+
+
+#: Names for the schools' leaders and resource persons the demo organisation has no user for.
+LEADER_NAMES = [("Helle", "Bech"), ("Torben", "Ravn"), ("Susanne", "Krogh"), ("Niels", "Holt")]
+RESOURCE_NAMES = [("Lotte", "Mark"), ("Kim", "Storm"), ("Inge", "Lykke"), ("Morten", "Dahl")]
+
+
+def _trios_and_slots(organisation: DemoOrganisation) -> None:
+    """Each school (and the demo daycare) gets its koordinerende TRIO for this school year,
+    Vestervang also last year's (the history); each school gets a weekly time of
+    Skolesocialrådgivning, and Vestervang a child who has used the three talks."""
+    users = organisation.users
+    by = users["ppr_leader"]
+    now = current_school_year()
+    psychologists = {
+        "Vest": [users["psychologist"], users["psychologist_team"]],
+        "Øst": [users["psychologist_oest"]],
+    }
+    workers = {
+        district: list(
+            User.objects.filter(
+                memberships__role=Role.SOCIAL_WORKER,
+                memberships__district__name=district,
+                is_active=True,
+            ).order_by("pk")
+        )
+        for district in ("Vest", "Øst")
+    }
+    schools = [
+        institution
+        for institution in organisation.institutions.values()
+        if institution.kind in SCHOOL_KINDS or institution.name == "Børnehuset Mælkebøtten"
+    ]
+    for number, institution in enumerate(sorted(schools, key=lambda i: i.name)):
+        district = institution.district.name
+        leader = _school_person(
+            institution,
+            Role.INSTITUTION_LEADER,
+            "leder",
+            *LEADER_NAMES[number % len(LEADER_NAMES)],
+            "Skoleleder",
+        )
+        resource = _school_person(
+            institution,
+            Role.STAFF,
+            "vejleder",
+            *RESOURCE_NAMES[number % len(RESOURCE_NAMES)],
+            "Læringsmiljøvejleder",
+        )
+        pool = psychologists.get(district) or psychologists["Vest"]
+        if not Trio.objects.filter(institution=institution, school_year=now).exists():
+            services.save_trio(
+                institution=institution,
+                school_year=now,
+                leader=leader,
+                psychologist=pool[number % len(pool)],
+                resource_person=resource,
+                resource_title="Læringsmiljøvejleder"
+                if institution.kind in SCHOOL_KINDS
+                else "Pædagogisk leder",
+                by=by,
+            )
+        if (
+            institution.name == "Vestervang Skole"
+            and len(pool) > 1
+            and not Trio.objects.filter(institution=institution, school_year=now - 1).exists()
+        ):
+            services.save_trio(
+                institution=institution,
+                school_year=now - 1,
+                leader=leader,
+                psychologist=pool[(number + 1) % len(pool)],
+                resource_person=resource,
+                resource_title="AKT-vejleder",
+                by=by,
+            )
+        social_workers = workers.get(district) or []
+        if institution.kind not in SCHOOL_KINDS or not social_workers:
+            continue
+        if not ConsultationSlot.objects.filter(institution=institution).exists():
+            weekday, start, end = SLOT_TIMES[number % len(SLOT_TIMES)]
+            services.save_slot(
+                slot=ConsultationSlot(
+                    institution=institution,
+                    social_worker=social_workers[number % len(social_workers)],
+                    weekday=weekday,
+                    starts_at=start,
+                    ends_at=end,
+                    location="Lokale ved skolens kontor",
+                ),
+                by=by,
+            )
+    _talks(organisation)
+
+
+def _talks(organisation: DemoOrganisation) -> None:
+    school = organisation.institutions["Vestervang Skole"]
+    slot = (
+        ConsultationSlot.objects.filter(institution=school).select_related("social_worker").first()
+    )
+    if slot is None or ConsultationTalk.objects.filter(slot=slot).exists():
+        return
+    child = Child.objects.filter(institution=school).order_by("-pk").first()
+    social_worker = slot.social_worker
+    today = timezone.localdate()
+    last = today - timedelta(days=(today.weekday() - slot.weekday) % 7 or 7)
+    if child is not None:
+        _consent(child, "Skolesocialrådgivning", organisation.users["school_leader"])
+        for weeks, talk_with in ((4, TalkWith.PUPIL), (3, TalkWith.PARENTS), (1, TalkWith.PUPIL)):
+            services.book_talk(
+                slot=slot,
+                held_on=last - timedelta(weeks=weeks - 1),
+                talk_with=talk_with,
+                child=child,
+                by=social_worker,
+            )
+    services.book_talk(
+        slot=slot,
+        held_on=last,
+        talk_with=TalkWith.PROFESSIONAL,
+        child=None,
+        anonymous_description="dreng, 4. klasse",
+        by=organisation.users["teacher"],
+    )
+    services.book_talk(
+        slot=slot,
+        held_on=last + timedelta(weeks=1),
+        talk_with=TalkWith.PUPIL_AND_PARENTS,
+        child=None,
+        anonymous_description="pige, 7. klasse",
+        by=organisation.users["teacher"],
     )
 
 
@@ -384,6 +578,7 @@ def _redirected_referral_henvisning(organisation: DemoOrganisation) -> None:
         ruler_colour=referral.ruler_colour or RulerColour.GUL,
         follow_up_on=calendar.add_working_days(timezone.localdate(), 15),
         by=organisation.users["school_leader"],
+        own=_own_response(),
         referral=referral,
     )
 
@@ -415,6 +610,7 @@ def seed(organisation: DemoOrganisation) -> None:
     ensure_default_forums(SupportForum)
     _partners(organisation)
     _conferences(organisation)
+    _trios_and_slots(organisation)
     _forum_referrals(organisation)
     _conference_notat(organisation)
     _redirected_referral_henvisning(organisation)

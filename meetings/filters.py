@@ -3,12 +3,14 @@
 from typing import Any, cast
 
 import django_filters
+from django import forms
 
 from cases.models import RulerColour
-from ppr.forms import model_choice_field
-from ppr.organisation.models import Institution
+from ppr.filters import PeriodDateFilter
+from ppr.forms import date_input, model_choice_field
+from ppr.organisation.models import District, Institution, InstitutionKind
 
-from .models import ForumReferral, SupportForum
+from .models import ConsultationTalk, ForumReferral, SupportForum, TalkWith, Trio
 
 
 class ForumReferralFilter(django_filters.FilterSet):
@@ -51,3 +53,73 @@ class ForumReferralFilter(django_filters.FilterSet):
         ]
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", "form-select")
+
+
+class TrioFilter(django_filters.FilterSet):
+    """Institutions and their TRIO: by district, kind, and those still without one."""
+
+    distrikt = django_filters.ModelChoiceFilter(
+        field_name="district",
+        label="Distrikt",
+        queryset=District.objects.all(),
+        empty_label="Alle distrikter",
+    )
+    type = django_filters.ChoiceFilter(
+        field_name="kind", label="Type", choices=InstitutionKind.choices, empty_label="Alle typer"
+    )
+    mangler = django_filters.BooleanFilter(label="TRIO", method="filter_missing")
+
+    class Meta:
+        model = Institution
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, school_year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.school_year = school_year
+        self.form.fields["mangler"].widget = forms.Select(
+            choices=[("", "Alle"), ("true", "Mangler TRIO"), ("false", "Har TRIO")]
+        )
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select")
+
+    def filter_missing(self, queryset: Any, name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        has = Trio.objects.filter(school_year=self.school_year).values("institution_id")
+        return queryset.exclude(pk__in=has) if value else queryset.filter(pk__in=has)
+
+
+class ConsultationTalkFilter(django_filters.FilterSet):
+    skole = django_filters.ModelChoiceFilter(
+        field_name="slot__institution",
+        label="Skole",
+        queryset=Institution.objects.none(),
+        empty_label="Alle skoler",
+    )
+    med = django_filters.ChoiceFilter(
+        field_name="talk_with", label="Samtale med", choices=TalkWith.choices, empty_label="Alle"
+    )
+    fra = PeriodDateFilter(field_name="held_on", lookup_expr="gte", label="Fra dato")
+    til = PeriodDateFilter(field_name="held_on", lookup_expr="lte", label="Til dato")
+    aflyste = django_filters.BooleanFilter(
+        field_name="cancelled_at", lookup_expr="isnull", exclude=True, label="Status"
+    )
+
+    class Meta:
+        model = ConsultationTalk
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, schools: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        skole = cast(django_filters.ModelChoiceFilter, self.filters["skole"])
+        skole.queryset = schools
+        model_choice_field(self.form, "skole").queryset = schools
+        self.form.fields["aflyste"].widget = forms.Select(
+            choices=[("", "Alle"), ("false", "Kun bookede"), ("true", "Kun aflyste")]
+        )
+        for name, field in self.form.fields.items():
+            if name in ("fra", "til"):
+                field.widget = date_input()
+                field.widget.attrs.setdefault("class", "form-input")
+            else:
+                field.widget.attrs.setdefault("class", "form-select")

@@ -13,7 +13,7 @@ from cases.children.anonymity import reject_known_child_name
 from cases.models import Child, RulerColour
 from indsatser.models import Intervention
 from ppr import text_limits
-from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
+from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Membership, Role, User
 from ppr.deadlines import calendar
 from ppr.forms import (
     EventDateField,
@@ -32,9 +32,11 @@ from .models import (
     FORUM_INSTITUTION_KINDS,
     ConferenceMeeting,
     ConferenceSeries,
+    ConsultationSlot,
     Decision,
     Profession,
     SupportForum,
+    TalkWith,
     TuesdaySeat,
 )
 from .tuesdays import DISCUSSION_MINUTES, PROFESSION_ROLE
@@ -161,10 +163,42 @@ class ForumReferralForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         validators=[reject_cpr_like],
     )
+    own_tried = forms.CharField(
+        max_length=text_limits.NOTE,
+        label="Institutionens egen indsats: hvad har I prøvet?",
+        help_text="Fx handleplan, samtaler med eleven og forældrene, tiltag i klassen, "
+        "skolens vejledere. Ingen CPR-numre.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[reject_cpr_like],
+    )
+    own_from = EventDateField(label="Egen indsats fra", widget=date_input(), happened=True)
+    own_to = EventDateField(
+        label="Egen indsats til",
+        widget=date_input(),
+        help_text="I dag, hvis indsatsen stadig kører.",
+    )
+    own_result = forms.CharField(
+        max_length=text_limits.NOTE,
+        label="Med hvilket resultat?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[reject_cpr_like],
+    )
     ruler_colour = forms.ChoiceField(
         label="Børnelineal", choices=RulerColour.choices, widget=forms.RadioSelect
     )
     follow_up_on = EventDateField(label="Opfølgning senest", widget=date_input())
+
+    #: The fields about the institution's own response, shown as one group on the form.
+    OWN_RESPONSE_FIELDS = ("own_tried", "own_from", "own_to", "own_result")
+
+    def own_response(self) -> services.OwnResponse:
+        data = self.cleaned_data
+        return services.OwnResponse(
+            tried=data.get("own_tried", ""),
+            started_on=data.get("own_from"),
+            ended_on=data.get("own_to"),
+            result=data.get("own_result", ""),
+        )
 
     def __init__(self, *args: Any, institution: Institution, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,7 +224,135 @@ class ForumReferralForm(StyledForm):
             )
         if data.get("follow_up_on") and data["follow_up_on"] < calendar.today():
             self.add_error("follow_up_on", "Opfølgningsdatoen kan ikke ligge i fortiden.")
+        if data.get("own_from") and data.get("own_to") and data["own_to"] < data["own_from"]:
+            self.add_error("own_to", "Den egne indsats kan ikke slutte, før den begyndte.")
         return data
+
+
+# --- The koordinerende TRIO ------------------------------------------------------------------
+
+
+def institution_people(institution: Institution, *roles: str) -> QuerySet[User]:
+    ids = Membership.objects.in_force().filter(institution=institution, role__in=roles)
+    return User.objects.filter(is_active=True, pk__in=ids.values("user_id")).order_by(
+        "first_name", "last_name"
+    )
+
+
+def people_with_role(role: str) -> QuerySet[User]:
+    ids = Membership.objects.in_force().filter(role=role)
+    return User.objects.filter(is_active=True, pk__in=ids.values("user_id")).order_by(
+        "first_name", "last_name"
+    )
+
+
+class TrioForm(StyledForm):
+    """The institution's TRIO for one school year: three named people."""
+
+    leader = UserChoiceField(label="Leder", queryset=User.objects.none(), empty_label="Vælg")
+    psychologist = UserChoiceField(
+        label="PPR-psykolog", queryset=User.objects.none(), empty_label="Vælg"
+    )
+    resource_person = UserChoiceField(
+        label="Pædagogisk/faglig ressourceperson",
+        queryset=User.objects.none(),
+        empty_label="Vælg",
+        help_text="En af institutionens egne, fx læringsmiljøvejleder eller AKT-vejleder.",
+    )
+    resource_title = forms.CharField(
+        label="Ressourcepersonens funktion",
+        max_length=100,
+        required=False,
+        help_text="Fx “læringsmiljøvejleder”.",
+        validators=[reject_cpr_like],
+    )
+
+    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "leader").queryset = institution_people(
+            institution, Role.INSTITUTION_LEADER
+        )
+        model_choice_field(self, "psychologist").queryset = people_with_role(Role.PSYCHOLOGIST)
+        model_choice_field(self, "resource_person").queryset = institution_people(
+            institution, *INSTITUTION_ROLES
+        )
+
+
+# --- Skolesocialrådgivning -------------------------------------------------------------------
+
+
+class ConsultationSlotForm(ModelForm):
+    """One fixed weekly time of the open consultation."""
+
+    social_worker = UserChoiceField(
+        label="Socialrådgiver", queryset=User.objects.none(), empty_label="Vælg"
+    )
+
+    class Meta:
+        model = ConsultationSlot
+        fields = [
+            "institution",
+            "social_worker",
+            "weekday",
+            "starts_at",
+            "ends_at",
+            "location",
+            "active",
+        ]
+        widgets = {"starts_at": TIME_INPUT, "ends_at": TIME_INPUT}
+
+    def __init__(
+        self, *args: Any, institutions: QuerySet[Institution], user: User, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "institution").queryset = institutions
+        workers = people_with_role(Role.SOCIAL_WORKER)
+        if not (user.is_ppr_leader or user.institution_ids(Role.INSTITUTION_LEADER)):
+            workers = workers.filter(pk=user.pk)  # a social worker keeps their own times
+        model_choice_field(self, "social_worker").queryset = workers
+        dkfds_style(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", "Konsultationstiden skal slutte efter den begynder.")
+        return data
+
+
+class TalkForm(StyledForm):
+    """Booking a talk in a consultation slot, for a named child or anonymous."""
+
+    held_on = EventDateField(label="Dato", widget=date_input())
+    talk_with = forms.ChoiceField(label="Samtale med", choices=TalkWith.choices)
+    child = forms.ModelChoiceField(
+        label="Barn",
+        queryset=Child.objects.none(),
+        required=False,
+        empty_label="Anonym",
+        help_text="Barnet nævnes kun ved navn med samtykke fra alle forældremyndighedsindehavere. "
+        "Op til 3 samtaler med eleven og/eller forældrene; flere kræver en henvisning fra TRIO'en.",
+    )
+    anonymous_description = forms.CharField(
+        label="Anonym beskrivelse",
+        required=False,
+        max_length=200,
+        help_text="Kun ved anonym samtale, fx “pige, 6. klasse”. Ingen navne eller CPR-numre.",
+        validators=[reject_cpr_like],
+    )
+
+    def __init__(self, *args: Any, slot: ConsultationSlot, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "child").queryset = (
+            Child.objects.visible_to(user)
+            .filter(institution_id=slot.institution_id)
+            .order_by("first_name", "last_name")
+        )
+        self.fields["held_on"].initial = next_weekday(calendar.today(), slot.weekday)
+
+
+def next_weekday(start: date, weekday: int) -> date:
+    """The first day on or after ``start`` that is ``weekday`` (0 = Monday)."""
+    return start + timedelta(days=(weekday - start.weekday()) % 7)
 
 
 class ForumMeetingForm(MeetingTimeMixin, StyledForm):

@@ -19,6 +19,7 @@ from ppr.organisation.models import DAYCARE_KINDS, SCHOOL_KINDS, InstitutionKind
 from ppr.text_limits import limited_text
 
 from . import querysets
+from .schoolyears import school_year_label
 
 # --- The support model ---------------------------------------------------------------------
 
@@ -123,6 +124,90 @@ class SupportForum(models.Model):
         return [str(labels.get(kind, kind)) for kind in self.institution_kinds]
 
 
+class Trio(Audited, models.Model):
+    """An institution's koordinerende TRIO for one school year (seed 004, Bilag 4 and 5): the
+    leader, a PPR psychologist and a pedagogical or teaching resource person. They assess the
+    cases the institution's own response could not solve and refer them to one forum."""
+
+    institution = models.ForeignKey(
+        "organisation.Institution",
+        on_delete=models.PROTECT,
+        related_name="trios",
+        verbose_name="institution",
+    )
+    school_year = models.PositiveSmallIntegerField(
+        "skoleår", help_text="Året skoleåret begynder (1. august): 2026 er 2026/27."
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="trios_as_leader",
+        verbose_name="leder",
+    )
+    psychologist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="trios_as_psychologist",
+        verbose_name="PPR-psykolog",
+    )
+    resource_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="trios_as_resource_person",
+        verbose_name="pædagogisk/faglig ressourceperson",
+    )
+    resource_title = models.CharField(
+        "ressourcepersonens funktion",
+        max_length=100,
+        blank=True,
+        help_text="Fx “læringsmiljøvejleder”, “AKT-vejleder” eller “pædagogisk leder”.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="ændret af",
+    )
+    updated_at = models.DateTimeField("ændret", auto_now=True)
+
+    objects = querysets.TrioQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "koordinerende TRIO"
+        verbose_name_plural = "koordinerende TRIO'er"
+        ordering = ["institution__name", "-school_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "school_year"],
+                name="trio_one_per_institution_and_school_year",
+                violation_error_message="Institutionen har allerede en TRIO for skoleåret.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(leader=F("psychologist"))
+                & ~Q(leader=F("resource_person"))
+                & ~Q(psychologist=F("resource_person")),
+                name="trio_three_different_people",
+                violation_error_message="TRIO'en er tre forskellige personer.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"TRIO {self.institution} {self.school_year_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:trio-detail", kwargs={"pk": self.institution_id})
+
+    @property
+    def school_year_label(self) -> str:
+        return school_year_label(self.school_year)
+
+    @property
+    def member_ids(self) -> set[int]:
+        return {self.leader_id, self.psychologist_id, self.resource_person_id}
+
+    audit_institution = "institution_id"
+
+
 class ForumReferralStatus(models.TextChoices):
     """A henvisning another decision drafted (kladde) until a person at the institution finishes it."""
 
@@ -161,6 +246,14 @@ class ForumReferral(Audited, models.Model):
         SupportForum, on_delete=models.PROTECT, related_name="referrals", verbose_name="forum"
     )
     rationale = limited_text("begrundelse", limit=text_limits.NOTE)
+    # The institution's own response before the henvisning (seed 004, Bilag 4–5: "først
+    # behandles sagerne af det interne beredskab"). Required when it is sent; a draft may lack it.
+    own_tried = limited_text(
+        "hvad har institutionen selv prøvet?", blank=True, limit=text_limits.NOTE
+    )
+    own_from = models.DateField("egen indsats fra", null=True, blank=True)
+    own_to = models.DateField("egen indsats til", null=True, blank=True)
+    own_result = limited_text("med hvilket resultat?", blank=True, limit=text_limits.NOTE)
     ruler_colour = models.CharField(
         "Børnelineal", max_length=10, choices=RulerColour.choices, blank=True
     )
@@ -226,6 +319,17 @@ class ForumReferral(Audited, models.Model):
     @property
     def is_anonymous(self) -> bool:
         return self.child_id is None
+
+    @property
+    def has_own_response(self) -> bool:
+        return bool(self.own_tried and self.own_from and self.own_to and self.own_result)
+
+    @property
+    def own_weeks(self) -> int | None:
+        """How long the institution's own response ran, in whole weeks (at least one)."""
+        if self.own_from is None or self.own_to is None:
+            return None
+        return max(1, ((self.own_to - self.own_from).days + 1) // 7)
 
     @property
     def subject_label(self) -> str:
@@ -350,6 +454,152 @@ class ForumMeeting(Audited, models.Model):
 
     def can_be_handled_by(self, user: Any) -> bool:
         return ForumMeeting.objects.visible_to(user).filter(pk=self.pk).exists()
+
+
+# --- Skolesocialrådgivning: the open consultation ----------------------------------------------
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Mandag"
+    TUESDAY = 1, "Tirsdag"
+    WEDNESDAY = 2, "Onsdag"
+    THURSDAY = 3, "Torsdag"
+    FRIDAY = 4, "Fredag"
+
+
+#: Skolesocialrådgivning offers a pupil and/or the parents "op til 3 samtaler" (seed 004,
+#: Bilag 4); more needs the TRIO's henvisning. The default; ``Municipality`` has no field yet.
+TALKS_BEFORE_HENVISNING = 3
+
+
+class ConsultationSlot(Audited, models.Model):
+    """A fixed weekly time of Skolesocialrådgivning's open consultation at one school, kept by
+    one social worker ("åben konsultation ved en fast mødetid på skolen", seed 004, Bilag 4)."""
+
+    institution = models.ForeignKey(
+        "organisation.Institution",
+        on_delete=models.PROTECT,
+        related_name="consultation_slots",
+        verbose_name="skole",
+    )
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="consultation_slots",
+        verbose_name="socialrådgiver",
+    )
+    weekday = models.PositiveSmallIntegerField("ugedag", choices=Weekday.choices)
+    starts_at = models.TimeField("fra kl.")
+    ends_at = models.TimeField("til kl.")
+    location = models.CharField("sted", max_length=150, help_text="Fx “Lokale 12 ved kontoret”.")
+    active = models.BooleanField("i brug", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="oprettet af",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+
+    objects = querysets.ConsultationSlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "fast konsultationstid"
+        verbose_name_plural = "faste konsultationstider"
+        ordering = ["institution__name", "weekday", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="consultation_slot_ends_after_start",
+                violation_error_message="Konsultationstiden skal slutte efter den begynder.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_weekday_display()} kl. {self.starts_at:%H.%M}–{self.ends_at:%H.%M}, "
+            f"{self.institution}"
+        )
+
+    audit_institution = "institution_id"
+
+
+class TalkWith(models.TextChoices):
+    """Who the social worker talks with (seed 004, Bilag 4: 1. sparring to professionals,
+    2. support to pupils and/or parents). Only the second counts towards the three talks."""
+
+    PUPIL = "elev", "Eleven"
+    PARENTS = "foraeldre", "Forældrene"
+    PUPIL_AND_PARENTS = "elev_og_foraeldre", "Eleven og forældrene"
+    PROFESSIONAL = "fagprofessionel", "Sparring til fagprofessionel"
+
+
+#: The talks that count towards the limit before a henvisning.
+COUNTED_TALKS = (TalkWith.PUPIL, TalkWith.PARENTS, TalkWith.PUPIL_AND_PARENTS)
+
+
+class ConsultationTalk(Audited, models.Model):
+    """A talk booked in a consultation slot, about a named child or anonymous. No minutes are
+    written ("intet referat"); the row is there to count the talks and to plan the day."""
+
+    slot = models.ForeignKey(
+        ConsultationSlot, on_delete=models.PROTECT, related_name="talks", verbose_name="tid"
+    )
+    held_on = models.DateField("dato")
+    talk_with = models.CharField("samtale med", max_length=20, choices=TalkWith.choices)
+    child = models.ForeignKey(
+        "cases.Child",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultation_talks",
+        verbose_name="barn",
+    )
+    anonymous_description = models.CharField(
+        "anonym beskrivelse",
+        max_length=200,
+        blank=True,
+        help_text="Kun når barnet ikke nævnes ved navn, fx “pige, 6. klasse”.",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="booket af",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+    cancelled_at = models.DateTimeField("aflyst", null=True, blank=True)
+
+    objects = querysets.ConsultationTalkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "samtale i skolesocialrådgivningen"
+        verbose_name_plural = "samtaler i skolesocialrådgivningen"
+        ordering = ["-held_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["slot", "-held_on"]),
+            models.Index(fields=["child", "held_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Samtale {self.held_on:%d.%m.%Y}"
+
+    @property
+    def subject_label(self) -> str:
+        if self.child is not None:
+            return self.child.name
+        return f"Anonym{f': {self.anonymous_description}' if self.anonymous_description else ''}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def counts(self) -> bool:
+        return self.child_id is not None and self.talk_with in COUNTED_TALKS
+
+    audit_child = "child_id"
+    audit_institution = "slot.institution_id"
 
 
 # --- Koordineringskonferencer ----------------------------------------------------------------

@@ -21,6 +21,8 @@ from django.db.models import Q
 from ppr.access import VisibleQuerySet, active_user
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
 
+from .schoolyears import current_school_year
+
 
 def sees_all_meetings(user: Any) -> bool:
     return bool(user.has_role(Role.PPR_LEADER, Role.SECRETARY))
@@ -58,13 +60,37 @@ class SupportForumQuerySet[M: models.Model](VisibleQuerySet[M]):
         return self.filter(pk__in=fitting)
 
 
+def trio_condition(user: Any, path: str = "") -> Q:
+    """Rows whose institution has ``user`` in this school year's TRIO (``path`` leads from
+    the row to the TRIO, e.g. "institution__trios__")."""
+    year = current_school_year()
+    return Q(**{f"{path}school_year": year}) & (
+        Q(**{f"{path}leader": user})
+        | Q(**{f"{path}psychologist": user})
+        | Q(**{f"{path}resource_person": user})
+    )
+
+
+class TrioQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def visible_to(self, user: Any) -> Self:
+        """Who sits in which TRIO is the municipality's organisation of the support model:
+        everyone who works with children sees it (not the administrator, not parents)."""
+        if not active_user(user) or not (user.roles - {Role.ADMINISTRATOR, Role.PARENT}):
+            return self.none()
+        return self.all()
+
+    def current(self) -> Self:
+        return self.filter(school_year=current_school_year())
+
+
 class ForumReferralQuerySet[M: models.Model](VisibleQuerySet[M]):
     def visible_to(self, user: Any) -> Self:
         if not active_user(user):
             return self.none()
         if sees_all_meetings(user):
             return self.all()
-        condition = Q(pk__in=[])
+        # The TRIO's PPR psychologist sees the henvisninger of the institution it sits for.
+        condition = trio_condition(user, "institution__trios__")
         if user.has_role(*CASEWORKER_ROLES):
             condition |= Q(institution__district_id__in=caseworker_district_ids(user))
             condition |= Q(meetings__participants=user)
@@ -92,6 +118,32 @@ class ForumMeetingQuerySet[M: models.Model](VisibleQuerySet[M]):
         if user.has_role(Role.SOCIAL_WORKER, Role.HEALTH_VISITOR):
             condition |= mine
         return _distinct(self, condition)
+
+
+class ConsultationSlotQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def visible_to(self, user: Any) -> Self:
+        """Skolesocialrådgivning's times: the school's own people, the social worker who keeps
+        them, and PPR's leader (who oversees the support model)."""
+        if not active_user(user):
+            return self.none()
+        if user.has_role(Role.PPR_LEADER):
+            return self.all()
+        condition = Q(pk__in=[])
+        if user.has_role(Role.SOCIAL_WORKER):
+            condition |= Q(social_worker=user)
+        institutions = user.institution_ids(*INSTITUTION_ROLES)
+        if institutions:
+            condition |= Q(institution_id__in=institutions)
+        return self.filter(condition)
+
+
+class ConsultationTalkQuerySet[M: models.Model](VisibleQuerySet[M]):
+    def visible_to(self, user: Any) -> Self:
+        """A talk follows its slot: the school, the slot's social worker, PPR's leader."""
+        if not active_user(user):
+            return self.none()
+        slots = self.related("slot", ConsultationSlotQuerySet).visible_to(user)
+        return self.filter(slot__in=slots.values("pk"))
 
 
 class ConferenceSeriesQuerySet[M: models.Model](VisibleQuerySet[M]):

@@ -11,8 +11,9 @@ import rules
 from ppr.access import active_user
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
 
-from .models import Booker, ForumMeeting, MinutesPolicy, SeatState
+from .models import Booker, ForumMeeting, MinutesPolicy, SeatState, Trio
 from .querysets import caseworker_district_ids
+from .schoolyears import current_school_year
 
 
 def _ppr_worker(user: Any) -> bool:
@@ -40,9 +41,59 @@ def can_edit_forums(user: Any) -> bool:
     return active_user(user) and user.is_ppr_leader
 
 
+def current_trio(institution: Any) -> Trio | None:
+    return Trio.objects.filter(institution=institution, school_year=current_school_year()).first()
+
+
+def sits_in_trio(user: Any, trio: Trio | None) -> bool:
+    """A member of this TRIO who still holds the role they sit in it for: the leader and the
+    resource person at the institution, the psychologist in PPR."""
+    if trio is None or user.pk not in trio.member_ids:
+        return False
+    if user.pk == trio.psychologist_id:
+        return bool(user.has_role(Role.PSYCHOLOGIST))
+    return _at(user, trio.institution)
+
+
 def can_refer_from(user: Any, institution: Any) -> bool:
-    """The institution's TRIO (its leader and staff) or PPR working with the institution."""
-    return active_user(user) and (_at(user, institution) or _covers(user, institution))
+    """Only the institution's koordinerende TRIO refers to a forum, or the institution's leader
+    on its behalf (seed 004, Bilag 4 and 5: "vurderes ... af den koordinerende trio, som
+    henviser til én af de ... muligheder for ekstern support")."""
+    if not active_user(user):
+        return False
+    if _at(user, institution, Role.INSTITUTION_LEADER):
+        return True
+    return sits_in_trio(user, current_trio(institution))
+
+
+def can_edit_trio(user: Any, institution: Any) -> bool:
+    """The institution's leader puts its TRIO together; PPR's leader for every institution
+    (PPR assigns the psychologist)."""
+    return active_user(user) and (
+        user.has_role(Role.PPR_LEADER) or _at(user, institution, Role.INSTITUTION_LEADER)
+    )
+
+
+# --- Skolesocialrådgivning ---------------------------------------------------------------------
+
+
+def can_manage_slots(user: Any, institution: Any, social_worker: Any = None) -> bool:
+    """The fixed times: PPR's leader, the school's leader, and the social worker for their own."""
+    if not active_user(user):
+        return False
+    if user.has_role(Role.PPR_LEADER) or _at(user, institution, Role.INSTITUTION_LEADER):
+        return True
+    return bool(user.has_role(Role.SOCIAL_WORKER)) and (
+        social_worker is None or social_worker.pk == user.pk
+    )
+
+
+def can_book_talk(user: Any, slot: Any) -> bool:
+    """Talks are booked by the school's people and the slot's social worker."""
+    return active_user(user) and (
+        _at(user, slot.institution)
+        or (slot.social_worker_id == user.pk and bool(user.has_role(Role.SOCIAL_WORKER)))
+    )
 
 
 def can_book(user: Any, forum: Any, institution: Any) -> bool:
@@ -180,6 +231,8 @@ def _conference_manager(user: Any, institution: Any) -> bool:
 
 rules.add_perm("meetings.edit_forums", _forums_editor)
 rules.add_perm("meetings.refer_from", rules.predicate(can_refer_from, name="can_refer_from"))
+rules.add_perm("meetings.edit_trio", rules.predicate(can_edit_trio, name="can_edit_trio"))
+rules.add_perm("meetings.book_talk", rules.predicate(can_book_talk, name="can_book_talk"))
 rules.add_perm("meetings.plan_tuesdays", _tuesday_planner)
 rules.add_perm("meetings.decide_item", _decider)
 rules.add_perm("meetings.add_item", _item_adder)

@@ -6,6 +6,7 @@ The anonymous tirsdagsmøder have their own module, ``meetings.tuesdays``.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -31,6 +32,7 @@ from cases.models import (
 from cases.referrals import services as referral_services
 from indsatser import services as indsats_services
 from indsatser.models import AbsenceStepRecord, Intervention
+from ppr import text_limits
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role, User
 from ppr.audit.models import AuditAction
 from ppr.audit.services import log_action, record
@@ -46,17 +48,21 @@ from ppr.deadlines.services import (
 )
 from ppr.documents.models import Document, DocumentKind
 from ppr.documents.services import request_pdf
-from ppr.organisation.models import Institution, Municipality
+from ppr.organisation.models import SCHOOL_KINDS, Institution, Municipality
 from ppr.sensitive import reject_cpr_like
 
 from . import rules
 from .models import (
+    COUNTED_TALKS,
     DECISIONS_WITH_FOLLOW_UP,
+    TALKS_BEFORE_HENVISNING,
     AgendaItem,
     Booker,
     Chair,
     ConferenceMeeting,
     ConferenceSeries,
+    ConsultationSlot,
+    ConsultationTalk,
     Decision,
     ForumMeeting,
     ForumReferral,
@@ -65,6 +71,8 @@ from .models import (
     Note,
     NoteStatus,
     SupportForum,
+    TalkWith,
+    Trio,
 )
 
 PURPOSE_SUPPORT = "supportmodel"
@@ -152,6 +160,52 @@ def save_forum(*, forum: SupportForum, by: User) -> SupportForum:
     return forum
 
 
+@dataclass(frozen=True)
+class OwnResponse:
+    """The institution's own response before a henvisning: what it tried, from when to when,
+    and with what result. The forum reads it before it meets (seed 004, Bilag 4–5)."""
+
+    tried: str = ""
+    started_on: date | None = None
+    ended_on: date | None = None
+    result: str = ""
+
+    def errors(self, *, referred_on: date) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if not self.tried.strip():
+            errors["own_tried"] = (
+                "Beskriv, hvad institutionen selv har prøvet, før den henviser til et forum."
+            )
+        if self.started_on is None:
+            errors["own_from"] = "Angiv, hvornår institutionens egen indsats begyndte."
+        if self.ended_on is None:
+            errors["own_to"] = (
+                "Angiv, hvornår institutionens egen indsats sluttede (i dag, hvis den stadig kører)."
+            )
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["own_to"] = "Den egne indsats kan ikke slutte, før den begyndte."
+        if self.started_on and self.started_on > referred_on:
+            errors["own_from"] = "Den egne indsats skal være begyndt før henvisningen."
+        if not self.result.strip():
+            errors["own_result"] = "Beskriv, hvad institutionens egen indsats førte til."
+        return errors
+
+    def apply_to(self, forum_referral: ForumReferral) -> None:
+        forum_referral.own_tried = self.tried.strip()
+        forum_referral.own_from = self.started_on
+        forum_referral.own_to = self.ended_on
+        forum_referral.own_result = self.result.strip()
+
+    @classmethod
+    def of(cls, forum_referral: ForumReferral) -> "OwnResponse":
+        return cls(
+            tried=forum_referral.own_tried,
+            started_on=forum_referral.own_from,
+            ended_on=forum_referral.own_to,
+            result=forum_referral.own_result,
+        )
+
+
 def _check_child_at(child: Child, institution: Institution) -> None:
     if child.institution_id != institution.pk:
         raise ValidationError({"child": "Barnet går ikke i den valgte institution."})
@@ -166,10 +220,12 @@ def _henvisning_errors(
     rationale: str,
     follow_up_on: date,
     referral: Referral | None,
+    own: "OwnResponse",
+    referred_on: date,
     draft: ForumReferral | None = None,
 ) -> dict[str, str]:
     """Why this henvisning may not be sent to ``forum`` (field → Danish message); none: it may."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = own.errors(referred_on=referred_on)
     if not forum.active or not forum.fits(institution):
         errors["forum"] = (
             f"{forum.name} er ikke et forum for {institution.get_kind_display().lower()}."
@@ -202,7 +258,12 @@ def _henvisning_errors(
             errors[NON_FIELD_ERRORS] = "Indstillingen er allerede knyttet til en henvisning."
         elif child is not None and child.pk != referral.child_id:
             errors["child"] = "Vælg barnet fra indstillingen, eller henvis anonymt."
-    for field, text in (("rationale", rationale), ("anonymous_description", anonymous_description)):
+    for field, text in (
+        ("rationale", rationale),
+        ("anonymous_description", anonymous_description),
+        ("own_tried", own.tried),
+        ("own_result", own.result),
+    ):
         try:
             reject_cpr_like(text)
         except ValidationError as exc:
@@ -233,11 +294,14 @@ def refer_to_forum(
     ruler_colour: str,
     follow_up_on: date,
     by: User,
+    own: OwnResponse | None = None,
     referral: Referral | None = None,
 ) -> ForumReferral:
-    """Record a TRIO's henvisning to one forum, with a follow-up deadline for the referrer."""
+    """Record a TRIO's henvisning to one forum, with the institution's own response before it
+    and a follow-up deadline for the referrer. Only the TRIO (or the leader) refers."""
     if not rules.can_refer_from(by, institution):
         raise PermissionDenied
+    own = own or OwnResponse()
     errors = _henvisning_errors(
         institution=institution,
         forum=forum,
@@ -246,10 +310,12 @@ def refer_to_forum(
         rationale=rationale,
         follow_up_on=follow_up_on,
         referral=referral,
+        own=own,
+        referred_on=referred_on,
     )
     if errors:
         raise ValidationError(errors)
-    forum_referral = ForumReferral.objects.create(
+    forum_referral = ForumReferral(
         institution=institution,
         forum=forum,
         child=child,
@@ -261,6 +327,8 @@ def refer_to_forum(
         referral=referral,
         created_by=by,
     )
+    own.apply_to(forum_referral)
+    forum_referral.save()
     _open_follow_up(forum_referral, due=follow_up_on, by=by)
     log_action(forum_referral, AuditAction.CREATE, by=by, purpose=PURPOSE_SUPPORT)
     return forum_referral
@@ -313,8 +381,10 @@ def finish_forum_referral(
     ruler_colour: str,
     follow_up_on: date,
     by: User,
+    own: OwnResponse | None = None,
 ) -> ForumReferral:
-    """The institution checks a drafted henvisning and sends it; from then it is followed up."""
+    """The institution's TRIO checks a drafted henvisning, adds its own response and sends it;
+    from then it is followed up."""
     if not rules.can_refer_from(by, forum_referral.institution):
         raise PermissionDenied
     locked = (
@@ -333,10 +403,13 @@ def finish_forum_referral(
         rationale=rationale,
         follow_up_on=follow_up_on,
         referral=locked.referral,
+        own=own or OwnResponse(),
+        referred_on=referred_on,
         draft=locked,
     )
     if errors:
         raise ValidationError(errors)
+    (own or OwnResponse()).apply_to(locked)
     locked.forum = forum
     locked.child = child
     locked.anonymous_description = "" if child else anonymous_description.strip()
@@ -407,7 +480,6 @@ def draft_absence_henvisning(record_row: AbsenceStepRecord, by: User) -> ForumRe
         f"Bekymrende fravær: {smart_percent(record_row.triggered_at_percent)} % ulovligt fravær "
         f"i {absence_case.period_label} ({absence_case.grade_label}).",
         f"Fraværsproceduren “Glad i skole – IGEN”, trin {step.order}: {step.title}.",
-        "Skolens egen indsats indtil nu: ",
     ]
     forum_referral = _draft_forum_referral(
         institution=absence_case.institution,
@@ -418,8 +490,227 @@ def draft_absence_henvisning(record_row: AbsenceStepRecord, by: User) -> ForumRe
         by=by,
     )
     forum_referral.absence_step = record_row
-    forum_referral.save(update_fields=["absence_step"])
+    # The school's own response so far starts from the procedure's steps it has done.
+    done = list(
+        absence_case.steps.filter(done_on__isnull=False)
+        .select_related("step")
+        .order_by("step__order")
+    )
+    forum_referral.own_tried = "\n".join(
+        f"Trin {row.step.order} ({row.step.title}), udført {row.done_on:%d.%m.%Y}"
+        + (f": {row.note}" if row.note else ".")
+        for row in done
+    )[: text_limits.NOTE]
+    forum_referral.own_from = min((row.done_on for row in done if row.done_on), default=None)
+    forum_referral.save(update_fields=["absence_step", "own_tried", "own_from"])
     return forum_referral
+
+
+# --- The koordinerende TRIO ----------------------------------------------------------------------
+
+
+def trio_errors(
+    *, institution: Institution, leader: User, psychologist: User, resource_person: User
+) -> dict[str, str]:
+    """Why these three cannot be the institution's TRIO (field → Danish message)."""
+    errors: dict[str, str] = {}
+    here = set(INSTITUTION_ROLES)
+    if institution.pk not in leader.institution_ids(Role.INSTITUTION_LEADER):
+        errors["leader"] = f"Lederen skal være leder på {institution.name}."
+    if not psychologist.has_role(Role.PSYCHOLOGIST):
+        errors["psychologist"] = "Vælg en PPR-psykolog."
+    if institution.pk not in resource_person.institution_ids(*here):
+        errors["resource_person"] = (
+            f"Ressourcepersonen skal være leder eller medarbejder på {institution.name}."
+        )
+    if len({leader.pk, psychologist.pk, resource_person.pk}) < 3:
+        errors[NON_FIELD_ERRORS] = "TRIO'en er tre forskellige personer."
+    return errors
+
+
+@transaction.atomic
+def save_trio(
+    *,
+    institution: Institution,
+    school_year: int,
+    leader: User,
+    psychologist: User,
+    resource_person: User,
+    resource_title: str = "",
+    by: User,
+) -> Trio:
+    """Set the institution's koordinerende TRIO for one school year. Earlier years are kept as
+    they were (the history); a change within the year is in the audit log."""
+    if not rules.can_edit_trio(by, institution):
+        raise PermissionDenied
+    errors = trio_errors(
+        institution=institution,
+        leader=leader,
+        psychologist=psychologist,
+        resource_person=resource_person,
+    )
+    if errors:
+        raise ValidationError(errors)
+    trio, created = Trio.objects.select_for_update().update_or_create(
+        institution=institution,
+        school_year=school_year,
+        defaults={
+            "leader": leader,
+            "psychologist": psychologist,
+            "resource_person": resource_person,
+            "resource_title": resource_title.strip(),
+            "updated_by": by,
+        },
+    )
+    log_action(
+        trio,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        by=by,
+        purpose=PURPOSE_SUPPORT,
+    )
+    return trio
+
+
+# --- Skolesocialrådgivning: the open consultation --------------------------------------------------
+
+
+@transaction.atomic
+def save_slot(*, slot: ConsultationSlot, by: User) -> ConsultationSlot:
+    """Create or change one of Skolesocialrådgivning's fixed weekly times at a school."""
+    if not rules.can_manage_slots(by, slot.institution, slot.social_worker):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if not slot.social_worker.has_role(Role.SOCIAL_WORKER):
+        errors["social_worker"] = "Vælg en socialrådgiver."
+    if slot.institution.kind not in SCHOOL_KINDS:
+        errors["institution"] = "Skolesocialrådgivning er et forum for skoler."
+    if errors:
+        raise ValidationError(errors)
+    created = slot.pk is None
+    if created:
+        slot.created_by = by
+    slot.save()
+    log_action(
+        slot, AuditAction.CREATE if created else AuditAction.UPDATE, by=by, purpose=PURPOSE_SUPPORT
+    )
+    return slot
+
+
+def talk_counts(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """For each (child id, school id): the child's talks with Skolesocialrådgivning at the
+    school that count towards the limit – with the pupil and/or the parents, not cancelled –
+    since the TRIO's latest henvisning of the child from the school (a henvisning is the TRIO's
+    decision, and opens a new round). Two queries whatever the number of pairs."""
+    if not pairs:
+        return {}
+    children = {child_id for child_id, _ in pairs}
+    latest: dict[tuple[int, int], date] = {
+        (row["child_id"], row["institution_id"]): row["latest"]
+        for row in ForumReferral.objects.filter(
+            child_id__in=children, status=ForumReferralStatus.REFERRED
+        )
+        .values("child_id", "institution_id")
+        .annotate(latest=Max("referred_on"))
+    }
+    counts = dict.fromkeys(pairs, 0)
+    talks = ConsultationTalk.objects.filter(
+        child_id__in=children, talk_with__in=COUNTED_TALKS, cancelled_at__isnull=True
+    ).values_list("child_id", "slot__institution_id", "held_on")
+    for child_id, school_id, held_on in talks:
+        key = (child_id, school_id)
+        if key in counts and (key not in latest or held_on >= latest[key]):
+            counts[key] += 1
+    return counts
+
+
+def counted_talks(child: Child, institution: Institution) -> int:
+    """How many of the three talks the child has used at the school (see ``talk_counts``)."""
+    return talk_counts({(child.pk, institution.pk)})[(child.pk, institution.pk)]
+
+
+#: The words every refusal of a fourth talk contains (the page then links to the henvisning).
+TOO_MANY_TALKS = "flere kræver en henvisning fra skolens koordinerende TRIO"
+
+
+def too_many_talks_message(child: Child) -> str:
+    return (
+        f"{child.first_name} har allerede haft {TALKS_BEFORE_HENVISNING} samtaler i "
+        "skolesocialrådgivningen. Skolesocialrådgivningen tilbyder op til "
+        f"{TALKS_BEFORE_HENVISNING} samtaler; {TOO_MANY_TALKS}. Bed TRIO'en vurdere "
+        "sagen og henvise barnet til et forum."
+    )
+
+
+@transaction.atomic
+def book_talk(
+    *,
+    slot: ConsultationSlot,
+    held_on: date,
+    talk_with: str,
+    child: Child | None,
+    anonymous_description: str = "",
+    by: User,
+) -> ConsultationTalk:
+    """Book a talk in Skolesocialrådgivning's open consultation. A named child has at most
+    three talks with the pupil and/or the parents before the TRIO's henvisning; the fourth is
+    refused. Naming the child needs every custody holder's consent to the forum."""
+    if not rules.can_book_talk(by, slot):
+        raise PermissionDenied
+    # One booking at a time per slot: two bookings of the child's third talk must not both pass.
+    slot = (
+        ConsultationSlot.objects.select_for_update().select_related("institution").get(pk=slot.pk)
+    )
+    errors: dict[str, str] = {}
+    if not slot.active:
+        errors[NON_FIELD_ERRORS] = "Konsultationstiden er ikke længere i brug."
+    if held_on.weekday() != slot.weekday:
+        errors["held_on"] = (
+            f"Konsultationstiden er om {slot.get_weekday_display().lower()}en: vælg en "
+            f"{slot.get_weekday_display().lower()}."
+        )
+    if child is None and talk_with != TalkWith.PROFESSIONAL and not anonymous_description.strip():
+        errors["anonymous_description"] = "Beskriv barnet anonymt, fx “pige, 6. klasse”."
+    try:
+        reject_cpr_like(anonymous_description)
+    except ValidationError as exc:
+        errors["anonymous_description"] = exc.messages[0]
+    if child is not None:
+        forum = SupportForum.objects.filter(code="skolesocialraadgivning").first()
+        forum_name = forum.name if forum is not None else "Skolesocialrådgivning"
+        if child.institution_id != slot.institution_id:
+            errors["child"] = "Barnet går ikke på skolen."
+        elif reason := meeting_consent_error(child, forum_name):
+            errors["child"] = f"{reason} Book ellers samtalen anonymt."
+        elif (
+            talk_with in COUNTED_TALKS
+            and counted_talks(child, slot.institution) >= TALKS_BEFORE_HENVISNING
+        ):
+            errors["child"] = too_many_talks_message(child)
+    if errors:
+        raise ValidationError(errors)
+    talk = ConsultationTalk.objects.create(
+        slot=slot,
+        held_on=held_on,
+        talk_with=talk_with,
+        child=child,
+        anonymous_description="" if child else anonymous_description.strip(),
+        booked_by=by,
+    )
+    log_action(talk, AuditAction.CREATE, by=by, purpose=PURPOSE_SUPPORT)
+    return talk
+
+
+@transaction.atomic
+def cancel_talk(*, talk: ConsultationTalk, by: User) -> ConsultationTalk:
+    """Call off a booked talk; it no longer counts. Calling it off twice changes nothing."""
+    if not rules.can_book_talk(by, talk.slot):
+        raise PermissionDenied
+    locked = ConsultationTalk.objects.select_for_update().get(pk=talk.pk)
+    if locked.cancelled_at is None:
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["cancelled_at"])
+        log_action(locked, AuditAction.UPDATE, by=by, purpose=PURPOSE_SUPPORT)
+    return locked
 
 
 def smart_percent(value: Any) -> str:

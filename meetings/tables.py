@@ -1,11 +1,15 @@
 """Tables for meeting lists."""
 
+from typing import Any
+
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 
 from cases.colours import colour_badge
+from ppr.organisation.models import Institution
 
-from .models import ForumReferral
+from .models import TALKS_BEFORE_HENVISNING, ConsultationTalk, ForumReferral, Trio
 
 
 class ForumReferralTable(tables.Table):
@@ -33,3 +37,99 @@ class ForumReferralTable(tables.Table):
 
     def render_ruler_colour(self, record: ForumReferral) -> str:
         return colour_badge(record.ruler_colour, record.get_ruler_colour_display())
+
+
+class TrioTable(tables.Table):
+    """Every institution with its koordinerende TRIO for the chosen school year."""
+
+    name = tables.Column(verbose_name="Institution", linkify=False)
+    district = tables.Column(verbose_name="Distrikt", order_by=("district__name",))
+    kind = tables.Column(verbose_name="Type")
+    leader = tables.Column(verbose_name="Leder", accessor="pk", orderable=False)
+    psychologist = tables.Column(verbose_name="PPR-psykolog", accessor="pk", orderable=False)
+    resource_person = tables.Column(verbose_name="Ressourceperson", accessor="pk", orderable=False)
+
+    class Meta:
+        model = Institution
+        fields = ("name", "district", "kind", "leader", "psychologist", "resource_person")
+        order_by = "name"
+        empty_text = "Ingen institutioner matcher."
+        attrs = {"id": "trio-table"}
+
+    @staticmethod
+    def _trio(record: Institution) -> Trio | None:
+        found: list[Trio] = getattr(record, "year_trios", [])
+        return found[0] if found else None
+
+    def render_name(self, record: Institution) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("meetings:trio-detail", args=[record.pk]), record.name
+        )
+
+    def render_leader(self, record: Institution) -> str:
+        trio = self._trio(record)
+        return str(trio.leader) if trio else "Ikke sat sammen"
+
+    def render_psychologist(self, record: Institution) -> str:
+        trio = self._trio(record)
+        return str(trio.psychologist) if trio else "–"
+
+    def render_resource_person(self, record: Institution) -> str:
+        trio = self._trio(record)
+        if trio is None:
+            return "–"
+        title = f" ({trio.resource_title})" if trio.resource_title else ""
+        return f"{trio.resource_person}{title}"
+
+
+class ConsultationTalkTable(tables.Table):
+    """Skolesocialrådgivning's talks: when, where, with whom, about whom, and the count."""
+
+    held_on = tables.DateColumn(verbose_name="Dato", format="d.m.Y")
+    school = tables.Column(
+        verbose_name="Skole",
+        accessor="slot__institution__name",
+        order_by=("slot__institution__name",),
+    )
+    social_worker = tables.Column(
+        verbose_name="Socialrådgiver", accessor="slot__social_worker", orderable=False
+    )
+    talk_with = tables.Column(verbose_name="Samtale med")
+    subject = tables.Column(verbose_name="Barn", accessor="pk", orderable=False)
+    counted = tables.Column(verbose_name="Samtaler", accessor="pk", orderable=False)
+    state = tables.Column(verbose_name="Status", accessor="cancelled_at")
+    action = tables.TemplateColumn(
+        template_name="meetings/_talk_cancel.html", verbose_name="Handling", orderable=False
+    )
+
+    class Meta:
+        model = ConsultationTalk
+        fields = (
+            "held_on",
+            "school",
+            "social_worker",
+            "talk_with",
+            "subject",
+            "counted",
+            "state",
+            "action",
+        )
+        order_by = "-held_on"
+        empty_text = "Ingen samtaler matcher."
+        attrs = {"id": "talk-table"}
+
+    def __init__(self, *args: Any, counts: dict[tuple[int, int], int] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.counts = counts or {}
+
+    def render_subject(self, record: ConsultationTalk) -> str:
+        return record.subject_label
+
+    def render_counted(self, record: ConsultationTalk) -> str:
+        if not record.counts:
+            return "–"
+        count = self.counts.get((record.child_id or 0, record.slot.institution_id), 0)
+        return f"{count} af {TALKS_BEFORE_HENVISNING}"
+
+    def render_state(self, record: ConsultationTalk) -> str:
+        return "Aflyst" if record.is_cancelled else "Booket"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tuesday_views, views
+from . import support_views, tuesday_views, views
 
 app_name = "meetings"
 
@@ -16,6 +16,24 @@ urlpatterns = [
         "henvisninger/<id:pk>/faerdiggoer/",
         views.forumreferral_finish,
         name="forumreferral-finish",
+    ),
+    # The koordinerende TRIO, per school year
+    path("trio/", support_views.trio_list, name="trio-list"),
+    path("trio/<id:pk>/", support_views.trio_detail, name="trio-detail"),
+    path("trio/<id:pk>/<int:year>/", support_views.trio_update, name="trio-update"),
+    # Skolesocialrådgivning's open consultation
+    path("skolesocialraadgivning/", support_views.consultation_list, name="consultation-list"),
+    path("skolesocialraadgivning/tider/ny/", support_views.slot_create, name="slot-create"),
+    path("skolesocialraadgivning/tider/<id:pk>/", support_views.slot_update, name="slot-update"),
+    path(
+        "skolesocialraadgivning/tider/<id:pk>/book/",
+        support_views.talk_create,
+        name="talk-create",
+    ),
+    path(
+        "skolesocialraadgivning/samtaler/<id:pk>/aflys/",
+        support_views.talk_cancel,
+        name="talk-cancel",
     ),
     path("forummoeder/nyt/", views.forummeeting_create, name="forummeeting-create"),
     path("forummoeder/<id:pk>/", views.forummeeting_detail, name="forummeeting-detail"),

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,6 +54,7 @@ from .models import (
     SupportForum,
     SwapRequest,
     SwapState,
+    Trio,
     TuesdaySeat,
 )
 from .querysets import caseworker_district_ids
@@ -155,7 +156,23 @@ def forum_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _referring_institutions(user: Any) -> Any:
-    """Institutions the user may refer from: their own, or those PPR works with."""
+    """Institutions the user may refer from: where they lead, or sit in this year's TRIO."""
+    # The same rule as rules.can_refer_from, for every institution at once.
+    mine = Q(pk__in=[])
+    if user.has_role(Role.PSYCHOLOGIST):
+        mine |= Q(psychologist=user)
+    if at := user.institution_ids():
+        mine |= (Q(leader=user) | Q(resource_person=user)) & Q(institution_id__in=at)
+    trios = Trio.objects.current().filter(mine)
+    return Institution.objects.filter(
+        Q(pk__in=user.institution_ids(Role.INSTITUTION_LEADER))
+        | Q(pk__in=trios.values("institution_id")),
+        active=True,
+    )
+
+
+def _working_institutions(user: Any) -> Any:
+    """Institutions the user works with: their own, or those PPR works with."""
     if user.has_role(Role.PPR_LEADER):
         return Institution.objects.filter(active=True)
     ids = set(user.institution_ids())
@@ -277,6 +294,7 @@ def forumreferral_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ruler_colour=data["ruler_colour"],
                 follow_up_on=data["follow_up_on"],
                 by=request.user,
+                own=form.own_response(),
                 referral=redirected,
             )
         except ValidationError as error:
@@ -349,7 +367,17 @@ def forumreferral_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     institution = forum_referral.institution
     initial = {
         field: getattr(forum_referral, field)
-        for field in ("anonymous_description", "referred_on", "rationale", "ruler_colour")
+        for field in (
+            "anonymous_description",
+            "referred_on",
+            "rationale",
+            "ruler_colour",
+            "own_tried",
+            "own_from",
+            "own_to",
+            "own_result",
+        )
+        if getattr(forum_referral, field) is not None
     }
     initial.update(forum=forum_referral.forum_id, child=forum_referral.child_id)
     if forum_referral.follow_up_on:
@@ -373,6 +401,7 @@ def forumreferral_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
                 ruler_colour=data["ruler_colour"],
                 follow_up_on=data["follow_up_on"],
                 by=request.user,
+                own=form.own_response(),
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -408,7 +437,7 @@ def forummeeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         institution = forum_referral.institution
     else:
-        allowed = _referring_institutions(request.user)
+        allowed = _working_institutions(request.user)
         if request.user.has_role(Role.PPR_LEADER, Role.SECRETARY, Role.SOCIAL_WORKER):
             allowed = Institution.objects.filter(active=True)
         if not allowed.exists():

@@ -11,12 +11,13 @@ from ppr.audit.models import AuditAction, AuditEvent
 from ppr.deadlines import calendar, services
 from ppr.deadlines.models import Deadline, DeadlineKind, DeadlineState
 from tests.deadlines.factories import deadline
-from tests.meetings.factories import forum
+from tests.meetings.factories import cast_trio, forum, own_response
 
 pytestmark = pytest.mark.django_db
 
 
 def _henvisning(cast):
+    cast_trio(cast)  # the teacher refers as the school's TRIO
     return meeting_services.refer_to_forum(
         institution=cast.school,
         forum=forum("tvaerfagligt_skoleteam"),
@@ -27,6 +28,7 @@ def _henvisning(cast):
         ruler_colour="gul",
         follow_up_on=calendar.today() + timedelta(days=14),
         by=cast.teacher,
+        own=own_response(),
     )
 
 

@@ -8,7 +8,9 @@ from factory.django import DjangoModelFactory
 
 from cases.models import ConsentForm, ConsentScope
 from meetings.forums import ensure_default_forums
-from meetings.models import AgendaItem, ConferenceMeeting, ConferenceSeries, SupportForum
+from meetings.models import AgendaItem, ConferenceMeeting, ConferenceSeries, SupportForum, Trio
+from meetings.schoolyears import current_school_year
+from meetings.services import OwnResponse
 from tests.cases.factories import ConsentFactory, GuardianFactory
 from tests.factories import InstitutionFactory, UserFactory
 
@@ -88,3 +90,51 @@ class AgendaItemFactory(DjangoModelFactory):
     title = "Uro i klassen"
     anonymous_description = "dreng, 3. klasse"
     submitted_by = factory.SubFactory(UserFactory)
+
+
+def own_response_data() -> dict[str, str]:
+    """The henvisning form's fields for the institution's own response (required to send)."""
+    today = timezone.localdate()
+    return {
+        "own_tried": "Handleplan med klasseteamet og to samtaler med forældrene.",
+        "own_from": (today - timedelta(weeks=8)).isoformat(),
+        "own_to": today.isoformat(),
+        "own_result": "Lidt bedre trivsel i timerne, men stadig uro i frikvartererne.",
+    }
+
+
+def own_response():
+    """The same own response for the services (``refer_to_forum(..., own=own_response())``)."""
+    today = timezone.localdate()
+    return OwnResponse(
+        tried="Handleplan med klasseteamet og to samtaler med forældrene.",
+        started_on=today - timedelta(weeks=8),
+        ended_on=today,
+        result="Lidt bedre trivsel i timerne, men stadig uro i frikvartererne.",
+    )
+
+
+def make_trio(institution, *, leader, psychologist, resource_person, school_year=None):
+    """The institution's koordinerende TRIO for this (or the given) school year."""
+    trio, _ = Trio.objects.update_or_create(
+        institution=institution,
+        school_year=school_year or current_school_year(),
+        defaults={
+            "leader": leader,
+            "psychologist": psychologist,
+            "resource_person": resource_person,
+            "resource_title": "Læringsmiljøvejleder",
+            "updated_by": leader,
+        },
+    )
+    return trio
+
+
+def cast_trio(cast):
+    """The cast's school's TRIO: its leader, the case's psychologist and the teacher."""
+    return make_trio(
+        cast.school,
+        leader=cast.school_leader,
+        psychologist=cast.psychologist,
+        resource_person=cast.teacher,
+    )

@@ -19,7 +19,7 @@ from tests.cases.factories import CaseFactory
 from tests.cases.referral_fixtures import received
 from tests.indsatser.factories import InterventionFactory
 
-from .factories import AgendaItemFactory, at, forum, give_meeting_consent
+from .factories import AgendaItemFactory, at, forum, give_meeting_consent, own_response_data
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,7 @@ def test_the_school_finishes_the_draft_and_it_is_then_followed_up(cast, client_a
         "rationale": henvisning.rationale,
         "ruler_colour": "",
         "follow_up_on": follow_up.isoformat(),
+        **own_response_data(),
     }
     refused = client.post(url, data)
     assert refused.status_code == 200 and "ruler_colour" in refused.context["form"].errors

@@ -13,7 +13,7 @@ from ppr.deadlines import calendar
 from tests.cases.factories import ConsentFactory
 from tests.cases.referral_fixtures import in_status
 
-from .factories import forum
+from .factories import cast_trio, forum, own_response, own_response_data
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def _post_data(referral, **overrides):
         "rationale": "Sparring om trivsel i klassen.",
         "ruler_colour": "gul",
         "follow_up_on": (today + timedelta(days=21)).isoformat(),
+        **own_response_data(),
         **overrides,
     }
 
@@ -83,6 +84,7 @@ def test_the_form_starts_from_pprs_decision_and_the_henvisning_links_both_ways(
 def test_an_anonymous_henvisning_may_still_be_linked(cast, client_as) -> None:
     referral = _redirected(cast)
     url = f"{reverse('meetings:forumreferral-create')}?indstilling={referral.pk}"
+    cast_trio(cast)  # the teacher sits in the school's TRIO
     assert client_as(cast.teacher).post(url, _post_data(referral)).status_code == 302
     assert ForumReferral.objects.get().referral == referral
 
@@ -109,6 +111,7 @@ def test_the_service_refuses_a_second_link_and_another_child(cast) -> None:
         "ruler_colour": "gul",
         "follow_up_on": calendar.today() + timedelta(days=7),
         "by": cast.school_leader,
+        "own": own_response(),
         "referral": referral,
     }
     with pytest.raises(ValidationError, match="barnet fra indstillingen"):
@@ -130,6 +133,7 @@ def _linked_henvisning(cast):
         ruler_colour="gul",
         follow_up_on=calendar.today() + timedelta(days=7),
         by=cast.school_leader,
+        own=own_response(),
         referral=referral,
     )
 

@@ -15,7 +15,7 @@ from ppr.organisation.models import Municipality
 from tests.cases.factories import ChildFactory
 from tests.conftest import SESSION_QUERIES
 
-from .factories import at, forum, give_meeting_consent
+from .factories import at, cast_trio, forum, give_meeting_consent, own_response, own_response_data
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,7 @@ def _referral_data(forum_pk: int, **overrides: object) -> dict:
         "rationale": "Faldende trivsel; skolens egne tiltag har ikke været nok.",
         "ruler_colour": "gul",
         "follow_up_on": (today + timedelta(days=21)).isoformat(),
+        **own_response_data(),
         **overrides,
     }
 
@@ -83,6 +84,7 @@ def test_trio_refers_an_anonymous_non_active_case_with_a_follow_up_deadline(
     cast, client_as
 ) -> None:
     target = forum("tvaerfagligt_skoleteam")
+    cast_trio(cast)  # the teacher is the school's resource person in its TRIO
     url = reverse("meetings:forumreferral-create") + f"?institution={cast.school.pk}"
     response = client_as(cast.teacher).post(url, _referral_data(target.pk))
     assert response.status_code == 302
@@ -115,6 +117,7 @@ def test_a_named_child_in_a_non_active_forum_needs_consent(cast) -> None:
         "ruler_colour": "gul",
         "follow_up_on": calendar.today() + timedelta(days=10),
         "by": cast.school_leader,
+        "own": own_response(),
     }
     with pytest.raises(ValidationError) as caught:
         services.refer_to_forum(**kwargs)
@@ -134,6 +137,7 @@ def test_the_forum_must_fit_the_institution_kind(cast) -> None:
             ruler_colour="gul",
             follow_up_on=calendar.today() + timedelta(days=10),
             by=cast.daycare_leader,
+            own=own_response(),
         )
     assert "ikke et forum for" in caught.value.message_dict["forum"][0]
 
@@ -149,6 +153,7 @@ def test_rationale_with_a_cpr_number_is_refused(cast) -> None:
             ruler_colour="gul",
             follow_up_on=calendar.today() + timedelta(days=10),
             by=cast.school_leader,
+            own=own_response(),
         )
     assert "CPR-nummer" in caught.value.message_dict["rationale"][0]
 
@@ -164,6 +169,7 @@ def test_another_schools_leader_cannot_refer_from_our_school(cast) -> None:
             ruler_colour="gul",
             follow_up_on=calendar.today() + timedelta(days=10),
             by=cast.other_leader,
+            own=own_response(),
         )
 
 
@@ -186,6 +192,7 @@ def test_referral_list_shows_only_own_institution_and_keeps_its_query_count(
                 ruler_colour="gul",
                 follow_up_on=calendar.today() + timedelta(days=10),
                 by=leader,
+                own=own_response(),
             )
     client = client_as(cast.school_leader)
     with django_assert_num_queries(15 + SESSION_QUERIES):
@@ -277,6 +284,7 @@ def test_booking_page_books_from_a_henvisning(cast, client_as) -> None:
         ruler_colour="roed",
         follow_up_on=calendar.today() + timedelta(days=10),
         by=cast.school_leader,
+        own=own_response(),
     )
     day = (timezone.localdate() + timedelta(days=5)).isoformat()
     url = reverse("meetings:forummeeting-create") + f"?henvisning={referral.pk}"

@@ -75,6 +75,72 @@ def draft_forum_referral(cast) -> dict:
     return {"pk": referral.pk}
 
 
+def _trio(cast) -> None:
+    """The school's TRIO: its leader, the case's psychologist and the teacher."""
+    from meetings.models import Trio
+    from meetings.schoolyears import current_school_year
+
+    Trio.objects.get_or_create(
+        institution=cast.school,
+        school_year=current_school_year(),
+        defaults={
+            "leader": cast.school_leader,
+            "psychologist": cast.psychologist,
+            "resource_person": cast.teacher,
+            "updated_by": cast.school_leader,
+        },
+    )
+
+
+def with_trio(cast) -> dict:
+    _trio(cast)
+    return {}
+
+
+def draft_with_trio(cast) -> dict:
+    _trio(cast)
+    return draft_forum_referral(cast)
+
+
+def trio_year(cast) -> dict:
+    from meetings.schoolyears import current_school_year
+
+    return {"pk": cast.school.pk, "year": current_school_year()}
+
+
+def _consultation_slot(cast):
+    from datetime import time
+
+    from meetings.models import ConsultationSlot
+
+    return ConsultationSlot.objects.create(
+        institution=cast.school,
+        social_worker=cast.social_worker,
+        weekday=1,
+        starts_at=time(8, 0),
+        ends_at=time(10, 0),
+        location="Lokale 12",
+        created_by=cast.social_worker,
+    )
+
+
+def consultation_slot(cast) -> dict:
+    return {"pk": _consultation_slot(cast).pk}
+
+
+def consultation_talk(cast) -> dict:
+    from meetings.models import ConsultationTalk
+
+    talk = ConsultationTalk.objects.create(
+        slot=_consultation_slot(cast),
+        held_on=_future().date(),
+        talk_with="fagprofessionel",
+        anonymous_description="dreng",
+        booked_by=cast.teacher,
+    )
+    return {"pk": talk.pk}
+
+
 def forum_meeting(cast) -> dict:
     meeting = ForumMeeting.objects.create(
         forum=_forum("tvaerfagligt_skoleteam"),
@@ -216,20 +282,76 @@ ROUTES = [
         method="post",
     ),
     Route("meetings:forumreferral-list", everyone(200, **ADMIN)),
+    # Only the school's TRIO (leader, psychologist, teacher) or a leader refers (issue 25).
     Route(
-        "meetings:forumreferral-create", everyone(200, secretary=403, social_worker=403, **ADMIN)
+        "meetings:forumreferral-create",
+        everyone(403, psychologist=200, school_leader=200, other_leader=200, teacher=200),
+        kwargs=with_trio,
     ),
     Route(
         "meetings:forumreferral-detail",
         school_object | {"social_worker": 404},
         kwargs=forum_referral,
     ),
-    # Finishing a drafted henvisning: who may refer from the school (its staff, PPR working there).
+    # Finishing a drafted henvisning: the school's TRIO or its leader; other viewers 403.
     Route(
         "meetings:forumreferral-finish",
-        school_object | {"secretary": 403, "social_worker": 404},
-        kwargs=draft_forum_referral,
+        school_object
+        | {"colleague": 403, "ppr_leader": 403, "secretary": 403, "social_worker": 404},
+        kwargs=draft_with_trio,
     ),
+    # The TRIO per school year: everyone who works with children reads it; the institution's
+    # leader and PPR's leader set it.
+    Route("meetings:trio-list", everyone(200, **ADMIN)),
+    Route(
+        "meetings:trio-detail",
+        everyone(200, **ADMIN),
+        kwargs=lambda cast: {"pk": cast.school.pk},
+    ),
+    Route(
+        "meetings:trio-update", everyone(403, ppr_leader=200, school_leader=200), kwargs=trio_year
+    ),
+    Route(
+        "meetings:trio-update",
+        everyone(403, ppr_leader=200, school_leader=200),
+        kwargs=trio_year,
+        method="post",
+    ),
+    # Skolesocialrådgivning: the school, the slot's social worker and PPR's leader see it; the
+    # school and the social worker book; PPR's leader, school leaders and social workers keep times.
+    Route("meetings:consultation-list", everyone(200, **ADMIN)),
+    Route(
+        "meetings:slot-create",
+        everyone(403, ppr_leader=200, school_leader=200, other_leader=200, social_worker=200),
+    ),
+    Route(
+        "meetings:slot-create",
+        everyone(403, ppr_leader=200, school_leader=200, other_leader=200, social_worker=200),
+        method="post",
+    ),
+    Route(
+        "meetings:slot-update",
+        everyone(404, ppr_leader=200, school_leader=200, teacher=403, social_worker=200, **ADMIN),
+        kwargs=consultation_slot,
+    ),
+    Route(
+        "meetings:talk-create",
+        everyone(404, ppr_leader=403, school_leader=200, teacher=200, social_worker=200, **ADMIN),
+        kwargs=consultation_slot,
+    ),
+    Route(
+        "meetings:talk-create",
+        everyone(404, ppr_leader=403, school_leader=200, teacher=200, social_worker=200, **ADMIN),
+        kwargs=consultation_slot,
+        method="post",
+    ),
+    Route(
+        "meetings:talk-cancel",
+        everyone(404, ppr_leader=403, school_leader=302, teacher=302, social_worker=302, **ADMIN),
+        kwargs=consultation_talk,
+        method="post",
+    ),
+    Route("meetings:talk-cancel", everyone(405, **ADMIN), kwargs=consultation_talk),
     Route(
         "meetings:forummeeting-create",
         school_object | {"psychologist": 403, "colleague": 403, "social_worker": 404},
