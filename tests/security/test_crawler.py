@@ -25,6 +25,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.test import Client, RequestFactory, TestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from cases.models import Case, Child, ChildQuerySet, Guardian
@@ -402,23 +403,37 @@ def test_the_crawl_catches_a_view_that_ignores_the_scope(
 
 # --- Parents (custody holders signed in with MitID) --------------------------------------
 
-#: Demo custody holders by (child's serial in demo/cases.py CHILDREN, parent): Alma Kjærgaard's
-#: mother (joint custody; invited to write the parents' perspective into the school's draft),
-#: Oscar Vestergaard's father (no custody: "single") and Ella Bertelsen's mother (a message thread
-#: with the case worker; demo/parents.py).
-DEMO_PARENTS = [(0, "mor"), (3, "far"), (6, "mor")]
+#: Demo custody holders by (child's serial in demo/cases.py CHILDREN, parent, custody ended
+#: today): Alma Kjærgaard's mother (joint custody; invited to write the parents' perspective into
+#: the school's draft), Oscar Vestergaard's father (no custody: "single"), Ella Bertelsen's mother
+#: (a message thread with the case worker; demo/parents.py), and Alma's and Ella's mothers again
+#: with their custody recorded as ended today: they see nothing of the child any more.
+DEMO_PARENTS = [
+    (0, "mor", False),
+    (3, "far", False),
+    (6, "mor", False),
+    (0, "mor", True),
+    (6, "mor", True),
+]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("serial", "parent"), DEMO_PARENTS)
+@pytest.mark.parametrize(("serial", "parent", "ended"), DEMO_PARENTS)
 def test_a_parent_sees_their_own_children_and_no_other_child_or_staff_page(
     serial: int,
     parent: str,
+    ended: bool,
     demo: DemoOrganisation,
     demo_children: list[DemoChild],
     staff_urls: list[str],
+    portal_urls: list[str],
 ) -> None:
     user = parent_user(parent_cpr(serial, parent), first_name="Demo", last_name="Forælder")
+    if ended:
+        hashes = user.parent_identity.lookup_hashes()
+        assert Guardian.objects.with_cpr_hashes(hashes).update(
+            custody_ended_on=timezone.localdate()
+        )
     scope = set(children_of(user).values_list("pk", flat=True))
     client = Client()
     client.force_login(user)
@@ -426,24 +441,36 @@ def test_a_parent_sees_their_own_children_and_no_other_child_or_staff_page(
     # Every staff page the demo has a route to answers a parent 403 (the crawl cannot reach
     # them by links: the portal has none), so open one page per staff URL pattern too.
     staff = [url for url in staff_urls if url not in pages]
-    for url in staff:
+    # And every portal page the other custody holders reach (their children's pages, threads,
+    # documents): another parent's child is a 404, never a page.
+    others = [url for url in portal_urls if url not in pages]
+    for url in [*staff, *others]:
         response = client.get(url)
         pages[url] = Page(
             url=url,
             status=response.status_code,
             content_type=response.get("Content-Type", ""),
             text=unescape(response.content.decode(response.charset or "utf-8", "replace")),
-            found_on="the psychologist's crawl",
+            found_on="the psychologist's crawl" if url in staff else "another parent's crawl",
         )
-    print(f"parent {serial}/{parent}: {len(pages)} pages, {len(scope)} children in scope")
+    print(
+        f"parent {serial}/{parent}{' (custody ended)' if ended else ''}: {len(pages)} pages"
+        f" ({len(pages) - len(staff) - len(others)} by links, {len(staff)} staff URLs,"
+        f" {len(others)} of other parents),"
+        f" {len(scope)} children in scope"
+    )
 
     assert bad_statuses(pages) == []
     assert leaks(pages, demo_children, scope) == []
     assert names_shown(pages, demo_children) == scope
     assert {pages[url].status for url in staff} == {403}
+    # (A page without an id, such as a form's start, is every parent's own: its text was
+    # checked for names above.)
+    assert {pages[url].status for url in others if re.search(r"/\d+/", url)} <= {404}
+    assert len(others) >= 5
     assert len(staff) >= 30
     assert pages["/"].status == 302 and pages["/foraeldre/"].status == 200
-    assert (serial, parent, len(scope)) in {(0, "mor", 1), (3, "far", 0), (6, "mor", 1)}
+    assert len(scope) == (0 if ended or parent == "far" else 1)
     # The custody holder reaches the messages and the own referral of their child by links; the
     # psychologist's crawl reached the case's messages (403 for the parent above).
     reached = {route_of(url) for url, page in pages.items() if page.status == 200}
@@ -455,7 +482,7 @@ def test_a_parent_sees_their_own_children_and_no_other_child_or_staff_page(
         6: "parent-messages:foraeldre/beskeder/<id:pk>/",
     }
     if serial in extra:
-        assert extra[serial] in reached, sorted(filter(None, reached))
+        assert (extra[serial] in reached) == (not ended), sorted(filter(None, reached))
 
 
 #: What a custody holder reaches from the portal's start page about their child.
@@ -464,6 +491,20 @@ PARENT_CHILD_PAGES = {
     "parent-messages:foraeldre/beskeder/ny/<id:child_pk>/",
     "parents:foraeldre/boern/<id:child_pk>/indstil/",
 }
+
+
+@pytest.fixture(scope="module")
+def portal_urls(demo: DemoOrganisation, django_db_blocker: Any) -> list[str]:
+    """The parents' portal pages the demo's custody holders with a child (Alma's and Ella's
+    mothers) reach with 200, their parent users rolled back afterwards."""
+    urls: set[str] = set()
+    with django_db_blocker.unblock(), transaction.atomic():
+        for serial, parent, _ in DEMO_PARENTS[:3]:
+            client = Client()
+            client.force_login(parent_user(parent_cpr(serial, parent)))
+            urls |= {url for url, page in crawl(client).items() if page.status == 200}
+        transaction.set_rollback(True)
+    return sorted(url for url in urls if url.startswith("/foraeldre/"))
 
 
 @pytest.fixture(scope="module")
