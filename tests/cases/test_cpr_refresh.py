@@ -82,6 +82,10 @@ def test_lost_custody_and_a_new_protection_are_applied_and_on_the_timeline(cast,
     assert "Forældremyndighed: Jonas Hemmelig" in html
     assert "Har ikke længere forældremyndighed" in html
     assert "Har fået navne- og adressebeskyttelse" in html
+    assert (
+        f"Jonas Hemmelig</strong> (Far, forældremyndighed ophørt {timezone.localdate():%d.%m.%Y})"
+        in html
+    )
     assert "Skolevej" not in html and standin.MOTHER not in html
 
 
