@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "ppr.drafts",
     "ppr.digitalpost",
     "ppr.esdh",
+    "ppr.saml",
     "cases",
     "meetings",
     "indsatser",
@@ -240,6 +241,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "ppr.deadlines.tasks.reap_stale_claims",
         "schedule": 600.0,
     },
+    # Accounts not seen for 90 days (nightly list for the PPR leader and the administrator),
+    # and the SAML replay cache's expired assertion ids.
+    "accounts-list-dormant": {
+        "task": "ppr.accounts.tasks.list_dormant_accounts",
+        "schedule": 86400.0,
+    },
+    "saml-purge-seen-assertions": {
+        "task": "ppr.saml.tasks.purge_seen_assertions",
+        "schedule": 3600.0,
+    },
     # Rights: the PPR leaders' monthly review (daily; one review and deadline per month).
     "accounts-monthly-rights-review": {
         "task": "ppr.accounts.tasks.open_monthly_review",
@@ -279,6 +290,7 @@ AUTHENTICATION_BACKENDS = [
     "ppr.accounts.backends.AdministratorBackend",
     "ppr.accounts.backends.PasswordBackend",
     "ppr.accounts.backends.AllauthPasswordBackend",
+    "ppr.accounts.backends.SsoBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -325,6 +337,24 @@ if PPR_OIDC_SERVER_URL:
             }
         ],
     }
+
+# Staff sign-in through KOMBIT's Fælleskommunal Adgangsstyring (Context Handler 2, OIOSAML 3;
+# ppr/saml, docs/saml.md). Off while PPR_SAML_IDP_METADATA (a file or an https URL of the IdP's
+# metadata) is empty; on, the SP's key and certificate files are required.
+PPR_SAML_IDP_METADATA = env.str("PPR_SAML_IDP_METADATA", default="").strip()
+PPR_SAML_SP_ENTITY_ID = env.str("PPR_SAML_SP_ENTITY_ID", default="").strip()
+PPR_SAML_SP_KEY_FILE = env.str("PPR_SAML_SP_KEY_FILE", default="").strip()
+PPR_SAML_SP_CERT_FILE = env.str("PPR_SAML_SP_CERT_FILE", default="").strip()
+# The municipality's CVR number: privilege groups scoped to another CVR are ignored ("" = any).
+PPR_SAML_CVR = env.str("PPR_SAML_CVR", default="").strip()
+PPR_SAML_NAME = env.str("PPR_SAML_NAME", default="Log ind med kommunens login (KOMBIT)")
+if PPR_SAML_IDP_METADATA:
+    PPR_SAML_SP_KEY_FILE = PPR_SAML_SP_KEY_FILE or required("PPR_SAML_SP_KEY_FILE")
+    PPR_SAML_SP_CERT_FILE = PPR_SAML_SP_CERT_FILE or required("PPR_SAML_SP_CERT_FILE")
+if PPR_SAML_CVR and not (PPR_SAML_CVR.isdigit() and len(PPR_SAML_CVR) == 8):
+    raise ImproperlyConfigured(
+        "Miljøvariablen PPR_SAML_CVR skal være kommunens CVR-nummer (8 cifre)."
+    )
 
 # Custody holders sign in with MitID through the municipality's identity broker (OpenID
 # Connect; README "MitID for forældre"). The CPR claim's name differs per broker

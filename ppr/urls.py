@@ -24,6 +24,7 @@ urlpatterns = [
     path("session/forny/", account_views.keep_alive, name="session-keep-alive"),
     path("session/log-ud-alle-steder/", account_views.logout_everywhere, name="logout-everywhere"),
     path("konto/", include("allauth.urls")),
+    path("saml/", include("ppr.saml.urls")),
     path("admin/login/", RedirectView.as_view(pattern_name=settings.LOGIN_URL, query_string=True)),
     path("admin/", admin.site.urls),
     path("log/", include("ppr.audit.urls")),

@@ -62,3 +62,13 @@ class PasswordBackend(NoStoredPermissions, StaffOnly, ModelBackend):
 
 class AllauthPasswordBackend(NoStoredPermissions, StaffOnly, AuthenticationBackend):
     """allauth's sign-in with e-mail and password (the login page)."""
+
+
+class SsoBackend(NoStoredPermissions, ModelBackend):
+    """The session backend of a user signed in through KOMBIT (ppr.saml.views.acs logs him in
+    with it); it authenticates nobody itself: no password is checked."""
+
+    def authenticate(
+        self, request: Any, username: Any = None, password: Any = None, **kwargs: Any
+    ) -> None:
+        return None

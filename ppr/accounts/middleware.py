@@ -19,6 +19,9 @@ from ppr.http import HtmxHttpRequest
 Handler = Callable[[HttpRequest], HttpResponse]
 
 LOGIN_AT = "ppr_login_at"
+#: Set by the KOMBIT login (ppr.saml.views.acs): the municipality's IdP vouched for two factors
+#: (NSIS Substantial or High), so the session needs no TOTP of ours.
+MFA_BY_IDP = "ppr_mfa_by_idp"
 LAST_SEEN = "ppr_last_seen"
 
 
@@ -84,6 +87,7 @@ class RequireMfaMiddleware:
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
             and user.requires_mfa
+            and not request.session.get(MFA_BY_IDP)
             and not is_mfa_enabled(user)
         ):
             messages.warning(

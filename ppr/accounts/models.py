@@ -62,6 +62,11 @@ class User(AbstractUser):
     title = models.CharField("stillingsbetegnelse", max_length=100, blank=True)
     # Rotating the stamp ends every session of the user (logout everywhere, deactivation).
     session_stamp = models.CharField(max_length=32, default="", blank=True, editable=False)
+    #: The persistent uuid KOMBIT's adgangsstyring sends for the user (NameID Serial): a user who
+    #: signed in by SAML is found by it, not by his e-mail, from then on.
+    sso_subject = models.CharField(
+        "KOMBIT-uuid", max_length=200, null=True, blank=True, unique=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -213,6 +218,16 @@ class Membership(models.Model):
     approved_at = models.DateTimeField("godkendt", null=True, blank=True)
     #: When a PPR leader last confirmed the grant in the monthly review.
     reviewed_at = models.DateTimeField("sidst gennemgået", null=True, blank=True)
+    #: The role mapping this membership comes from (sign-in through KOMBIT): it follows the
+    #: municipality's user administration and is switched off when the role is gone there.
+    sso_mapping = models.ForeignKey(
+        "SsoRoleMapping",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name="fra KOMBIT-rolle",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -322,3 +337,112 @@ class SecondFactorRemoval(models.Model):
 
     def __str__(self) -> str:
         return f"Fjern totrinsbekræftelse for {self.user}"
+
+
+class SsoRoleMapping(models.Model):
+    """What a user-system role (brugersystemrolle) from KOMBIT's adgangsstyring gives in PPR
+    Sag: a role in a scope, optionally only for privileges whose organisation-unit constraint
+    (dataafgrænsning ``…/orgenhed/1``) admits ``org_unit``.
+
+    The PPR leader maintains the mappings, and saving one is his approval of every membership
+    it creates at sign-in (separation of duties: the municipality's user administration says
+    who holds the user-system role, the PPR leader says what it opens here). A membership from
+    a mapping the user himself approved waits for another PPR leader, as a proposal does.
+    """
+
+    privilege = models.CharField(
+        "brugersystemrolle",
+        max_length=200,
+        help_text="Brugersystemrollens entity-id, fx http://kommune.dk/roles/usersystemrole/psykolog/1",
+    )
+    org_unit = models.CharField(
+        "organisationsenhed (dataafgrænsning)",
+        max_length=100,
+        blank=True,
+        help_text="Tom: rollen gælder uanset organisationsenhed.",
+    )
+    role = models.CharField("rolle i PPR Sag", max_length=20, choices=Role.choices)
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="institution",
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="distrikt",
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="PPR-team",
+    )
+    approved_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="godkendt af",
+    )
+    approved_at = models.DateTimeField("godkendt", null=True, blank=True)
+    retired_at = models.DateTimeField("udgået", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rolleoversættelse (KOMBIT)"
+        verbose_name_plural = "rolleoversættelser (KOMBIT)"
+        ordering = ["privilege", "org_unit", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=sorted(r.value for r in INSTITUTION_ROLES))
+                | Q(institution__isnull=False),
+                name="sso_mapping_institution_role_has_institution",
+                violation_error_message="En institutionsleder eller medarbejder skal høre til en institution.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role__in=["forælder", "administrator"]),
+                name="sso_mapping_not_parent_or_administrator",
+                violation_error_message="Forælder- og administratorroller kan ikke komme fra KOMBIT.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.institution or self.team or self.district
+        unit = f" [{self.org_unit}]" if self.org_unit else ""
+        target = f"{self.get_role_display()}" + (f" – {scope}" if scope else "")
+        return f"{self.privilege}{unit} → {target}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+
+class DormantAccount(models.Model):
+    """The nightly list of active users not seen for ``DORMANT_DAYS`` days (replaced each night)."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name="bruger"
+    )
+    last_seen = models.DateTimeField("sidst set", null=True, blank=True)
+    listed_at = models.DateTimeField("opført", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "inaktiv bruger"
+        verbose_name_plural = "inaktive brugere"
+        ordering = ["last_seen", "pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.user} (sidst set {self.last_seen:%d.%m.%Y})"
+            if self.last_seen
+            else str(self.user)
+        )

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import retention, services
+from . import retention, services, sso
 
 
 @shared_task(acks_late=True)
@@ -15,3 +15,10 @@ def open_monthly_review() -> int:
 def purge_expired_login_logs() -> int:
     """Beat job (nightly): apply PPR_LOGIN_LOG_RETENTION_DAYS to django-axes' login-attempt logs."""
     return retention.purge_expired_login_logs()
+
+
+@shared_task(acks_late=True)
+def list_dormant_accounts() -> int:
+    """Beat job (nightly): the accounts not seen for 90 days, for the PPR leader (Rettigheder →
+    Roller fra KOMBIT)."""
+    return sso.list_dormant_accounts()

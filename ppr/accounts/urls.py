@@ -22,4 +22,8 @@ urlpatterns = [
         name="second-factor-refuse",
     ),
     path("gennemgang/", views.review_confirm, name="review-confirm"),
+    path("kombit/", views.sso_mappings, name="sso-mappings"),
+    path("kombit/ny/", views.sso_mapping_form, name="sso-mapping-add"),
+    path("kombit/<id:pk>/", views.sso_mapping_form, name="sso-mapping-edit"),
+    path("kombit/<id:pk>/udgaa/", views.sso_mapping_retire, name="sso-mapping-retire"),
 ]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from ppr import overview
@@ -19,10 +20,11 @@ from ppr.deadlines import calendar
 from ppr.http import AuthenticatedHttpRequest
 from ppr.tables import paginate
 
-from . import services
+from . import services, sso
+from .forms import SsoRoleMappingForm
 from .middleware import note_activity
-from .models import Membership, RightsReview, SecondFactorRemoval
-from .tables import GrantTable, ProposalTable
+from .models import DormantAccount, Membership, RightsReview, SecondFactorRemoval, SsoRoleMapping
+from .tables import DormantAccountTable, GrantTable, ProposalTable, SsoRoleMappingTable
 
 
 @login_required
@@ -180,3 +182,69 @@ def review_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
         lambda: services.confirm_review(by=request.user),
         "Gennemgangen af rettighederne er bekræftet for denne måned.",
     )
+
+
+# --- Roles from KOMBIT ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def sso_mappings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Roller fra KOMBIT: the mappings the PPR leader maintains, and the accounts not seen."""
+    _rights_manager(request)
+    mappings = SsoRoleMappingTable(
+        SsoRoleMapping.objects.select_related("institution", "district", "team", "approved_by")
+    )
+    paginate(request, mappings)
+    dormant = DormantAccountTable(DormantAccount.objects.select_related("user"), prefix="inaktive-")
+    paginate(request, dormant)
+    record(request, AuditAction.VIEW, purpose=f"{services.PURPOSE}: roller fra KOMBIT")
+    context = {
+        "mappings": mappings,
+        "dormant": dormant,
+        "dormant_days": sso.DORMANT_DAYS,
+        "crumbs": [("Rettigheder", reverse("accounts:rights")), ("Roller fra KOMBIT", None)],
+    }
+    return render(request, "accounts/sso_mappings.html", context)
+
+
+@login_required
+def sso_mapping_form(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add or edit a mapping; saving it is the PPR leader's approval."""
+    _rights_manager(request)
+    mapping = (
+        get_object_or_404(SsoRoleMapping, pk=pk, retired_at__isnull=True)
+        if pk is not None
+        else SsoRoleMapping()
+    )
+    form = SsoRoleMappingForm(request.POST if request.method == "POST" else None, instance=mapping)
+    if request.method == "POST" and form.is_valid():
+        sso.save_mapping(form.instance, changed=set(form.changed_data), by=request.user)
+        messages.success(request, f"Rolleoversættelsen er gemt: {form.instance}.")
+        return redirect("accounts:sso-mappings")
+    title = "Ret rolleoversættelse" if pk else "Ny rolleoversættelse"
+    context = {
+        "form": form,
+        "title": title,
+        "crumbs": [
+            ("Rettigheder", reverse("accounts:rights")),
+            ("Roller fra KOMBIT", reverse("accounts:sso-mappings")),
+            (title, None),
+        ],
+    }
+    return render(
+        request, "accounts/sso_mapping_form.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def sso_mapping_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    _rights_manager(request)
+    mapping = get_object_or_404(SsoRoleMapping, pk=pk, retired_at__isnull=True)
+    count = sso.retire_mapping(mapping, by=request.user)
+    messages.success(
+        request,
+        f"Rolleoversættelsen er udgået; {count} rolle{'r' if count != 1 else ''} er fjernet.",
+    )
+    return redirect("accounts:sso-mappings")
