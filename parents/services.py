@@ -4,8 +4,9 @@ import hashlib
 import secrets
 from typing import Any
 
-from allauth.core import ratelimit
+from allauth.account import app_settings as account_settings
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.internal import ratelimit
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -72,6 +73,26 @@ def _throttle_key(cpr: str) -> str:
     return hashlib.sha256(crypto.lookup_hash(cpr).encode()).hexdigest()[:32]
 
 
+def _within_limits(request: HttpRequest, key: str | None = None) -> bool:
+    """One MitID login counted against ACCOUNT_RATE_LIMITS["mitid_login"]: its per-IP rates,
+    or with ``key`` its per-person ("/key") rates. The broker's callback is a GET, which
+    allauth's public ``ratelimit.consume`` never counts; its limiter is asked to count GETs
+    too (``limit_get``), with only the rates this call can key."""
+    rates = account_settings.RATE_LIMITS.get("mitid_login") or ""
+    wanted = [
+        rate.strip() for rate in rates.split(",") if rate.strip().endswith("/key") == bool(key)
+    ]
+    usage = ratelimit.consume(
+        request,
+        app="allauth.account",
+        action="mitid_login",
+        config={"mitid_login": ",".join(wanted)},
+        key=key,
+        limit_get=True,
+    )
+    return usage is not None
+
+
 def sign_in_with_mitid(request: HttpRequest, sociallogin: Any) -> None:
     """Match a MitID login to the custody holder by keyed CPR hash and connect it to the
     parent's user (created at the first login). A login that matches no custody today, a Low
@@ -81,7 +102,7 @@ def sign_in_with_mitid(request: HttpRequest, sociallogin: Any) -> None:
     expected_nonce = sociallogin.state.get("nonce") if sociallogin.state else None
     if identity is None or not expected_nonce or identity.nonce != expected_nonce:
         raise refuse(request, "failed")
-    if not ratelimit.consume(request, action="mitid_login"):
+    if not _within_limits(request):
         raise refuse(request, "too_many")
     if not sufficient(identity.level):
         raise refuse(request, "low")
@@ -91,7 +112,7 @@ def sign_in_with_mitid(request: HttpRequest, sociallogin: Any) -> None:
         hashes = Guardian.hashes_for(identity.cpr)
     except Exception:  # noqa: BLE001 - an unparseable CPR claim is a failed login, not a 500
         raise refuse(request, "failed") from None
-    if not ratelimit.consume(request, action="mitid_login", key=_throttle_key(identity.cpr)):
+    if not _within_limits(request, key=_throttle_key(identity.cpr)):
         raise refuse(request, "too_many")
     if not Guardian.objects.with_cpr_hashes(hashes).holding_custody().exists():
         raise refuse(request, "no_custody")

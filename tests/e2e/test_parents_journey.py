@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils.csp import CSP
 from playwright.sync_api import Browser, Page, expect
 
@@ -41,6 +42,7 @@ def mitid(site: str, settings: Any) -> Iterator[MitIDStandIn]:
     standin = MitIDStandIn(
         persons=PERSONS, clients={CLIENT_ID: SECRET}, redirect_uris=[f"{site}{CALLBACK}"]
     ).start()
+    cache.clear()  # allauth's MitID login counters (per IP, per person) outlive a test
     settings.PPR_MITID_SERVER_URL = standin.issuer
     settings.SOCIALACCOUNT_PROVIDERS = mitid_app(standin.issuer)
     settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": [CSP.SELF, standin.issuer]}

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -57,6 +58,9 @@ def standin() -> Iterator[MitIDStandIn]:
 
 @pytest.fixture
 def mitid(settings, standin):
+    # allauth counts MitID logins per IP and per person in the cache (ACCOUNT_RATE_LIMITS), which
+    # outlives a test: the worker's earlier logins would otherwise refuse this test's.
+    cache.clear()
     settings.PPR_MITID_SERVER_URL = standin.issuer
     settings.SOCIALACCOUNT_PROVIDERS = mitid_app(standin.issuer)
     return standin

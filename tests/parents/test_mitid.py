@@ -7,6 +7,7 @@ import json
 import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -177,3 +178,29 @@ def test_the_staff_login_page_has_no_mitid_button_and_the_parents_page_has(clien
     assert "/konto/oidc/mitid/" not in staff
     parents = client.get(reverse("parents:login")).text
     assert "/konto/oidc/mitid/login/" in parents and "Log ind med MitID" in parents
+
+
+def test_mitid_logins_are_throttled_per_person_and_per_address(cast, asta, mitid, settings) -> None:
+    """Parents are an internet population: as staff logins (ACCOUNT_RATE_LIMITS, django-axes),
+    MitID logins are limited per person (keyed by the CPR hash, never the number) and per IP
+    address; beyond the limit the login ends on the Danish "Too many attempts" page (429),
+    audited, with nobody signed in."""
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "mitid_login": "100/m/ip,2/10m/key",
+    }
+    for _ in range(2):
+        assert sign_in(Client(), mitid, PIA).status_code == 302
+    client = Client()
+    refused = sign_in(client, mitid, PIA)
+    assert refused.status_code == 429
+    assert "For mange forsøg" in refused.text
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(purpose__contains="For mange forsøg").exists()
+    # The lock is Pia's, not everyone's: Otto still signs in.
+    assert sign_in(Client(), mitid, OTTO).status_code == 302
+
+    cache.clear()
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "mitid_login": "1/m/ip"}
+    assert sign_in(Client(), mitid, OTTO).status_code == 302
+    assert sign_in(Client(), mitid, PIA).status_code == 429  # the same address, another person
