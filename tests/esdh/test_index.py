@@ -1,10 +1,12 @@
 """The Sags- og Dokumentindeks (SF1470): metadata in after commit, erased items removed."""
 
+import io
 from datetime import timedelta
 from typing import Any
 
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.utils import timezone
 
 from cases.casework import esdh as case_esdh
@@ -110,3 +112,17 @@ def test_a_document_needs_its_case_in_the_index(index_on: StandIn, case: Case) -
     entry.refresh_from_db()
     assert entry.status == IndexState.REJECTED
     assert "Dokumentets sag er ikke indekseret" in entry.last_error
+
+
+def test_initial_load_sends_every_case_once(
+    index_on: StandIn, case: Case, django_capture_on_commit_callbacks: Any
+) -> None:
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sf1470_load", stdout=out)
+    assert "1 sager sendt til indekset." in out.getvalue()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sf1470_load", stdout=io.StringIO())
+    assert [entry for entry in index_on.store.index_log if entry[1] == "sag"] == [
+        ("put", "sag", str(IndexEntry.objects.get().pk))
+    ]
