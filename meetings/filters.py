@@ -4,8 +4,9 @@ from typing import Any, cast
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
-from cases.models import RulerColour
+from cases.models import RatingContext, RulerColour, RulerRating
 from ppr.filters import PeriodDateFilter
 from ppr.forms import date_input, model_choice_field
 from ppr.organisation.models import District, Institution, InstitutionKind
@@ -29,12 +30,21 @@ class ForumReferralFilter(django_filters.FilterSet):
         empty_label="Alle fora",
     )
     farve = django_filters.ChoiceFilter(
-        field_name="ruler_colour",
         label="Børnelineal",
         choices=RulerColour.choices,
         empty_label="Alle farver",
+        method="filter_colour",
     )
     anonym = django_filters.BooleanFilter(field_name="child", lookup_expr="isnull", label="Anonym")
+
+    def filter_colour(self, queryset: Any, name: str, value: str) -> Any:
+        """An anonymous henvisning's own colour, or the TRIO's rating given on a named one."""
+        if not value:
+            return queryset
+        rated = RulerRating.objects.filter(
+            forum_referral__isnull=False, context=RatingContext.TRIO_REFERRAL, colour=value
+        ).values("forum_referral_id")
+        return queryset.filter(Q(child__isnull=True, ruler_colour=value) | Q(pk__in=rated))
 
     class Meta:
         model = ForumReferral

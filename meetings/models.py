@@ -254,8 +254,13 @@ class ForumReferral(Audited, models.Model):
     own_from = models.DateField("egen indsats fra", null=True, blank=True)
     own_to = models.DateField("egen indsats til", null=True, blank=True)
     own_result = limited_text("med hvilket resultat?", blank=True, limit=text_limits.NOTE)
+    # Only an anonymous henvisning keeps its colour here: a named child's colour is a rating in
+    # the child's Børnelineal history (cases.RulerRating, context "trio", forum_referral=this).
     ruler_colour = models.CharField(
-        "Børnelineal", max_length=10, choices=RulerColour.choices, blank=True
+        "Børnelineal (anonym henvisning)",
+        max_length=10,
+        choices=RulerColour.choices,
+        blank=True,
     )
     follow_up_on = models.DateField("opfølgning senest", null=True, blank=True)
     status = models.CharField(
@@ -300,9 +305,14 @@ class ForumReferral(Audited, models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="kladde")
-                | (~Q(ruler_colour="") & Q(follow_up_on__isnull=False)),
+                | (Q(follow_up_on__isnull=False) & (Q(child__isnull=False) | ~Q(ruler_colour=""))),
                 name="forum_referral_referred_is_complete",
                 violation_error_message="En henvisning skal have en Børnelineal-farve og en opfølgningsdato.",
+            ),
+            models.CheckConstraint(
+                condition=Q(child__isnull=True) | Q(ruler_colour=""),
+                name="forum_referral_named_colour_is_a_rating",
+                violation_error_message="En navngiven henvisnings farve er en vurdering i barnets Børnelineal.",
             ),
         ]
 
@@ -311,6 +321,28 @@ class ForumReferral(Audited, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:forumreferral-detail", kwargs={"pk": self.pk})
+
+    @property
+    def trio_rating(self) -> Any:
+        """The TRIO's rating of the named child given on this henvisning (the newest, if it
+        was given again), from a prefetch of ``ratings`` when there is one."""
+        if self.child_id is None or self.pk is None:
+            return None
+        ratings = list(self.ratings.all())
+        return max(ratings, key=lambda r: (r.rated_on, r.created_at), default=None)
+
+    @property
+    def colour(self) -> str:
+        """The TRIO's Børnelineal colour: the child's rating, or an anonymous one's own."""
+        if self.child_id is None:
+            return self.ruler_colour
+        rating = self.trio_rating
+        return rating.colour if rating is not None else ""
+
+    @property
+    def colour_label(self) -> str:
+        colour = self.colour
+        return str(RulerColour(colour).label) if colour else ""
 
     @property
     def is_draft(self) -> bool:

@@ -26,9 +26,11 @@ from cases.models import (
     Guardian,
     JournalEntry,
     JournalKind,
+    RatingContext,
     Referral,
     ReferralStatus,
 )
+from cases.ratings.services import rate_child
 from cases.referrals import services as referral_services
 from indsatser import services as indsats_services
 from indsatser.models import AbsenceStepRecord, Intervention
@@ -322,16 +324,36 @@ def refer_to_forum(
         anonymous_description="" if child else anonymous_description.strip(),
         referred_on=referred_on,
         rationale=rationale,
-        ruler_colour=ruler_colour,
+        ruler_colour="" if child else ruler_colour,
         follow_up_on=follow_up_on,
         referral=referral,
         created_by=by,
     )
     own.apply_to(forum_referral)
     forum_referral.save()
+    _rate_on_henvisning(forum_referral, ruler_colour, by=by)
     _open_follow_up(forum_referral, due=follow_up_on, by=by)
     log_action(forum_referral, AuditAction.CREATE, by=by, purpose=PURPOSE_SUPPORT)
     return forum_referral
+
+
+def _rate_on_henvisning(forum_referral: ForumReferral, colour: str, *, by: User) -> None:
+    """The TRIO's colour for a named child is a rating in the child's Børnelineal history:
+    rater, the rater's profession, context "TRIO-henvisning" and the henvisning itself."""
+    if forum_referral.child is None:
+        return
+    try:
+        rate_child(
+            child=forum_referral.child,
+            by=by,
+            colour=colour,
+            context=RatingContext.TRIO_REFERRAL,
+            rationale=f"Koordinerende TRIO: henvisning til {forum_referral.forum.name}.",
+            rated_on=min(forum_referral.referred_on, calendar.today()),
+            forum_referral=forum_referral,
+        )
+    except ValidationError as error:
+        raise ValidationError({"ruler_colour": error.messages}) from error
 
 
 def _draft_forum_referral(
@@ -359,7 +381,8 @@ def _draft_forum_referral(
         anonymous_description="" if named else anonymous_description.strip()[:200],
         referred_on=calendar.today(),
         rationale=rationale,
-        ruler_colour=ruler_colour,
+        # A named draft's colour is proposed from its indstilling when the form opens.
+        ruler_colour="" if named else ruler_colour,
         follow_up_on=follow_up_on,
         referral=referral,
         status=ForumReferralStatus.DRAFT,
@@ -415,11 +438,12 @@ def finish_forum_referral(
     locked.anonymous_description = "" if child else anonymous_description.strip()
     locked.referred_on = referred_on
     locked.rationale = rationale
-    locked.ruler_colour = ruler_colour
+    locked.ruler_colour = "" if child else ruler_colour
     locked.follow_up_on = follow_up_on
     locked.status = ForumReferralStatus.REFERRED
     locked.created_by = by
     locked.save()
+    _rate_on_henvisning(locked, ruler_colour, by=by)
     _open_follow_up(locked, due=follow_up_on, by=by)
     log_action(locked, AuditAction.UPDATE, by=by, purpose=PURPOSE_SUPPORT)
     return locked

@@ -19,7 +19,8 @@ class ForumReferralTable(tables.Table):
     institution = tables.Column(verbose_name="Institution", order_by=("institution__name",))
     forum = tables.Column(verbose_name="Forum", order_by=("forum__position",))
     subject = tables.Column(verbose_name="Barn", accessor="pk", orderable=False)
-    ruler_colour = tables.Column(verbose_name="Børnelineal")
+    # The TRIO's colour: the named child's rating on the henvisning, or an anonymous one's own.
+    ruler_colour = tables.Column(verbose_name="Børnelineal", accessor="colour", orderable=False)
     follow_up_on = tables.DateColumn(verbose_name="Opfølgning", format="d.m.Y")
 
     class Meta:
@@ -36,7 +37,7 @@ class ForumReferralTable(tables.Table):
         )
 
     def render_ruler_colour(self, record: ForumReferral) -> str:
-        return colour_badge(record.ruler_colour, record.get_ruler_colour_display())
+        return colour_badge(record.colour, record.colour_label)
 
 
 class TrioTable(tables.Table):

@@ -189,8 +189,10 @@ def _working_institutions(user: Any) -> Any:
 @require_GET
 def forumreferral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Henvisninger the user may see, filterable by institution, forum and colour."""
-    queryset = ForumReferral.objects.visible_to(request.user).select_related(
-        "institution", "forum", "child"
+    queryset = (
+        ForumReferral.objects.visible_to(request.user)
+        .select_related("institution", "forum", "child")
+        .prefetch_related("ratings")
     )
     institutions = Institution.objects.filter(pk__in=queryset.values("institution_id"))
     filterset = ForumReferralFilter(request.GET, queryset=queryset, institutions=institutions)
@@ -380,6 +382,9 @@ def forumreferral_finish(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         if getattr(forum_referral, field) is not None
     }
     initial.update(forum=forum_referral.forum_id, child=forum_referral.child_id)
+    if not initial["ruler_colour"] and forum_referral.referral is not None:
+        # A named draft proposes the indstilling's colour; sent, it becomes the child's rating.
+        initial["ruler_colour"] = forum_referral.referral.ruler_colour
     if forum_referral.follow_up_on:
         initial["follow_up_on"] = forum_referral.follow_up_on
     form = ForumReferralForm(
