@@ -1,10 +1,10 @@
 """Run the local KOMBIT Context Handler stand-in (demo/saml_idp.py) for the demo: municipal staff
 sign in through SAML with roles from the "municipality's user administration".
 
-    DJANGO_DEBUG=true python manage.py saml_standin     # writes private/saml-demo/, serves :8766
     PPR_SAML_IDP_METADATA=private/saml-demo/idp-metadata.xml \\
     PPR_SAML_SP_KEY_FILE=private/saml-demo/sp.key PPR_SAML_SP_CERT_FILE=private/saml-demo/sp.crt \\
-    PPR_SAML_CVR=29189900 make demo                      # in a second terminal
+    PPR_SAML_CVR=29189900 make demo
+    DJANGO_DEBUG=true python manage.py saml_standin     # in a second terminal: private/saml-demo/, :8766
 
 It writes the stand-in's metadata and a demo SP key and certificate (kept between runs), and
 adds the demo's role mapping (KOMBIT role ``ppr-psykolog`` with organisation unit ``team-vest``
@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils import timezone
 
 from demo.saml_idp import DEMO_ROLE, IdP, make_key_and_cert, serve
@@ -57,9 +58,16 @@ class Command(BaseCommand):
             sp_cert_pem=sp_cert,
         )
         (DIRECTORY / "idp-metadata.xml").write_text(idp.metadata())
-        team = Team.objects.filter(name="PPR Team Vest").first()
-        leader = User.objects.filter(email="leder@ppr.nordvig.dk").first()
-        if team and leader:
+        try:
+            team = Team.objects.filter(name="PPR Team Vest").first()
+            leader = User.objects.filter(email="leder@ppr.nordvig.dk").first()
+        except DatabaseError:
+            team = leader = None
+        if not (team and leader):
+            self.stderr.write(
+                "Demodatabasen mangler: start demoen (make demo) først, og kør så denne igen."
+            )
+        else:
             SsoRoleMapping.objects.get_or_create(
                 privilege=DEMO_ROLE.format("ppr-psykolog"),
                 org_unit="team-vest",
