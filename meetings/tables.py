@@ -98,7 +98,8 @@ class ConsultationTalkTable(tables.Table):
     talk_with = tables.Column(verbose_name="Samtale med")
     subject = tables.Column(verbose_name="Barn", accessor="pk", orderable=False)
     counted = tables.Column(verbose_name="Samtaler", accessor="pk", orderable=False)
-    state = tables.Column(verbose_name="Status", accessor="cancelled_at")
+    # Rendered for every row: an empty cancelled_at means the talk is booked.
+    state = tables.Column(verbose_name="Status", accessor="cancelled_at", empty_values=())
     action = tables.TemplateColumn(
         template_name="meetings/_talk_cancel.html", verbose_name="Handling", orderable=False
     )

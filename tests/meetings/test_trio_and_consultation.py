@@ -456,7 +456,7 @@ def test_the_talk_list_is_filtered_audited_and_keeps_its_query_count(
     table = response.context["table"]
     assert table.paginator.count == 7
     page = response.content.decode()
-    assert "2 af 3" in page and children[0].name in page
+    assert "2 af 3" in page and children[0].name in page and "Booket" in page
     assert AuditEvent.objects.filter(action="view", child_id=children[0].pk).count() == 2
     assert client.get(url, {"med": "fagprofessionel"}).context["table"].paginator.count == 1
     assert client.get(url, {"sort": "-held_on"}).status_code == 200
