@@ -105,12 +105,12 @@ def custody_holders_without_meeting_consent(child: Child, meeting_name: str) -> 
         withdrawn_on__isnull=True,
         meeting_name__iexact=meeting_name.strip(),
     )
-    return list(child.guardians.filter(has_custody=True).filter(~Exists(consent)).order_by("name"))
+    return list(child.guardians.holding_custody().filter(~Exists(consent)).order_by("name"))
 
 
 def meeting_consent_error(child: Child, meeting_name: str) -> str | None:
     """Why ``child`` may not be named at this meeting (naming who has not consented), or None."""
-    if not child.guardians.filter(has_custody=True).exists():
+    if not child.guardians.holding_custody().exists():
         return (
             "Barnet kan kun nævnes ved navn med samtykke fra alle forældremyndighedsindehavere, "
             "og der er ikke registreret nogen forældremyndighedsindehaver."
@@ -137,7 +137,7 @@ def children_without_meeting_consent(child_ids: set[int], meeting_name: str) -> 
         withdrawn_on__isnull=True,
         meeting_name__iexact=meeting_name.strip(),
     )
-    holders = Guardian.objects.filter(child_id__in=child_ids, has_custody=True)
+    holders = Guardian.objects.filter(child_id__in=child_ids).holding_custody()
     with_holders = set(holders.values_list("child_id", flat=True))
     lacking = set(holders.filter(~Exists(consent)).values_list("child_id", flat=True))
     return lacking | (child_ids - with_holders)

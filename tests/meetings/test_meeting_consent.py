@@ -5,6 +5,7 @@ from importlib import import_module
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.children import services as child_services
 from cases.models import Consent
@@ -117,3 +118,25 @@ def test_the_konference_stops_naming_a_child_whose_consent_is_withdrawn(
     )
     assert "Nanna Navnløs" not in response.content.decode()
     assert "Samtykket er trukket tilbage" in response.content.decode()
+
+
+def test_a_parent_whose_custody_ended_neither_gives_nor_blocks_the_naming(cast) -> None:
+    """Custody as recorded today (``Guardian.holding_custody``): a former custody holder's consent
+    is not asked for, and a remaining holder's consent names the child."""
+    child = ChildFactory(institution=cast.school)
+    name = forum("tvaerfagligt_skoleteam").name
+    mother, father = give_meeting_consent(child, name, recorded_by=cast.teacher)
+    assert services.has_meeting_consent(child, name)
+
+    Consent.objects.filter(guardian=father).delete()
+    assert not services.has_meeting_consent(child, name)
+    assert services.children_without_meeting_consent({child.pk}, name) == {child.pk}
+
+    father.custody_ended_on = timezone.localdate()
+    father.save()
+    assert services.has_meeting_consent(child, name)
+    assert services.children_without_meeting_consent({child.pk}, name) == set()
+
+    mother.custody_ended_on = timezone.localdate()
+    mother.save()
+    assert not services.has_meeting_consent(child, name)  # no custody holder recorded today
