@@ -212,7 +212,14 @@ def consultation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {(talk.child_id, talk.slot.institution_id) for talk in page if talk.child_id}
     )
     log_reads(request, [talk for talk in page if talk.child_id], purpose=services.PURPOSE_SUPPORT)
-    slot_rows = [(slot, rules.can_book_talk(user, slot)) for slot in slots]
+    slot_rows = [
+        (
+            slot,
+            rules.can_book_talk(user, slot),
+            rules.can_manage_slots(user, slot.institution, slot.social_worker),
+        )
+        for slot in slots
+    ]
     context = {
         "filter": filterset,
         "table": table,

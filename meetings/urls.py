@@ -20,7 +20,7 @@ urlpatterns = [
     # The koordinerende TRIO, per school year
     path("trio/", support_views.trio_list, name="trio-list"),
     path("trio/<id:pk>/", support_views.trio_detail, name="trio-detail"),
-    path("trio/<id:pk>/<int:year>/", support_views.trio_update, name="trio-update"),
+    path("trio/<id:pk>/<year:year>/", support_views.trio_update, name="trio-update"),
     # Skolesocialrådgivning's open consultation
     path("skolesocialraadgivning/", support_views.consultation_list, name="consultation-list"),
     path("skolesocialraadgivning/tider/ny/", support_views.slot_create, name="slot-create"),

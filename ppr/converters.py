@@ -1,4 +1,5 @@
-"""The one path converter for ids in URLs (``<id:pk>``), registered when the apps are ready (ppr/organisation/apps.py)."""
+"""The path converters for ids in URLs (``<id:pk>``) and school years (``<year:year>``), registered
+when the apps are ready (ppr/organisation/apps.py)."""
 
 from ppr.forms import LARGEST_ID
 
@@ -15,6 +16,19 @@ class IdConverter:
         if number > LARGEST_ID:
             raise ValueError("id beyond the database's range")
         return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+class YearConverter:
+    """A year of four digits (a school year by the year it starts): never a number that could
+    overflow anything."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
 
     def to_url(self, value: int) -> str:
         return str(value)

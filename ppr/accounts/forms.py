@@ -5,6 +5,8 @@ from typing import Any
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 
+from ppr.forms import ModelForm
+
 from .models import Role, SsoRoleMapping
 
 
@@ -17,7 +19,7 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].help_text = ""
 
 
-class SsoRoleMappingForm(forms.ModelForm):
+class SsoRoleMappingForm(ModelForm):
     """The PPR leader's mapping of a KOMBIT user-system role to a role and scope in PPR Sag."""
 
     class Meta:

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.urls import register_converter
 
 from ppr import generations, options
-from ppr.converters import IdConverter
+from ppr.converters import IdConverter, YearConverter
 
 
 class OrganisationConfig(AppConfig):
@@ -13,6 +13,7 @@ class OrganisationConfig(AppConfig):
     def ready(self) -> None:
         # Once, before any URL module is imported (every app's patterns use <id:…>).
         register_converter(IdConverter, "id")
+        register_converter(YearConverter, "year")
         options.connect()  # filter selects show institutions, districts, teams and users
         # A new row (``Municipality.current()`` makes it) has been cached by no one.
         generations.renew_on_change(

@@ -28,7 +28,16 @@ from playwright.sync_api import Browser, Page, expect
 
 from cases.models import Ppv, PpvStatus
 from demo.management.commands.seed_demo import seed_demo as seed_every_step
-from meetings.models import AgendaItem, Decision, Note, NoteStatus
+from meetings import rules as meeting_rules
+from meetings.models import (
+    AgendaItem,
+    Decision,
+    ForumReferral,
+    ForumReferralStatus,
+    Note,
+    NoteStatus,
+)
+from ppr.accounts.models import User
 from ppr.celery import app as celery_app
 from tests.conftest import STANDING_DATA, Snapshot, put_back, restore_snapshot, take_snapshot
 from tests.meetings.factories import (
@@ -112,9 +121,23 @@ _LINKS = """() => [...document.querySelectorAll("a[href]")]
 
 def extra_pages(email: str) -> list[str]:
     """Pages one URL per pattern does not reach: the PPV form (its case's PPV list, opened for
-    another case, may hold only a final PPV)."""
+    another case, may hold only a final PPV) and the finishing of a forum referral's draft (the
+    henvisning opened first may be one already sent), for those who may finish one."""
+    pages = []
     draft = Ppv.objects.filter(status=PpvStatus.DRAFT, case__assigned__email=email).first()
-    return [reverse("cases:ppv-update", args=[draft.pk])] if draft else []
+    if draft:
+        pages.append(reverse("cases:ppv-update", args=[draft.pk]))
+    user = User.objects.get(email=email)
+    drafts = ForumReferral.objects.filter(status=ForumReferralStatus.DRAFT).select_related(
+        "institution"
+    )
+    finishable = next(
+        (d for d in drafts.order_by("pk") if meeting_rules.can_refer_from(user, d.institution)),
+        None,
+    )
+    if finishable:
+        pages.append(reverse("meetings:forumreferral-finish", args=[finishable.pk]))
+    return pages
 
 
 @dataclass
@@ -340,7 +363,7 @@ MUST_REACH: dict[str, set[str]] = {
         "/moeder/supportmodel/<id:pk>/ret/",
         "/moeder/trio/",
         "/moeder/trio/<id:pk>/",
-        "/moeder/trio/<id:pk>/<int:year>/",
+        "/moeder/trio/<id:pk>/<year:year>/",
         "/moeder/tirsdagsmoeder/",
         "/moeder/tirsdagsmoeder/<id:pk>/",
         "/moeder/tirsdagsmoeder/<id:pk>/aflys/",

@@ -397,8 +397,16 @@ def test_the_crawl_catches_a_view_that_ignores_the_scope(
     monkeypatch.setattr(ChildQuerySet, "visible_to", lambda self, user: self.all())
     client = Client()
     client.force_login(user)
-    found = leaks(crawl(client), demo_children, scope)
-    assert sum("out-of-scope child" in line for line in found) >= 10, found
+    found = [
+        line for line in leaks(crawl(client), demo_children, scope) if "out-of-scope child" in line
+    ]
+    # Since only the TRIO refers to a forum (issue 25) the henvisning form, which listed every
+    # child, is no longer on the social worker's crawl; the konference and the open
+    # consultation's booking still list children: each page must show the leak.
+    pages = {line.split(": ", 1)[0] for line in found}
+    assert any(page.startswith("/moeder/konferencer/moeder/") for page in pages), found
+    assert any(page.startswith("/moeder/skolesocialraadgivning/tider/") for page in pages), found
+    assert len(found) >= 4, found
 
 
 # --- Parents (custody holders signed in with MitID) --------------------------------------

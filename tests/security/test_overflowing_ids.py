@@ -42,7 +42,7 @@ def test_series_form_with_an_overflowing_participant_is_refused(cast) -> None:
 # --- Ids in URLs: one converter (ppr/converters.py) for every pattern -----------------------
 
 THIRD_PARTY_PREFIXES = ("admin:", "account_", "mfa_", "socialaccount_", "openid_connect_")
-SAMPLES = {"slug": "x", "str": "x", "path": "x", "export_format": "csv"}
+SAMPLES = {"slug": "x", "str": "x", "path": "x", "export_format": "csv", "year": "2026"}
 
 
 def our_patterns(
