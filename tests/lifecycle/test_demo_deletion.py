@@ -16,7 +16,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseOutcome, CaseStatus, Child
+from cases.models import Case, CaseOutcome, CaseStatus, Child, Referral, ReferralStatus
 from lifecycle import jobs, services
 from lifecycle.models import DeletionLogEntry, DueItemState, DueListStatus, LegalHold
 from lifecycle.record_types import CHILD, CLOSED_CASE
@@ -27,6 +27,7 @@ from reports.measures import MEASURES
 from reports.models import EffectGoal
 from reports.operational import REPORTS
 from tests.conftest import client_for
+from visitation.models import Appeal, AppealOutcome
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -63,10 +64,22 @@ def demo(storage: Path, django_capture_on_commit_callbacks) -> Path:
 
 
 def closed_children() -> dict[int, datetime]:
-    """Children whose every case is closed: their last closing."""
+    """Children whose every case is closed, with no referral still without a case and no appeal
+    pending (the holds and rules that keep a child; which demo children have them depends on
+    the demo's random choices, seeded by ids that differ from run to run): their last closing."""
     open_children = Case.objects.filter(status=CaseStatus.OPEN).values("child")
+    came_back = (
+        Referral.objects.filter(case__isnull=True)
+        .exclude(status__in=[ReferralStatus.REJECTED, ReferralStatus.REDIRECTED])
+        .values("child")
+    )
+    appealing = Appeal.objects.filter(outcome=AppealOutcome.PENDING).values(
+        "decision__application__child"
+    )
     return dict(
         Case.objects.exclude(child__in=open_children)
+        .exclude(child__in=came_back)
+        .exclude(child__in=appealing)
         .values("child")
         .annotate(last=Max("closed_at"))
         .values_list("child", "last")
