@@ -36,7 +36,7 @@ from django import forms
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.db import connection, models
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django_filters import FilterSet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -469,7 +469,8 @@ def fuzz(target: Target, cast: Any) -> None:
     run()
 
     # Unknown and overflowing ids in the URL itself: not found, never a database error.
-    int_keys = [key for key, value in kwargs.items() if isinstance(value, int)]
+    route = resolve(url).route  # the ids are the <id:…> parts (a <year:…> is not an id)
+    int_keys = [key for key in re.findall(r"<id:(\w+)>", route) if key in kwargs]
     for huge in HUGE_IDS if int_keys else ():
         before = snapshot()
         response = send(reverse(target.route.name, kwargs=kwargs | dict.fromkeys(int_keys, huge)))
