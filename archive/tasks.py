@@ -1,8 +1,11 @@
 """Celery tasks of the archive delivery: thin, by id, idempotent."""
 
+from functools import partial
 from typing import Any
 
 from celery import Task, shared_task
+
+from ppr.tasks import retry_or_give_up
 
 from . import services
 
@@ -15,10 +18,9 @@ def build_delivery(self: Task[Any, Any], delivery_id: int) -> str:
     try:
         return services.build_delivery(delivery_id=delivery_id)
     except services.TransientDeliveryError as exc:
-        if self.request.is_eager or self.request.retries >= MAX_RETRIES:
-            services.give_up(delivery_id=delivery_id, reason=str(exc))
-            return "failed"
-        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+        return retry_or_give_up(
+            self, exc, backoff=60, give_up=partial(services.give_up, delivery_id=delivery_id)
+        )
 
 
 @shared_task(acks_late=True)

@@ -14,35 +14,17 @@ import itertools
 import json
 import os
 import random
-import re
 import uuid
 from datetime import date
 from pathlib import Path
 
+from load_shapes import CASE_LINK, CHILD_OPTION, DOCUMENT_LINK, REFERRAL, VERSION  # noqa: E402
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "demo-ppr-2026")
 RUN = os.environ.get("LOAD_RUN", uuid.uuid4().hex[:8])
 COUNTS_FILE = Path(os.environ.get("LOAD_COUNTS", "/tmp/ppr-load-counts.json"))
 COUNTS = {"journal": 0, "drafts": 0, "submitted": 0}
-CASE_LINK = re.compile(r'href="/sager/(\d+)/"')
-CHILD_OPTION = re.compile(r'name="child" id="id_child_\d+" value="(\d+)"')
-VERSION = re.compile(r'name="version" value="(\d+)"')
-DOCUMENT_LINK = re.compile(r'href="(/dokumenter/\d+/hent/)"')
-#: A complete referral: every required section, a school's evaluated handleplan (seed 001).
-REFERRAL = {
-    "concern": "Eleven trækker sig fra fællesskabet og har svært ved overgange. " * 4,
-    "strengths": "Nysgerrig, god til at tegne, hjælpsom over for yngre elever.",
-    "child_perspective": "Eleven siger, at frikvartererne er det sværeste.",
-    "parents_perspective": "Forældrene oplever det samme derhjemme og ønsker hjælp.",
-    "plan_goals": "Eleven deltager i to fælles aktiviteter om ugen.",
-    "plan_actions": "Fast voksen i frikvarteret, visuelt dagsskema.",
-    "plan_period": "august–oktober",
-    "plan_evaluation": "Evalueret på teammøde; delvist nået.",
-    "plan_evaluated_with": ["klasseteam", "foraeldre"],
-    "requests": ["ppv", "sparring"],
-    "ruler_colour": "gul",
-}
 
 
 USER_NUMBERS = itertools.count(1)

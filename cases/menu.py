@@ -5,6 +5,9 @@ from django.urls import reverse
 
 from ppr import menu
 
+#: The pages of tidlig opsporing: the overview and a child's observations.
+OBSERVATION_PAGES = ("observation-overview", "child-observations", "observation-create")
+
 
 @menu.register(10)
 def case_entries(request: HttpRequest) -> list[menu.MenuEntry]:
@@ -27,8 +30,17 @@ def case_entries(request: HttpRequest) -> list[menu.MenuEntry]:
                 "sager",
                 "Indstillinger",
                 reverse("cases:referral-list"),
-                current=here != "referral-queue"
+                current=here not in ("referral-queue", *OBSERVATION_PAGES)
                 and here.startswith(("referral-", "child-", "guardian-", "consent-")),
+            )
+        )
+    if user.has_perm("cases.view_observation_overview"):
+        entries.append(
+            menu.MenuEntry(
+                "sager",
+                "Tidlig opsporing",
+                reverse("cases:observation-overview"),
+                current=here in OBSERVATION_PAGES,
             )
         )
     if user.has_perm("cases.view_case_list"):

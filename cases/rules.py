@@ -5,9 +5,19 @@ these predicates decide what a user may *do* with a row they can see. A predicat
 the user's roles or teams runs only behind ``authenticated``, so its user is a ``User``.
 """
 
+from typing import Any
+
 import rules
 
-from cases.models import Case, CaseStatus, Child, Referral, ReferralStatus
+from cases.models import (
+    HEALTH_VISITOR_KINDS,
+    INSTITUTION_KINDS,
+    Case,
+    CaseStatus,
+    Child,
+    Referral,
+    ReferralStatus,
+)
 from ppr.accounts.models import INSTITUTION_ROLES, Role, User
 
 # --- Children and referrals --------------------------------------------------------------
@@ -172,3 +182,46 @@ def is_assigned(user: User, case: Case | None) -> bool:
 can_write_ppv = authenticated & case_is_open & (is_ppr_leader | (is_caseworker & is_assigned))
 
 rules.add_perm("cases.write_ppv", can_write_ppv)
+
+# --- Tidlig opsporing ----------------------------------------------------------------------
+
+
+def health_visitor_districts(user: Any) -> set[int]:
+    """The districts ``user`` is a health visitor in (no query: the memberships are cached)."""
+    return {
+        m.district_id
+        for m in user.active_memberships
+        if m.role == Role.HEALTH_VISITOR and m.district_id
+    }
+
+
+def kinds_for(user: Any, child: Child) -> list[str]:
+    """The kinds of observation ``user`` may record on ``child``: a health visitor the
+    screening for the children of their districts (§3.3); the leader and staff of the child's
+    institution the sprogvurdering, the BTU-skema and the trivselsvurdering (§3.1, §3.2).
+    Others record none (they read, rate or refer)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    kinds: list[str] = []
+    if child.institution.district_id in health_visitor_districts(user):
+        kinds += [k.value for k in HEALTH_VISITOR_KINDS]
+    if child.institution_id in user.institution_ids(*INSTITUTION_ROLES):
+        kinds += [k.value for k in INSTITUTION_KINDS]
+    return kinds
+
+
+@rules.predicate
+def records_observations_on(user: User, child: Child | None) -> bool:
+    """A health visitor of the child's district, or the leader or staff of its institution."""
+    return child is not None and bool(kinds_for(user, child))
+
+
+#: Record an early-detection observation on a child (seed 004 §3.1–3.3).
+can_record_observation = authenticated & records_observations_on
+#: The Tidlig opsporing overview: the institutions' leaders and staff (their own), the
+#: partners (their districts) and the PPR leader (all).
+can_view_observation_overview = authenticated & (
+    is_ppr_leader | works_at_an_institution | is_partner
+)
+rules.add_perm("cases.record_observation", can_record_observation)
+rules.add_perm("cases.view_observation_overview", can_view_observation_overview)

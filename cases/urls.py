@@ -5,6 +5,7 @@ from django.urls import path
 from cases.casework import views as case_views
 from cases.children import views as child_views
 from cases.journal import views as journal_views
+from cases.observations import views as observation_views
 from cases.ppv import views as ppv_views
 from cases.ratings import views as rating_views
 from cases.referrals import views as referral_views
@@ -22,6 +23,24 @@ urlpatterns = [
         "boern/<id:pk>/boernelineal/ny/",
         rating_views.child_rating_create,
         name="child-rating-create",
+    ),
+    # --- Tidlig opsporing (seed 004 §3.1–3.3) ------------------------------------------------
+    path(
+        "boern/<id:pk>/opsporing/",
+        observation_views.child_observations,
+        name="child-observations",
+    ),
+    path(
+        "boern/<id:pk>/opsporing/ny/",
+        observation_views.observation_create,
+        name="observation-create",
+    ),
+    path("opsporing/", observation_views.observation_overview, name="observation-overview"),
+    path("opsporing/ny/", observation_views.observation_start, name="observation-start"),
+    path(
+        "opsporing/<id:pk>/indstilling/",
+        observation_views.observation_referral,
+        name="observation-referral",
     ),
     path("boern/<id:pk>/foraeldre/ny/", child_views.guardian_create, name="guardian-create"),
     path("foraeldre/<id:pk>/samtykke/nyt/", child_views.consent_create, name="consent-create"),

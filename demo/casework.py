@@ -8,6 +8,8 @@
   is left alone;
 - a child with no referral gets a case opened directly by PPR (as the secretary does for a
   parent's own request); every fourth also has an older closed case with an outcome.
+- the social worker and the health visitor of district Vest each rate two children of their
+  district (``PARTNER_RATINGS``), so the Børnelineal reads across professions.
 
 Everything goes through the services, and is idempotent: journal entries and ratings carry
 deterministic client tokens, and open_case returns the open case if there is one.
@@ -31,8 +33,10 @@ from cases.models import (
     RatingContext,
     ReferralStatus,
 )
+from cases.models.access import partner_district_ids
 from cases.ratings.services import rate_child
 from ppr.accounts.models import User
+from ppr.organisation.models import DAYCARE_KINDS, SCHOOL_KINDS
 
 TOKENS = uuid.UUID("5d1b7a52-8f0e-4f8e-9a51-6a0f2c1e9d33")
 
@@ -80,6 +84,37 @@ JOURNAL = [
         JournalKind.ANDET,
         "Sparring med klasseteamet",
         "Sparring med klasseteamet om overgange i løbet af dagen. Teamet afprøver visuel dagsplan og varsling før skift.",
+    ),
+]
+
+#: The partners' ratings (seed 004 §3: the Børnelineal is used across professions): the demo's
+#: social worker rates two pupils with open PPR cases in the cross-professional work, the
+#: health visitor two daycare children after a screening, both in district Vest, so a child's
+#: Børnelineal page and the report show ratings from more than one profession.
+PARTNER_RATINGS = [
+    (
+        "social_worker",
+        SCHOOL_KINDS,
+        RatingContext.PARTNER,
+        [
+            (
+                "gul",
+                "Familien har søgt rådgivning; barnet er i risiko, men der er ingen sag hos os.",
+            ),
+            ("roed", "Underretning modtaget; familien har brug for støtte ud over skolens."),
+        ],
+    ),
+    (
+        "health_visitor",
+        DAYCARE_KINDS,
+        RatingContext.SCREENING,
+        [
+            ("groen", "Sprog og motorik alderssvarende ved screeningen; trives i børnehaven."),
+            (
+                "gul",
+                "Sent sprog ved screeningen; forældrene er bekymrede. Følges op om tre måneder.",
+            ),
+        ],
     ),
 ]
 
@@ -216,3 +251,31 @@ def seed_cases(organisation) -> None:
         opened = now - timedelta(days=rng.randint(5, 240))
         Case.objects.filter(pk=case.pk).update(opened_at=opened)
         _journal_and_ratings(case, organisation, start=timezone.localtime(opened).date(), end=today)
+    _partner_ratings(organisation, today)
+
+
+def _partner_ratings(organisation, today: date) -> None:
+    """The social worker's and the health visitor's ratings (``PARTNER_RATINGS``): children in
+    their district, the pupils with an open case first, each rated once (client tokens)."""
+    for key, kinds, context, ratings in PARTNER_RATINGS:
+        rater = organisation.users.get(key)
+        if rater is None:
+            continue
+        children = Child.objects.filter(
+            fictitious=True,
+            institution__kind__in=kinds,
+            institution__district_id__in=partner_district_ids(rater),
+        ).order_by("pk")
+        with_case = children.filter(cases__status=CaseStatus.OPEN).values_list("pk", flat=True)
+        everyone = children.values_list("pk", flat=True)
+        picked = list(dict.fromkeys([*with_case, *everyone]))[: len(ratings)]
+        for k, (pk, (colour, rationale)) in enumerate(zip(picked, ratings, strict=False)):
+            rate_child(
+                child=Child.objects.get(pk=pk),
+                by=rater,
+                colour=colour,
+                context=context,
+                rationale=rationale,
+                rated_on=today - timedelta(days=14 * (k + 1)),
+                client_token=token("partner-rating", key, pk),
+            )

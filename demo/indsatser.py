@@ -320,21 +320,32 @@ def _ended_course(case: Case, by: Any, today: date) -> None:
 
 
 def _absence_cases(organisation: Any, today: date) -> None:
-    """Absence cases at the two demo schools with leaders: Vestervang (Vest) and Østerbro (Øst)."""
+    """Absence cases at the two demo schools with leaders: Vestervang (Vest) and Østerbro (Øst),
+    each pupil with a klassetrin so the report's indskoling/mellemtrin/overskoling split (seed
+    004 §3.6) shows in the demo: (percent, steps done, grade)."""
     users = organisation.users
     year, quarter = services.quarter_of(today)
     plans = [
-        ("Vestervang Skole", "school_leader", [("3.5", 1), ("11", 1), ("16.5", 2), ("8", 0)]),
-        ("Østerbro Skole", "school_leader_oest", [("12", 0)]),
+        (
+            "Vestervang Skole",
+            "school_leader",
+            [("3.5", 1, 5), ("11", 1, 8), ("16.5", 2, 9), ("8", 0, 2)],
+        ),
+        ("Østerbro Skole", "school_leader_oest", [("12", 0, 6)]),
     ]
     for school_name, leader_key, cases in plans:
         school, leader = organisation.institutions[school_name], users[leader_key]
         pupils = _children([school], count=len(cases), skip=4)
-        for child, (percent, done) in zip(pupils, cases, strict=True):
+        for child, (percent, done, grade) in zip(pupils, cases, strict=True):
             if AbsenceCase.objects.filter(child=child, year=year, quarter=quarter).exists():
                 continue
             absence_case = services.open_absence_case(
-                child=child, by=leader, percent=Decimal(percent), year=year, quarter=quarter
+                child=child,
+                by=leader,
+                percent=Decimal(percent),
+                year=year,
+                quarter=quarter,
+                grade=grade,
             )
             # Date the steps two weeks back, so some are overdue in the demo.
             started = calendar.add_working_days(today, -10)

@@ -20,11 +20,13 @@ from cases.models import (
     ConsentScope,
     Guardian,
     GuardianRelation,
+    RatingContext,
     Referral,
     ReferralStatus,
     RulerColour,
 )
-from meetings import services, tuesdays
+from cases.ratings.services import rate_child
+from meetings import services, transitions, tuesdays
 from meetings.forums import ensure_default_forums
 from meetings.models import (
     ConferenceMeeting,
@@ -37,6 +39,7 @@ from meetings.models import (
     Profession,
     SupportForum,
     TalkWith,
+    TransitionRequest,
     Trio,
     TuesdayMeeting,
 )
@@ -605,6 +608,59 @@ def _tuesday_plan(organisation: DemoOrganisation) -> None:
     )
 
 
+#: Mælkebøtten's children who start school next August, their colour, and whether Vestervang's
+#: TRIO is asked to act: named (both parents consent), anonymous, acknowledged, or not yet.
+TRANSITIONS = [
+    ("Asta", "Nørgaard", RulerColour.GUL, "named"),
+    ("Lily", "Kirkegaard", RulerColour.ROED, "anonymous"),
+    ("Storm", "Hedegaard", RulerColour.GUL, ""),
+]
+
+
+def _transitions(organisation: DemoOrganisation) -> None:
+    """Overgange: the daycare's yellow and red children starting school, Vestervang's TRIO
+    asked to act for two of them (one named with consent and acknowledged, one anonymous)."""
+    users = organisation.users
+    daycare = organisation.institutions["Børnehuset Mælkebøtten"]
+    school = organisation.institutions["Vestervang Skole"]
+    leader = users["daycare_leader"]
+    year = transitions.school_years()[0]
+    for first, last, colour, ask in TRANSITIONS:
+        child = Child.objects.filter(first_name=first, last_name=last, institution=daycare).first()
+        if child is None:
+            continue
+        latest = child.ratings.order_by("-rated_on", "-created_at", "-pk").first()
+        if latest is None or latest.colour not in transitions.FLAGGED_COLOURS:
+            rate_child(
+                child=child,
+                by=leader,
+                colour=colour,
+                context=RatingContext.MEETING,
+                rationale="TRIO'en før skolestart: trives i små grupper, uro ved skift.",
+            )
+        if not ask:
+            continue
+        if ask == "named":
+            _consent(child, transitions.TRANSITION_CONSENT, leader)
+        request = TransitionRequest.objects.filter(
+            child=child, school_year=year, receiving_institution=school
+        ).first() or transitions.ask_receiving_trio(
+            child=child,
+            school_year=year,
+            receiving_institution=school,
+            message="Har brug for en fast voksen og god tid til at lære klassen at kende. "
+            "Uro ved skift; små grupper virker. Vi foreslår et overleveringsmøde i maj.",
+            by=leader,
+        )
+        if ask == "named" and not request.is_acknowledged:
+            transitions.acknowledge_transition(
+                request=request,
+                response="Overleveringsmøde med forældrene og dagtilbuddet i maj; barnet "
+                "placeres i den mindste børnehaveklasse.",
+                by=users["school_leader"],
+            )
+
+
 @transaction.atomic
 def seed(organisation: DemoOrganisation) -> None:
     ensure_default_forums(SupportForum)
@@ -615,3 +671,4 @@ def seed(organisation: DemoOrganisation) -> None:
     _conference_notat(organisation)
     _redirected_referral_henvisning(organisation)
     _tuesday_plan(organisation)
+    _transitions(organisation)

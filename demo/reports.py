@@ -1,4 +1,5 @@
-"""Demo data for reports: manual measurements of the effect goals and the development plan.
+"""Demo data for reports: manual measurements of the effect goals, the year's spending on
+prevention (the prevention share's figure) and the development plan.
 
 Idempotent: rows are found by natural keys (goal and year; plan, initiative number, step) and
 created only when missing, so running the demo again never duplicates or overwrites what the
@@ -28,7 +29,9 @@ from reports.models import (
     GoalMeasurement,
     PlanActivity,
     PlanInitiative,
+    PreventionSpending,
 )
+from reports.services import record_prevention_spending
 
 #: The development plan "PPR på sporet": its key, name, description and nine initiatives, each
 #: with its steps (kind, number, group, title, due date as written and as meant, owner, note).
@@ -55,6 +58,15 @@ MEASUREMENTS = {
         -2: (Decimal("90.8"), "Skoleområdet, kvalitetsrapport"),
         -1: (Decimal("91.9"), "Skoleområdet, kvalitetsrapport"),
     },
+}
+
+#: Fictitious spending on prevention (year offset from now → kroner, source), as the PPR leader
+#: enters it from the economy department's figures: set against the special offers' spending
+#: computed from the demo's placements it gives the prevention share (seed 004 §1: 28 % → 40 %).
+#: Last year's placements began in its last weeks, so only this year's figure is entered: a
+#: year whose placements are not in the system would show a share near 100 %.
+PREVENTION_SPENDING = {
+    0: (Decimal(375_000), "Økonomiafdelingen, budget for forebyggende indsatser"),
 }
 
 #: Every n-th past step is left "in progress": the overview then shows late steps.
@@ -91,6 +103,12 @@ def _seed_measurements(leader: Any, this_year: int) -> None:
                 year=this_year + offset,
                 defaults={"value": value, "note": note, "recorded_by": leader},
             )
+
+
+def _seed_prevention_spending(leader: Any, this_year: int) -> None:
+    for offset, (amount, note) in PREVENTION_SPENDING.items():
+        if not PreventionSpending.objects.filter(year=this_year + offset).exists():
+            record_prevention_spending(year=this_year + offset, amount=amount, note=note, by=leader)
 
 
 def _seed_plan(leader: Any, today: date) -> DevelopmentPlan:
@@ -150,4 +168,5 @@ def seed(organisation: Any) -> None:
     leader = organisation.users["ppr_leader"]
     today = timezone.localdate()
     _seed_measurements(leader, today.year)
+    _seed_prevention_spending(leader, today.year)
     _seed_plan(leader, today)

@@ -6,8 +6,12 @@ ignored), separated by semicolons (as Danish Excel saves CSV), commas or tabs; U
 Windows-1252.
 
 - ``cpr``: the pupil's CPR number (ddmmåå-xxxx or 10 digits)
-- ``klassetrin``: 0–10 (0 = børnehaveklasse; "7." and "7. klasse" are read as 7)
-- ``fravaer`` (or ``fravær``): the quarter's unlawful absence in per cent, e.g. 12,5
+- ``klassetrin``: 0–10 (0 = børnehaveklasse; "7.", "7. klasse" and the class's name as the
+  systems write it, "7.a", "7a", "7. b", are read as 7)
+- ``fravaer`` (or ``fravær``): the quarter's unlawful absence in per cent, e.g. 12,5; a per cent
+  sign is allowed ("12,5 %"), and a figure with more decimals, as the systems export it
+  ("12,50", "9,96"), is cut to one decimal (9,96 → 9,9): cut, not rounded, so a figure below a
+  step's threshold (10 %) never reaches it by rounding (the case keeps one decimal, as typed)
 
 The whole file is checked first; an error on any line is reported per line in Danish and
 nothing is saved. A pupil is found by the CPR number's keyed hash among the pupils of the
@@ -39,8 +43,8 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_LINES = 5_000
 COLUMNS = {"cpr": "cpr", "klassetrin": "klassetrin", "fravaer": "fravaer", "fravær": "fravaer"}
 REQUIRED = ("cpr", "klassetrin", "fravaer")
-_GRADE = re.compile(r"^(\d{1,2})\.?(\s*klasse)?$", re.IGNORECASE)
-_PERCENT = re.compile(r"^\d{1,3}([.,]\d)?$")
+_GRADE = re.compile(r"^(\d{1,2})\.?\s*([a-zæøå]\b)?\.?(\s*klasse)?$", re.IGNORECASE)
+_PERCENT = re.compile(r"^(\d{1,3})(?:[.,](\d+))?\s*%?$")
 
 
 @dataclass(frozen=True)
@@ -119,9 +123,11 @@ def read_lines(
         if not 0 <= grade <= 10:
             problems.append("klassetrin skal være et tal fra 0 til 10")
         percent = Decimal(-1)
-        if _PERCENT.match(cells["fravaer"]):
+        if percent_match := _PERCENT.match(cells["fravaer"]):
+            whole, decimals = percent_match.group(1), percent_match.group(2) or "0"
             try:
-                percent = Decimal(cells["fravaer"].replace(",", "."))
+                # Cut to one decimal (the case's precision): 9,96 stays below 10 %.
+                percent = Decimal(f"{whole}.{decimals[0]}")
             except InvalidOperation:
                 percent = Decimal(-1)
         if not Decimal(0) <= percent <= Decimal(100):

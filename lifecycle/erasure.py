@@ -2,6 +2,7 @@
 anonymous facts.
 
 A record with content (journal entries and their corrections, PPV revisions and sent copies,
+the early-detection observations (screenings, sprogvurderinger, BTU-skemaer),
 guardians and consents – the parents' MitID consents too –, attachments, generated PDFs,
 autosaved drafts, and what the parents' portal and the messages hold: secure message threads
 with their attachments, the parents' perspective, the link of a forældreindstilling to the
@@ -32,6 +33,7 @@ from cases.models import (
     Child,
     Consent,
     CustodyChange,
+    EarlyObservation,
     Guardian,
     JournalEntry,
     JournalRevision,
@@ -52,7 +54,7 @@ from indsatser.models import (
     CourseParticipant,
     FollowUp,
 )
-from meetings.models import AgendaItem, ForumMeeting, ForumReferral, Note
+from meetings.models import AgendaItem, ForumMeeting, ForumReferral, Note, TransitionRequest
 from messaging.models import Message, MessageAttachment, Thread
 from parents.models import ParentReferral, PerspectiveInvitation
 from ppr import crypto
@@ -272,6 +274,8 @@ def anonymise_children(child_ids: Iterable[int]) -> None:
     scrub(Note.objects.filter(forum_meeting__in=forum_meetings))
     scrub(ForumMeeting.objects.filter(pk__in=forum_meetings))
     scrub(ForumReferral.objects.filter(child__in=ids))
+    # A request at a transition keeps its dates, institutions, kind and colour; its texts go.
+    scrub(TransitionRequest.objects.filter(child__in=ids))
     # A coordination conference's notat concerns several children: its generated PDF (which
     # prints their names) is deleted and rendered again on demand; the agenda items about these
     # children lose their texts.
@@ -295,6 +299,8 @@ def anonymise_children(child_ids: Iterable[int]) -> None:
     scrub(AbsenceRegistration.objects.filter(absence_case__in=absences))
     scrub(AbsenceStepRecord.objects.filter(absence_case__in=absences))
     scrub(AbsenceCase.objects.filter(pk__in=absences))
+    # Tidlig opsporing: a screening's or an assessment's finding is content, not a statistic.
+    EarlyObservation.objects.filter(child__in=ids).delete()
     scrub(RulerRating.objects.filter(child__in=ids))
     scrub(Placement.objects.filter(child__in=ids))
     # An art. 15 export is a zip of everything about the child: it goes, file and row.

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Max
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus, Referral, ReferralStatus
+from cases.models import Case, CaseStatus, EarlyObservation, Referral, ReferralStatus
 from meetings.models import TuesdayMeeting
 from ppr.deadlines.models import Notification
 
@@ -22,6 +22,7 @@ from .registry import Candidate, Extra, add_years, latest_start, record_type
 
 CLOSED_CASE = "closed_case"
 CLOSED_REFERRAL = "closed_referral"
+OBSERVATION = "observation"
 NOTIFICATION = "notification"
 TUESDAY_AGENDA = "tuesday_agenda"
 CHILD = "child"
@@ -128,6 +129,38 @@ def delete_closed_referrals(ids: Sequence[int]) -> Extra:
     return [
         (CHILD, pk) for pk in finish_children(children, just_deleted={CLOSED_REFERRAL: set(ids)})
     ]
+
+
+@record_type(
+    OBSERVATION,
+    label="Observation (tidlig opsporing)",
+    clock="Observationens dato",
+    default_years=3,
+    covers=(
+        "Sundhedsplejens screening eller dagtilbuddets og skolens sprogvurdering, BTU-skema "
+        "eller trivselsvurdering med fund og beskrivelse. Det, observationen førte til (en "
+        "Børnelineal-vurdering, en indstilling, en henvisning), følger sine egne regler."
+    ),
+    order=25,
+)
+def observations_due(years: int, today: date) -> Iterable[Candidate]:
+    """Observations whose date is ``years`` ago: a child need not have a case or a referral
+    for its observations to go (those go with the child when it is erased, too)."""
+    cutoff = latest_start(today, years)
+    done = _deleted(OBSERVATION)
+    return [
+        Candidate(OBSERVATION, pk, observed, add_years(observed, years), child_id=child_id)
+        for pk, child_id, observed in EarlyObservation.objects.filter(observed_on__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", "child", "observed_on")
+        if pk not in done
+    ]
+
+
+@observations_due.deleter
+def delete_observations(ids: Sequence[int]) -> Extra:
+    EarlyObservation.objects.filter(pk__in=ids).delete()
+    return []
 
 
 @record_type(

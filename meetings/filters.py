@@ -4,14 +4,25 @@ from typing import Any, cast
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from cases.models import RatingContext, RulerColour, RulerRating
+from cases.models import Child, RatingContext, RulerColour, RulerRating
 from ppr.filters import PeriodDateFilter
 from ppr.forms import date_input, model_choice_field
 from ppr.organisation.models import District, Institution, InstitutionKind
 
-from .models import ConsultationTalk, ForumReferral, SupportForum, TalkWith, Trio
+from .models import (
+    ConsultationTalk,
+    ForumReferral,
+    SupportForum,
+    TalkWith,
+    TransitionKind,
+    TransitionRequest,
+    TransitionRequestStatus,
+    Trio,
+)
+from .querysets import side_condition
+from .schoolyears import current_school_year, school_year_label
 
 
 class ForumReferralFilter(django_filters.FilterSet):
@@ -133,3 +144,105 @@ class ConsultationTalkFilter(django_filters.FilterSet):
                 field.widget.attrs.setdefault("class", "form-input")
             else:
                 field.widget.attrs.setdefault("class", "form-select")
+
+
+# --- Overgange (transitions) -------------------------------------------------------------------
+
+FLAGGED_CHOICES = [(RulerColour.GUL.value, "Gul"), (RulerColour.ROED.value, "Rød")]
+
+
+class TransitionFilter(django_filters.FilterSet):
+    """The sending list: by institution, kind of transition, colour and whether asked."""
+
+    institution = django_filters.ModelChoiceFilter(
+        field_name="institution",
+        label="Institution",
+        queryset=Institution.objects.none(),
+        empty_label="Alle mine institutioner",
+    )
+    overgang = django_filters.ChoiceFilter(
+        field_name="transition",
+        label="Overgang",
+        choices=TransitionKind.choices,
+        empty_label="Alle overgange",
+    )
+    farve = django_filters.ChoiceFilter(
+        field_name="latest_colour",
+        label="Børnelineal",
+        choices=FLAGGED_CHOICES,
+        empty_label="Gul og rød",
+    )
+    anmodet = django_filters.BooleanFilter(label="Modtagende TRIO", method="filter_asked")
+
+    class Meta:
+        model = Child
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, institutions: Any, school_year: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.school_year = school_year
+        institution = cast(django_filters.ModelChoiceFilter, self.filters["institution"])
+        institution.queryset = institutions
+        choice = model_choice_field(self.form, "institution")
+        choice.queryset = institutions
+        choice.error_messages["invalid_choice"] = "Vælg en af dine institutioner."
+        self.form.fields["anmodet"].widget = forms.Select(
+            choices=[
+                ("", "Alle"),
+                ("false", "Ikke bedt om at handle"),
+                ("true", "Bedt om at handle"),
+            ]
+        )
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select")
+
+    def filter_asked(self, queryset: Any, name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        asked = Exists(
+            TransitionRequest.objects.filter(child=OuterRef("pk"), school_year=self.school_year)
+        )
+        return queryset.filter(asked if value else ~asked)
+
+
+class TransitionRequestFilter(django_filters.FilterSet):
+    """Requests at a transition: received or sent, by status and school year."""
+
+    retning = django_filters.ChoiceFilter(
+        label="Retning",
+        choices=[
+            ("modtaget", "Modtaget af min institution"),
+            ("sendt", "Sendt af min institution"),
+        ],
+        empty_label="Modtaget og sendt",
+        method="filter_direction",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=TransitionRequestStatus.choices, empty_label="Alle"
+    )
+    skoleaar = django_filters.ChoiceFilter(
+        field_name="school_year",
+        label="Skoleår",
+        choices=lambda: [
+            (year, school_year_label(year))
+            for year in range(current_school_year() + 1, current_school_year() - 3, -1)
+        ],
+        empty_label="Alle skoleår",
+    )
+
+    class Meta:
+        model = TransitionRequest
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select")
+
+    def filter_direction(self, queryset: Any, name: str, value: str) -> Any:
+        if value == "modtaget":
+            return queryset.filter(side_condition(self.user, "receiving"))
+        if value == "sendt":
+            return queryset.filter(side_condition(self.user, "sending"))
+        return queryset

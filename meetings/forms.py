@@ -863,3 +863,68 @@ class TuesdayAgendaForm(StyledForm):
     def __init__(self, *args: Any, participants: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "timekeeper").queryset = participants
+
+
+class ObservationForumForm(StyledForm):
+    """Tidlig opsporing → the TRIO: which of the institution's forums the drafted henvisning
+    goes to (the TRIO finishes it with its own response)."""
+
+    forum = forms.ModelChoiceField(
+        label="Forum",
+        queryset=SupportForum.objects.none(),
+        empty_label="Vælg forum",
+        error_messages={
+            "required": "Vælg det forum, henvisningen skal til.",
+            "invalid_choice": "Vælg et forum fra listen.",
+        },
+    )
+
+    def __init__(self, *args: Any, institution: Institution, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "forum").queryset = SupportForum.objects.for_institution(
+            institution
+        ).order_by("position")
+
+
+# --- Overgange (transitions) -------------------------------------------------------------------
+
+
+class TransitionRequestForm(StyledForm):
+    """Bed modtagende TRIO handle: which school, and what the sending TRIO wants it to know."""
+
+    receiving_institution = forms.ModelChoiceField(
+        label="Modtagende skole",
+        queryset=Institution.objects.none(),
+        empty_label="Vælg skole",
+        error_messages={
+            "required": "Vælg den skole, barnet skal gå på.",
+            "invalid_choice": "Vælg en skole fra listen.",
+        },
+    )
+    message = forms.CharField(
+        label="Til den modtagende TRIO",
+        max_length=text_limits.NOTE,
+        widget=forms.Textarea({"rows": 5}),
+        help_text="Hvad bør den modtagende TRIO vide og gøre? Skriv uden barnets navn og "
+        "CPR-nummer: teksten vises også, når barnet ikke må nævnes.",
+        error_messages={"required": "Skriv hvad den modtagende TRIO bør vide og gøre."},
+        validators=[reject_cpr_like],
+    )
+
+    def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "receiving_institution").queryset = institutions
+
+
+class TransitionResponseForm(StyledForm):
+    """The receiving TRIO's acknowledgement: what it will do."""
+
+    response = forms.CharField(
+        label="Det vil vi gøre",
+        max_length=text_limits.NOTE,
+        widget=forms.Textarea({"rows": 4}),
+        help_text="Fx møde med forældrene før skolestart, klassesammensætning, plads i TRIO'ens "
+        "næste møde. Ingen CPR-numre.",
+        error_messages={"required": "Skriv hvad TRIO'en vil gøre."},
+        validators=[reject_cpr_like],
+    )

@@ -1365,3 +1365,135 @@ class CalendarFeed(models.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- Overgange (transitions) -----------------------------------------------------------------
+
+
+class TransitionKind(models.TextChoices):
+    """The changes of institution or stage seed 004 (pejlemærke 2) calls "overgange og skift":
+    from dagtilbud to school, and between the school's stages (indsatser's ``STAGE_GRADES``)."""
+
+    SCHOOL_START = "skolestart", "Skolestart: dagtilbud → 0. klasse"
+    MELLEMTRIN = "mellemtrin", "Indskoling → mellemtrin (3. → 4. klasse)"
+    OVERSKOLING = "overskoling", "Mellemtrin → overskoling (6. → 7. klasse)"
+
+
+class TransitionRequestStatus(models.TextChoices):
+    SENT = "sendt", "Afventer modtagende TRIO"
+    ACKNOWLEDGED = "kvitteret", "Modtagende TRIO handler"
+
+
+class TransitionRequest(Audited, models.Model):
+    """The sending institution's TRIO asks the receiving institution's TRIO to act on a child
+    with a yellow or red Børnelineal rating who changes institution or stage (seed 004,
+    pejlemærke 2: "systematisk opsporing ... særligt ved overgange og skift"). The receiving
+    side sees the child's name only while every custody holder consents to it
+    (``meetings.transitions.TRANSITION_CONSENT``); otherwise age, stage, colour and the text."""
+
+    child = models.ForeignKey(
+        "cases.Child",
+        on_delete=models.PROTECT,
+        related_name="transition_requests",
+        verbose_name="barn",
+    )
+    school_year = models.PositiveSmallIntegerField(
+        "skoleår", help_text="Skoleåret barnet begynder i den nye institution eller det nye trin."
+    )
+    kind = models.CharField("overgang", max_length=20, choices=TransitionKind.choices)
+    sending_institution = models.ForeignKey(
+        "organisation.Institution",
+        on_delete=models.PROTECT,
+        related_name="transitions_sent",
+        verbose_name="afgivende institution",
+    )
+    receiving_institution = models.ForeignKey(
+        "organisation.Institution",
+        on_delete=models.PROTECT,
+        related_name="transitions_received",
+        verbose_name="modtagende institution",
+    )
+    # The colour and grade when the request was sent: what the receiving TRIO was told.
+    colour = models.CharField("Børnelineal", max_length=10, choices=RulerColour.choices)
+    grade_before = models.PositiveSmallIntegerField("klassetrin før overgangen", null=True)
+    message = limited_text("afgivende institutions beskrivelse", limit=text_limits.NOTE)
+    status = models.CharField(
+        "status",
+        max_length=10,
+        choices=TransitionRequestStatus.choices,
+        default=TransitionRequestStatus.SENT,
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="sendt af",
+    )
+    sent_at = models.DateTimeField("sendt", auto_now_add=True)
+    response = limited_text("det vil modtagende TRIO gøre", blank=True, limit=text_limits.NOTE)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="kvitteret af",
+    )
+    responded_at = models.DateTimeField("kvitteret", null=True, blank=True)
+
+    objects = querysets.TransitionRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "anmodning ved overgang"
+        verbose_name_plural = "anmodninger ved overgang"
+        ordering = ["-sent_at"]
+        indexes = [
+            models.Index(fields=["receiving_institution", "status"], name="transition_receiving"),
+            models.Index(fields=["sending_institution", "school_year"], name="transition_sending"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "school_year", "receiving_institution"],
+                name="transition_one_request_per_receiver",
+                violation_error_message="Den modtagende institution er allerede bedt om at handle.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="sendt") | ~Q(response=""),
+                name="transition_acknowledged_has_response",
+                violation_error_message="Skriv hvad den modtagende TRIO vil gøre.",
+            ),
+            models.CheckConstraint(
+                condition=Q(grade_before__isnull=True) | Q(grade_before__lte=10),
+                name="transition_grade_0_10",
+                violation_error_message="Klassetrinnet skal være 0–10.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Overgang til {self.receiving_institution} {self.school_year_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:transition-request-detail", kwargs={"pk": self.pk})
+
+    @property
+    def school_year_label(self) -> str:
+        return school_year_label(self.school_year)
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.status == TransitionRequestStatus.ACKNOWLEDGED
+
+    @property
+    def grade_label(self) -> str:
+        if self.grade_before is None:
+            return "dagtilbud"
+        return f"{self.grade_before}. klasse"
+
+    def anonymous_label(self, today: date | None = None) -> str:
+        """How the receiving side names a child without consent: age and the change of stage."""
+        age = self.child.age_on(today or timezone.localdate())
+        kind = str(self.get_kind_display())
+        return f"Barn på {age} år – {kind[0].lower()}{kind[1:]}"
+
+    audit_child = "child_id"
+    audit_institution = "sending_institution_id"

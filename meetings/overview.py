@@ -10,6 +10,7 @@ from ppr.http import AuthenticatedHttpRequest
 from ppr.overview import Panel, register
 
 from .models import ConferenceMeeting, ForumMeeting, SeatState, SwapRequest, SwapState, TuesdaySeat
+from .transitions import waiting_for
 
 PANEL_ROWS = 5
 
@@ -63,3 +64,19 @@ def my_next_meetings(request: AuthenticatedHttpRequest) -> Panel | None:
     meetings.sort(key=lambda meeting: meeting.starts_at)
     swaps = SwapRequest.objects.filter(colleague=user, state=SwapState.PENDING).count()
     return Panel("meetings/_panel.html", {"meetings": meetings[:PANEL_ROWS], "swaps": swaps})
+
+
+#: Roles that can sit in a TRIO or lead an institution (the others need not ask the database).
+TRIO_ROLES = (Role.INSTITUTION_LEADER, Role.STAFF, Role.PSYCHOLOGIST)
+
+
+@register(order=31)
+def transitions_waiting(request: AuthenticatedHttpRequest) -> Panel | None:
+    """Requests at a transition waiting for the TRIO of the user's institution."""
+    user = request.user
+    if not user.is_authenticated or not user.has_role(*TRIO_ROLES):
+        return None
+    waiting = waiting_for(user)
+    if not waiting:
+        return None
+    return Panel("meetings/_transitions_panel.html", {"waiting": waiting})

@@ -15,13 +15,20 @@ Deny by default. The rules, in words:
 
 from typing import Any, Self
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 
+from cases.models import Child, Consent, ConsentScope, Guardian
+from cases.models.access import sees_all_cases
 from ppr.access import VisibleQuerySet, active_user
 from ppr.accounts.models import CASEWORKER_ROLES, INSTITUTION_ROLES, Role
 
 from .schoolyears import current_school_year
+
+#: The named purpose parents consent to for a transition (cases' consent form offers it among
+#: the named meetings): the child is then named to the receiving institution's TRIO.
+TRANSITION_CONSENT = "Overlevering til den modtagende institutions TRIO ved overgang"
 
 
 def sees_all_meetings(user: Any) -> bool:
@@ -256,3 +263,83 @@ class CalendarFeedQuerySet[M: models.Model](VisibleQuerySet[M]):
         if not active_user(user):
             return self.none()
         return self.filter(user=user)
+
+
+class TransitionRequestQuerySet[M: models.Model](VisibleQuerySet[M]):
+    """Requests at a transition (overgang): PPR's leader and secretary see all (as every
+    henvisning); the sending and the receiving institution see theirs – its leader and the
+    members of its current koordinerende TRIO. Staff outside the TRIO, partners, the
+    administrator and parents see none."""
+
+    def visible_to(self, user: Any) -> Self:
+        if not active_user(user):
+            return self.none()
+        if sees_all_meetings(user):
+            return self.all()
+        return self.filter(side_condition(user, "sending") | side_condition(user, "receiving"))
+
+    def naming_child_to(self, user: Any) -> Self:
+        """The visible requests whose child ``user`` may see named: the sending side (who know
+        the child), anyone who sees the child anyway (e.g. the school once the child has moved),
+        and the receiving side while every custody holder consents to the naming."""
+        if not active_user(user):
+            return self.none()
+        return self.visible_to(user).filter(naming_condition(user))
+
+    def with_naming(self, user: Any) -> Self:
+        """Annotated with ``named``: whether ``user`` may see the request's child by name."""
+        return self.annotate(
+            named=Case(
+                When(naming_condition(user), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+
+
+def member_trio_institutions(user: Any) -> Any:
+    """The institutions whose current koordinerende TRIO ``user`` sits in, still holding the
+    role they sit in it for (as ``rules.sits_in_trio``): ids, as a subquery."""
+    member = (Q(leader=user) | Q(resource_person=user)) & Q(
+        institution_id__in=user.institution_ids(*INSTITUTION_ROLES)
+    )
+    if user.has_role(Role.PSYCHOLOGIST):
+        member |= Q(psychologist=user)
+    # The model by name: meetings.models imports this module.
+    trios = apps.get_model("meetings", "Trio").objects
+    return trios.filter(member, school_year=current_school_year()).values("institution_id")
+
+
+def side_condition(user: Any, side: str) -> Q:
+    """Requests whose ``side`` ("sending" or "receiving") institution ``user`` leads or sits
+    in the current TRIO of."""
+    leads = user.institution_ids(Role.INSTITUTION_LEADER)
+    return Q(**{f"{side}_institution_id__in": leads}) | Q(
+        **{f"{side}_institution_id__in": member_trio_institutions(user)}
+    )
+
+
+def consent_to_naming() -> Q:
+    """For a request (``child`` on the row): every custody holder today has an active consent
+    to ``TRANSITION_CONSENT``, and there is at least one (as
+    ``services.meeting_consent_error``)."""
+    holders = Guardian.objects.filter(child=OuterRef("child")).holding_custody()
+    consent = Consent.objects.filter(
+        guardian=OuterRef("pk"),
+        scope=ConsentScope.MEETING,
+        withdrawn_on__isnull=True,
+        meeting_name__iexact=TRANSITION_CONSENT,
+    )
+    return Q(Exists(holders)) & ~Q(Exists(holders.filter(~Exists(consent))))
+
+
+def naming_condition(user: Any) -> Q:
+    """The requests whose child ``user`` may see named: the sending side, who see the child
+    anyway, and the receiving side with consent."""
+    if sees_all_cases(user):
+        return Q(pk__isnull=False)
+    return (
+        side_condition(user, "sending")
+        | Q(child__in=Child.objects.visible_to(user).values("pk"))
+        | consent_to_naming()
+    )

@@ -74,6 +74,24 @@ def can_edit_trio(user: Any, institution: Any) -> bool:
     )
 
 
+# --- Overgange (transitions) ------------------------------------------------------------------
+
+
+def can_ask_at_transition(user: Any, institution: Any) -> bool:
+    """The sending institution's TRIO (or its leader) asks the receiving TRIO to act: as a
+    henvisning, it is the TRIO's decision (seed 004, Bilag 4 and 5)."""
+    return can_refer_from(user, institution)
+
+
+def receives_transition(user: Any, request: Any) -> bool:
+    """The receiving institution's leader or a member of its current TRIO acknowledges."""
+    institution = request.receiving_institution
+    return active_user(user) and (
+        _at(user, institution, Role.INSTITUTION_LEADER)
+        or sits_in_trio(user, current_trio(institution))
+    )
+
+
 # --- Skolesocialrådgivning ---------------------------------------------------------------------
 
 

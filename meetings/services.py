@@ -23,6 +23,7 @@ from cases.models import (
     Child,
     Consent,
     ConsentScope,
+    EarlyObservation,
     Guardian,
     JournalEntry,
     JournalKind,
@@ -528,6 +529,49 @@ def draft_absence_henvisning(record_row: AbsenceStepRecord, by: User) -> ForumRe
     forum_referral.own_from = min((row.done_on for row in done if row.done_on), default=None)
     forum_referral.save(update_fields=["absence_step", "own_tried", "own_from"])
     return forum_referral
+
+
+@transaction.atomic
+def henvisning_from_observation(
+    observation: EarlyObservation, *, forum: SupportForum, by: User
+) -> ForumReferral:
+    """Tidlig opsporing → supportmodellen: an observation of concern is taken to the child's
+    institution's TRIO as a drafted henvisning to ``forum`` (named only where the forum's rules
+    allow it), for the TRIO to finish with its own response. Linked back to the observation;
+    once per observation (a second press or a double submit opens the same draft)."""
+    child = observation.child
+    institution = child.institution
+    if not rules.can_refer_from(by, institution):
+        raise PermissionDenied
+    locked = EarlyObservation.objects.select_for_update().get(pk=observation.pk)
+    if locked.forum_referral_id is not None:
+        return ForumReferral.objects.get(pk=locked.forum_referral_id)
+    if not SupportForum.objects.for_institution(institution).filter(pk=forum.pk).exists():
+        raise ValidationError(
+            {"forum": f"Forummet findes ikke for {institution.get_kind_display().lower()}."}
+        )
+    rationale = (
+        f"Tidlig opsporing – {observation.get_kind_display().lower()} "
+        f"{observation.observed_on:%d.%m.%Y} ({observation.get_finding_display().lower()})"
+    )
+    if forum.requires_named_child or has_meeting_consent(child, forum.name):
+        rationale += f":\n{observation.text}"
+    else:  # an anonymous draft: the observation's own words may name the child
+        rationale += ". Beskriv bekymringen uden at nævne barnet."
+    draft = _draft_forum_referral(
+        institution=institution,
+        forum=forum,
+        child=child,
+        anonymous_description=f"barn, {child.age} år, {observation.get_kind_display().lower()}",
+        rationale=rationale[: text_limits.NOTE],
+        ruler_colour=observation.suggested_colour,
+        by=by,
+    )
+    locked.forum_referral = draft
+    locked.save(update_fields=["forum_referral"])
+    observation.forum_referral = draft
+    log_action(locked, AuditAction.UPDATE, by=by, purpose=PURPOSE_SUPPORT)
+    return draft
 
 
 # --- The koordinerende TRIO ----------------------------------------------------------------------

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.models import EarlyObservation
+from ppr.access import get_audited_or_404
 from ppr.accounts.models import Role
 from ppr.audit.services import log_reads
 from ppr.forms import apply_service_errors
@@ -23,7 +25,7 @@ from ppr.tables import paginate
 
 from . import rules, services
 from .filters import ConsultationTalkFilter, TrioFilter
-from .forms import ConsultationSlotForm, TalkForm, TrioForm
+from .forms import ConsultationSlotForm, ObservationForumForm, TalkForm, TrioForm
 from .models import ConsultationSlot, ConsultationTalk, Trio
 from .schoolyears import current_school_year, school_year_label
 from .tables import ConsultationTalkTable, TrioTable
@@ -346,3 +348,66 @@ def talk_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     services.cancel_talk(talk=talk, by=request.user)
     messages.success(request, "Samtalen er aflyst og tæller ikke længere med.")
     return redirect("meetings:consultation-list")
+
+
+# --- Tidlig opsporing → the TRIO -------------------------------------------------------------
+
+
+@meeting_user_required
+@require_http_methods(["GET", "POST"])
+def observation_henvisning(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An early-detection observation taken to the child's institution's TRIO: choose the
+    forum, and the henvisning is drafted from the observation for the TRIO to finish (seed 004
+    §3.1: "En systematisk opsporing gennem supportmodellerne")."""
+    user = request.user
+    queryset = EarlyObservation.objects.visible_to(user).select_related(
+        "child__institution", "forum_referral"
+    )
+    if request.method == "GET":
+        observation = get_audited_or_404(request, queryset, purpose=services.PURPOSE_SUPPORT, pk=pk)
+    else:
+        observation = get_object_or_404(queryset, pk=pk)
+    child = observation.child
+    if not rules.can_refer_from(user, child.institution):
+        raise PermissionDenied
+    if observation.forum_referral is not None:
+        return redirect(_henvisning_url(observation.forum_referral))
+    form = ObservationForumForm(
+        request.POST if request.method == "POST" else None, institution=child.institution
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.henvisning_from_observation(
+                observation, forum=form.cleaned_data["forum"], by=user
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Henvisningen til {draft.forum} er oprettet som kladde ud fra observationen. "
+                "Gør den færdig med institutionens egen indsats.",
+            )
+            return redirect(_henvisning_url(draft))
+    context = {
+        "observation": observation,
+        "child": child,
+        "form": form,
+        "crumbs": [
+            (child.name, None),
+            ("Tidlig opsporing", reverse("cases:child-observations", kwargs={"pk": child.pk})),
+            ("Henvisning via TRIO'en", None),
+        ],
+    }
+    return render(
+        request,
+        "meetings/observation_henvisning.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+
+
+def _henvisning_url(forum_referral: Any) -> str:
+    if forum_referral.is_draft:
+        return reverse("meetings:forumreferral-finish", kwargs={"pk": forum_referral.pk})
+    return str(forum_referral.get_absolute_url())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import support_views, tuesday_views, views
+from . import support_views, transition_views, tuesday_views, views
 
 app_name = "meetings"
 
@@ -17,10 +17,33 @@ urlpatterns = [
         views.forumreferral_finish,
         name="forumreferral-finish",
     ),
+    # Tidlig opsporing: an observation taken to the TRIO
+    path(
+        "henvisninger/fra-observation/<id:pk>/",
+        support_views.observation_henvisning,
+        name="observation-henvisning",
+    ),
     # The koordinerende TRIO, per school year
     path("trio/", support_views.trio_list, name="trio-list"),
     path("trio/<id:pk>/", support_views.trio_detail, name="trio-detail"),
     path("trio/<id:pk>/<year:year>/", support_views.trio_update, name="trio-update"),
+    # Overgange: yellow and red children who change institution or stage (pejlemærke 2)
+    path("overgange/", transition_views.transition_list, name="transition-list"),
+    path(
+        "overgange/boern/<id:pk>/bed-modtagende-trio-handle/",
+        transition_views.transition_request_create,
+        name="transition-request-create",
+    ),
+    path(
+        "overgange/anmodninger/",
+        transition_views.transition_request_list,
+        name="transition-request-list",
+    ),
+    path(
+        "overgange/anmodninger/<id:pk>/",
+        transition_views.transition_request_detail,
+        name="transition-request-detail",
+    ),
     # Skolesocialrådgivning's open consultation
     path("skolesocialraadgivning/", support_views.consultation_list, name="consultation-list"),
     path("skolesocialraadgivning/tider/ny/", support_views.slot_create, name="slot-create"),

@@ -3,21 +3,18 @@ children. Every row is found through the parent's guardianships (custody today):
 child's thread, or one after custody ended, is a 404."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.models import Case, CaseStatus
 from parents.access import children_of, guardianships, parent_required
-from ppr.access import get_audited_or_404
-from ppr.forms import apply_service_errors
 from ppr.http import AuthenticatedHttpRequest, posted
 
 from . import services
 from .forms import MessageForm, ThreadForm
-from .models import MessageAttachment, Thread
-from .views import send_attachment, thread_messages
+from .models import Thread
+from .views import send_attachment, send_reply, start_thread, thread_messages, thread_or_404
 
 PURPOSE = "forældreportal: beskeder"
 
@@ -54,19 +51,8 @@ def thread_create(request: AuthenticatedHttpRequest, child_pk: int) -> HttpRespo
     case = _open_case(child_pk)
     form = ThreadForm(posted(request), request.FILES or None)
     if request.method == "POST" and case is not None and form.is_valid():
-        try:
-            thread = services.start_thread(
-                case=case,
-                guardian=guardian,
-                by=user,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                files=form.files_to_send,
-                client_token=form.cleaned_data["client_token"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+        thread = start_thread(form, case=case, guardian=guardian, by=user)
+        if thread is not None:
             messages.success(request, "Din besked er sendt til PPR.")
             return redirect(thread.get_parent_url())
     context = {"child": guardian.child, "case": case, "form": form}
@@ -81,25 +67,11 @@ def thread_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One thread with PPR: the messages and the answer form (while the case is open)."""
     user = request.user
     queryset = Thread.objects.visible_to(user).select_related("case__child", "guardian")
-    if request.method == "GET":
-        thread = get_audited_or_404(request, queryset, purpose=PURPOSE, pk=pk)
-    else:
-        thread = get_object_or_404(queryset, pk=pk)
+    thread = thread_or_404(request, queryset, purpose=PURPOSE, pk=pk)
     form = MessageForm(posted(request), request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.send_message(
-                thread=thread,
-                by=user,
-                body=form.cleaned_data["body"],
-                files=form.files_to_send,
-                client_token=form.cleaned_data["client_token"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Din besked er sendt til PPR.")
-            return redirect(thread.get_parent_url() + "#svar")
+    if request.method == "POST" and form.is_valid() and send_reply(form, thread=thread, by=user):
+        messages.success(request, "Din besked er sendt til PPR.")
+        return redirect(thread.get_parent_url() + "#svar")
     if request.method == "GET":
         services.mark_read(thread, user=user)
     context = {
@@ -117,10 +89,4 @@ def thread_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @parent_required
 def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    attachment = get_object_or_404(
-        MessageAttachment.objects.filter(
-            message__thread__in=Thread.objects.visible_to(request.user)
-        ).select_related("message__thread__case__child"),
-        pk=pk,
-    )
-    return send_attachment(request, attachment)
+    return send_attachment(request, pk)

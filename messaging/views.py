@@ -5,21 +5,22 @@ case page), one thread with its reply form, and attachments. Threads are found t
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.models import Case
-from cases.referrals.uploads import EXTENSIONS, safe_download_name
+from cases.models import Case, Guardian
+from cases.referrals.uploads import download_response
 from ppr.access import audit, get_audited_or_404
+from ppr.accounts.models import User
 from ppr.audit.models import AuditAction
 from ppr.forms import apply_service_errors
 from ppr.http import AuthenticatedHttpRequest, posted
 
 from . import services
-from .forms import MessageForm, StaffThreadForm
+from .forms import MessageForm, StaffThreadForm, ThreadForm
 from .models import MessageAttachment, Thread
 
 PURPOSE = services.PURPOSE
@@ -28,6 +29,50 @@ PURPOSE = services.PURPOSE
 def thread_messages(thread: Thread) -> list:
     """The thread's messages with their authors and attachments (two queries)."""
     return list(thread.messages.select_related("author").prefetch_related("attachments"))
+
+
+def thread_or_404(
+    request: AuthenticatedHttpRequest, queryset: QuerySet[Thread], *, purpose: str, pk: int
+) -> Thread:
+    """The thread from ``queryset`` (else 404); reading it (a GET) is audited."""
+    if request.method == "GET":
+        return get_audited_or_404(request, queryset, purpose=purpose, pk=pk)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def start_thread(form: ThreadForm, *, case: Case, guardian: Guardian, by: User) -> Thread | None:
+    """Start the valid form's thread; None, with the service's refusal on the form, if it
+    refused."""
+    try:
+        return services.start_thread(
+            case=case,
+            guardian=guardian,
+            by=by,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            files=form.files_to_send,
+            client_token=form.cleaned_data["client_token"],
+        )
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+
+
+def send_reply(form: MessageForm, *, thread: Thread, by: User) -> bool:
+    """Send the valid form's message in the thread; False, with the service's refusal on the
+    form, if it refused."""
+    try:
+        services.send_message(
+            thread=thread,
+            by=by,
+            body=form.cleaned_data["body"],
+            files=form.files_to_send,
+            client_token=form.cleaned_data["client_token"],
+        )
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return False
+    return True
 
 
 def _custody_holders(case: Case):
@@ -48,19 +93,8 @@ def case_threads(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = StaffThreadForm(posted(request), request.FILES or None, guardians=_custody_holders(case))
     if request.method == "POST" and form.is_valid():
-        try:
-            thread = services.start_thread(
-                case=case,
-                guardian=form.cleaned_data["guardian"],
-                by=user,
-                subject=form.cleaned_data["subject"],
-                body=form.cleaned_data["body"],
-                files=form.files_to_send,
-                client_token=form.cleaned_data["client_token"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+        thread = start_thread(form, case=case, guardian=form.cleaned_data["guardian"], by=user)
+        if thread is not None:
             messages.success(request, "Beskeden er sendt.")
             return redirect(thread)
     if request.method == "GET":
@@ -93,28 +127,14 @@ def thread_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     queryset = Thread.objects.visible_to(user).select_related(
         "case__child__institution", "guardian"
     )
-    if request.method == "GET":
-        thread = get_audited_or_404(request, queryset, purpose=PURPOSE, pk=pk)
-    else:
-        thread = get_object_or_404(queryset, pk=pk)
+    thread = thread_or_404(request, queryset, purpose=PURPOSE, pk=pk)
     can_write = thread.case.is_open and user.has_perm("cases.edit_case", thread.case)
     if request.method == "POST" and not can_write:
         raise PermissionDenied
     form = MessageForm(posted(request), request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.send_message(
-                thread=thread,
-                by=user,
-                body=form.cleaned_data["body"],
-                files=form.files_to_send,
-                client_token=form.cleaned_data["client_token"],
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Svaret er sendt og journaliseret på sagen.")
-            return redirect(reverse("messaging:thread", kwargs={"pk": thread.pk}) + "#svar")
+    if request.method == "POST" and form.is_valid() and send_reply(form, thread=thread, by=user):
+        messages.success(request, "Svaret er sendt og journaliseret på sagen.")
+        return redirect(reverse("messaging:thread", kwargs={"pk": thread.pk}) + "#svar")
     if request.method == "GET":
         services.mark_read(thread, user=user)
     context = {
@@ -137,31 +157,20 @@ def thread_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def send_attachment(request: HttpRequest, attachment: MessageAttachment) -> HttpResponse:
-    """An attachment as a download, never shown inline; the read is audited."""
-    audit(request, attachment, purpose=PURPOSE, action=AuditAction.PRINT)
-    # Read whole (at most 20 MB): a streamed file would stay open if the client walks away.
-    with attachment.file.open("rb") as handle:
-        content = handle.read()
-    response = HttpResponse(content, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        True,
-        safe_download_name(
-            attachment.original_name, EXTENSIONS.get(attachment.content_type, "bin")
-        ),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
-
-
-@login_required
-@require_GET
-def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def send_attachment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An attachment of a thread the user sees (else 404) as a download, never shown inline;
+    the read is audited."""
     attachment = get_object_or_404(
         MessageAttachment.objects.filter(
             message__thread__in=Thread.objects.visible_to(request.user)
         ).select_related("message__thread__case__child"),
         pk=pk,
     )
-    return send_attachment(request, attachment)
+    audit(request, attachment, purpose=PURPOSE, action=AuditAction.PRINT)
+    return download_response(attachment)
+
+
+@login_required
+@require_GET
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return send_attachment(request, pk)

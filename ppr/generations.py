@@ -72,12 +72,17 @@ def _value_key(name: str, part: str) -> str:
     return f"ppr:generation-value:{name}:{part}"
 
 
-def renew(name: str) -> None:
-    """Start a new generation of ``name``'s tables: now, and again when the transaction
-    commits if there is one (in autocommit the change is committed already)."""
-    cache.set(_key(name), uuid.uuid4().hex, timeout=None)
+def renew(*names: str) -> None:
+    """Start a new generation of each of ``names``' tables (in one round trip): now, and again
+    when the transaction commits if there is one (in autocommit the change is committed
+    already)."""
+
+    def start() -> None:
+        cache.set_many({_key(name): uuid.uuid4().hex for name in names}, timeout=None)
+
+    start()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.set(_key(name), uuid.uuid4().hex, timeout=None))
+        transaction.on_commit(start)
 
 
 def renew_on_change(

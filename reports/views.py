@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
-from ppr.http import AuthenticatedHttpRequest, require_perm
+from ppr.http import AuthenticatedHttpRequest, posted, require_perm
 from ppr.tables import keep_known_sort, paginate
 
 from . import exports, services
@@ -441,6 +441,15 @@ def report_export(request: AuthenticatedHttpRequest, slug: str, fmt: str) -> Htt
 # --- Development plan ----------------------------------------------------------------------
 
 
+def _plan_crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return _crumbs(("Udviklingsplan", reverse("reports:plan-overview")), *items)
+
+
+def _initiative_url(pk: int) -> str:
+    """The initiative on the plan's overview."""
+    return f"{reverse('reports:plan-overview')}#indsats-{pk}"
+
+
 def _plan(request: AuthenticatedHttpRequest) -> DevelopmentPlan:
     plan = DevelopmentPlan.objects.visible_to(request.user).order_by("pk").first()
     if plan is None:
@@ -494,7 +503,7 @@ def activity_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form = ActivityForm(instance=activity)
         else:
             messages.success(request, "Aktiviteten er gemt.")
-            return redirect(f"{reverse('reports:plan-overview')}#indsats-{activity.initiative_id}")
+            return redirect(_initiative_url(activity.initiative_id))
     return render(
         request,
         "reports/activity_form.html",
@@ -502,29 +511,46 @@ def activity_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "form": form,
             "conflict": conflict,
-            "crumbs": _crumbs(
-                ("Udviklingsplan", reverse("reports:plan-overview")), (activity.label, None)
-            ),
+            "crumbs": _plan_crumbs((activity.label, None)),
         },
         status=409 if conflict else (400 if form.errors else 200),
     )
 
 
-def _initiative_page(
-    request: AuthenticatedHttpRequest,
-    form: InitiativeForm,
-    initiative: PlanInitiative | None,
+def _initiative_form(
+    request: AuthenticatedHttpRequest, plan: DevelopmentPlan, initiative: PlanInitiative | None
 ) -> HttpResponse:
+    """A new initiative in the plan, or a change to ``initiative``. The form and the service
+    each get the row as stored: validating the form changes its instance."""
+
+    def stored() -> PlanInitiative:
+        if initiative is None:
+            return PlanInitiative(plan=plan)
+        return PlanInitiative.objects.get(pk=initiative.pk)
+
+    form = InitiativeForm(posted(request), instance=stored(), plan=plan, new=initiative is None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_initiative(
+                initiative=stored(),
+                changes=form.cleaned_data,
+                by=request.user,
+                client_token=form.cleaned_data.get("client_token"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Indsatsen er oprettet." if initiative is None else "Indsatsen er gemt."
+            )
+            return redirect(_initiative_url(saved.pk))
     return render(
         request,
         "reports/initiative_form.html",
         {
             "form": form,
             "initiative": initiative,
-            "crumbs": _crumbs(
-                ("Udviklingsplan", reverse("reports:plan-overview")),
-                (str(initiative) if initiative else "Ny indsats", None),
-            ),
+            "crumbs": _plan_crumbs((str(initiative) if initiative else "Ny indsats", None)),
         },
         status=400 if form.errors else 200,
     )
@@ -536,21 +562,7 @@ def initiative_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The PPR leader adds an initiative (udviklingsindsats) with its tovholder."""
     plan = _plan(request)
     require_perm(request, "reports.change_plan")
-    form = InitiativeForm(request.POST if request.method == "POST" else None, plan=plan, new=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            initiative = services.save_initiative(
-                initiative=PlanInitiative(plan=plan),
-                changes=form.cleaned_data,
-                by=request.user,
-                client_token=form.cleaned_data["client_token"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Indsatsen er oprettet.")
-            return redirect(f"{reverse('reports:plan-overview')}#indsats-{initiative.pk}")
-    return _initiative_page(request, form, None)
+    return _initiative_form(request, plan, None)
 
 
 @login_required
@@ -561,24 +573,7 @@ def initiative_update(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         PlanInitiative.objects.visible_to(request.user).select_related("plan"), pk=pk
     )
     require_perm(request, "reports.change_plan")
-    form = InitiativeForm(
-        request.POST if request.method == "POST" else None,
-        instance=PlanInitiative.objects.get(pk=initiative.pk),
-        plan=initiative.plan,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_initiative(
-                initiative=PlanInitiative.objects.get(pk=initiative.pk),
-                changes=form.cleaned_data,
-                by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Indsatsen er gemt.")
-            return redirect(f"{reverse('reports:plan-overview')}#indsats-{initiative.pk}")
-    return _initiative_page(request, form, initiative)
+    return _initiative_form(request, initiative.plan, initiative)
 
 
 @login_required
@@ -602,16 +597,14 @@ def activity_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, "Aktiviteten er oprettet.")
-            return redirect(f"{reverse('reports:plan-overview')}#indsats-{initiative.pk}")
+            return redirect(_initiative_url(initiative.pk))
     return render(
         request,
         "reports/activity_create.html",
         {
             "form": form,
             "initiative": initiative,
-            "crumbs": _crumbs(
-                ("Udviklingsplan", reverse("reports:plan-overview")), ("Ny aktivitet", None)
-            ),
+            "crumbs": _plan_crumbs(("Ny aktivitet", None)),
         },
         status=400 if form.errors else 200,
     )

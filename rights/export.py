@@ -29,6 +29,7 @@ from cases.models import (
     Child,
     Consent,
     CustodyChange,
+    EarlyObservation,
     Guardian,
     JournalEntry,
     JournalRevision,
@@ -147,52 +148,54 @@ def _ids(rows: Iterable[models.Model]) -> list[Any]:
     return [row.pk for row in rows]
 
 
-def _sections(child: Child) -> list[tuple[str, str, Callable[[dict[str, list[Any]]], Any]]]:
+#: A record type's rows, read from the ids of the record types read before it (by key).
+Rows = Callable[[dict[str, list[Any]]], Any]
+
+
+def _naming(child: Child, model: Any) -> Rows:
+    """The rows of ``model`` that name the child."""
+    return lambda ids: model.objects.filter(child=child)
+
+
+def _under(model: Any, parent: str, key: str) -> Rows:
+    """The rows of ``model`` whose ``parent`` is one of the rows read under ``key``."""
+    return lambda ids: model.objects.filter(**{f"{parent}__in": ids[key]})
+
+
+def _sections(child: Child) -> list[tuple[str, str, Rows]]:
     """(key, heading, rows from the ids gathered so far) in the order they are read."""
     return [
         ("child", "Barnet", lambda ids: Child.objects.filter(pk=child.pk)),
-        ("guardians", "Forældre og værger", lambda ids: Guardian.objects.filter(child=child)),
-        (
-            "consents",
-            "Samtykker",
-            lambda ids: Consent.objects.filter(guardian__in=ids["guardians"]),
-        ),
-        ("referrals", "Indstillinger", lambda ids: Referral.objects.filter(child=child)),
+        ("guardians", "Forældre og værger", _naming(child, Guardian)),
+        ("consents", "Samtykker", _under(Consent, "guardian", "guardians")),
+        ("referrals", "Indstillinger", _naming(child, Referral)),
         (
             "referral_events",
             "Indstillingernes forløb",
-            lambda ids: ReferralEvent.objects.filter(referral__in=ids["referrals"]),
+            _under(ReferralEvent, "referral", "referrals"),
         ),
         (
             "referral_attachments",
             "Bilag til indstillinger",
-            lambda ids: ReferralAttachment.objects.filter(referral__in=ids["referrals"]),
+            _under(ReferralAttachment, "referral", "referrals"),
         ),
         (
             "perspectives",
             "Forældrenes perspektiv på indstillinger",
-            lambda ids: PerspectiveInvitation.objects.filter(referral__in=ids["referrals"]),
+            _under(PerspectiveInvitation, "referral", "referrals"),
         ),
         (
             "parent_referrals",
             "Forældreindstillinger",
-            lambda ids: ParentReferral.objects.filter(referral__in=ids["referrals"]),
+            _under(ParentReferral, "referral", "referrals"),
         ),
-        ("cases", "Sager", lambda ids: Case.objects.filter(child=child)),
-        (
-            "message_threads",
-            "Beskedtråde med forældrene",
-            lambda ids: Thread.objects.filter(case__in=ids["cases"]),
-        ),
-        (
-            "messages",
-            "Beskeder",
-            lambda ids: Message.objects.filter(thread__in=ids["message_threads"]),
-        ),
+        ("cases", "Sager", _naming(child, Case)),
+        ("message_threads", "Beskedtråde med forældrene", _under(Thread, "case", "cases")),
+        ("messages", "Beskeder", _under(Message, "thread", "message_threads")),
         (
             "message_attachments",
             "Bilag til beskeder",
-            lambda ids: MessageAttachment.objects.filter(message__in=ids["messages"]),
+            _under(MessageAttachment, "message", "messages"),
         ),
         (
             "digital_post",
@@ -205,86 +208,51 @@ def _sections(child: Child) -> list[tuple[str, str, Callable[[dict[str, list[Any
         (
             "custody_changes",
             "Ændringer i forældremyndighed",
-            lambda ids: CustodyChange.objects.filter(case__in=ids["cases"]),
+            _under(CustodyChange, "case", "cases"),
         ),
-        ("journal", "Journal", lambda ids: JournalEntry.objects.filter(case__in=ids["cases"])),
+        ("journal", "Journal", _under(JournalEntry, "case", "cases")),
         (
             "journal_revisions",
             "Journalens rettelser (tidligere versioner)",
-            lambda ids: JournalRevision.objects.filter(entry__in=ids["journal"]),
+            _under(JournalRevision, "entry", "journal"),
         ),
-        ("ratings", "Børnelineal", lambda ids: RulerRating.objects.filter(child=child)),
+        ("ratings", "Børnelineal", _naming(child, RulerRating)),
         (
-            "ppvs",
-            "Pædagogisk psykologiske vurderinger (PPV)",
-            lambda ids: Ppv.objects.filter(case__in=ids["cases"]),
+            "observations",
+            "Tidlig opsporing (screeninger, sprogvurderinger, BTU-skemaer, trivselsvurderinger)",
+            _naming(child, EarlyObservation),
         ),
-        (
-            "ppv_revisions",
-            "PPV'ernes gemte versioner",
-            lambda ids: PpvRevision.objects.filter(ppv__in=ids["ppvs"]),
-        ),
-        (
-            "ppv_dispatches",
-            "Udsendelser af PPV",
-            lambda ids: PpvDispatch.objects.filter(ppv__in=ids["ppvs"]),
-        ),
+        ("ppvs", "Pædagogisk psykologiske vurderinger (PPV)", _under(Ppv, "case", "cases")),
+        ("ppv_revisions", "PPV'ernes gemte versioner", _under(PpvRevision, "ppv", "ppvs")),
+        ("ppv_dispatches", "Udsendelser af PPV", _under(PpvDispatch, "ppv", "ppvs")),
         (
             "applications",
             "Ansøgninger om specialpædagogisk bistand",
-            lambda ids: SupportApplication.objects.filter(child=child),
+            _naming(child, SupportApplication),
         ),
-        (
-            "hearings",
-            "Partshøringer",
-            lambda ids: Hearing.objects.filter(application__in=ids["applications"]),
-        ),
+        ("hearings", "Partshøringer", _under(Hearing, "application", "applications")),
         (
             "hearing_responses",
             "Forældrenes svar på partshøringer",
-            lambda ids: HearingResponse.objects.filter(hearing__in=ids["hearings"]),
+            _under(HearingResponse, "hearing", "hearings"),
         ),
-        (
-            "decisions",
-            "Afgørelser",
-            lambda ids: Decision.objects.filter(application__in=ids["applications"]),
-        ),
+        ("decisions", "Afgørelser", _under(Decision, "application", "applications")),
         (
             "decision_dispatches",
             "Udsendelser af afgørelser",
-            lambda ids: DecisionDispatch.objects.filter(decision__in=ids["decisions"]),
+            _under(DecisionDispatch, "decision", "decisions"),
         ),
-        ("appeals", "Klager", lambda ids: Appeal.objects.filter(decision__in=ids["decisions"])),
-        (
-            "placements",
-            "Placeringer i specialtilbud",
-            lambda ids: Placement.objects.filter(child=child),
-        ),
+        ("appeals", "Klager", _under(Appeal, "decision", "decisions")),
+        ("placements", "Placeringer i specialtilbud", _naming(child, Placement)),
         (
             "placement_reviews",
             "Revurderinger af placeringer",
-            lambda ids: PlacementReview.objects.filter(placement__in=ids["placements"]),
+            _under(PlacementReview, "placement", "placements"),
         ),
-        (
-            "forum_referrals",
-            "Henvisninger til fora",
-            lambda ids: ForumReferral.objects.filter(child=child),
-        ),
-        (
-            "meetings",
-            "Møder hvor barnet er nævnt",
-            lambda ids: ForumMeeting.objects.filter(child=child),
-        ),
-        (
-            "meeting_items",
-            "Punkter om barnet på koordinationsmøder",
-            lambda ids: AgendaItem.objects.filter(child=child),
-        ),
-        (
-            "notes",
-            "Notater fra barnets møder",
-            lambda ids: Note.objects.filter(forum_meeting__in=ids["meetings"]),
-        ),
+        ("forum_referrals", "Henvisninger til fora", _naming(child, ForumReferral)),
+        ("meetings", "Møder hvor barnet er nævnt", _naming(child, ForumMeeting)),
+        ("meeting_items", "Punkter om barnet på koordinationsmøder", _naming(child, AgendaItem)),
+        ("notes", "Notater fra barnets møder", _under(Note, "forum_meeting", "meetings")),
         (
             "courses",
             "Indsatser (forløb)",
@@ -292,31 +260,19 @@ def _sections(child: Child) -> list[tuple[str, str, Callable[[dict[str, list[Any
                 Q(case__in=ids["cases"]) | Q(participants__child=child)
             ).distinct(),
         ),
-        (
-            "course_participations",
-            "Deltagelse i forløb",
-            lambda ids: CourseParticipant.objects.filter(child=child),
-        ),
-        (
-            "attendance",
-            "Fremmøde",
-            lambda ids: Attendance.objects.filter(participant__in=ids["course_participations"]),
-        ),
-        (
-            "follow_ups",
-            "Opfølgninger",
-            lambda ids: FollowUp.objects.filter(course__case__in=ids["cases"]),
-        ),
-        ("absence", "Fraværssager", lambda ids: AbsenceCase.objects.filter(child=child)),
+        ("course_participations", "Deltagelse i forløb", _naming(child, CourseParticipant)),
+        ("attendance", "Fremmøde", _under(Attendance, "participant", "course_participations")),
+        ("follow_ups", "Opfølgninger", _under(FollowUp, "course__case", "cases")),
+        ("absence", "Fraværssager", _naming(child, AbsenceCase)),
         (
             "absence_registrations",
             "Fraværsregistreringer",
-            lambda ids: AbsenceRegistration.objects.filter(absence_case__in=ids["absence"]),
+            _under(AbsenceRegistration, "absence_case", "absence"),
         ),
         (
             "absence_steps",
             "Fraværsforløbets trin",
-            lambda ids: AbsenceStepRecord.objects.filter(absence_case__in=ids["absence"]),
+            _under(AbsenceStepRecord, "absence_case", "absence"),
         ),
         ("documents", "Dokumenter", lambda ids: _documents(ids)),
     ]

@@ -1,8 +1,11 @@
 """Celery tasks of the rights app: thin, by id, idempotent."""
 
+from functools import partial
 from typing import Any
 
 from celery import Task, shared_task
+
+from ppr.tasks import retry_or_give_up
 
 from . import jobs
 
@@ -15,7 +18,6 @@ def build_access_export(self: Task[Any, Any], export_id: int) -> str:
     try:
         return jobs.build_access_export(export_id=export_id)
     except jobs.TransientExportError as exc:
-        if self.request.is_eager or self.request.retries >= MAX_RETRIES:
-            jobs.give_up(export_id=export_id, reason=str(exc))
-            return "failed"
-        raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
+        return retry_or_give_up(
+            self, exc, backoff=5, give_up=partial(jobs.give_up, export_id=export_id)
+        )

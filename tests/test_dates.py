@@ -96,18 +96,20 @@ def test_dokumenter_and_the_start_page_show_the_danish_month(cast: Any, client_a
 
 @pytest.mark.django_db
 def test_a_reminder_email_gives_the_deadline_as_a_danish_date(cast: Any) -> None:
-    deadline = open_deadline(
-        subject=cast.school,
-        kind=DeadlineKind.PPV,
-        responsible=cast.psychologist,
-        due=date(2026, 12, 6),
-        by=None,
-        title="PPV færdig",
-    )
-    reminder = Reminder.objects.create(
-        deadline=deadline, kind=ReminderKind.NEAR, state=ReminderState.PENDING
-    )
-    deliver_reminder(reminder.pk)
+    # A deadline cannot be opened in the past: the clock stands before the fixed date.
+    with time_machine.travel(datetime(2026, 12, 1, 12, tzinfo=ZoneInfo("Europe/Copenhagen"))):
+        deadline = open_deadline(
+            subject=cast.school,
+            kind=DeadlineKind.PPV,
+            responsible=cast.psychologist,
+            due=date(2026, 12, 6),
+            by=None,
+            title="PPV færdig",
+        )
+        reminder = Reminder.objects.create(
+            deadline=deadline, kind=ReminderKind.NEAR, state=ReminderState.PENDING
+        )
+        deliver_reminder(reminder.pk)
     assert "frist 06.12.2026" in mail.outbox[0].body
 
 

@@ -13,11 +13,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import PpvStatus
-from cases.referrals.uploads import EXTENSIONS, safe_download_name
+from cases.referrals.uploads import download_response
 from ppr.access import get_audited_or_404
 from ppr.audit.models import AuditAction
 from ppr.audit.services import record
@@ -761,17 +760,7 @@ def hearing_response_file(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         action=AuditAction.PRINT,
         pk=pk,
     )
-    # Read whole (at most 20 MB): a streamed file would stay open if the client walks away.
-    with response.file.open("rb") as handle:
-        content = handle.read()
-    download = HttpResponse(content, content_type=response.content_type)
-    download["Content-Disposition"] = content_disposition_header(
-        True,
-        safe_download_name(response.original_name, EXTENSIONS.get(response.content_type, "bin")),
-    )
-    download["X-Content-Type-Options"] = "nosniff"
-    download["Cache-Control"] = "no-store, private"
-    return download
+    return download_response(response)
 
 
 @login_required

@@ -18,6 +18,7 @@ from cases.models import (
     check_plausible_child,
     mask_cpr,
     normalise_cpr,
+    reads_observations,
 )
 from cases.referrals.forms import ParentRequestStartForm
 from ppr.access import audit, get_audited_or_404
@@ -197,6 +198,7 @@ def _detail_context(request: AuthenticatedHttpRequest, child: Child) -> dict:
         "guardians": guardians,
         "referrals": referrals,
         "can_edit": user.has_perm("cases.edit_child", child),
+        "reads_observations": reads_observations(user),
         "can_draft": can_draft,
         "parent_request_form": ParentRequestStartForm() if can_draft and is_intake else None,
         "crumbs": [(child.name, None)],

@@ -119,7 +119,8 @@ def journal_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Rettelsen er gemt. Den oprindelige version er bevaret.")
-                return redirect(f"{case.get_absolute_url()}#journal-{entry.pk}")
+                # The whole course: an older note is not among the newest the page shows.
+                return redirect(f"{case.get_absolute_url()}?forloeb=alle#journal-{entry.pk}")
     else:
         form = JournalCorrectionForm(
             initial={

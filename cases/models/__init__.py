@@ -21,6 +21,17 @@ from cases.models.children import (
 )
 from cases.models.custody import CustodyChange, CustodyChangeKind
 from cases.models.journal import JournalEntry, JournalKind, JournalRevision
+from cases.models.observations import (
+    HEALTH_VISITOR_KINDS,
+    INSTITUTION_KINDS,
+    SUGGESTED_COLOUR,
+    EarlyObservation,
+    ObservationFinding,
+    ObservationKind,
+    ObservationQuerySet,
+    observed_children,
+    reads_observations,
+)
 from cases.models.ppv import (
     PPV_SECTION_FIELDS,
     PPV_SECTION_LABELS,
@@ -70,7 +81,16 @@ __all__ = [
     "Consent",
     "ConsentForm",
     "ConsentScope",
+    "EarlyObservation",
     "EvaluationParty",
+    "HEALTH_VISITOR_KINDS",
+    "INSTITUTION_KINDS",
+    "ObservationFinding",
+    "ObservationKind",
+    "ObservationQuerySet",
+    "observed_children",
+    "reads_observations",
+    "SUGGESTED_COLOUR",
     "Guardian",
     "GuardianQuerySet",
     "GuardianRelation",

@@ -188,16 +188,6 @@ class GuardianRelation(models.TextChoices):
 
 
 class GuardianQuerySet(models.QuerySet["Guardian"]):
-    def in_partner_scope(self, user: Any) -> Self:
-        """Children a social worker or health visitor rates and observes (seed 004 §3, §3.3):
-        those at the institutions of the districts of their partner memberships. Not part of
-        ``visible_to``: it opens the rating history and the early-detection observations,
-        never the guardians, consents, referrals or cases."""
-        districts = partner_district_ids(user)
-        if not districts:
-            return self.none()
-        return self.filter(institution__district_id__in=districts)
-
     def with_cpr(self, value: str) -> Self:
         """The guardians (one per child) with this CPR number, under any configured key."""
         return self.filter(cpr_hash__in=Guardian.hashes_for(value))

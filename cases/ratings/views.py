@@ -1,5 +1,7 @@
 """The Børnelineal: rate a child on its case; the report of counts by colour."""
 
+import contextlib
+import uuid
 from datetime import date
 from typing import Any
 
@@ -7,15 +9,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
 from cases.casework.views import case_crumbs, case_for
-from cases.models import Child, RaterProfession, RatingContext, RulerColour, RulerRating
+from cases.models import (
+    Child,
+    EarlyObservation,
+    ObservationKind,
+    RaterProfession,
+    RatingContext,
+    RulerColour,
+    RulerRating,
+    reads_observations,
+)
+from cases.observations.services import link_rating, rating_rationale
 from ppr import generations
 from ppr.access import get_audited_or_404
 from ppr.accounts.models import Role
@@ -80,6 +94,37 @@ def rateable_children(user: Any) -> QuerySet[Child]:
     return Child.objects.filter(condition)
 
 
+def _observation_for(request: AuthenticatedHttpRequest, child: Child) -> EarlyObservation | None:
+    """The observation named in ``?observation=`` that the rating is given from: one of the
+    child's that the user sees and that has led to no rating yet (else 404) – or, posted
+    again (a double submit), to the rating this form's token saved."""
+    raw = request.GET.get("observation", "")
+    if not raw:
+        return None
+    unrated = Q(rating__isnull=True)
+    if request.method == "POST":
+        with contextlib.suppress(ValueError):
+            unrated |= Q(rating__client_token=uuid.UUID(request.POST.get("client_token", "")))
+    return get_object_or_404(
+        EarlyObservation.objects.visible_to(request.user).filter(unrated, child=child),
+        pk=int(raw) if raw.isdigit() and len(raw) < 19 else 0,
+    )
+
+
+def _from_observation(observation: EarlyObservation) -> dict[str, Any]:
+    """The rating form prefilled from the observation: the colour its result suggests, the
+    context (the health visitor's screening, or tidlig opsporing) and its finding."""
+    return {
+        "colour": observation.suggested_colour,
+        "rated_on": timezone.localdate(),
+        "context": RatingContext.SCREENING
+        if observation.kind == ObservationKind.SCREENING
+        else RatingContext.EARLY_DETECTION,
+        "rationale": rating_rationale(observation),
+        "client_token": uuid.uuid4(),
+    }
+
+
 def _default_context(user: Any) -> str:
     if user.has_role(Role.HEALTH_VISITOR):
         return RatingContext.SCREENING
@@ -117,6 +162,7 @@ def child_ratings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "profession": profession,
         "profession_label": RaterProfession(profession).label if profession else "",
         "can_rate": can_rate,
+        "reads_observations": reads_observations(user),
         "crumbs": [(child.name, None), ("Børnelineal", None)],
     }
     return render(request, "cases/child_ratings.html", context)
@@ -136,27 +182,38 @@ def child_rating_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         purpose="Børnelineal-vurdering",
         pk=pk,
     )
+    observation = _observation_for(request, child)
     initial_context = request.GET.get("sammenhaeng", "") or _default_context(user)
-    form = ChildRatingForm(posted(request), context=initial_context)
+    if observation is not None:
+        form = ChildRatingForm(posted(request), initial=_from_observation(observation))
+    else:
+        form = ChildRatingForm(posted(request), context=initial_context)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            rate_child(
-                child=child,
-                by=user,
-                colour=data["colour"],
-                rated_on=data["rated_on"],
-                context=data["context"],
-                rationale=data["rationale"],
-                client_token=data["client_token"],
-            )
+            with transaction.atomic():
+                rating = rate_child(
+                    child=child,
+                    by=user,
+                    colour=data["colour"],
+                    rated_on=data["rated_on"],
+                    context=data["context"],
+                    rationale=data["rationale"],
+                    client_token=data["client_token"],
+                )
+                if observation is not None:
+                    link_rating(observation, rating, by=user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, "Vurderingen er gemt.")
+            if observation is not None:
+                url = reverse("cases:child-observations", kwargs={"pk": child.pk})
+                return redirect(f"{url}#observation-{observation.pk}")
             return redirect("cases:child-ratings", pk=child.pk)
     context = {
         "child": child,
+        "observation": observation,
         "form": form,
         "crumbs": [(child.name, None), ("Ny Børnelineal-vurdering", None)],
     }

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.children.search import chosen_child, search_children
@@ -49,7 +48,7 @@ from .forms import (
     RejectForm,
 )
 from .tables import ReferralQueueTable, ReferralTable
-from .uploads import EXTENSIONS, safe_download_name
+from .uploads import download_response
 from .wording import evaluation_labels, wording_for
 
 PURPOSE = "indstilling"
@@ -524,19 +523,7 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         action=AuditAction.PRINT,
         pk=pk,
     )
-    # Read whole (at most 20 MB): a streamed file would stay open if the client walks away.
-    with attachment.file.open("rb") as handle:
-        content = handle.read()
-    response = HttpResponse(content, content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        True,
-        safe_download_name(
-            attachment.original_name, EXTENSIONS.get(attachment.content_type, "bin")
-        ),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return download_response(attachment)
 
 
 @login_required

@@ -4,57 +4,29 @@ import logging
 from typing import Any
 
 from celery import Task, shared_task
-from celery.exceptions import Retry
+
+from ppr.tasks import MAX_RETRIES as MAX_RETRIES
+from ppr.tasks import delivery_task, run_or_queue
 
 from . import delivery
 from .adapter import TransientError
 
 logger = logging.getLogger(__name__)
 
-#: Tries before the periodic job takes over (about 2 h with the backoff).
-MAX_RETRIES = 8
 
-
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(TransientError,),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=MAX_RETRIES,
-)
+@delivery_task(TransientError)
 def file_in_esdh(self: Task[Any, Any], filing_id: int) -> str:
     return delivery.file(filing_id)
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(TransientError,),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=MAX_RETRIES,
-)
+@delivery_task(TransientError)
 def sync_index_entry(self: Task[Any, Any], entry_id: str) -> str:
     return delivery.sync_index(entry_id)
 
 
-def _run(task: Any, arg: object) -> None:
-    """Hand the job to Celery. Without a broker it runs here, in the request that queued it:
-    tried as often as a worker would, without the wait; a job still failing is left for the
-    periodic job and never turns the committed request into an error page."""
-    if not task.app.conf.task_always_eager:
-        task.delay(arg)
-        return
-    for attempt in range(MAX_RETRIES + 1):
-        try:
-            task.apply(args=(arg,), retries=attempt, throw=True)
-        except (Retry, TransientError):
-            continue
-        return
-    logger.warning("%s %s not done yet; the periodic job retries it", task.name, arg)
+def _run(task: Task[Any, Any], arg: object) -> None:
+    if not run_or_queue(task, arg, transient=TransientError):
+        logger.warning("%s %s not done yet; the periodic job retries it", task.name, arg)
 
 
 def enqueue_filing(filing_id: int) -> None:

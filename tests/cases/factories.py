@@ -12,6 +12,7 @@ from cases.models import (
     Consent,
     ConsentForm,
     ConsentScope,
+    EarlyObservation,
     Guardian,
     JournalEntry,
     JournalKind,
@@ -104,6 +105,21 @@ class JournalEntryFactory(DjangoModelFactory):
     kind = JournalKind.SAMTALE
     text = "Samtale med eleven om trivsel i klassen."
     author = factory.SubFactory(UserFactory)
+
+
+class EarlyObservationFactory(DjangoModelFactory):
+    """A daycare's BTU-skema with a concern, recorded by a pedagogue (give ``recorded_by``)."""
+
+    class Meta:
+        model = EarlyObservation
+
+    child = factory.SubFactory(ChildFactory)
+    kind = "btu"
+    finding = "bekymring"
+    text = "Trækker sig fra legen og siger meget lidt; sproget er sent i gang."
+    recorded_by = factory.SubFactory(UserFactory)
+    profession = "medarbejder"
+    institution = factory.SelfAttribute("child.institution")
 
 
 class RulerRatingFactory(DjangoModelFactory):

@@ -84,6 +84,45 @@ def test_the_case_page_is_not_cached(cast, client_as, case):
     assert "no-store" in client_as(cast.psychologist).get(url(case))["Cache-Control"]
 
 
+def test_a_long_timeline_shows_the_newest_items_and_links_to_the_whole(
+    cast, client_as, case, monkeypatch
+):
+    """The page renders the newest TIMELINE_SHOWN items of the course; ?forloeb=alle all of
+    them (every note stays reachable), with the same queries either way."""
+    monkeypatch.setattr("cases.casework.views.TIMELINE_SHOWN", 3)
+    entries = [
+        JournalEntryFactory(
+            case=case,
+            author=cast.psychologist,
+            occurred_on=date.today() - timedelta(days=days),
+            text=f"Samtale nummer {days}.",
+        )
+        for days in range(5)
+    ]
+    client = client_as(cast.psychologist)
+    client.get(url(case))  # the session's first request reads more (the login's leftovers)
+    with CaptureQueriesContext(connection) as shown:
+        response = client.get(url(case))
+    assert [item.obj for item in response.context["timeline"]] == entries[:3]
+    content = response.content.decode()
+    assert "Samtale nummer 2." in content and "Samtale nummer 3." not in content
+    assert "Viser de 3 nyeste af 5 punkter i forløbet." in content
+    assert f'href="{url(case)}?forloeb=alle#timeline-heading"' in content
+
+    with CaptureQueriesContext(connection) as whole:
+        response = client.get(url(case), {"forloeb": "alle"})
+    assert [item.obj for item in response.context["timeline"]] == entries
+    content = response.content.decode()
+    assert "Samtale nummer 4." in content and "nyeste af" not in content
+    assert len(whole) == len(shown)
+
+
+def test_a_short_timeline_has_no_link_to_the_whole(cast, client_as, case):
+    JournalEntryFactory(case=case, author=cast.psychologist, text="Første samtale.")
+    content = client_as(cast.psychologist).get(url(case)).content.decode()
+    assert "Første samtale." in content and "forloeb=alle" not in content
+
+
 def test_the_timeline_merges_referrals_journal_and_ratings_newest_first(cast, client_as, case):
     ReferralFactory(
         child=case.child, case=case, status="accepteret", concern="Bekymring om trivsel."

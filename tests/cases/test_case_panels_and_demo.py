@@ -1,9 +1,11 @@
 """Start-page panels for cases, and the case side of the demo data."""
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
-from cases.models import Case, CaseStatus, Child, JournalEntry, RulerRating
+from cases.models import Case, CaseStatus, Child, JournalEntry, RaterProfession, RulerRating
 from demo.casework import seed_cases
 from tests.cases.case_fixtures import make_case
 
@@ -46,12 +48,11 @@ def test_others_get_no_case_panels(cast, client_as, role):
     assert "Mine åbne sager" not in content and "Åbne sager pr. team" not in content
 
 
-def test_the_demo_seed_adds_open_and_closed_cases_with_journals_and_ratings_and_is_idempotent():
-    from demo.cases import seed
-    from demo.organisation import seed_organisation
-
-    organisation = seed_organisation()
-    seed(organisation)
+def test_the_demo_seed_adds_open_and_closed_cases_with_journals_and_ratings_and_is_idempotent(
+    restored_demo: Any,
+) -> None:
+    """On the demo as seeded (tests/conftest.py ``restored_demo``); its cases seeded again."""
+    organisation = restored_demo
     counts = (Case.objects.count(), JournalEntry.objects.count(), RulerRating.objects.count())
     assert Case.objects.filter(status=CaseStatus.OPEN).exists()
     assert Case.objects.filter(status=CaseStatus.CLOSED).exclude(outcome="").exists()
@@ -62,6 +63,10 @@ def test_the_demo_seed_adds_open_and_closed_cases_with_journals_and_ratings_and_
         .exists()
     )
     assert all(child.fictitious for child in Child.objects.all())
+    # The Børnelineal across professions (issue 25): the social worker and the health visitor
+    # have rated children of their district too.
+    professions = set(RulerRating.objects.values_list("profession", flat=True))
+    assert {RaterProfession.SOCIAL_WORKER, RaterProfession.HEALTH_VISITOR} <= professions
     seed_cases(organisation)
     assert (
         Case.objects.count(),

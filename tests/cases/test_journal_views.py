@@ -121,6 +121,8 @@ def test_a_correction_keeps_the_original_and_shows_it_as_corrected(cast, client_
         correct_url(entry), correction(text="Far deltog.", reason="Forkert forælder", version=1)
     )
     assert response.status_code == 302
+    # Back on the whole course, at the note: an older note may be past the newest the page shows.
+    assert response["Location"] == (f"{case.get_absolute_url()}?forloeb=alle#journal-{entry.pk}")
     page = client.get(reverse("cases:case-detail", kwargs={"pk": case.pk})).content.decode()
     assert "Far deltog." in page
     assert "Rettet" in page

@@ -1,8 +1,12 @@
 """Shared browser fixtures: Debian's Chromium driven by pytest-playwright against live_server.
 
 One browser is launched per test session (pytest-playwright's session-scoped ``browser``);
-each test gets a fresh context and page. Without /usr/bin/chromium the browser tests are
-skipped with a message, unless PPR_REQUIRE_BROWSER=1 (as in CI), where they fail instead.
+each test gets a fresh context and page. Headless (the default) it is Debian's
+chromium-headless-shell, the same engine without the full browser's window machinery, which
+Playwright itself uses for headless runs: measured on test_nothing_lost.py and
+test_early_detection.py (17 tests, -n 0), 55 s of CPU against 76–80 s with /usr/bin/chromium.
+With ``--headed`` it is /usr/bin/chromium. Without it the browser tests are skipped with a
+message, unless PPR_REQUIRE_BROWSER=1 (as in CI), where they fail instead.
 """
 
 import os
@@ -11,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.servers.basehttp import WSGIServer
+from django.core.servers.basehttp import ThreadedWSGIServer, WSGIServer
 from django.test.testcases import LiveServerThread
 
-from tests.conftest import STANDING_DATA, Snapshot, put_back, restore_snapshot, take_snapshot
+from tests.conftest import LIVE_SERVER, restore_snapshot
 
 CHROMIUM = Path("/usr/bin/chromium")
+HEADLESS_SHELL = Path("/usr/bin/chromium-headless-shell")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -29,34 +34,77 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    if not CHROMIUM.exists():
-        message = f"browser tests need {CHROMIUM} (apt-get install chromium)"
+    headed = browser_type_launch_args.get("headless") is False
+    executable = CHROMIUM if headed else HEADLESS_SHELL
+    if not executable.exists():
+        message = f"browser tests need {executable} (apt-get install {executable.name})"
         if os.environ.get("PPR_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{message}; PPR_REQUIRE_BROWSER=1 requires them", pytrace=False)
         pytest.skip(message)
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": LAUNCH_ARGS}
+    return {**browser_type_launch_args, "executable_path": str(executable), "args": LAUNCH_ARGS}
+
+
+class _Gated:
+    """The live server's application behind ``LIVE_SERVER`` (tests/conftest.py): answered
+    only while the gate is open, counted until the response is closed (Django's
+    request_finished, which closes the request's database connection, included)."""
+
+    def __init__(self, application: Any) -> None:
+        self.application = application
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if not LIVE_SERVER.enter():
+            start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+            return [b"Testen er slut."]
+        try:
+            return _Answered(self.application(environ, start_response))
+        except BaseException:
+            LIVE_SERVER.leave()
+            raise
+
+
+class _Answered:
+    def __init__(self, response: Any) -> None:
+        self.response = response
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.response)
+
+    def close(self) -> None:
+        try:
+            self.response.close()
+        finally:
+            LIVE_SERVER.leave()
+
+
+class _GatedServer(ThreadedWSGIServer):
+    def set_app(self, application: Any) -> None:
+        super().set_app(_Gated(application))
 
 
 class _OneRequestAtATime(WSGIServer):
-    """The live server without a thread per request (Django then answers "Connection: close")."""
+    """The gated live server without a thread per request (Django then answers "Connection:
+    close")."""
 
     def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
 
+    def set_app(self, application: Any) -> None:
+        super().set_app(_Gated(application))
+
 
 @pytest.fixture(scope="session")
-def _serial_live_server_on_sqlite() -> Iterator[None]:
-    """On SQLite the live server shares the test's in-memory connection with every request
-    thread; two requests at once (a page and its htmx bell, an autosave) then corrupt each
-    other's savepoints ("no such savepoint"). The server's thread answers them one at a time.
-    PostgreSQL gives every thread its own connection and keeps the threaded server."""
+def _gated_live_server() -> Iterator[None]:
+    """Every request of the live server goes through ``LIVE_SERVER``'s gate. On SQLite the
+    live server shares the test's in-memory connection with every request thread; two
+    requests at once (a page and its htmx bell, an autosave) then corrupt each other's
+    savepoints ("no such savepoint"), so its thread answers them one at a time. PostgreSQL
+    gives every thread its own connection and keeps the threaded server."""
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        yield
-        return
+    server = _OneRequestAtATime if connection.vendor == "sqlite" else _GatedServer
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(LiveServerThread, "server_class", _OneRequestAtATime)
+        patch.setattr(LiveServerThread, "server_class", server)
         yield
 
 
@@ -80,7 +128,7 @@ def _live_server_requests_close_their_connections() -> Iterator[None]:
 @pytest.fixture(scope="session", autouse=True)
 def _database_and_server_before_the_browser(
     _live_server_requests_close_their_connections: None,
-    _serial_live_server_on_sqlite: None,
+    _gated_live_server: None,
     django_db_setup: None,
     live_server: Any,
 ) -> None:
@@ -108,28 +156,28 @@ def _orm_beside_playwrights_event_loop() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="session")
-def _standing_snapshot(django_db_setup: None, django_db_blocker: Any) -> Snapshot:
-    """Every table as the standing data leave it (``put_back(STANDING_DATA)``), copied once per
-    session: ``restore_snapshot`` puts it back by raw rows instead of saving each object of
-    ``STANDING_DATA`` through the ORM again. Measured on SQLite: 0.36 s CPU per put_back,
-    0.01 s per restore."""
-    with django_db_blocker.unblock():
-        put_back(STANDING_DATA)
-        return take_snapshot()
-
-
 @pytest.fixture(autouse=True)
 def _standing_data_in_every_browser_test(
     request: pytest.FixtureRequest, transactional_db: None
-) -> None:
+) -> Iterator[None]:
     """Browser tests commit, and every transactional test before them flushed the database;
     each starts from what the migrations left and the standing cast (a test that asks for the
     ``demo`` starts from the seeded demo instead, put back by that fixture). (Django's
     serialized rollback cannot do this here: inside Playwright's event loop this thread gets
-    other connection objects.)"""
+    other connection objects.)
+
+    After the test, before the database is emptied, every browser context it opened is closed
+    (``helpers.logged_in`` opens its own, which pytest-playwright does not close) and the live
+    server's gate is shut, a request still being answered let finish: a page's last requests
+    (its autosave when it is closed, a poll of the bell) must not run beside the flush
+    (``LiveServerGate``). The next test's restore opens it again."""
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
     if "demo" not in request.fixturenames:
         restore_snapshot(request.getfixturevalue("_standing_snapshot"))
+    yield
+    for context in browser.contexts if browser else []:
+        context.close()
+    LIVE_SERVER.shut()
 
 
 @pytest.fixture

@@ -1,15 +1,15 @@
 """Every page of the demo municipality, as every demo role, on a desktop and on a phone.
 
-The demo is seeded once per session (per xdist worker: ``manage.py seed_demo``'s steps; tens of
-seconds) and copied table by table; each role's sweep is its own test (a long one several:
-``SHARDS``), starting from that copy, so the workers share the roles. A role logs in through the real form and walks the app
-breadth-first by following same-site links (GET only), opening one URL per URL pattern
-(``resolve(path).route``) so the sweep stays fast. Every page opened is checked at 1366×900
-and, resized in place (no second request), at 390×844: axe-core finds no serious or critical
-violation, the page never scrolls sideways (``scrollWidth`` within the viewport) and the main
-menu is reachable (the navigation bar on the desktop; on the phone the header's Menu button
-opens DKFDS's drawer with the menu's links). Pages a role's own links lead to must also answer
-200 with HTML, and each role must reach the pages listed for it in ``MUST_REACH``.
+The demo is seeded once per session (per xdist worker: tests/conftest.py ``seeded_demo``, shared
+with the crawler and the other demo tests) and copied table by table; each role's sweep is its own
+test (a long one several: ``SHARDS``), starting from that copy, so the workers share the roles. A
+role logs in through the real form and walks the app breadth-first by following same-site links (GET
+only), opening one URL per URL pattern (``resolve(path).route``) so the sweep stays fast. Every page
+opened is checked at 1366×900 and, resized in place (no second request), at 390×844: axe-core finds
+no serious or critical violation, the page never scrolls sideways (``scrollWidth`` within the
+viewport) and the main menu is reachable (the navigation bar on the desktop; on the phone the
+header's Menu button opens DKFDS's drawer with the menu's links). Pages a role's own links lead to
+must also answer 200 with HTML, and each role must reach the pages listed for it in ``MUST_REACH``.
 
 A second test walks a koordineringskonference with the keyboard alone (the referral form's
 walk is in test_referral_to_case.py).
@@ -18,6 +18,7 @@ walk is in test_referral_to_case.py).
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
@@ -27,7 +28,6 @@ from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import Browser, Page, expect
 
 from cases.models import Ppv, PpvStatus
-from demo.management.commands.seed_demo import seed_demo as seed_every_step
 from meetings import rules as meeting_rules
 from meetings.models import (
     AgendaItem,
@@ -38,8 +38,7 @@ from meetings.models import (
     NoteStatus,
 )
 from ppr.accounts.models import User
-from ppr.celery import app as celery_app
-from tests.conftest import STANDING_DATA, Snapshot, put_back, restore_snapshot, take_snapshot
+from tests.conftest import SeededDemo, restore_demo
 from tests.meetings.factories import (
     AgendaItemFactory,
     ConferenceFactory,
@@ -76,11 +75,6 @@ PAGES_WITHOUT_MENU = ("/indsatser/forloeb/<id:pk>/deltagerliste/",)
 
 #: Upper bound of pages per role (the app has about 130 URL patterns; a role reaches fewer).
 MAX_PAGES_PER_ROLE = 150
-
-
-def seed_demo() -> Any:
-    """What ``manage.py seed_demo`` does, keeping the organisation (and its logins)."""
-    return seed_every_step()
 
 
 def one_login_per_role(demo: Any) -> list[tuple[str, str, str]]:
@@ -245,34 +239,14 @@ def check(page: Page, url: str, route: str, problems: list[str]) -> None:
     page.set_viewport_size(DESKTOP)
 
 
-@pytest.fixture(scope="session")
-def _demo_snapshot(django_db_blocker: Any) -> tuple[list[tuple[str, str, str]], Snapshot]:
-    """The demo, seeded once per session (per xdist worker) on the standing data, and a copy
-    of every table as seeding left it: each role's sweep starts from it (``demo``)."""
-    started = time.monotonic()
-    with django_db_blocker.unblock():
-        put_back(STANDING_DATA)
-        was_eager = celery_app.conf.task_always_eager
-        celery_app.conf.task_always_eager = True
-        try:
-            demo = seed_demo()
-        finally:
-            celery_app.conf.task_always_eager = was_eager
-        logins = one_login_per_role(demo)
-        snapshot = take_snapshot()
-    print(f"\nDemo seeded in {time.monotonic() - started:.0f} s")
-    return logins, snapshot
-
-
 @pytest.fixture
 def demo(
-    _demo_snapshot: tuple[list[tuple[str, str, str]], Snapshot], transactional_db: None
+    seeded_demo: SeededDemo, transactional_db: None, settings: Any, tmp_path: Path
 ) -> list[tuple[str, str, str]]:
-    """The demo as seeded (every table put back as the snapshot holds it): the logins swept,
-    one per role and kind of scope."""
-    logins, snapshot = _demo_snapshot
-    restore_snapshot(snapshot)
-    return logins
+    """The demo as seeded (every table put back as the session's seeding left it,
+    ``seeded_demo``; its files copied): the logins swept, one per role and kind of scope."""
+    settings.STORAGES = restore_demo(seeded_demo, tmp_path / "private")
+    return one_login_per_role(seeded_demo.organisation)
 
 
 #: The demo logins swept, one per role and kind of scope (``one_login_per_role``), in the demo's
@@ -439,10 +413,23 @@ MUST_REACH: dict[str, set[str]] = {
         "/moeder/henvisninger/<id:pk>/faerdiggoer/",
         "/moeder/henvisninger/ny/",
         "/moeder/skolesocialraadgivning/tider/<id:pk>/book/",
+        # Overgange (issue 25): the requests received from the daycare, one of them anonymous.
+        "/moeder/overgange/anmodninger/",
+        "/moeder/overgange/anmodninger/<id:pk>/",
         "/visitation/<id:pk>/rediger/",
     },
     "leder.maelkeboetten@nordvig.dk": {
+        # Overgange (issue 25): the daycare's children starting school, and the request form.
+        "/moeder/overgange/",
+        "/moeder/overgange/boern/<id:pk>/bed-modtagende-trio-handle/",
         "/sager/indstillinger/<id:pk>/rediger/",
+        # Tidlig opsporing (issue 25): the overview, its "Registrér en observation" page, a
+        # child's observations, a new one, and one taken to the TRIO.
+        "/sager/opsporing/",
+        "/sager/opsporing/ny/",
+        "/sager/boern/<id:pk>/opsporing/",
+        "/sager/boern/<id:pk>/opsporing/ny/",
+        "/moeder/henvisninger/fra-observation/<id:pk>/",
     },
     "laerer.vestervang@nordvig.dk": set(),
     "paedagog.maelkeboetten@nordvig.dk": set(),

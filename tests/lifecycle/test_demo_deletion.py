@@ -3,7 +3,6 @@ listed exactly when its rule says and not a day before; held children are untouc
 records go in batches with their files; every report and effect goal reads the same before and
 after; the deleted children's names and CPR numbers are nowhere in the database."""
 
-import io
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 import time_machine
 from django.core import serializers
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
@@ -26,32 +24,23 @@ from reports.goals import progress
 from reports.measures import MEASURES
 from reports.models import EffectGoal
 from reports.operational import REPORTS
-from tests.conftest import client_for
+from tests.conftest import SeededDemo, client_for, restore_demo
 from visitation.models import Appeal, AppealOutcome
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
 @pytest.fixture
-def storage(settings, tmp_path: Path) -> Path:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-    return tmp_path
-
-
-@pytest.fixture
-def demo(storage: Path, django_capture_on_commit_callbacks) -> Path:
-    """The demo municipality with six of its open cases closed (the richest: most journal
-    entries), so their children have nothing open."""
+def demo(
+    seeded_demo: SeededDemo, db: None, settings, tmp_path: Path, django_capture_on_commit_callbacks
+) -> Path:
+    """The demo municipality (the session's ``seeded_demo`` put back in the test's transaction,
+    its files copied to a directory of the test's own) with six of its open cases closed (the
+    richest: most journal entries), so their children have nothing open."""
     from cases.casework.services import close_case
 
+    settings.STORAGES = restore_demo(seeded_demo, tmp_path)
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", stdout=io.StringIO())
         leader = User.objects.filter(memberships__role=Role.PPR_LEADER).first()
         richest = (
             Case.objects.filter(status=CaseStatus.OPEN)
@@ -60,7 +49,7 @@ def demo(storage: Path, django_capture_on_commit_callbacks) -> Path:
         )
         for case in richest:
             close_case(case=case, by=leader, outcome=CaseOutcome.BUP)
-    return storage
+    return tmp_path
 
 
 def closed_children() -> dict[int, datetime]:

@@ -327,3 +327,47 @@ def test_an_access_export_goes_with_the_child_file_and_row(cast, storage) -> Non
     assert not AccessExport.objects.exists()
     assert not default_storage.exists(name)
     assert not [p for p in storage.rglob("*") if p.is_file()]
+
+
+def test_the_childs_early_detection_observations_are_erased_with_the_child(cast, storage) -> None:
+    """Tidlig opsporing's observations (a screening's or a BTU-skema's findings) are content:
+    deleted when the child's record is, with nothing left that names what was observed."""
+    from cases.models import EarlyObservation
+    from tests.cases.factories import EarlyObservationFactory
+
+    referral, _ = rejected_referral(cast, CLOSED, storage)
+    EarlyObservationFactory(
+        child=referral.child, recorded_by=cast.health_visitor, kind="screening", referral=referral
+    )
+    other = EarlyObservationFactory(recorded_by=cast.teacher)
+    with time_machine.travel(datetime(2026, 1, 5, 12, tzinfo=UTC), tick=False):
+        due_list = jobs.list_due()
+        assert jobs.claim_approval(due_list=due_list, by=cast.ppr_leader)
+        jobs.delete_approved(due_list=due_list)
+    assert list(EarlyObservation.objects.all()) == [other]
+
+
+def test_an_observation_of_a_child_without_a_case_runs_out_after_its_rule(cast) -> None:
+    """A screening of a child that never got a case or a referral is not kept for ever: the
+    record type "Observation (tidlig opsporing)" deletes it three years after its date."""
+    from datetime import date
+
+    from cases.models import EarlyObservation
+    from lifecycle.record_types import OBSERVATION
+    from tests.cases.factories import EarlyObservationFactory
+
+    child = ChildFactory(institution=cast.daycare)
+    old = EarlyObservationFactory(
+        child=child, recorded_by=cast.health_visitor, observed_on=date(2023, 1, 5)
+    )
+    recent = EarlyObservationFactory(
+        child=child, recorded_by=cast.health_visitor, observed_on=date(2023, 1, 6)
+    )
+    with time_machine.travel(datetime(2026, 1, 5, 12, tzinfo=UTC), tick=False):
+        due_list = jobs.list_due()
+        keys = {(item.record_type, item.object_id) for item in due_list.items.all()}
+        assert (OBSERVATION, old.pk) in keys and (OBSERVATION, recent.pk) not in keys
+        assert jobs.claim_approval(due_list=due_list, by=cast.ppr_leader)
+        jobs.delete_approved(due_list=due_list)
+    assert list(EarlyObservation.objects.all()) == [recent]
+    assert DeletionLogEntry.objects.filter(record_type=OBSERVATION, object_id=old.pk).exists()

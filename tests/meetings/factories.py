@@ -138,3 +138,39 @@ def cast_trio(cast):
         psychologist=cast.psychologist,
         resource_person=cast.teacher,
     )
+
+
+_born_serial = iter(range(1, 10**6))
+
+
+def child_born(born, **kwargs):
+    """A child with a CPR number that gives this birth date (the 7th digit 4: born 2000–2036)."""
+    from tests.cases.factories import ChildFactory
+
+    return ChildFactory(cpr=f"{born:%d%m%y}4{next(_born_serial) % 1000:03d}", **kwargs)
+
+
+def flagged_child(institution, *, born, group="", colour="gul", rater=None, **kwargs):
+    """A child at ``institution`` whose latest Børnelineal rating is ``colour``."""
+    from tests.cases.factories import RulerRatingFactory
+
+    child = child_born(born, institution=institution, group=group, **kwargs)
+    RulerRatingFactory(child=child, colour=colour, **({"rater": rater} if rater else {}))
+    return child
+
+
+def transition_request(child, *, receiving, sent_by, school_year=None, **kwargs):
+    """A request that the receiving institution's TRIO acts (as the service makes it)."""
+    from meetings.models import TransitionKind, TransitionRequest
+
+    return TransitionRequest.objects.create(
+        child=child,
+        school_year=school_year or current_school_year() + 1,
+        kind=kwargs.pop("kind", TransitionKind.SCHOOL_START),
+        sending_institution=child.institution,
+        receiving_institution=receiving,
+        colour=kwargs.pop("colour", "gul"),
+        message=kwargs.pop("message", "Har brug for tydelige rammer og en fast voksen."),
+        sent_by=sent_by,
+        **kwargs,
+    )

@@ -465,15 +465,14 @@ def test_the_talk_list_is_filtered_audited_and_keeps_its_query_count(
         assert client_as(user).get(url).context["table"].paginator.count == 0
 
 
-def test_the_demo_gives_every_school_a_trio_and_a_slot_and_a_child_at_the_limit(db) -> None:
-    from demo import cases as cases_demo
+def test_the_demo_gives_every_school_a_trio_and_a_slot_and_a_child_at_the_limit(
+    restored_demo,
+) -> None:
+    """On the demo as seeded (tests/conftest.py ``restored_demo``); its meetings seeded again."""
     from demo import meetings as meetings_demo
     from demo.organisation import seed_organisation
     from ppr.organisation.models import SCHOOL_KINDS, Institution
 
-    organisation = seed_organisation()
-    cases_demo.seed(organisation)
-    meetings_demo.seed(organisation)
     schools = Institution.objects.filter(kind__in=SCHOOL_KINDS)
     now = current_school_year()
     for school in schools:

@@ -4,6 +4,7 @@ for the steering group."""
 
 import io
 from datetime import date
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -25,6 +26,7 @@ from reports.models import (
     GoalMeasurement,
     PlanActivity,
     PlanInitiative,
+    PreventionSpending,
 )
 from reports.plan import plan_overview
 
@@ -95,6 +97,10 @@ def test_the_demo_holds_the_seed_municipalitys_plan_linked_to_beacons_and_goals(
     # Manual goals get the last two years' measurements (the spending on special offers is
     # computed from the placements since issue 21: two manual goals with demo figures).
     assert GoalMeasurement.objects.filter(year__in=(2024, 2025)).count() == 4
+    # The prevention share has its figure (issue 25): this year's spending on prevention, entered
+    # as the PPR leader (without it the goal "Andel til forebyggelse" showed no value).
+    spending = PreventionSpending.objects.get()
+    assert (spending.year, spending.recorded_by) == (2026, cast.ppr_leader) and spending.amount > 0
 
 
 @time_machine.travel(TODAY)
@@ -103,11 +109,13 @@ def test_running_the_demo_again_changes_nothing_the_leader_has_since_changed(cas
     step = PlanActivity.objects.filter(initiative__plan=plan).first()
     step.status, step.status_note = ActivityStatus.POSTPONED, "Afventer budget"
     step.save()
+    PreventionSpending.objects.update(amount=Decimal(1_000_000))
     before = PlanActivity.objects.count(), GoalMeasurement.objects.count()
     seeded(cast)
     assert (PlanActivity.objects.count(), GoalMeasurement.objects.count()) == before
     step.refresh_from_db()
     assert (step.status, step.status_note) == (ActivityStatus.POSTPONED, "Afventer budget")
+    assert list(PreventionSpending.objects.values_list("amount", flat=True)) == [1_000_000]
 
 
 # --- Status overview -----------------------------------------------------------------------

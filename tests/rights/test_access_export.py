@@ -14,7 +14,12 @@ from django.urls import reverse
 from cases.models import Child, JournalRevision
 from ppr.audit.models import AuditAction, AuditEvent
 from rights.models import AccessExport
-from tests.cases.factories import GuardianFactory, JournalEntryFactory, RulerRatingFactory
+from tests.cases.factories import (
+    EarlyObservationFactory,
+    GuardianFactory,
+    JournalEntryFactory,
+    RulerRatingFactory,
+)
 from tests.documents.pdf import page_texts
 from tests.indsatser.factories import child_course
 from tests.meetings.factories import AgendaItemFactory
@@ -30,6 +35,7 @@ RECORD_TYPES = {
     "journal": "Journal",
     "journal_revisions": "Journalens rettelser",
     "ratings": "Børnelineal",
+    "observations": "Tidlig opsporing",
     "ppvs": "Pædagogisk psykologiske vurderinger (PPV)",
     "decisions": "Afgørelser",
     "meetings": "Møder hvor barnet er nævnt",
@@ -61,6 +67,7 @@ def child(cast: Any, settings: Any, tmp_path: Path) -> Child:
         reason="Stavefejl",
     )
     RulerRatingFactory(child=case.child, rater=cast.psychologist)
+    EarlyObservationFactory(child=case.child, recorded_by=cast.teacher)
     GuardianFactory(child=case.child, name="Mor Testesen")
     AgendaItemFactory(child=case.child, submitted_by=cast.psychologist)
     child_course(case=case, responsible=cast.psychologist)
@@ -103,6 +110,7 @@ def test_the_export_holds_every_record_type_in_json_and_pdf(
         "journal",
         "journal_revisions",
         "ratings",
+        "observations",
         "ppvs",
         "decisions",
         "meeting_items",

@@ -7,23 +7,42 @@ rows exactly as the route made them – as when each test made its own. Measured
 -n 0, the 110 case routes' tests: the rows took 0.12 s and loading the middleware 0.05 s of
 each test's 0.66 s before.
 
+Each role signs in once per module (``login_sessions``: ``Client.force_login``, its writes
+rolled back); each test then starts a new session holding exactly what that login put in
+its session, with the login and the last activity stamped now, as the first page after a
+login leaves them (ppr.accounts.middleware.SessionLimitsMiddleware) – without repeating, for
+each of the ≈ 6,600 cases, the login's own writes (the audit log's login row, ``last_login``,
+axes) and the first page's session write (an UPDATE of the session row and its cache entry).
+The session limits themselves are tested in tests/accounts.
+
+The municipality's row (``Municipality.current()``, made by the first page that shows it) is
+made with each route's rows, not by every case's request (three queries each).
+
 To cover a new URL: add a ``Route`` to ``ROUTES`` in ``tests/security/matrix/<app>.py``.
 """
 
 import copy
 import pkgutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY
 from django.db import transaction
+from django.http import HttpRequest
+from django.test import Client
 from django.test.client import ClientHandler
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ppr.accounts.middleware import LAST_SEEN, LOGIN_AT
+from ppr.accounts.models import User
 from ppr.celery import app as celery_app
-from tests.conftest import STANDING_CAST, Cast, client_for
+from ppr.organisation.models import Municipality
+from tests.conftest import STANDING_CAST, Cast
 from tests.security import matrix
 from tests.security.routes import ALL_ROLES, LOGIN, PARENT_ROLES, ROLES, Route
 
@@ -90,6 +109,7 @@ def built_route(
     celery_app.conf.task_always_eager = True
     try:
         with django_db_blocker.unblock(), transaction.atomic():
+            Municipality.objects.get_or_create(pk=1)  # the one row Municipality.current() reads
             cast = copy.deepcopy(STANDING_CAST[0])
             url = reverse(route.name, kwargs=route.kwargs(cast)) + route.query
             yield BuiltRoute(route, cast, url)
@@ -105,13 +125,55 @@ def handler() -> ClientHandler:
     return ClientHandler(enforce_csrf_checks=False)  # as Client() makes it
 
 
+@pytest.fixture(scope="module")
+def login_sessions(django_db_setup: None, django_db_blocker: Any) -> dict[str, dict[str, Any]]:
+    """What ``Client.force_login`` puts in the session of each role's cast member, signed in
+    once for the module (the login's writes and sessions rolled back afterwards)."""
+    sessions: dict[str, dict[str, Any]] = {}
+    was_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_db_blocker.unblock(), transaction.atomic():
+            for role, user in STANDING_CAST[0].by_role().items():
+                if user is not None:
+                    client = Client()
+                    client.force_login(copy.deepcopy(user))
+                    sessions[role] = dict(client.session.items())
+            transaction.set_rollback(True)
+    finally:
+        celery_app.conf.task_always_eager = was_eager
+    return sessions
+
+
+def signed_in(user: User | None, session: dict[str, Any] | None) -> Client:
+    """A client with a new session holding what ``force_login(user)`` put in ``session`` (the
+    password hash taken from ``user`` as the login takes it) and the login and last activity
+    stamped now, its cookie set as ``force_login`` sets it."""
+    client = Client()
+    if user is None or session is None:
+        return client
+    request = HttpRequest()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    now = time.time()
+    request.session.update(
+        {**session, HASH_SESSION_KEY: user.get_session_auth_hash(), LOGIN_AT: now, LAST_SEEN: now}
+    )
+    request.session.save()
+    client._set_login_cookies(request)
+    return client
+
+
 @pytest.mark.parametrize("role", ALL_ROLES)
 def test_access_matrix(
-    built_route: BuiltRoute, role: str, handler: ClientHandler, db: None
+    built_route: BuiltRoute,
+    role: str,
+    handler: ClientHandler,
+    login_sessions: dict[str, dict[str, Any]],
+    db: None,
 ) -> None:
     route, cast = built_route.route, copy.deepcopy(built_route.cast)
     user = cast.by_role()[role]
-    client = client_for(user)
+    client = signed_in(user, login_sessions.get(role))
     client.handler = handler
     response = getattr(client, route.method)(built_route.url, data=route.data(cast))
     expected = route.expected(role)

@@ -3,16 +3,16 @@ support from Vestervang Skole (one submitted, one draft), and children placed in
 (within their places) with one placement whose yearly review is due in a few days; seeding
 twice changes nothing.
 
-The demo is seeded twice once for the module (``manage.py seed_demo``, its tasks and on-commit
-callbacks run in-process), in a transaction rolled back after its last test; each test reads
-it in its own savepoint."""
+The demo is seeded twice once for the module: the session's seeded demo (tests/conftest.py
+``seeded_demo``) is put back and ``manage.py seed_demo`` runs over it (its tasks and on-commit
+callbacks in-process), in a transaction rolled back after its last test; each test reads it in
+its own savepoint."""
 
 import io
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import TestCase, override_settings
@@ -20,6 +20,7 @@ from django.test import TestCase, override_settings
 from ppr.celery import app as celery_app
 from ppr.deadlines import calendar
 from ppr.deadlines.models import Deadline, DeadlineState
+from tests.conftest import SeededDemo, restore_demo
 from visitation import placements
 from visitation.models import (
     AgendaEntry,
@@ -35,24 +36,21 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 @pytest.fixture(scope="module", autouse=True)
 def _seeded_twice(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+    seeded_demo: SeededDemo, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
-    """``seed_demo`` run twice, its files in a throwaway directory."""
-    private = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path_factory.mktemp("demo"))},
-    }
+    """``seed_demo`` run twice: the session's seeding (``seeded_demo``, put back) and
+    ``manage.py seed_demo`` once more over it, its files in a throwaway directory."""
     was_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     try:
-        with (
-            override_settings(STORAGES={**settings.STORAGES, "default": private}),
-            django_db_blocker.unblock(),
-            transaction.atomic(),
-        ):
-            for _ in range(2):
-                with TestCase.captureOnCommitCallbacks(execute=True):
-                    call_command("seed_demo", stdout=io.StringIO())
+        with django_db_blocker.unblock(), transaction.atomic():
+            files = tmp_path_factory.mktemp("demo")
+            storages = restore_demo(seeded_demo, files / "private")
+            with (
+                override_settings(STORAGES=storages, PPR_DIGITALPOST_DIR=str(files / "post")),
+                TestCase.captureOnCommitCallbacks(execute=True),
+            ):
+                call_command("seed_demo", stdout=io.StringIO())
             yield
             transaction.set_rollback(True)
     finally:

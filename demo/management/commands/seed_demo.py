@@ -1,12 +1,21 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from demo import cases, deadlines, indsatser, meetings, parents, reports, visitation
+from demo import (
+    cases,
+    deadlines,
+    indsatser,
+    meetings,
+    observations,
+    parents,
+    reports,
+    visitation,
+)
 from demo.organisation import DemoOrganisation, seed_organisation
 
 #: Each domain's ``seed(organisation)``, in dependency order. ``deadlines`` comes last: it runs
 #: the reminder sweep over everyone's deadlines.
-STEPS = [cases, meetings, indsatser, visitation, parents, reports, deadlines]
+STEPS = [cases, observations, meetings, indsatser, visitation, parents, reports, deadlines]
 
 
 def seed_demo() -> DemoOrganisation:

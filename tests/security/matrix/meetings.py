@@ -2,7 +2,7 @@
 the administrator nothing. Tirsdagsmøder are PPR's and the partners' only; the calendar feed
 opens with its token alone."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from meetings.models import (
     ConferenceMeeting,
@@ -36,8 +36,6 @@ def _future(days: int = 7):
 
 
 def school_holiday(cast) -> dict:
-    from datetime import date
-
     from meetings.models import SchoolHoliday
 
     holiday = SchoolHoliday.objects.create(
@@ -266,6 +264,46 @@ managers_only = school_object | {
 tuesday_users = everyone(200, school_leader=403, other_leader=403, teacher=403, administrator=403)
 tuesday_leader_only = everyone(403, ppr_leader=200)
 seat_holder_only = everyone(403, social_worker=200)
+
+# --- Overgange -----------------------------------------------------------------------------------
+
+
+def transition_child(cast) -> dict:
+    """A 3rd-grader at the school with a yellow rating (moves to mellemtrin next August), and
+    the school's TRIO (its leader, the case's psychologist, the teacher)."""
+    from meetings.schoolyears import current_school_year
+    from tests.cases.factories import RulerRatingFactory
+    from tests.meetings.factories import child_born
+
+    _trio(cast)
+    born = current_school_year() - 9
+    child = child_born(date(born, 5, 2), institution=cast.school, group="3.A")
+    RulerRatingFactory(child=child, colour="gul")
+    return {"pk": child.pk}
+
+
+def transition_request_data(cast) -> dict:
+    from meetings.schoolyears import current_school_year
+
+    return {
+        "receiving_institution": cast.school.pk,
+        "message": "Har brug for en fast voksen ved skiftet.",
+        "skoleaar": current_school_year() + 1,
+    }
+
+
+def received_transition(cast) -> dict:
+    """A request from the daycare to the school (the school's TRIO set up), anonymous."""
+    from meetings.schoolyears import current_school_year
+    from tests.cases.factories import RulerRatingFactory
+    from tests.meetings.factories import child_born, transition_request
+
+    _trio(cast)
+    child = child_born(date(current_school_year() + 1 - 6, 3, 3), institution=cast.daycare)
+    RulerRatingFactory(child=child, colour="roed")
+    request = transition_request(child, receiving=cast.school, sent_by=cast.daycare_leader)
+    return {"pk": request.pk}
+
 
 ROUTES = [
     Route("meetings:index", everyone(200, **ADMIN)),
@@ -550,5 +588,56 @@ ROUTES = [
         "meetings:calendar-feed",
         {role: 404 for role in ROLES},
         kwargs=lambda cast: {"token": "ikke-en-rigtig-noegle"},
+    ),
+    # Overgange: the sending list for the institution's leader, its TRIO and PPR's leader;
+    # asking the receiving TRIO for the sending TRIO or leader (the child seen: else 404);
+    # the requests for both sides' leaders and TRIOs and PPR's leader and secretary.
+    Route(
+        "meetings:transition-list",
+        everyone(
+            403, psychologist=200, ppr_leader=200, school_leader=200, other_leader=200, teacher=200
+        ),
+        kwargs=with_trio,
+    ),
+    Route(
+        "meetings:transition-request-create",
+        everyone(404, ppr_leader=403, secretary=403, school_leader=200, teacher=200, **ADMIN),
+        kwargs=transition_child,
+    ),
+    Route(
+        "meetings:transition-request-create",
+        everyone(404, ppr_leader=403, secretary=403, school_leader=302, teacher=302, **ADMIN),
+        kwargs=transition_child,
+        method="post",
+        data=transition_request_data,
+    ),
+    Route("meetings:transition-request-list", everyone(200, **ADMIN)),
+    Route(
+        "meetings:transition-request-detail",
+        everyone(
+            404,
+            psychologist=200,
+            ppr_leader=200,
+            secretary=200,
+            school_leader=200,
+            teacher=200,
+            **ADMIN,
+        ),
+        kwargs=received_transition,
+    ),
+    Route(
+        "meetings:transition-request-detail",
+        everyone(
+            404,
+            psychologist=302,
+            ppr_leader=403,
+            secretary=403,
+            school_leader=302,
+            teacher=302,
+            **ADMIN,
+        ),
+        kwargs=received_transition,
+        method="post",
+        data=lambda cast: {"response": "Vi holder møde med forældrene før skolestart."},
     ),
 ]
