@@ -107,6 +107,9 @@ def screen_problems(page: Page, url: str, screen: ViewportSize, *, menu: bool) -
     cannot be reached (on a phone: the Menu button does not open the drawer with its links)."""
     width = screen["width"]
     problems = []
+    # A click that navigates returns before the next page has loaded; measured too early, the
+    # page has no document element yet (a CI run failed on that: "reading 'scrollWidth'").
+    page.wait_for_load_state()
     scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
     if scroll_width > width:
         problems.append(f"{url} at {width} px: the page is {scroll_width} px wide")

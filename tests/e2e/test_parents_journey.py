@@ -60,6 +60,7 @@ def parent_page_problems(page: Page) -> list[str]:
         page.set_viewport_size(screen)
         width = screen["width"]
         where = f"{page.url} at {width} px"
+        page.wait_for_load_state()
         scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
         if scroll_width > width:
             problems.append(f"{where}: the page is {scroll_width} px wide")
@@ -198,6 +199,7 @@ def test_a_parents_whole_journey_through_the_portal(
     parent.get_by_role("navigation", name="Forældremenu").get_by_role(
         "link", name="Beskeder"
     ).click()
+    expect(parent).to_have_url(re.compile("/foraeldre/beskeder/$"))
     problems += parent_page_problems(parent)
     parent.get_by_role("link", name="Ny besked om Åse").click()
     parent.get_by_label("Emne").fill("Hvornår ses vi?")
@@ -212,6 +214,7 @@ def test_a_parents_whole_journey_through_the_portal(
     psychologist.goto(f"{site}{case.get_absolute_url()}")
     expect(psychologist.locator("#beskeder")).to_contain_text("1 ulæst")
     psychologist.get_by_role("link", name="Beskeder med forældre").click()
+    expect(psychologist.get_by_role("heading", level=1)).to_have_text("Beskeder med forældre")
     problems += staff_page_problems(psychologist)
     psychologist.get_by_role("link", name="Hvornår ses vi?").click()
     expect(psychologist.get_by_text("Kan vi mødes i næste uge?")).to_be_visible()
