@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from allauth.core import ratelimit
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIServer
+from django.test import RequestFactory
 from django.test.testcases import LiveServerThread
 
 from tests.conftest import LIVE_SERVER, restore_snapshot
@@ -174,10 +176,20 @@ def _standing_data_in_every_browser_test(
     browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
     if "demo" not in request.fixturenames:
         restore_snapshot(request.getfixturevalue("_standing_snapshot"))
+    _login_rate_limit_cleared()
     yield
     for context in browser.contexts if browser else []:
         context.close()
     LIVE_SERVER.shut()
+
+
+def _login_rate_limit_cleared() -> None:
+    """Every browser logs in from the live server's one address, and allauth counts logins per
+    address in the cache, which outlives the test: on a fast machine a worker's browser tests
+    together passed the product's 30 logins a minute (a CI run's login got "429 Too Many
+    Requests"). Each test starts with the count at zero; within a test the limit stands."""
+    for address in ("127.0.0.1", "::1"):
+        ratelimit.clear(RequestFactory().get("/", REMOTE_ADDR=address), action="login")
 
 
 @pytest.fixture
